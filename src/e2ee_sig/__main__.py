@@ -1,0 +1,5 @@
+"""Allow ``python -m e2ee_sig``."""
+
+from e2ee_sig.cli import main
+
+main()
