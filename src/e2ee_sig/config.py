@@ -1,0 +1,79 @@
+"""Settings from ``[tool.e2ee-sig]`` in ``pyproject.toml`` or from ``.e2ee-sig.toml``.
+
+The nearest such file walking up from the current directory wins; command-line flags win over
+it. Paths in it are relative to the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KEYS = {
+    "profile": str,
+    "select": list,
+    "ignore": list,
+    "extend-select": list,
+    "xeps-root": str,
+    "jobs": int,
+    "template-dir": str,
+    "sig-xeps": list,
+    "format": str,
+}
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings and the file they came from (None when there is none)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def path(self, key: str) -> Path | None:
+        value = self.values.get(key)
+        if value is None:
+            return None
+        base = self.source.parent if self.source else Path.cwd()
+        return (base / value).resolve()
+
+
+def _section(file: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{file}: cannot read configuration: {error}") from error
+    if file.name == "pyproject.toml":
+        return data.get("tool", {}).get("e2ee-sig")
+    return data.get("tool", {}).get("e2ee-sig", data)
+
+
+def _validated(values: dict[str, Any], file: Path) -> dict[str, Any]:
+    for key, value in values.items():
+        expected = KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{file}: unknown setting {key!r} (known: {', '.join(KEYS)})")
+        if not isinstance(value, expected):
+            raise ConfigError(f"{file}: {key} must be a {expected.__name__}")
+    return values
+
+
+def load_config(start: Path | None = None) -> Config:
+    """The configuration in force for ``start`` (default: the current directory)."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        for name in (".e2ee-sig.toml", "pyproject.toml"):
+            file = candidate / name
+            if file.is_file():
+                section = _section(file)
+                if section is not None:
+                    return Config(_validated(section, file), file)
+    return Config()

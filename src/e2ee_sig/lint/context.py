@@ -1,0 +1,27 @@
+"""What a lint run knows besides the document: profile, enabled rules, today, git baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+PROFILES = ("default", "xsf-ci", "e2ee")
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """Shared, read-only settings for every rule of one run."""
+
+    profile: str = "default"
+    enabled: frozenset[str] = frozenset()
+    today: date = field(default_factory=date.today)
+    baseline: dict[str, frozenset[tuple[str, str]]] | None = None
+    e2ee_forced: bool = False
+
+    def is_new(self, path: Path, revision: tuple[str, str]) -> bool:
+        """Whether a (version, date) revision was added since the ``--changed-since`` base
+        (every revision counts as new without one)."""
+        if self.baseline is None:
+            return True
+        return revision not in self.baseline.get(str(path.resolve()), frozenset())

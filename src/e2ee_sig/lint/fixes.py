@@ -1,0 +1,65 @@
+"""Fix builders shared by rules: each returns the smallest byte edit that mends a finding."""
+
+from __future__ import annotations
+
+import re
+
+from e2ee_sig.lint.model import Edit, Fix
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.edit import element_span, line_offsets
+
+STYLESHEET_PI = b"<?xml-stylesheet type='text/xsl' href='xep.xsl'?>"
+
+
+def replace_field_text(
+    document: Document, field: str, text: str, *, safe: bool = True
+) -> Fix | None:
+    """Replace the plain-text content of header ``<field>`` with ``text``."""
+    header = document.header
+    value = getattr(header, field, None) if header else None
+    element = getattr(value, "element", None)
+    if element is None:
+        return None
+    span = element_span(document.raw, element)
+    if span is None:
+        return None
+    content = document.raw[span.content_start : span.content_end]
+    if b"<" in content or b"&" in content:
+        return None
+    return Fix(
+        f"set <{field}> to {text!r}",
+        (Edit(span.content_start, span.content_end, text.encode()),),
+        safe,
+    )
+
+
+def insert_stylesheet_pi(document: Document) -> Fix | None:
+    """Insert the xep.xsl processing instruction on its own line before the root element."""
+    if b"<?xml-stylesheet" in document.raw:
+        return None
+    root = document.xml_root
+    if root is None or not root.sourceline:
+        return None
+    offset = line_offsets(document.raw)[root.sourceline - 1]
+    return Fix(
+        "insert the xep.xsl stylesheet instruction", (Edit(offset, offset, STYLESHEET_PI + b"\n"),)
+    )
+
+
+def insert_legal_notice(document: Document) -> Fix | None:
+    """Insert ``&LEGALNOTICE;`` after ``</abstract>``, indented like the abstract."""
+    header = document.header
+    if header is None or header.abstract is None or header.element.find("legal") is not None:
+        return None
+    doctype = document.doctype
+    if doctype is None or not doctype.references_xep_ent:
+        return None
+    span = element_span(document.raw, header.abstract.element)  # type: ignore[arg-type]
+    if span is None:
+        return None
+    line_start = document.raw.rfind(b"\n", 0, span.start) + 1
+    indent = re.match(rb"[ \t]*", document.raw[line_start:]).group(0)  # type: ignore[union-attr]
+    return Fix(
+        "insert &LEGALNOTICE; after the abstract",
+        (Edit(span.end, span.end, b"\n" + indent + b"&LEGALNOTICE;"),),
+    )

@@ -1,0 +1,82 @@
+"""The rule registry: every rule has a code, a name, a severity, a docstring and a fixability."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lint.model import Finding, Fixable, Severity
+
+if TYPE_CHECKING:
+    from e2ee_sig.lint.context import LintContext
+    from e2ee_sig.xep import Document
+
+Check = Callable[["Document", "LintContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One lint rule; its docstring says what it checks, why (the source) and shows examples."""
+
+    code: str
+    name: str
+    severity: Severity
+    check: Check
+    fixable: Fixable = Fixable.NEVER
+    official: bool = False
+    content: bool = False
+    e2ee: bool = False
+    needs_dtd: bool = False
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.splitlines()[0] if self.doc else ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    fixable: Fixable = Fixable.NEVER,
+    official: bool = False,
+    content: bool = False,
+    e2ee: bool = False,
+    needs_dtd: bool = False,
+) -> Callable[[Check], Check]:
+    """Register ``check`` as rule ``code``.
+
+    ``official`` rules are the XSF CI's checks (profile ``xsf-ci``); ``content`` rules drop to
+    warnings for inactive XEPs; ``e2ee`` rules apply to encryption specs; ``needs_dtd`` rules
+    are skipped when no ``xep.dtd`` is at hand.
+    """
+
+    def register(check: Check) -> Check:
+        if code in RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        RULES[code] = Rule(code, name, severity, check, fixable, official, content, e2ee, needs_dtd)
+        return check
+
+    return register
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule, by code (importing the rule modules on first use)."""
+    import e2ee_sig.lint.rules  # noqa: F401  (registers the rules)
+
+    return RULES
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    rules = all_rules()
+    wanted = code_or_name.strip()
+    return rules.get(wanted.upper()) or next((r for r in rules.values() if r.name == wanted), None)

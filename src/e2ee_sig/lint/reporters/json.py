@@ -1,0 +1,28 @@
+"""JSON output: ``{"files": N, "diagnostics": [{path, line, column, code, name, severity, message}]}``."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from e2ee_sig.lint.engine import LintReport
+
+
+def render(report: LintReport, stream: TextIO) -> None:
+    data = {
+        "files": report.files,
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "column": d.column,
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity.value,
+                "message": d.message,
+            }
+            for d in report.diagnostics
+        ],
+    }
+    json.dump(data, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

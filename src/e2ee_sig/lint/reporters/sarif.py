@@ -1,0 +1,59 @@
+"""SARIF 2.1.0 output for GitHub code scanning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+from typing import TextIO
+
+from e2ee_sig import __version__
+from e2ee_sig.lint.engine import LintReport
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning"}
+
+
+def _uri(path: str) -> str:
+    return PurePath(path).as_posix().removeprefix("./")
+
+
+def render(report: LintReport, stream: TextIO) -> None:
+    rules = sorted(report.rules.values(), key=lambda r: r.code)
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    driver = {
+        "name": "e2ee-sig",
+        "version": __version__,
+        "informationUri": "https://xmpp.org/extensions/xep-0429.html",
+        "rules": [
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary or rule.name},
+                "fullDescription": {"text": rule.doc or rule.name},
+                "help": {"text": rule.doc or rule.name},
+                "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+                "properties": {"fixable": rule.fixable.value},
+            }
+            for rule in rules
+        ],
+    }
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index.get(d.code, 0),
+            "level": LEVELS[d.severity.value],
+            "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(d.path)},
+                        "region": {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)},
+                    }
+                }
+            ],
+        }
+        for d in report.diagnostics
+    ]
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+    json.dump(log, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

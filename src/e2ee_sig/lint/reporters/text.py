@@ -1,0 +1,80 @@
+"""Text output: ``path:line:col: CODE message``, then the source line, a caret and a hint."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import TextIO
+
+from e2ee_sig.lint.engine import LintReport
+from e2ee_sig.lint.model import Diagnostic, Severity
+
+
+@lru_cache(maxsize=64)
+def _source_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_bytes().decode("utf-8", "replace").splitlines())
+    except OSError:
+        return ()
+
+
+def _headline(diagnostic: Diagnostic) -> str:
+    where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}"
+    level = "" if diagnostic.severity is Severity.ERROR else " [warning]"
+    return f"{where}: {diagnostic.code}{level} {diagnostic.message}"
+
+
+def _snippet(diagnostic: Diagnostic) -> list[str]:
+    lines = _source_lines(diagnostic.path)
+    if not 1 <= diagnostic.line <= len(lines):
+        return []
+    source = lines[diagnostic.line - 1].expandtabs(4).rstrip()
+    if len(source) > 160:
+        source = source[:157] + "..."
+    number = str(diagnostic.line)
+    gutter = " " * len(number)
+    start = max(diagnostic.column - 1, len(source) - len(source.lstrip()))
+    start = min(start, max(len(source) - 1, 0))
+    end = (diagnostic.end_column - 1) if diagnostic.end_column else len(source)
+    caret = " " * start + "^" * max(1, end - start)
+    return [f"{gutter} |", f"{number} | {source}", f"{gutter} | {caret}"]
+
+
+def _summary(report: LintReport) -> str:
+    errors = report.errors
+    warnings = len(report.diagnostics) - errors
+    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    if not report.diagnostics:
+        return f"All checks passed ({files})."
+    return f"Found {errors} error{'s' * (errors != 1)} and {warnings} warning{'s' * (warnings != 1)} in {files}."
+
+
+def full(report: LintReport, stream: TextIO) -> None:
+    """Every diagnostic with its source line, a caret and a hint, then a summary."""
+    for diagnostic in report.diagnostics:
+        stream.write(_headline(diagnostic) + "\n")
+        snippet = _snippet(diagnostic)
+        stream.writelines(line + "\n" for line in snippet)
+        hint = diagnostic.hint or (diagnostic.fix.description if diagnostic.fix else None)
+        if hint:
+            pad = " " * len(str(diagnostic.line))
+            fixable = " [fixable with --fix]" if diagnostic.fix and diagnostic.fix.safe else ""
+            stream.write(f"{pad} = hint: {hint}{fixable}\n")
+        stream.write("\n")
+    stream.write(_summary(report) + "\n")
+
+
+def concise(report: LintReport, stream: TextIO) -> None:
+    """One line per diagnostic, then a summary."""
+    stream.writelines(_headline(d) + "\n" for d in report.diagnostics)
+    stream.write(_summary(report) + "\n")
+
+
+def statistics(report: LintReport, stream: TextIO) -> None:
+    """How often each rule fired, most frequent first (``--statistics``)."""
+    counts = Counter((d.code, d.name) for d in report.diagnostics)
+    fixable = Counter(d.code for d in report.diagnostics if d.fix and d.fix.safe)
+    for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mark = " [*]" if fixable[code] else ""
+        stream.write(f"{count:6d}  {code:<7} {name}{mark}\n")

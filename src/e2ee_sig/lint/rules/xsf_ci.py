@@ -1,0 +1,355 @@
+"""The XSF's official CI checks, one rule each (profile ``xsf-ci``).
+
+Source: xsf/xeps ``tools/validate-xep0001-conformance.sh`` (checks 1-10) and the Makefile's
+``xmllint --nonet --noout --noent --loaddtd --valid`` step. Values are compared exactly as the
+script reads them (see :mod:`e2ee_sig.xep.official`), so these rules give the official verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.fixes import insert_legal_notice, insert_stylesheet_pi, replace_field_text
+from e2ee_sig.lint.model import Finding, Fixable, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.versions import versions_descending_like_xsf_ci
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.official import STYLESHEET_HREF
+
+NUMBERED_FILE = re.compile(r"xep-[0-9]{4}.xml")
+STATUSES = (
+    "ProtoXEP Experimental Proposed Draft Active Final Retracted Obsolete Deferred Rejected "
+    "Deprecated"
+).split()
+TYPES = ("Historical", "Humorous", "Informational", "Organizational", "Standards Track")
+LEGACY_TYPES = {
+    **dict.fromkeys(
+        ("0001", "0002", "0019", "0053", "0143", "0182", "0345", "0381", "0429", "0458"),
+        "Procedural",
+    ),
+    **dict.fromkeys(("0006", "0010", "0069", "0139"), "SIG Formation"),
+    "0007": "SIG Proposal",
+}
+APPROVERS = ("Board", "Council", "Editor")
+LEGAL_NOTICE = b"&LEGALNOTICE;"
+
+
+def shown(value: str) -> str:
+    """A value quoted so that whitespace and newlines are visible."""
+    return repr(value) if value else "nothing"
+
+
+def _line(document: Document, *path: str) -> int:
+    header = document.header
+    field = getattr(header, path[0], None) if header else None
+    if field is not None and getattr(field, "line", 0):
+        return field.line
+    return header.line if header else 1
+
+
+def _allowed_types(document: Document) -> tuple[str, ...]:
+    legacy = re.fullmatch(r"xep-(\d{4})\.xml", document.name)
+    extra = LEGACY_TYPES.get(legacy.group(1)) if legacy else None
+    return (*TYPES, extra) if extra else TYPES
+
+
+def _numbered(document: Document) -> bool:
+    return NUMBERED_FILE.fullmatch(document.name) is not None
+
+
+@rule("XSF000", "well-formed", Severity.ERROR, official=True)
+def well_formed(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The file is a readable, UTF-8, well-formed XML document whose root is ``<xep>``.
+
+    Why: nothing else can be checked otherwise, and the official CI fails such a file in its
+    first step. External entities (other than ``xep.ent``) are refused, never loaded: a XEP
+    has no business reading local files or the network. When this rule fires, no other rule
+    runs on the file.
+
+    Bad: an empty file, latin-1 bytes, a truncated document, ``<!ENTITY x SYSTEM
+    "file:///etc/passwd">``, a billion-laughs entity bomb, a root element ``<html>``.
+    Good: ``<?xml version='1.0' encoding='UTF-8'?>`` … ``<xep>…</xep>``.
+    """
+    if document.fatal is not None:
+        problem = document.fatal
+        yield Finding(problem.message, problem.line, problem.column)
+        return
+    doctype = document.doctype
+    for entity in doctype.external if doctype else []:
+        kind = "parameter entity" if entity.parameter else "entity"
+        line = document.raw.count(b"\n", 0, entity.offset) + 1
+        yield Finding(
+            f"external {kind} '{entity.name}' ({entity.system!r}) is refused: "
+            "XEPs may only use xep.ent and entities declared inline",
+            line,
+        )
+    root = document.xml_root
+    if root is not None and root.tag != "xep":
+        tag = root.tag if isinstance(root.tag, str) else "?"
+        yield Finding(f"not a XEP: the root element is <{tag}>, not <xep>", root.sourceline or 1)
+
+
+@rule("XSF001", "dtd-valid", Severity.ERROR, official=True, needs_dtd=True)
+def dtd_valid(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The document is valid against the XEP root's ``xep.dtd`` (entity references kept).
+
+    Why: check 1 of the official script, ``xmllint --noout --dtdvalid xep.dtd FILE``. Content
+    that comes from an entity inside mixed content (``<p>``, ``<link>``) is not checked here;
+    XSF002 does that for numbered XEPs.
+
+    Bad: ``<header>`` children out of order, a missing ``<approver>`` is fine but a missing
+    ``<revision>`` is not, an undeclared element such as ``<section1><foo/>``.
+    Good: the order of xep-template.xml.
+    """
+    for error in document.official.literal_errors:
+        yield Finding(f"DTD: {error.message}", error.line, error.column)
+
+
+@rule("XSF002", "dtd-valid-expanded", Severity.ERROR, official=True, needs_dtd=True)
+def dtd_valid_expanded(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A root ``xep-*`` file is valid with every entity expanded (the ``make`` check).
+
+    Why: the CI runs ``xmllint --nonet --noout --noent --loaddtd --valid`` on root ``xep-*``
+    files. It sees what entities put in place, so ``<link>&xep0060;</link>`` fails: the entity
+    brings a ``<span>`` and a ``<note>``, which ``<link>`` may not hold. Undefined entities and
+    a missing DOCTYPE fail here too.
+
+    Bad: ``<link url='…'>&xep0060;</link>``.  Good: ``&xep0060;`` outside the ``<link>``.
+    """
+    if not document.is_root_xep_file:
+        return
+    already = {(e.line, e.message) for e in document.official.literal_errors}
+    for error in document.official.expanded_errors:
+        if (error.line, error.message) not in already:
+            yield Finding(f"DTD (entities expanded): {error.message}", error.line, error.column)
+
+
+@rule("XSF003", "number-matches-filename", Severity.ERROR, official=True)
+def number_matches_filename(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A file named ``xep-NNNN.xml`` has ``<number>NNNN</number>``.
+
+    Why: check 2.1 of the official script (the file name is the XEP's identity).
+    Bad: ``xep-0384.xml`` with ``<number>384</number>``.  Good: ``<number>0384</number>``.
+    """
+    if not _numbered(document):
+        return
+    number = document.official.number
+    if document.name != f"xep-{number}.xml":
+        expected = document.name[4:8]
+        yield Finding(
+            f"<number> is {shown(number)} but the file name says {expected!r}",
+            _line(document, "number"),
+            hint=f"write <number>{expected}</number>",
+        )
+
+
+@rule("XSF004", "inbox-status", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+def inbox_status(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A file not named ``xep-NNNN.xml`` (a ProtoXEP) has ``<status>ProtoXEP</status>``.
+
+    Why: check 3.1 of the official script; XEP-0143 §format-metadata.
+    Bad: ``<status>ProtoXep</status>``, ``<status>Experimental</status>`` in ``inbox/``.
+    Good: ``<status>ProtoXEP</status>``.
+    """
+    if _numbered(document):
+        return
+    status = document.official.status
+    if status != "ProtoXEP":
+        fix = None
+        if status.strip().lower() in ("protoxep", "proto"):
+            fix = replace_field_text(document, "status", "ProtoXEP")
+        yield Finding(
+            f"a ProtoXEP must have status 'ProtoXEP', not {shown(status)}",
+            _line(document, "status"),
+            hint="only files named xep-NNNN.xml may have another status",
+            fix=fix,
+        )
+
+
+@rule("XSF005", "inbox-number", Severity.ERROR, official=True)
+def inbox_number(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A ProtoXEP's ``<number>`` is exactly ``XXXX`` or ``xxxx``.
+
+    Why: check 3.2 of the official script; the Editor's ``accept.py`` replaces that text.
+    Bad: ``<number>xxxy</number>``, ``<number>0999</number>`` in ``inbox/``.
+    Good: ``<number>XXXX</number>``.
+    """
+    if _numbered(document):
+        return
+    number = document.official.number
+    if number not in ("XXXX", "xxxx"):
+        yield Finding(
+            f"a ProtoXEP's <number> must be 'XXXX' or 'xxxx', not {shown(number)}",
+            _line(document, "number"),
+        )
+
+
+@rule("XSF006", "inbox-filename", Severity.ERROR, official=True)
+def inbox_filename(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A ProtoXEP's file name does not start with ``xep-`` and a digit.
+
+    Why: check 3.3 of the official script; names like ``xep-1.xml`` look like numbered XEPs.
+    Bad: ``inbox/xep-0999-draft.xml``.  Good: ``inbox/omemo-mls.xml``.
+    """
+    if not _numbered(document) and re.match(r"xep-[0-9]", document.name):
+        yield Finding(
+            f"file name {document.name!r} starts with 'xep-' and a digit",
+            1,
+            hint="name the file after the shortname, e.g. inbox/<shortname>.xml",
+        )
+
+
+@rule("XSF007", "status-defined", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+def status_defined(document: Document, context: LintContext) -> Iterator[Finding]:
+    """``<status>`` is exactly one of the XEP-0001 states.
+
+    Why: check 4 of the official script (``tools/xeplib.py`` Status). The comparison is exact:
+    surrounding spaces, a comment or CDATA inside the element, or an entity make it fail.
+    Bad: ``<status>Final </status>``, ``<status>Stable</status>``.
+    Good: ``<status>Draft</status>`` (Stable is written Draft).
+    """
+    status = document.official.status
+    if status in STATUSES:
+        return
+    fix = None
+    close = _close_match(status, STATUSES)
+    if close is not None:
+        fix = replace_field_text(document, "status", close)
+    yield Finding(
+        f"status {shown(status)} is not one of: {', '.join(STATUSES)}",
+        _line(document, "status"),
+        hint=f"did you mean {close!r}?" if close else None,
+        fix=fix,
+    )
+
+
+@rule("XSF008", "type-defined", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+def type_defined(document: Document, context: LintContext) -> Iterator[Finding]:
+    """``<type>`` is exactly one of the types the official CI accepts for this file.
+
+    Why: check 5 of the official script. Historical, Humorous, Informational, Organizational
+    and Standards Track everywhere; Procedural, SIG Formation or SIG Proposal only for the
+    legacy files it lists by name (XEP-0001, 0002, 0006, 0007, …).
+    Bad: ``<type>Standards track</type>``, ``<type>Procedural</type>`` in ``inbox/``.
+    Good: ``<type>Standards Track</type>``.
+    """
+    allowed = _allowed_types(document)
+    value = document.official.type
+    if value in allowed:
+        return
+    close = _close_match(value, allowed)
+    yield Finding(
+        f"type {shown(value)} is not one of: {', '.join(allowed)}",
+        _line(document, "type"),
+        hint=f"did you mean {close!r}?" if close else None,
+        fix=replace_field_text(document, "type", close) if close else None,
+    )
+
+
+@rule("XSF009", "approver-defined", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+def approver_defined(document: Document, context: LintContext) -> Iterator[Finding]:
+    """``<approver>`` is exactly ``Board``, ``Council`` or ``Editor``.
+
+    Why: check 6 of the official script; XEP-0001 §types names the approving bodies. A missing
+    ``<approver>`` (the DTD allows it) fails too: it is the most common failure in the repo.
+    Bad: no ``<approver>``, ``<approver>XMPP Council</approver>``.
+    Good: ``<approver>Council</approver>``.
+    """
+    value = document.official.approver
+    if value in APPROVERS:
+        return
+    close = _close_match(value, APPROVERS)
+    yield Finding(
+        f"approver {shown(value)} is not one of: {', '.join(APPROVERS)}",
+        _line(document, "approver"),
+        hint="add <approver>Council</approver> after <sig>" if not value else None,
+        fix=replace_field_text(document, "approver", close) if close else None,
+    )
+
+
+@rule("XSF010", "versions-descending", Severity.ERROR, official=True)
+def versions_descending(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Revision versions run from newest to oldest, as GNU ``sort -Vr`` orders them.
+
+    Why: check 7 of the official script; XEP-0143 says to place a new revision before the
+    existing ones. Ties are broken like ``sort``: ``2.00`` may stand above ``2.0`` but not
+    below it; a space inside a version always fails.
+    Bad: ``0.1`` above ``0.2``.  Good: ``0.2``, ``0.1.1``, ``0.1``.
+    """
+    found = document.official.versions
+    if versions_descending_like_xsf_ci(found):
+        return
+    header = document.header
+    line = header.revisions[0].line if header and header.revisions else _line(document, "title")
+    order = " ".join(found.split())
+    yield Finding(f"revision versions are not in descending order: {order}", line)
+
+
+@rule("XSF011", "approver-type", Severity.ERROR, official=True)
+def approver_type(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The Board approves no Standards Track XEP; the Editor approves only Humorous ones.
+
+    Why: check 8 of the official script; XEP-0001 §types.
+    Bad: ``<type>Standards Track</type>`` with ``<approver>Board</approver>``.
+    Good: ``<approver>Council</approver>``.
+    """
+    approver, xep_type = document.official.approver, document.official.type
+    if approver == "Board" and xep_type == "Standards Track":
+        yield Finding(
+            "the Board does not approve Standards Track XEPs",
+            _line(document, "approver"),
+            hint="use <approver>Council</approver>",
+        )
+    if approver == "Editor" and xep_type != "Humorous":
+        yield Finding(
+            f"the Editor approves only Humorous XEPs, and this one is {shown(xep_type)}",
+            _line(document, "approver"),
+            hint="use <approver>Council</approver>",
+        )
+
+
+@rule("XSF012", "stylesheet-pi", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+def stylesheet_pi(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The document has ``<?xml-stylesheet type='text/xsl' href='xep.xsl'?>``.
+
+    Why: check 9 of the official script; xep-template.xml line 6. The script greps for
+    ``href='xep.xsl'`` (either quote) inside a top-level ``xml-stylesheet`` instruction.
+    Bad: no instruction, ``href = 'xep.xsl'``, ``href='./xep.xsl'``.
+    Good: ``<?xml-stylesheet type='text/xsl' href='xep.xsl'?>`` right after the DOCTYPE.
+    """
+    if STYLESHEET_HREF.search(document.official.stylesheets):
+        return
+    yield Finding(
+        "no <?xml-stylesheet … href='xep.xsl'?> processing instruction",
+        1,
+        hint="add <?xml-stylesheet type='text/xsl' href='xep.xsl'?> before <xep>",
+        fix=insert_stylesheet_pi(document),
+    )
+
+
+@rule("XSF013", "legal-notice", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+def legal_notice(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The file contains the ``&LEGALNOTICE;`` entity reference.
+
+    Why: check 10 of the official script; XEP-0001 §submission requires the XSF IPR notice.
+    The script searches the raw bytes, so a copy of the notice's text does not count.
+    Bad: an inline ``<legal>`` block, ``&PUBLICDOMAINNOTICE;``.
+    Good: ``&LEGALNOTICE;`` after ``<abstract>``.
+    """
+    if LEGAL_NOTICE in document.raw:
+        return
+    yield Finding(
+        "the legal notice entity &LEGALNOTICE; is missing",
+        _line(document, "abstract"),
+        hint="put &LEGALNOTICE; on the line after </abstract>",
+        fix=insert_legal_notice(document),
+    )
+
+
+def _close_match(value: str, allowed: tuple[str, ...] | list[str]) -> str | None:
+    """The allowed value ``value`` was meant to be (whitespace or case slips only)."""
+    cleaned = " ".join(value.split()).lower()
+    matches = [a for a in allowed if a.lower() == cleaned]
+    return matches[0] if len(matches) == 1 else None

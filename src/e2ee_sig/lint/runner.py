@@ -1,0 +1,139 @@
+"""One ``e2ee-sig lint`` invocation: options in, report and fixes out, an exit status back."""
+
+from __future__ import annotations
+
+import io
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from e2ee_sig.lint.engine import LintOptions, LintReport, LintUsageError, lint_paths
+
+PROGRESS_THRESHOLD = 20
+
+
+@dataclass
+class LintRequest:
+    """The command line of ``e2ee-sig lint``, merged with the configuration file."""
+
+    paths: list[str]
+    profile: str = "default"
+    output_format: str = "text"
+    select: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    xeps_root: Path | None = None
+    jobs: int | None = None
+    statistics: bool = False
+    output_file: Path | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    changed_since: str | None = None
+
+
+@contextmanager
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal's stderr; nothing on a pipe."""
+    if not enabled:
+        yield None, None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("linting"), BarColumn(), MofNCompleteColumn(), transient=True, console=None
+    ) as bar:
+        task = bar.add_task("lint", total=None)
+
+        def start(total: int) -> None:
+            bar.update(task, total=total)
+
+        def advance(count: int) -> None:
+            bar.advance(task, count)
+
+        yield start, advance
+
+
+def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
+    options = LintOptions(
+        profile=request.profile,
+        select=request.select,
+        ignore=request.ignore,
+        extend_select=request.extend_select,
+        xeps_root=request.xeps_root,
+        jobs=request.jobs,
+    )
+    paths = request.paths
+    if request.changed_since:
+        from e2ee_sig.gitops import GitError, changed_since
+
+        try:
+            changes = changed_since(request.changed_since, paths)
+        except GitError as error:
+            raise LintUsageError(str(error)) from error
+        options.baseline = changes.baseline
+        paths = changes.paths
+    return options, paths
+
+
+def _write(report: LintReport, request: LintRequest, stream: TextIO) -> None:
+    if request.statistics:
+        from e2ee_sig.lint.reporters.text import statistics
+
+        statistics(report, stream)
+        return
+    from e2ee_sig.lint.reporters import reporter
+
+    reporter(request.output_format)(report, stream)
+
+
+def _lint(request: LintRequest, options: LintOptions, paths: list[str]) -> LintReport:
+    if not paths:
+        return LintReport(0, [])
+    show_progress = sys.stderr.isatty() and request.output_format in ("text", "concise")
+    with _progress(show_progress) as (start, advance):
+        return lint_paths(paths, options, advance, start)
+
+
+def _apply_fixes(request: LintRequest, report: LintReport) -> str | None:
+    """Fix (or diff) what can be fixed; returns the diff text with ``--diff``."""
+    from e2ee_sig.lint.fixer import fix_files
+
+    results = fix_files(report.diagnostics, request.unsafe_fixes, write=not request.diff)
+    if request.diff:
+        return "".join(r.diff() for r in results)
+    fixed = sum(r.fixed for r in results)
+    if fixed:
+        print(f"Fixed {fixed} problem{'s' * (fixed != 1)} in {len(results)} file{'s' * (len(results) != 1)}.", file=sys.stderr)
+    return None
+
+
+def run_lint(request: LintRequest) -> int:
+    """Run lint as asked; print the report; return the exit status (0, 1 or 2)."""
+    try:
+        options, paths = _options(request)
+        report = _lint(request, options, paths)
+        if request.fix or request.diff:
+            diff = _apply_fixes(request, report)
+            if diff is not None:
+                sys.stdout.write(diff)
+                return 1 if diff else 0
+            report = _lint(request, options, paths)
+    except LintUsageError as error:
+        print(f"e2ee-sig: error: {error}", file=sys.stderr)
+        return 2
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if request.output_file is not None:
+        buffer = io.StringIO()
+        _write(report, request, buffer)
+        try:
+            request.output_file.write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as error:
+            print(f"e2ee-sig: error: cannot write {request.output_file}: {error.strerror}", file=sys.stderr)
+            return 2
+    else:
+        _write(report, request, sys.stdout)
+    return report.exit_code

@@ -1,0 +1,86 @@
+"""Byte-level edits located through the parse: the rest of the file stays byte-identical."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+
+@dataclass(frozen=True)
+class Span:
+    """Byte offsets of an element: its start tag ``[start, content_start)``, its content and
+    its end tag ``[content_end, end)``."""
+
+    start: int
+    content_start: int
+    content_end: int
+    end: int
+
+
+def line_offsets(raw: bytes) -> list[int]:
+    """Byte offset of the start of every line (index 0 is line 1)."""
+    return [0, *(m.end() for m in re.finditer(rb"\n", raw))]
+
+
+def line_of(raw: bytes, offset: int) -> int:
+    return bisect_right(line_offsets(raw), offset)
+
+
+def element_span(raw: bytes, element: etree._Element) -> Span | None:
+    """Where ``element`` (from a tree of ``raw``) stands in ``raw``; None if not found plainly."""
+    tag = element.tag
+    if not isinstance(tag, str) or not element.sourceline:
+        return None
+    name = re.escape(tag.encode())
+    offsets = line_offsets(raw)
+    line_start = offsets[min(element.sourceline, len(offsets)) - 1]
+    for match in re.finditer(rb"<" + name + rb"(?:\s[^<>]*)?(/?)>", raw):
+        if bisect_right(offsets, match.end() - 1) != element.sourceline:
+            if match.start() > line_start + 4096:
+                return None
+            continue
+        if match.group(1):
+            return Span(match.start(), match.end(), match.end(), match.end())
+        close = re.compile(rb"</" + name + rb"\s*>")
+        end = close.search(raw, match.end())
+        if end is None:
+            return None
+        return Span(match.start(), match.end(), end.start(), end.end())
+    return None
+
+
+def apply_edits(raw: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
+    """Apply non-overlapping ``(start, end, replacement)`` edits; overlapping ones are skipped."""
+    result, position = [], 0
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
+        if start < position:
+            continue
+        result += [raw[position:start], replacement]
+        position = end
+    result.append(raw[position:])
+    return b"".join(result)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename, keeping its permissions."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

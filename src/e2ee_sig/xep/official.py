@@ -1,0 +1,208 @@
+"""The document as the XSF's official CI sees it.
+
+``tools/validate-xep0001-conformance.sh`` reads six values with ``xmllint --xpath`` and compares
+them as strings; ``make`` then validates with entities expanded. This module reproduces those
+readings from the shared parse, quirks included (see ``official-ci.md``):
+
+* a value is every text node of the selected elements, serialised and joined by newlines, with
+  trailing newlines removed: a comment splits the text, CDATA stays ``<![CDATA[...]]>``, an
+  entity reference yields nothing except in ``<number>`` (read with ``--noent``);
+* the DTD check validates the tree with entity references kept against the root's ``xep.dtd``;
+  the ``make`` check validates with entities expanded against the document's own DTD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from e2ee_sig.xep.parse import Document
+
+_ENTITY_INSIDE = re.compile(
+    rb"<(status|type|approver|version)\b[^>]*>(?:(?!</\1).)*?&[A-Za-z_:]", re.S
+)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
+STYLESHEET_HREF = re.compile(r"href=['\"]xep.xsl['\"]")
+
+
+@dataclass(frozen=True)
+class ValidityError:
+    """One DTD validity message, with its line."""
+
+    message: str
+    line: int
+    column: int = 1
+
+
+def _element_nodes(element: etree._Element, has_cdata: bool) -> list[str]:
+    """The serialised text nodes that ``xmllint`` prints for ``element/text()``."""
+    if not has_cdata:
+        pieces = [element.text, *(child.tail for child in element)]
+        return [p.translate(_ESCAPES) for p in pieces if p]
+    from lxml import etree
+
+    markup = etree.tostring(element, with_tail=False, encoding="unicode")
+    inner = markup[markup.index(">") + 1 : markup.rindex("</")] if not markup.endswith("/>") else ""
+    runs, position = [], 0
+    for child in element:
+        child_markup = etree.tostring(child, with_tail=False, encoding="unicode")
+        start = inner.index(child_markup, position)
+        runs.append(inner[position:start])
+        position = start + len(child_markup)
+    runs.append(inner[position:])
+    return [node for run in runs for node in _CDATA_SPLIT.split(run) if node]
+
+
+def _value(elements: list[etree._Element], has_cdata: bool) -> str:
+    nodes = [node for element in elements for node in _element_nodes(element, has_cdata)]
+    return "\n".join(nodes).rstrip("\n")
+
+
+def _header_children(tree: etree._ElementTree | None, path: tuple[str, ...]) -> list:
+    if tree is None:
+        return []
+    root = tree.getroot()
+    if root.tag != "xep":
+        return []
+    found = [root]
+    for tag in ("header", *path):
+        found = [child for parent in found for child in parent.iterchildren(tag)]
+    return found
+
+
+def _errors(log: object) -> list[ValidityError]:
+    return [ValidityError(e.message, e.line or 1, e.column or 1) for e in log]  # type: ignore[attr-defined]
+
+
+@dataclass
+class OfficialView:
+    """Values and validity exactly as the official CI computes them for one document."""
+
+    document: Document
+
+    @cached_property
+    def _has_cdata(self) -> bool:
+        raw = self.document.raw
+        end = raw.find(b"</header>")
+        return b"<![CDATA[" in (raw[:end] if end >= 0 else raw)
+
+    @cached_property
+    def _literal_tree(self) -> etree._ElementTree | None:
+        """Entity references kept; only parsed when a header value or a verdict needs it."""
+        document = self.document
+        if document.tree is not None and not _ENTITY_INSIDE.search(document.raw):
+            return document.tree
+        return document.literal_tree
+
+    def _read(self, *path: str, expanded: bool = False) -> str:
+        tree = self.document.tree if expanded else self._literal_tree
+        return _value(_header_children(tree, path), self._has_cdata)
+
+    @cached_property
+    def number(self) -> str:
+        return self._read("number", expanded=True)
+
+    @cached_property
+    def status(self) -> str:
+        return self._read("status")
+
+    @cached_property
+    def type(self) -> str:
+        return self._read("type")
+
+    @cached_property
+    def approver(self) -> str:
+        return self._read("approver")
+
+    @cached_property
+    def versions(self) -> str:
+        return self._read("revision", "version")
+
+    @cached_property
+    def stylesheets(self) -> str:
+        """Every top-level ``xml-stylesheet`` PI, serialised, one per line."""
+        tree = self._literal_tree
+        if tree is None:
+            return ""
+        root = tree.getroot()
+        nodes = [*reversed(list(root.itersiblings(preceding=True))), *root.itersiblings()]
+        pis = [n for n in nodes if getattr(n, "target", None) == "xml-stylesheet"]
+        return "\n".join(
+            f"<?xml-stylesheet {p.text}?>" if p.text else "<?xml-stylesheet?>" for p in pis
+        )
+
+    @cached_property
+    def expanded_errors(self) -> list[ValidityError]:
+        """What ``xmllint --noent --loaddtd --valid`` reports (the ``make`` check)."""
+        document, root = self.document, self.document.root
+        if root is None:
+            return []
+        if document.tree is None:
+            fatal = document.fatal
+            return [ValidityError(fatal.message, fatal.line, fatal.column)] if fatal else []
+        doctype = document.doctype
+        if doctype is None:
+            return [ValidityError("no DOCTYPE: the document names no DTD", 1)]
+        errors = [ValidityError(p.message, p.line, p.column) for p in document.parse_errors]
+        if (doctype.system or "").replace("\\", "/").rsplit("/", 1)[-1] != "xep.dtd":
+            errors.append(ValidityError(f"DOCTYPE names {doctype.system!r}, not 'xep.dtd'", 1))
+        if doctype.name != document.tree.getroot().tag:
+            errors.append(
+                ValidityError(
+                    f"root element {document.tree.getroot().tag!r} does not match "
+                    f"the DOCTYPE name {doctype.name!r}",
+                    document.tree.getroot().sourceline or 1,
+                )
+            )
+        if doctype.declares_elements:
+            return errors + _validate_with_own_dtd(document)
+        dtd = root.dtd
+        if not dtd.validate(document.tree):
+            errors += _errors(dtd.error_log)
+        return errors
+
+    @cached_property
+    def literal_errors(self) -> list[ValidityError]:
+        """What ``xmllint --dtdvalid xep.dtd`` reports (the script's first check)."""
+        document, root = self.document, self.document.root
+        if root is None:
+            return []
+        own_declarations = document.doctype is not None and document.doctype.declares_elements
+        if not (document.parse_errors or own_declarations or self.expanded_errors):
+            return []
+        tree = document.literal_tree
+        if tree is None:
+            fatal = document.fatal or document.parse_errors[0]
+            return [ValidityError(fatal.message, fatal.line, fatal.column)]
+        dtd = root.dtd
+        return [] if dtd.validate(tree) else _errors(dtd.error_log)
+
+
+def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
+    """Validate against ``xep.dtd`` plus the internal subset's own declarations (rare)."""
+    from lxml import etree
+
+    root = document.root
+    assert root is not None
+
+    class _RootFiles(etree.Resolver):
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            if url and url.replace("\\", "/").rsplit("/", 1)[-1] == "xep.dtd":
+                return self.resolve_filename(str(root.dtd_path), context)
+            return self.resolve_string("", context)
+
+    parser = etree.XMLParser(
+        load_dtd=True, dtd_validation=True, resolve_entities="internal", no_network=True
+    )
+    parser.resolvers.add(_RootFiles())
+    try:
+        etree.fromstring(document.parsed_bytes, parser, base_url=str(document.path))
+    except etree.XMLSyntaxError as error:
+        return _errors(error.error_log) or [ValidityError(str(error), 1)]
+    return _errors(parser.error_log.filter_from_errors())

@@ -1,0 +1,217 @@
+"""Parse a XEP file once, safely, into a :class:`Document` shared by every rule and command.
+
+Two lxml trees come from one read of the file: ``tree`` with entities expanded (what
+``xmllint --noent --loaddtd --valid`` and readers see) and ``literal_tree`` with entity
+references kept (what ``xmllint --dtdvalid`` sees). Nothing is fetched from the network or
+read from outside the XEP root: ``xep.ent`` comes from the per-root cache and every other
+external entity resolves to nothing (and is reported).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from e2ee_sig.xep.doctype import Doctype, scan_doctype
+from e2ee_sig.xep.root import XepRoot, entity_references, find_root
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from e2ee_sig.xep.header import Header
+    from e2ee_sig.xep.official import OfficialView
+
+MAX_BYTES = 10 * 1024 * 1024
+_XML_DECL_ENCODING = re.compile(
+    rb"""(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)"""
+)
+XEP_FILE = "xep-"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a file before any rule looks at it."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
+class Document:
+    """One XEP file: raw bytes, both parse trees and where it sits in its XEP root."""
+
+    path: Path
+    display: str
+    raw: bytes
+    root: XepRoot | None = None
+    doctype: Doctype | None = None
+    tree: etree._ElementTree | None = None
+    fatal: Problem | None = None
+    parse_errors: list[Problem] = field(default_factory=list)
+    parsed_bytes: bytes = field(default=b"", repr=False)
+
+    @cached_property
+    def literal_tree(self) -> etree._ElementTree | None:
+        """The tree with entity references kept (parsed on first use: few rules need it)."""
+        if not self.parsed_bytes:
+            return None
+        tree, _ = _parse(self.parsed_bytes, False, str(self.path))
+        return tree
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def relpath(self) -> str:
+        """Path relative to the XEP root (``xep-0001.xml``, ``inbox/x.xml``), else the name."""
+        relative = self.root.relative(self.path) if self.root else None
+        return relative or self.path.name
+
+    @property
+    def is_root_xep_file(self) -> bool:
+        """A file the official CI also checks with ``make`` (root-level ``xep-*``)."""
+        return "/" not in self.relpath and self.relpath.startswith(XEP_FILE)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.raw.decode("utf-8", "replace").splitlines()
+
+    @cached_property
+    def header(self) -> Header | None:
+        from e2ee_sig.xep.header import read_header
+
+        return read_header(self.tree) if self.tree is not None else None
+
+    @cached_property
+    def official(self) -> OfficialView:
+        """The values and DTD verdicts the official XSF CI would compute."""
+        from e2ee_sig.xep.official import OfficialView
+
+        return OfficialView(self)
+
+    @property
+    def xml_root(self) -> etree._Element | None:
+        return self.tree.getroot() if self.tree is not None else None
+
+
+def _parser(expand: bool) -> etree.XMLParser:
+    from lxml import etree
+
+    class _NothingExternal(etree.Resolver):
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            return self.resolve_string("", context)
+
+    parser = etree.XMLParser(
+        load_dtd=False,
+        resolve_entities="internal" if expand else False,
+        no_network=True,
+        huge_tree=False,
+        strip_cdata=False,
+        recover=True,
+        collect_ids=False,
+    )
+    parser.resolvers.add(_NothingExternal())
+    return parser
+
+
+_PARSERS: dict[bool, etree.XMLParser] = {}
+
+
+def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree | None, list]:
+    from lxml import etree
+
+    parser = _PARSERS.get(expand)
+    if parser is None:
+        parser = _PARSERS[expand] = _parser(expand)
+    try:
+        element = etree.fromstring(data, parser, base_url=base_url)
+    except etree.XMLSyntaxError as error:
+        return None, list(error.error_log) or [error]
+    errors = list(parser.error_log)
+    if element is None or any(e.level_name == "FATAL" for e in errors):
+        return None, errors
+    return element.getroottree(), errors
+
+
+def _problem(error: object) -> Problem:
+    message = getattr(error, "message", None) or str(error)
+    return Problem(
+        message.strip(), getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
+    )
+
+
+def with_xep_entities(raw: bytes, doctype: Doctype | None, root: XepRoot | None) -> bytes:
+    """``raw`` with each ``%ents;`` replaced, on its own line, by the entities it needs."""
+    if doctype is None or root is None or not doctype.ents_refs:
+        return raw
+    inline = root.entities.inline(entity_references(raw))
+    pieces, last = [], 0
+    for start, end in doctype.ents_refs:
+        pieces += [raw[last:start], inline]
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
+def load(path: Path, display: str | None = None, root: XepRoot | None = None) -> Document:
+    """Read and parse ``path``; problems become ``Document.fatal``, never exceptions."""
+    display = display if display is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            document = Document(path, display, b"", root or find_root(path))
+            document.fatal = Problem(
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB limit"
+            )
+            return document
+        raw = path.read_bytes()
+    except OSError as error:
+        document = Document(path, display, b"", root)
+        document.fatal = Problem(f"cannot read file: {error.strerror or error}")
+        return document
+    return parse_bytes(raw, path, display, root or find_root(path))
+
+
+def parse_bytes(raw: bytes, path: Path, display: str, root: XepRoot | None) -> Document:
+    """Parse ``raw`` as the XEP file at ``path``."""
+    document = Document(path, display, raw, root)
+    problem = _encoding_problem(raw)
+    if problem is not None:
+        document.fatal = problem
+        return document
+    document.doctype = scan_doctype(raw)
+    document.parsed_bytes = with_xep_entities(raw, document.doctype, root)
+    document.tree, errors = _parse(document.parsed_bytes, True, str(path))
+    if document.tree is None:
+        fatal = [e for e in errors if getattr(e, "level_name", "FATAL") == "FATAL"]
+        document.fatal = _problem((fatal or errors or ["not well-formed XML"])[0])
+    else:
+        document.parse_errors = [_problem(e) for e in errors]
+    return document
+
+
+def declared_encoding(raw: bytes) -> str | None:
+    """The ``encoding`` of the XML declaration, lower-cased, if there is one."""
+    match = _XML_DECL_ENCODING.match(raw)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _encoding_problem(raw: bytes) -> Problem | None:
+    if not raw.strip():
+        return Problem("file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
+        return Problem("file is UTF-16 or binary; XEPs are UTF-8")
+    if declared_encoding(raw) not in (None, "utf-8", "utf8"):
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return Problem(f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column)
+    return None

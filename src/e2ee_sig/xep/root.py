@@ -1,0 +1,124 @@
+"""Locate the XEP root (the folder holding ``xep.dtd`` and ``xep.ent``) and cache what it gives.
+
+One :class:`XepRoot` per folder per process: ``xep.ent`` is read and indexed once, the DTD
+compiled once, and every document parsed afterwards borrows them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from e2ee_sig.xep.doctype import entity_declarations
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+DTD_NAME = "xep.dtd"
+ENT_NAME = "xep.ent"
+_REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
+_MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
+
+
+def _is_real(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size >= _MIN_REAL_FILE
+    except OSError:
+        return False
+
+
+def entity_references(data: bytes) -> set[bytes]:
+    """Names of the general entities referenced in ``data``."""
+    return set(_REFERENCE.findall(data))
+
+
+@dataclass
+class EntityTable:
+    """The general entities of ``xep.ent``, each as a one-line declaration."""
+
+    declarations: dict[bytes, bytes] = field(default_factory=dict)
+    references: dict[bytes, set[bytes]] = field(default_factory=dict)
+
+    @classmethod
+    def from_bytes(cls, text: bytes) -> EntityTable:
+        table = cls()
+        text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        for name, declaration in entity_declarations(text).items():
+            table.declarations[name] = declaration.replace(b"\n", b"&#10;")
+            table.references[name] = entity_references(declaration) - {name}
+        return table
+
+    def inline(self, names: set[bytes]) -> bytes:
+        """Declarations for ``names`` and the entities they use, on a single line."""
+        needed: set[bytes] = set()
+        pending = [n for n in names if n in self.declarations]
+        while pending:
+            name = pending.pop()
+            if name not in needed:
+                needed.add(name)
+                pending.extend(r for r in self.references[name] if r in self.declarations)
+        return b" ".join(self.declarations[n] for n in sorted(needed))
+
+
+@dataclass
+class XepRoot:
+    """A folder with ``xep.dtd`` and ``xep.ent``: an xsf/xeps checkout or a copy of one."""
+
+    path: Path
+
+    @property
+    def dtd_path(self) -> Path:
+        return self.path / DTD_NAME
+
+    @property
+    def ent_path(self) -> Path:
+        return self.path / ENT_NAME
+
+    @cached_property
+    def entities(self) -> EntityTable:
+        try:
+            return EntityTable.from_bytes(self.ent_path.read_bytes())
+        except OSError:
+            return EntityTable()
+
+    @cached_property
+    def dtd(self) -> etree.DTD:
+        from lxml import etree
+
+        return etree.DTD(str(self.dtd_path))
+
+    def relative(self, file: Path) -> str | None:
+        """``file`` relative to this root with forward slashes, or None if outside it."""
+        try:
+            return file.resolve().relative_to(self.path.resolve()).as_posix()
+        except ValueError:
+            return None
+
+
+_ROOTS: dict[Path, XepRoot] = {}
+
+
+def root_at(path: Path) -> XepRoot:
+    """The shared :class:`XepRoot` for ``path``."""
+    key = path.resolve()
+    if key not in _ROOTS:
+        _ROOTS[key] = XepRoot(key)
+    return _ROOTS[key]
+
+
+def is_xep_root(path: Path) -> bool:
+    return _is_real(path / DTD_NAME)
+
+
+def find_root(file: Path) -> XepRoot | None:
+    """Walk up from ``file`` to the nearest XEP root (``inbox/`` files find the one above)."""
+    folder = file.resolve().parent
+    if folder.name == "inbox" and is_xep_root(folder.parent):
+        return root_at(folder.parent)
+    for candidate in (folder, *folder.parents):
+        if is_xep_root(candidate):
+            return root_at(candidate)
+    return None
