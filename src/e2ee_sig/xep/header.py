@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,48 +37,96 @@ class Author:
         return " ".join(f.value for f in (self.firstname, self.surname) if f is not None)
 
 
-@dataclass(frozen=True)
+class _One:
+    """A header child read on first access and then cached on the instance."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, header: Header, owner: type) -> Field | None:
+        value = _field(header.element.find(self.tag))
+        header.__dict__[self.name] = value
+        return value
+
+
+class _Many(_One):
+    """Repeated header children (optionally inside a wrapper element), read once."""
+
+    def __init__(self, tag: str, parent: str | None = None) -> None:
+        super().__init__(tag)
+        self.parent = parent
+
+    def __get__(self, header: Header, owner: type) -> list[Field]:  # type: ignore[override]
+        holder = header.element.find(self.parent) if self.parent else header.element
+        value = _fields(holder, self.tag)
+        header.__dict__[self.name] = value
+        return value
+
+
 class Revision:
-    version: Field | None
-    date: Field | None
-    initials: Field | None
-    remark: Field | None
-    line: int
-    element: etree._Element = field(compare=False, repr=False)
+    """One ``<revision>`` block; its fields are read on first use."""
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.line: int = element.sourceline or 0
+
+    @cached_property
+    def version(self) -> Field | None:
+        return _field(self.element.find("version"))
+
+    @cached_property
+    def date(self) -> Field | None:
+        return _field(self.element.find("date"))
+
+    @cached_property
+    def initials(self) -> Field | None:
+        return _field(self.element.find("initials"))
+
+    @cached_property
+    def remark(self) -> Field | None:
+        return _field(self.element.find("remark"))
+
+    def __repr__(self) -> str:
+        version = self.version.value if self.version else "?"
+        return f"Revision({version!r}, line {self.line})"
 
 
-@dataclass(frozen=True)
 class Header:
-    """The header facts every command needs."""
+    """The header facts every command needs, each read from the tree on first use."""
 
-    line: int
-    title: Field | None
-    abstract: Field | None
-    number: Field | None
-    status: Field | None
-    type: Field | None
-    sig: Field | None
-    approver: Field | None
-    lastcall: list[Field]
-    dependencies: list[Field]
-    supersedes: list[Field]
-    supersededby: list[Field]
-    shortname: Field | None
-    tags: list[Field]
-    authors: list[Author]
-    revisions: list[Revision]
-    element: etree._Element = field(compare=False, repr=False)
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.line: int = element.sourceline or 0
+
+    title = _One("title")
+    abstract = _One("abstract")
+    number = _One("number")
+    status = _One("status")
+    type = _One("type")
+    sig = _One("sig")
+    approver = _One("approver")
+    shortname = _One("shortname")
+    lastcall = _Many("lastcall")
+    dependencies = _Many("spec", "dependencies")
+    supersedes = _Many("spec", "supersedes")
+    supersededby = _Many("spec", "supersededby")
+    tags = _Many("tag", "tags")
+
+    @cached_property
+    def authors(self) -> list[Author]:
+        return [_author(a) for a in self.element.iterchildren("author")]
+
+    @cached_property
+    def revisions(self) -> list[Revision]:
+        return [Revision(r) for r in self.element.iterchildren("revision")]
 
     def value(self, name: str) -> str:
         """The stripped value of a single-valued field, or ``""`` when absent."""
         found = getattr(self, name)
         return found.value if isinstance(found, Field) else ""
-
-
-def _field(element: etree._Element | None) -> Field | None:
-    if element is None:
-        return None
-    return Field(text_of(element), element.sourceline or 0, element)
 
 
 def text_of(element: etree._Element) -> str:
@@ -88,6 +137,12 @@ def text_of(element: etree._Element) -> str:
             parts.append(text_of(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _field(element: etree._Element | None) -> Field | None:
+    if element is None:
+        return None
+    return Field(text_of(element), element.sourceline or 0, element)
 
 
 def _fields(parent: etree._Element | None, tag: str) -> list[Field]:
@@ -106,43 +161,11 @@ def _author(element: etree._Element) -> Author:
     )
 
 
-def _revision(element: etree._Element) -> Revision:
-    return Revision(
-        version=_field(element.find("version")),
-        date=_field(element.find("date")),
-        initials=_field(element.find("initials")),
-        remark=_field(element.find("remark")),
-        line=element.sourceline or 0,
-        element=element,
-    )
-
-
 def read_header(tree: etree._ElementTree) -> Header | None:
     """The first ``<header>`` of a ``<xep>`` document, or None if there is none."""
     root = tree.getroot()
     header = root.find("header") if root.tag == "xep" else None
-    if header is None:
-        return None
-    dependencies = header.find("dependencies")
-    return Header(
-        line=header.sourceline or 0,
-        title=_field(header.find("title")),
-        abstract=_field(header.find("abstract")),
-        number=_field(header.find("number")),
-        status=_field(header.find("status")),
-        type=_field(header.find("type")),
-        sig=_field(header.find("sig")),
-        approver=_field(header.find("approver")),
-        lastcall=_fields(header, "lastcall"),
-        dependencies=_fields(dependencies, "spec"),
-        supersedes=_fields(header.find("supersedes"), "spec"),
-        supersededby=_fields(header.find("supersededby"), "spec"),
-        shortname=_field(header.find("shortname")),
-        tags=_fields(header.find("tags"), "tag"),
-        authors=[_author(a) for a in header.findall("author")],
-        revisions=[_revision(r) for r in header.findall("revision")],
-        element=header,
-    )
+    return Header(header) if header is not None else None
 
 
 def revision_pairs(raw: bytes) -> set[tuple[str, str]]:

@@ -6,6 +6,7 @@ compiled once, and every document parsed afterwards borrows them.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -92,10 +93,10 @@ class XepRoot:
 
     def relative(self, file: Path) -> str | None:
         """``file`` relative to this root with forward slashes, or None if outside it."""
-        try:
-            return file.resolve().relative_to(self.path.resolve()).as_posix()
-        except ValueError:
-            return None
+        for candidate in (Path(os.path.abspath(file)), file.resolve()):
+            if candidate.is_relative_to(self.path):
+                return candidate.relative_to(self.path).as_posix()
+        return None
 
 
 _ROOTS: dict[Path, XepRoot] = {}
