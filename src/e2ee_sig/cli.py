@@ -123,7 +123,7 @@ def lint(
         output_format=output_format or config.get("format", "text"),
         select=_split(select) or config.get("select", []),
         extend_select=_split(extend_select) + config.get("extend-select", []),
-        ignore=_split(ignore) + config.get("ignore", []),
+        ignore=_split(ignore) + ([] if select else config.get("ignore", [])),
         xeps_root=xeps_root or config.path("xeps-root"),
         jobs=jobs or config.get("jobs"),
         statistics=statistics,

@@ -11,12 +11,17 @@ def show_rules() -> None:
     from rich.table import Table
 
     table = Table(title="e2ee-sig lint rules", show_lines=False)
-    for column in ("Code", "Name", "Severity", "Fixable", "Applies", "Checks"):
-        table.add_column(column, overflow="fold")
+    for column in ("Code", "Name", "Severity", "Fixable", "Profiles"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Checks", overflow="fold", ratio=1)
     for code, rule in sorted(all_rules().items()):
-        applies = "xsf-ci, default" if rule.official else "encryption specs" if rule.e2ee else "default"
-        table.add_row(code, rule.name, rule.severity.value, rule.fixable.value, applies, rule.summary)
-    Console().print(table)
+        profiles = "all" if rule.official else "e2ee*" if rule.e2ee else "default, e2ee"
+        summary = rule.summary.replace("``", "`")
+        table.add_row(code, rule.name, rule.severity.value, rule.fixable.value, profiles, summary)
+    console = Console()
+    console.print(table)
+    console.print("e2ee*: encryption specs in the default profile, every file under --profile e2ee.")
+    console.print("Details: e2ee-sig rules CODE")
 
 
 def show_rule(code: str) -> bool:

@@ -1,0 +1,62 @@
+"""The xsf-ci profile gives the official CI's verdict on every fixture.
+
+The expected verdicts in fixtures/xsf_ci/expected.json were produced by running the XSF's
+conformance checks and ``xmllint`` (see fixtures/xsf_ci/regenerate.py), not by this project.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.model import Severity
+
+FIXTURES = Path(__file__).parent / "fixtures" / "xsf_ci"
+CASES = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+# Official check names (validate script output) → the rule that must report them.
+CHECK_RULES = {
+    "number": "XSF003",
+    "proto": "XSF004",
+    "xxxx": "XSF005",
+    "name": "XSF006",
+    "status": "XSF007",
+    "type": "XSF008",
+    "approver": "XSF009",
+    "versions": "XSF010",
+    "board": "XSF011",
+    "editor": "XSF011",
+    "xsl": "XSF012",
+    "legal": "XSF013",
+}
+
+
+def _lint_case(name: str, root: Path) -> list:
+    case = CASES[name]
+    target = root / case["path"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FIXTURES / "cases" / name / case["path"], target)
+    report = lint_paths([str(target)], LintOptions(profile="xsf-ci", jobs=1))
+    return report.diagnostics
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_verdict_matches_official_ci(name: str, xep_root: Path) -> None:
+    diagnostics = _lint_case(name, xep_root)
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    assert failed == (CASES[name]["verdict"] == "FAIL"), [(d.code, d.message) for d in diagnostics]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, c in CASES.items() if c["failed_checks"] and "DTD" not in c["failed_checks"])
+)
+def test_each_failed_official_check_has_its_rule(name: str, xep_root: Path) -> None:
+    codes = {d.code for d in _lint_case(name, xep_root)}
+    if "XSF000" in codes:  # an unusable file gets one line, not one per check
+        return
+    expected = {CHECK_RULES[check] for check in CASES[name]["failed_checks"]}
+    assert expected <= codes
