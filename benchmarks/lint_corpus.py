@@ -44,7 +44,17 @@ def plain_lxml(files: list[Path]) -> None:
 
 def cli_run(corpus: Path, profile: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "e2ee_sig", "lint", "--profile", profile, "--format", "concise", str(corpus)],
+        [
+            sys.executable,
+            "-m",
+            "e2ee_sig",
+            "lint",
+            "--profile",
+            profile,
+            "--format",
+            "concise",
+            str(corpus),
+        ],
         stdout=subprocess.DEVNULL,
         check=False,
     )
@@ -55,12 +65,19 @@ def official(script: str, corpus: Path, files: list[Path], sample: int) -> float
     start = time.perf_counter()
     for file in chosen:
         relative = file.relative_to(corpus).as_posix()
-        subprocess.run([script, str(corpus), relative], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [script, str(corpus), relative],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
     return (time.perf_counter() - start) / len(chosen)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--official", metavar="SCRIPT")
@@ -72,10 +89,14 @@ def main() -> None:
     from e2ee_sig.lint.engine import LintOptions, lint_paths
 
     lxml_time = best_of(args.repeat, lambda: plain_lxml(files))
-    print(f"corpus: {args.corpus} ({len(files)} files), best of {args.repeat}, {os.cpu_count()} cores")
+    print(
+        f"corpus: {args.corpus} ({len(files)} files), best of {args.repeat}, {os.cpu_count()} cores"
+    )
     print(f"plain lxml parse (no DTD, no entities):   {lxml_time * 1000:8.1f} ms")
     for profile in ("xsf-ci", "default"):
-        library = best_of(args.repeat, lambda p=profile: lint_paths([str(args.corpus)], LintOptions(profile=p)))
+        library = best_of(
+            args.repeat, lambda p=profile: lint_paths([str(args.corpus)], LintOptions(profile=p))
+        )
         cli = best_of(args.repeat, lambda p=profile: cli_run(args.corpus, p))
         print(
             f"lint --profile {profile:<8} library:       {library * 1000:8.1f} ms"
@@ -83,18 +104,30 @@ def main() -> None:
         )
         print(f"lint --profile {profile:<8} whole command: {cli * 1000:8.1f} ms")
     help_time = statistics.median(
-        best_of(1, lambda: subprocess.run([sys.executable, "-m", "e2ee_sig", "--help"], stdout=subprocess.DEVNULL))
+        best_of(
+            1,
+            lambda: subprocess.run(
+                [sys.executable, "-m", "e2ee_sig", "--help"], stdout=subprocess.DEVNULL
+            ),
+        )
         for _ in range(args.repeat)
     )
     bare = statistics.median(
-        best_of(1, lambda: subprocess.run([sys.executable, "-c", "pass"])) for _ in range(args.repeat)
+        best_of(1, lambda: subprocess.run([sys.executable, "-c", "pass"]))
+        for _ in range(args.repeat)
     )
-    print(f"e2ee-sig --help: {help_time * 1000:.0f} ms (python -c pass: {bare * 1000:.0f} ms, +{(help_time - bare) * 1000:.0f} ms)")
+    print(
+        f"e2ee-sig --help: {help_time * 1000:.0f} ms "
+        f"(python -c pass: {bare * 1000:.0f} ms, +{(help_time - bare) * 1000:.0f} ms)"
+    )
     if args.official:
         per_file = official(args.official, args.corpus, files, args.sample)
         whole = per_file * len(files)
         cli = best_of(args.repeat, lambda: cli_run(args.corpus, "xsf-ci"))
-        print(f"official checks: {per_file * 1000:.1f} ms/file, ~{whole:.1f} s for the corpus; speed-up {whole / cli:.0f}x")
+        print(
+            f"official checks: {per_file * 1000:.1f} ms/file, ~{whole:.1f} s for the corpus; "
+            f"speed-up {whole / cli:.0f}x"
+        )
 
 
 if __name__ == "__main__":

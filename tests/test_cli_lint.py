@@ -83,7 +83,7 @@ def test_directory_means_root_xeps_and_inbox(xep_root: Path) -> None:
 def test_paths_are_reported_as_given(xep_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(xep_root, "inbox/widget.xml", make_xep(number="12", status="ProtoXEP"))
     monkeypatch.chdir(xep_root)
-    code, output = run("lint", "--profile", "xsf-ci", "--format", "json", "inbox")
+    _code, output = run("lint", "--profile", "xsf-ci", "--format", "json", "inbox")
     assert {d["path"] for d in json.loads(output)["diagnostics"]} == {"inbox/widget.xml"}
 
 
@@ -102,12 +102,16 @@ def test_standalone_draft_says_which_checks_were_skipped(tmp_path: Path) -> None
 
 def test_the_sigs_workspace_is_clean_under_every_profile(corpus: Path) -> None:
     for profile in ("xsf-ci", "default", "e2ee"):
-        code, output = run("lint", "--profile", profile, "--xeps-root", str(corpus), str(PROJECT / "xeps"))
+        code, output = run(
+            "lint", "--profile", profile, "--xeps-root", str(corpus), str(PROJECT / "xeps")
+        )
         assert code == 0, output
         assert "error" not in output.lower() or "0 error" in output
 
 
-def test_configuration_file_sets_defaults_and_flags_win(xep_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configuration_file_sets_defaults_and_flags_win(
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad = write(xep_root, "xep-0999.xml", make_xep(status="Final "))
     (xep_root / ".e2ee-sig.toml").write_text('ignore = ["XSF007"]\nprofile = "xsf-ci"\n')
     monkeypatch.chdir(xep_root)
@@ -115,7 +119,9 @@ def test_configuration_file_sets_defaults_and_flags_win(xep_root: Path, monkeypa
     assert run("lint", "--select", "XSF007", str(bad))[0] == 1
 
 
-def test_broken_configuration_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_configuration_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / ".e2ee-sig.toml").write_text("profile = [\n")
     monkeypatch.chdir(tmp_path)
     code, output = run("lint", ".")

@@ -10,7 +10,9 @@ from e2ee_sig.lint.engine import LintOptions, lint_paths
 def test_every_corpus_file_lints_under_every_profile(corpus: Path) -> None:
     for profile in ("xsf-ci", "default", "e2ee"):
         report = lint_paths([str(corpus)], LintOptions(profile=profile))
-        assert report.files == len(list(corpus.glob("xep-*.xml"))) + len(list((corpus / "inbox").glob("*.xml")))
+        assert report.files == len(list(corpus.glob("xep-*.xml"))) + len(
+            list((corpus / "inbox").glob("*.xml"))
+        )
         assert all(d.line >= 1 for d in report.diagnostics)
 
 

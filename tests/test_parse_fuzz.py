@@ -12,8 +12,26 @@ from e2ee_sig.xep import parse_bytes
 from tests.xepfactory import lint_text, make_xep
 
 BASE = make_xep().encode()
-SNIPPETS = [b"<", b">", b"&", b"&LEGALNOTICE;", b"]]>", b"<![CDATA[", b"<!--", b"-->", b"\xff", b"\x00",
-            b"</header>", b"<revision>", b"%ents;", b"&#0;", b"\r\n", b"\xe2\x80", b"'", b'"']
+SNIPPETS = [
+    b"<",
+    b">",
+    b"&",
+    b"&LEGALNOTICE;",
+    b"]]>",
+    b"<![CDATA[",
+    b"<!--",
+    b"-->",
+    b"\xff",
+    b"\x00",
+    b"</header>",
+    b"<revision>",
+    b"%ents;",
+    b"&#0;",
+    b"\r\n",
+    b"\xe2\x80",
+    b"'",
+    b'"',
+]
 
 
 @st.composite
@@ -52,6 +70,18 @@ def test_any_status_text_is_judged_exactly(status: str) -> None:
         return
     diagnostics = lint_text(text, select=("XSF007",))
     expected_ok = document.official.status in (
-        "ProtoXEP Experimental Proposed Draft Active Final Retracted Obsolete Deferred Rejected Deprecated".split()
+        [
+            "ProtoXEP",
+            "Experimental",
+            "Proposed",
+            "Draft",
+            "Active",
+            "Final",
+            "Retracted",
+            "Obsolete",
+            "Deferred",
+            "Rejected",
+            "Deprecated",
+        ]
     )
     assert (not any(d.severity is Severity.ERROR for d in diagnostics)) == expected_ok

@@ -16,7 +16,11 @@ SECRET = "e2ee-sig-test-secret-4f1c"
 
 def _lint_json(*args: str) -> tuple[int, dict, str]:
     result = CliRunner().invoke(main, ["lint", "--format", "json", *args])
-    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}, result.output
+    return (
+        result.exit_code,
+        json.loads(result.stdout) if result.stdout.strip() else {},
+        result.output,
+    )
 
 
 def _bomb() -> str:

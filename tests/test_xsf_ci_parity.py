@@ -52,7 +52,8 @@ def test_verdict_matches_official_ci(name: str, xep_root: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n, c in CASES.items() if c["failed_checks"] and "DTD" not in c["failed_checks"])
+    "name",
+    sorted(n for n, c in CASES.items() if c["failed_checks"] and "DTD" not in c["failed_checks"]),
 )
 def test_each_failed_official_check_has_its_rule(name: str, xep_root: Path) -> None:
     codes = {d.code for d in _lint_case(name, xep_root)}

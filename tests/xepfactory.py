@@ -44,7 +44,8 @@ SECTIONS = """<section1 topic='Introduction' anchor='intro'>
   <p>This document requires no interaction with the Internet Assigned Numbers Authority (IANA).</p>
 </section1>
 <section1 topic='XMPP Registrar Considerations' anchor='registrar'>
-  <p>No namespaces or parameters need to be registered with the XMPP Registrar as a result of this document.</p>
+  <p>No namespaces or parameters need to be registered with the XMPP Registrar
+  as a result of this document.</p>
 </section1>"""
 
 
@@ -65,9 +66,13 @@ def make_xep(
     header_extra: str = "",
 ) -> str:
     """A complete XEP as text; every argument replaces one part verbatim."""
-    authors = authors if authors is not None else (
-        "<author>\n    <firstname>Alex</firstname>\n    <surname>Example</surname>\n"
-        "    <email>alex@example.org</email>\n    <jid>alex@example.org</jid>\n  </author>"
+    authors = (
+        authors
+        if authors is not None
+        else (
+            "<author>\n    <firstname>Alex</firstname>\n    <surname>Example</surname>\n"
+            "    <email>alex@example.org</email>\n    <jid>alex@example.org</jid>\n  </author>"
+        )
     )
     return f"""<?xml version='1.0' encoding='UTF-8'?>
 <!DOCTYPE xep SYSTEM 'xep.dtd' [

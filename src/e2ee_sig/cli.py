@@ -54,7 +54,7 @@ def main() -> None:
 @click.option(
     "--profile",
     type=click.Choice(["default", "xsf-ci", "e2ee"]),
-    help="Rule set: xsf-ci = exactly the official XSF CI; e2ee = default plus E2EE rules as errors.",
+    help="Rule set: xsf-ci = exactly the official XSF CI; e2ee = default + E2EE rules as errors.",
 )
 @click.option(
     "--format",
@@ -62,7 +62,9 @@ def main() -> None:
     type=click.Choice(["text", "concise", "json", "github", "sarif"]),
     help="Output format (default: text).",
 )
-@click.option("--select", multiple=True, help="Only these rule codes, prefixes or names (e.g. SEC,HDR012).")
+@click.option(
+    "--select", multiple=True, help="Only these rule codes, prefixes or names (e.g. SEC,HDR012)."
+)
 @click.option("--extend-select", multiple=True, help="Add rules to the profile's set.")
 @click.option("--ignore", multiple=True, help="Leave out these rule codes, prefixes or names.")
 @click.option(
@@ -70,16 +72,27 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder with xep.dtd and xep.ent (default: found by walking up from each file).",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes in place (only the bytes of each problem change).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic."
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here.",
+)
+@click.option(
+    "--fix", is_flag=True, help="Apply safe fixes in place (only the bytes of each problem change)."
+)
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; change nothing.")
 @click.option(
     "--changed-since",
     metavar="REF",
-    help="Only XEP files changed since the git REF; revision rules judge only revisions added since.",
+    help="Only XEP files changed since git REF; revision rules judge only revisions added since.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
 def lint(

@@ -20,7 +20,9 @@ def show_rules() -> None:
         table.add_row(code, rule.name, rule.severity.value, rule.fixable.value, profiles, summary)
     console = Console()
     console.print(table)
-    console.print("e2ee*: encryption specs in the default profile, every file under --profile e2ee.")
+    console.print(
+        "e2ee*: encryption specs in the default profile, every file under --profile e2ee."
+    )
     console.print("Details: e2ee-sig rules CODE")
 
 

@@ -25,7 +25,10 @@ def is_encryption_spec(document: Document) -> bool:
         return False
     if _TITLE.search(header.value("title")) or any(t.value == "e2ee" for t in header.tags):
         return True
-    if any(re.fullmatch(r"XEP-(\d{4})", d.value) and d.value[4:] in ENCRYPTION_XEPS for d in header.dependencies):
+    if any(
+        re.fullmatch(r"XEP-(\d{4})", d.value) and d.value[4:] in ENCRYPTION_XEPS
+        for d in header.dependencies
+    ):
         return True
     number = header.value("number")
     return number in ENCRYPTION_XEPS or _NAMESPACE.search(document.raw) is not None

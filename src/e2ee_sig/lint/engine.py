@@ -133,7 +133,9 @@ def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Fin
     )
 
 
-def _severity(rule: Rule, document: Document, context: LintContext, facts: dict[str, bool]) -> Severity | None:
+def _severity(
+    rule: Rule, document: Document, context: LintContext, facts: dict[str, bool]
+) -> Severity | None:
     """The severity ``rule`` has for ``document``, or None when it does not apply."""
     if rule.needs_dtd and document.root is None:
         return None
@@ -150,19 +152,25 @@ def _severity(rule: Rule, document: Document, context: LintContext, facts: dict[
     return severity
 
 
-def lint_document(document: Document, rules: dict[str, Rule], context: LintContext) -> list[Diagnostic]:
+def lint_document(
+    document: Document, rules: dict[str, Rule], context: LintContext
+) -> list[Diagnostic]:
     """Run ``rules`` over one parsed document (only XSF000 when it is not a usable XEP)."""
     gate = all_rules()[WELL_FORMED]
     broken = list(gate.check(document, context))
     if broken:
-        return [_diagnostic(document, gate, gate.severity, f) for f in broken if WELL_FORMED in rules]
+        return [
+            _diagnostic(document, gate, gate.severity, f) for f in broken if WELL_FORMED in rules
+        ]
     status = document.header.value("status") if document.header else ""
     facts = {"inactive": status in INACTIVE_STATUSES}
     found = []
     for rule in rules.values():
         severity = _severity(rule, document, context, facts)
         if severity is not None and rule.code != WELL_FORMED:
-            found += [_diagnostic(document, rule, severity, f) for f in rule.check(document, context)]
+            found += [
+                _diagnostic(document, rule, severity, f) for f in rule.check(document, context)
+            ]
     return sorted(Suppressions.of(document).apply(found, rules))
 
 
@@ -171,7 +179,9 @@ def lint_target(target: Target, rules: dict[str, Rule], context: LintContext) ->
     return lint_document(load(target.path, target.display, root), rules, context)
 
 
-def _lint_chunk(chunk: list[Target], rules: dict[str, Rule], context: LintContext) -> list[list[Diagnostic]]:
+def _lint_chunk(
+    chunk: list[Target], rules: dict[str, Rule], context: LintContext
+) -> list[list[Diagnostic]]:
     return [lint_target(t, rules, context) for t in chunk]
 
 
@@ -235,7 +245,9 @@ def lint_paths(
     standalone = [t.display for t in targets if t.root is None]
     skipped = sorted(c for c, r in rules.items() if r.needs_dtd)
     if standalone and skipped:
-        shown = ", ".join(standalone[:3]) + (f" and {len(standalone) - 3} more" if len(standalone) > 3 else "")
+        shown = ", ".join(standalone[:3]) + (
+            f" and {len(standalone) - 3} more" if len(standalone) > 3 else ""
+        )
         notes.append(
             f"no xep.dtd/xep.ent found for {shown}: skipped {', '.join(skipped)} "
             "and entity expansion (point --xeps-root at an xsf/xeps checkout)"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -14,7 +14,7 @@ class Severity(str, Enum):
         return self.value
 
 
-class Fixable(str, Enum):
+class Fixable(StrEnum):
     """Whether a rule can fix what it finds (as in ruff)."""
 
     ALWAYS = "always"

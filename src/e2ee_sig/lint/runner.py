@@ -106,7 +106,11 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> str | None:
         return "".join(r.diff() for r in results)
     fixed = sum(r.fixed for r in results)
     if fixed:
-        print(f"Fixed {fixed} problem{'s' * (fixed != 1)} in {len(results)} file{'s' * (len(results) != 1)}.", file=sys.stderr)
+        print(
+            f"Fixed {fixed} problem{'s' * (fixed != 1)} "
+            f"in {len(results)} file{'s' * (len(results) != 1)}.",
+            file=sys.stderr,
+        )
     return None
 
 
@@ -132,7 +136,10 @@ def run_lint(request: LintRequest) -> int:
         try:
             request.output_file.write_text(buffer.getvalue(), encoding="utf-8")
         except OSError as error:
-            print(f"e2ee-sig: error: cannot write {request.output_file}: {error.strerror}", file=sys.stderr)
+            print(
+                f"e2ee-sig: error: cannot write {request.output_file}: {error.strerror}",
+                file=sys.stderr,
+            )
             return 2
     else:
         _write(report, request, sys.stdout)

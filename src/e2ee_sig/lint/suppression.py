@@ -98,7 +98,9 @@ class Suppressions:
         for diagnostic in diagnostics:
             covering = [s for s in self.items if s.covers(diagnostic)]
             for suppression in covering:
-                suppression.used.update(c for c in suppression.codes if diagnostic.code.startswith(c))
+                suppression.used.update(
+                    c for c in suppression.codes if diagnostic.code.startswith(c)
+                )
             if not covering:
                 kept.append(diagnostic)
         unused_rule = rules.get(UNUSED)

@@ -1,4 +1,7 @@
-"""JSON output: ``{"files": N, "diagnostics": [{path, line, column, code, name, severity, message}]}``."""
+"""JSON output.
+
+``{"files": N, "diagnostics": [{path, line, column, code, name, severity, message}]}``.
+"""
 
 from __future__ import annotations
 

@@ -54,6 +54,10 @@ def render(report: LintReport, stream: TextIO) -> None:
         }
         for d in report.diagnostics
     ]
-    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
     json.dump(log, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -47,7 +47,8 @@ def _summary(report: LintReport) -> str:
     files = f"{report.files} file{'s' if report.files != 1 else ''}"
     if not report.diagnostics:
         return f"All checks passed ({files})."
-    return f"Found {errors} error{'s' * (errors != 1)} and {warnings} warning{'s' * (warnings != 1)} in {files}."
+    counts = f"{errors} error{'s' * (errors != 1)} and {warnings} warning{'s' * (warnings != 1)}"
+    return f"Found {counts} in {files}."
 
 
 def full(report: LintReport, stream: TextIO) -> None:

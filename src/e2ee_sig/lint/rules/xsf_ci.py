@@ -19,10 +19,19 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.official import STYLESHEET_HREF
 
 NUMBERED_FILE = re.compile(r"xep-[0-9]{4}.xml")
-STATUSES = (
-    "ProtoXEP Experimental Proposed Draft Active Final Retracted Obsolete Deferred Rejected "
-    "Deprecated"
-).split()
+STATUSES = [
+    "ProtoXEP",
+    "Experimental",
+    "Proposed",
+    "Draft",
+    "Active",
+    "Final",
+    "Retracted",
+    "Obsolete",
+    "Deferred",
+    "Rejected",
+    "Deprecated",
+]
 TYPES = ("Historical", "Humorous", "Informational", "Organizational", "Standards Track")
 LEGACY_TYPES = {
     **dict.fromkeys(
