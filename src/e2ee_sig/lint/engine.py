@@ -68,7 +68,11 @@ class Target:
 
 def _matches(rule: Rule, selectors: Sequence[str]) -> bool:
     return any(
-        s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s for s in selectors
+        s.upper() == "ALL"
+        or rule.code.startswith(s.upper())
+        or rule.name == s
+        or s.upper() in rule.aliases
+        for s in selectors
     )
 
 

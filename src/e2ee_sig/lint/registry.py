@@ -29,6 +29,7 @@ class Rule:
     content: bool = False
     e2ee: bool = False
     needs_dtd: bool = False
+    aliases: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -52,18 +53,22 @@ def rule(
     content: bool = False,
     e2ee: bool = False,
     needs_dtd: bool = False,
+    aliases: tuple[str, ...] = (),
 ) -> Callable[[Check], Check]:
     """Register ``check`` as rule ``code``.
 
     ``official`` rules are the XSF CI's checks (profile ``xsf-ci``); ``content`` rules drop to
     warnings for inactive XEPs; ``e2ee`` rules apply to encryption specs; ``needs_dtd`` rules
-    are skipped when no ``xep.dtd`` is at hand.
+    are skipped when no ``xep.dtd`` is at hand; ``aliases`` are catalogue codes (from
+    ``docs/rules.md``) that this rule implements, accepted by ``--select`` and ``rules CODE``.
     """
 
     def register(check: Check) -> Check:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, name, severity, check, fixable, official, content, e2ee, needs_dtd)
+        RULES[code] = Rule(
+            code, name, severity, check, fixable, official, content, e2ee, needs_dtd, aliases
+        )
         return check
 
     return register
@@ -79,4 +84,11 @@ def all_rules() -> dict[str, Rule]:
 def find_rule(code_or_name: str) -> Rule | None:
     rules = all_rules()
     wanted = code_or_name.strip()
-    return rules.get(wanted.upper()) or next((r for r in rules.values() if r.name == wanted), None)
+    return rules.get(wanted.upper()) or next(
+        (
+            r
+            for r in rules.values()
+            if wanted in (r.name, *r.aliases) or wanted.upper() in r.aliases
+        ),
+        None,
+    )

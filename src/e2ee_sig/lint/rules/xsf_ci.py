@@ -100,7 +100,7 @@ def well_formed(document: Document, context: LintContext) -> Iterator[Finding]:
         yield Finding(f"not a XEP: the root element is <{tag}>, not <xep>", root.sourceline or 1)
 
 
-@rule("XSF001", "dtd-valid", Severity.ERROR, official=True, needs_dtd=True)
+@rule("XSF001", "dtd-valid", Severity.ERROR, official=True, needs_dtd=True, aliases=("XEP001",))
 def dtd_valid(document: Document, context: LintContext) -> Iterator[Finding]:
     """The document is valid against the XEP root's ``xep.dtd`` (entity references kept).
 
@@ -116,7 +116,14 @@ def dtd_valid(document: Document, context: LintContext) -> Iterator[Finding]:
         yield Finding(f"DTD: {error.message}", error.line, error.column)
 
 
-@rule("XSF002", "dtd-valid-expanded", Severity.ERROR, official=True, needs_dtd=True)
+@rule(
+    "XSF002",
+    "dtd-valid-expanded",
+    Severity.ERROR,
+    official=True,
+    needs_dtd=True,
+    aliases=("XEP001",),
+)
 def dtd_valid_expanded(document: Document, context: LintContext) -> Iterator[Finding]:
     """A root ``xep-*`` file is valid with every entity expanded (the ``make`` check).
 
@@ -135,7 +142,7 @@ def dtd_valid_expanded(document: Document, context: LintContext) -> Iterator[Fin
             yield Finding(f"DTD (entities expanded): {error.message}", error.line, error.column)
 
 
-@rule("XSF003", "number-matches-filename", Severity.ERROR, official=True)
+@rule("XSF003", "number-matches-filename", Severity.ERROR, official=True, aliases=("HDR003",))
 def number_matches_filename(document: Document, context: LintContext) -> Iterator[Finding]:
     """A file named ``xep-NNNN.xml`` has ``<number>NNNN</number>``.
 
@@ -177,7 +184,7 @@ def inbox_status(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
-@rule("XSF005", "inbox-number", Severity.ERROR, official=True)
+@rule("XSF005", "inbox-number", Severity.ERROR, official=True, aliases=("HDR003",))
 def inbox_number(document: Document, context: LintContext) -> Iterator[Finding]:
     """A ProtoXEP's ``<number>`` is exactly ``XXXX`` or ``xxxx``.
 
@@ -210,7 +217,14 @@ def inbox_filename(document: Document, context: LintContext) -> Iterator[Finding
         )
 
 
-@rule("XSF007", "status-defined", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+@rule(
+    "XSF007",
+    "status-defined",
+    Severity.ERROR,
+    official=True,
+    fixable=Fixable.SOMETIMES,
+    aliases=("HDR004",),
+)
 def status_defined(document: Document, context: LintContext) -> Iterator[Finding]:
     """``<status>`` is exactly one of the XEP-0001 states.
 
@@ -319,7 +333,14 @@ def approver_type(document: Document, context: LintContext) -> Iterator[Finding]
         )
 
 
-@rule("XSF012", "stylesheet-pi", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+@rule(
+    "XSF012",
+    "stylesheet-pi",
+    Severity.ERROR,
+    official=True,
+    fixable=Fixable.SOMETIMES,
+    aliases=("XEP003",),
+)
 def stylesheet_pi(document: Document, context: LintContext) -> Iterator[Finding]:
     """The document has ``<?xml-stylesheet type='text/xsl' href='xep.xsl'?>``.
 
@@ -338,7 +359,14 @@ def stylesheet_pi(document: Document, context: LintContext) -> Iterator[Finding]
     )
 
 
-@rule("XSF013", "legal-notice", Severity.ERROR, official=True, fixable=Fixable.SOMETIMES)
+@rule(
+    "XSF013",
+    "legal-notice",
+    Severity.ERROR,
+    official=True,
+    fixable=Fixable.SOMETIMES,
+    aliases=("XEP004",),
+)
 def legal_notice(document: Document, context: LintContext) -> Iterator[Finding]:
     """The file contains the ``&LEGALNOTICE;`` entity reference.
 
