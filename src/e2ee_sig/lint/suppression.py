@@ -54,8 +54,10 @@ def _directives(document: Document) -> Iterator[tuple[str, str, object]]:
         if match:
             yield match.group(1), match.group(2), node
     for node in tree.getroot().itersiblings(preceding=True):
-        text = node.text or "" if isinstance(node, etree._ProcessingInstruction) else ""
-        match = _DIRECTIVE.match(text) if getattr(node, "target", None) == "e2ee-sig" else None
+        is_ours = getattr(node, "target", None) == "e2ee-sig" or (
+            isinstance(node, etree._Comment) and "e2ee-sig" in (node.text or "")
+        )
+        match = _DIRECTIVE.match(node.text or "") if is_ours else None
         if match:
             yield match.group(1), match.group(2), node
 
