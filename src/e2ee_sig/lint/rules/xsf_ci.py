@@ -47,7 +47,7 @@ LEGAL_NOTICE = b"&LEGALNOTICE;"
 
 def shown(value: str) -> str:
     """A value quoted so that whitespace and newlines are visible."""
-    return repr(value) if value else "nothing"
+    return repr(value) if value else "missing or empty"
 
 
 def _line(document: Document, *path: str) -> int:
@@ -177,7 +177,7 @@ def inbox_status(document: Document, context: LintContext) -> Iterator[Finding]:
         if status.strip().lower() in ("protoxep", "proto"):
             fix = replace_field_text(document, "status", "ProtoXEP")
         yield Finding(
-            f"a ProtoXEP must have status 'ProtoXEP', not {shown(status)}",
+            f"a ProtoXEP must have status 'ProtoXEP'; <status> is {shown(status)}",
             _line(document, "status"),
             hint="only files named xep-NNNN.xml may have another status",
             fix=fix,
@@ -197,7 +197,7 @@ def inbox_number(document: Document, context: LintContext) -> Iterator[Finding]:
     number = document.official.number
     if number not in ("XXXX", "xxxx"):
         yield Finding(
-            f"a ProtoXEP's <number> must be 'XXXX' or 'xxxx', not {shown(number)}",
+            f"a ProtoXEP's <number> must be 'XXXX' or 'xxxx'; it is {shown(number)}",
             _line(document, "number"),
         )
 
@@ -241,7 +241,7 @@ def status_defined(document: Document, context: LintContext) -> Iterator[Finding
     if close is not None:
         fix = replace_field_text(document, "status", close)
     yield Finding(
-        f"status {shown(status)} is not one of: {', '.join(STATUSES)}",
+        f"<status> is {shown(status)}; expected one of: {', '.join(STATUSES)}",
         _line(document, "status"),
         hint=f"did you mean {close!r}?" if close else None,
         fix=fix,
@@ -264,7 +264,7 @@ def type_defined(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     close = _close_match(value, allowed)
     yield Finding(
-        f"type {shown(value)} is not one of: {', '.join(allowed)}",
+        f"<type> is {shown(value)}; expected one of: {', '.join(allowed)}",
         _line(document, "type"),
         hint=f"did you mean {close!r}?" if close else None,
         fix=replace_field_text(document, "type", close) if close else None,
@@ -285,7 +285,7 @@ def approver_defined(document: Document, context: LintContext) -> Iterator[Findi
         return
     close = _close_match(value, APPROVERS)
     yield Finding(
-        f"approver {shown(value)} is not one of: {', '.join(APPROVERS)}",
+        f"<approver> is {shown(value)}; expected one of: {', '.join(APPROVERS)}",
         _line(document, "approver"),
         hint="add <approver>Council</approver> after <sig>" if not value else None,
         fix=replace_field_text(document, "approver", close) if close else None,
@@ -327,7 +327,7 @@ def approver_type(document: Document, context: LintContext) -> Iterator[Finding]
         )
     if approver == "Editor" and xep_type != "Humorous":
         yield Finding(
-            f"the Editor approves only Humorous XEPs, and this one is {shown(xep_type)}",
+            f"the Editor approves only Humorous XEPs; <type> is {shown(xep_type)}",
             _line(document, "approver"),
             hint="use <approver>Council</approver>",
         )
