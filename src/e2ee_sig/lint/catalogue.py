@@ -17,7 +17,8 @@ def show_rules() -> None:
     for code, rule in sorted(all_rules().items()):
         profiles = "all" if rule.official else "e2ee*" if rule.e2ee else "default, e2ee"
         summary = rule.summary.replace("``", "`")
-        table.add_row(code, rule.name, rule.severity.value, rule.fixable.value, profiles, summary)
+        name = f"{rule.name} ({', '.join(rule.aliases)})" if rule.aliases else rule.name
+        table.add_row(code, name, rule.severity.value, rule.fixable.value, profiles, summary)
     console = Console()
     console.print(table)
     console.print(
@@ -33,6 +34,8 @@ def show_rule(code: str) -> bool:
         return False
     print(f"{rule.code} {rule.name}")
     print(f"Severity: {rule.severity.value}   Fixable: {rule.fixable.value}")
+    if rule.aliases:
+        print(f"Catalogue code: {', '.join(rule.aliases)}")
     print()
     print(rule.doc)
     return True
