@@ -6,7 +6,19 @@ from e2ee_sig.lint.registry import all_rules, find_rule
 
 
 def show_rules() -> None:
-    """Print every rule as a table: code, name, severity, fixable, profile, summary."""
+    """Print every rule: a table on a terminal, one tab-separated line per rule on a pipe."""
+    import sys
+
+    rows = []
+    for code, rule in sorted(all_rules().items()):
+        profiles = "all" if rule.official else "e2ee*" if rule.e2ee else "default, e2ee"
+        name = f"{rule.name} ({', '.join(rule.aliases)})" if rule.aliases else rule.name
+        summary = rule.summary.replace("``", "`")
+        rows.append((code, name, rule.severity.value, rule.fixable.value, profiles, summary))
+    if not sys.stdout.isatty():
+        for row in rows:
+            print("\t".join(row))
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -14,11 +26,8 @@ def show_rules() -> None:
     for column in ("Code", "Name", "Severity", "Fixable", "Profiles"):
         table.add_column(column, no_wrap=True)
     table.add_column("Checks", overflow="fold", ratio=1)
-    for code, rule in sorted(all_rules().items()):
-        profiles = "all" if rule.official else "e2ee*" if rule.e2ee else "default, e2ee"
-        summary = rule.summary.replace("``", "`")
-        name = f"{rule.name} ({', '.join(rule.aliases)})" if rule.aliases else rule.name
-        table.add_row(code, name, rule.severity.value, rule.fixable.value, profiles, summary)
+    for row in rows:
+        table.add_row(*row)
     console = Console()
     console.print(table)
     console.print(

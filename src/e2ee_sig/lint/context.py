@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 PROFILES = ("default", "xsf-ci", "e2ee")
+
+
+def utc_today() -> date:
+    """Today's date in UTC, the calendar the XSF's tools stamp revisions with."""
+    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -15,7 +20,7 @@ class LintContext:
 
     profile: str = "default"
     enabled: frozenset[str] = frozenset()
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=lambda: utc_today())
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
     e2ee_forced: bool = False
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from e2ee_sig.lint.context import PROFILES, LintContext
+from e2ee_sig.lint.context import PROFILES, LintContext, utc_today
 from e2ee_sig.lint.e2ee_scope import is_encryption_spec
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
 from e2ee_sig.lint.registry import Rule, all_rules
@@ -123,6 +123,8 @@ def _root_path(file: Path) -> Path | None:
 
 
 def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:
+    if finding.severity is Severity.WARNING:
+        severity = Severity.WARNING
     return Diagnostic(
         document.display,
         finding.line,
@@ -239,7 +241,7 @@ def lint_paths(
     context = LintContext(
         profile=options.profile,
         enabled=frozenset(rules),
-        today=options.today or date.today(),
+        today=options.today or utc_today(),
         baseline=options.baseline,
         e2ee_forced=options.profile == "e2ee",
     )

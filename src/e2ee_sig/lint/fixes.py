@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from e2ee_sig.lint.model import Edit, Fix
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span, line_offsets
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 STYLESHEET_PI = b"<?xml-stylesheet type='text/xsl' href='xep.xsl'?>"
 
@@ -20,15 +25,22 @@ def replace_field_text(
     element = getattr(value, "element", None)
     if element is None:
         return None
+    return replace_element_text(document, element, text, safe=safe)
+
+
+def replace_element_text(
+    document: Document, element: etree._Element, text: str, *, safe: bool = True
+) -> Fix | None:
+    """Replace the plain-text content of ``element`` (no markup, no entities) with ``text``."""
     span = element_span(document.raw, element)
     if span is None:
         return None
     content = document.raw[span.content_start : span.content_end]
-    if b"<" in content or b"&" in content:
-        return None
+    if b"<" in content or b"&" in content or content.decode() != (element.text or ""):
+        return None  # markup, an entity, or another element on the same line was found
     return Fix(
-        f"set <{field}> to {text!r}",
-        (Edit(span.content_start, span.content_end, text.encode()),),
+        f"set <{element.tag}> to {text!r}",
+        (Edit(span.content_start, span.content_end, escape(text).encode()),),
         safe,
     )
 

@@ -51,6 +51,9 @@ class Finding:
     hint: str | None = None
     fix: Fix | None = None
     end_column: int | None = None
+    severity: Severity | None = None
+    """``Severity.WARNING`` lowers this finding below its rule's default (the W part of a
+    catalogue rule marked E/W); None keeps the rule's severity."""
 
 
 @dataclass(frozen=True, order=True)

@@ -75,3 +75,68 @@ def line(element: etree._Element | None) -> int:
 def header_line(document: Document) -> int:
     header = document.header
     return line(header.element) if header else 1
+
+
+# --- Namespaces a XEP uses, defines and registers (shared by CNT009 and E2E007/E2E008) ---
+
+URN_XMPP = re.compile(r"urn:xmpp:[A-Za-z0-9.:_+-]*[A-Za-z0-9]")
+_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?=['"]([^'"]+)['"]""")
+_TARGET_NAMESPACE = re.compile(r"""targetNamespace=['"]([^'"]+)['"]""")
+REGISTRAR_TOPICS = ("XMPP Registrar Considerations", "Registrar Considerations")
+
+
+def code_blocks(document: Document) -> list[etree._Element]:
+    """The ``<example>`` and ``<code>`` elements (their CDATA is the protocol text)."""
+    root = document.xml_root
+    return [] if root is None else list(root.iter("example", "code"))
+
+
+def example_namespaces(document: Document) -> dict[str, int]:
+    """Each ``xmlns`` value used in examples and code, with the line of its first use."""
+    found: dict[str, int] = {}
+    for block in code_blocks(document):
+        text = block.text or ""
+        for match in _XMLNS.finditer(text):
+            found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
+    return found
+
+
+def schema_namespaces(document: Document) -> dict[str, int]:
+    """Each schema ``targetNamespace``, with its line."""
+    found: dict[str, int] = {}
+    for block in code_blocks(document):
+        text = block.text or ""
+        for match in _TARGET_NAMESPACE.finditer(text):
+            found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
+    return found
+
+
+def registered_namespaces(document: Document) -> set[str] | None:
+    """The ``urn:xmpp:`` namespaces named in Registrar Considerations (None: no such section)."""
+    section = find_section(document, *REGISTRAR_TOPICS)
+    if section is None:
+        return None
+    return set(URN_XMPP.findall(" ".join(section.itertext())))
+
+
+def own_namespaces(document: Document) -> dict[str, int]:
+    """The ``urn:xmpp:`` namespaces the document defines, with a line for each.
+
+    A namespace counts as the document's own when it is a schema ``targetNamespace`` or when
+    an example uses it and its first segment after ``urn:xmpp:`` is the document's shortname
+    (``urn:xmpp:omemo:2`` in XEP-0384, shortname OMEMO). Namespaces of other specifications
+    used in examples (hints, SCE in OMEMO, Jingle in a Jingle application) are not.
+    """
+    header = document.header
+    shortname = header.value("shortname").casefold() if header else ""
+    own = {ns: at for ns, at in schema_namespaces(document).items() if ns.startswith("urn:xmpp:")}
+    for ns, at in example_namespaces(document).items():
+        if shortname and _stem(ns) == shortname:
+            own.setdefault(ns, at)
+    return own
+
+
+def _stem(namespace: str) -> str:
+    """``omemo`` for ``urn:xmpp:omemo:2`` (the ShortName segment of XEP-0053)."""
+    parts = namespace.split(":")
+    return parts[2].casefold() if len(parts) > 2 and namespace.startswith("urn:xmpp:") else ""

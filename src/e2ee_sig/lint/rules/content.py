@@ -1,0 +1,390 @@
+"""Content, examples and references (catalogue §2.5): CNT001–CNT010.
+
+These are ``content`` rules: for Obsolete, Deferred, Retracted and Rejected XEPs the engine
+lowers them to warnings. Rules that need the entity references as written (CNT004, CNT006)
+read ``Document.literal_tree``; rules about the protocol read the expanded tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._util import (
+    code_blocks,
+    is_protoxep,
+    line,
+    normalise,
+    own_namespaces,
+    registered_namespaces,
+    schema_namespaces,
+)
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.edit import line_offsets
+
+_CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>(.*?)</\1\s*>", re.S)
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
+_XEP_URL = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html")
+_RFC_URL = re.compile(
+    r"https?://(?:tools\.ietf\.org/html/|(?:www\.)?rfc-editor\.org/rfc/|"
+    r"datatracker\.ietf\.org/doc/html/)rfc(\d+)(?:\.txt|\.html)?/?"
+)
+_MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
+_NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
+_LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
+_DEFINED_IN = re.compile(r"defined (?:in|by) XEP-(\d{4})\b", re.I)
+_DEFAULT_XMLNS = re.compile(r"""\sxmlns\s*=\s*['"]([^'"]+)['"]""")
+_TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+_SCHEMA_TAG = re.compile(r"<(?:[\w-]+:)?schema\b[^>]*>")
+XML_SCHEMA = "http://www.w3.org/2001/XMLSchema"
+NEW_STATUSES = ("ProtoXEP", "Experimental")
+REFERENCE_TAGS = frozenset({"cite", "link", "code", "example", "tt", "note", "span"})
+
+
+def _new(document: Document) -> bool:
+    """A ProtoXEP or Experimental XEP: its namespaces are still being minted."""
+    header = document.header
+    return is_protoxep(document) or (header is not None and header.value("status") in NEW_STATUSES)
+
+
+def _column(document: Document, line_number: int, text: str) -> int:
+    """The 1-based column of ``text`` on ``line_number`` (1 when it is not there)."""
+    lines = document.lines
+    found = lines[line_number - 1].find(text) if 0 < line_number <= len(lines) else -1
+    return found + 1 if found >= 0 else 1
+
+
+def _covered_by_e2ee(document: Document, context: LintContext, code: str) -> bool:
+    """Whether the E2EE rule ``code`` runs on this document and reports the same fact."""
+    from e2ee_sig.lint.e2ee_scope import is_encryption_spec  # imports the rules: not at the top
+
+    return code in context.enabled and (context.e2ee_forced or is_encryption_spec(document))
+
+
+@rule("CNT001", "example-caption", Severity.WARNING, content=True)
+def example_caption(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every ``<example>`` has a non-empty ``caption``.
+
+    Why: XEP-0143 §format-contents ("the <example/> element SHOULD possess a 'caption'
+    attribute that describes the example"); the caption is the example's title in the
+    rendered XEP and its table of examples.
+
+    Bad: ``<example><![CDATA[<iq …/>]]></example>``.
+    Good: ``<example caption='Client requests widgets'><![CDATA[<iq …/>]]></example>``.
+    """
+    root = document.xml_root
+    for example in root.iter("example") if root is not None else []:
+        if not normalise(example.get("caption", "")):
+            yield Finding(
+                "example without a caption",
+                line(example),
+                _column(document, line(example), "<example"),
+                hint="add caption='…' saying what the example shows",
+            )
+
+
+@rule("CNT002", "example-cdata", Severity.WARNING, content=True)
+def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]:
+    """``<example>`` and ``<code>`` content is written in CDATA, not with ``&lt;`` escapes.
+
+    Why: XEP-0143 §format-contents ("Define an XML CDATA section within both of these
+    elements so that you do not need to escape the '<' and '>' characters"). Escaped markup is
+    hard to read and to copy, and a forgotten escape breaks the document. Checked on the raw
+    bytes; escapes between CDATA sections (``]]>&ns;<![CDATA[``) are allowed.
+
+    Bad: ``<example caption='Offer'>&lt;iq type='get'/&gt;</example>``.
+    Good: ``<example caption='Offer'><![CDATA[<iq type='get'/>]]></example>``.
+    """
+    raw = document.raw
+    offsets = None
+    for match in _CODE_ELEMENT.finditer(raw):
+        outside = _CDATA.sub(b"", match.group(2))
+        if b"&lt;" in outside:
+            offsets = offsets or line_offsets(raw)
+            at = raw.count(b"\n", 0, match.start()) + 1
+            yield Finding(
+                f"<{match.group(1).decode()}> escapes markup with &lt; instead of using CDATA",
+                at,
+                match.start() - offsets[at - 1] + 1,
+                hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
+            )
+
+
+def _entities(document: Document) -> set[bytes]:
+    return set(document.root.entities.declarations) if document.root else set()
+
+
+@rule("CNT004", "entity-refs", Severity.WARNING, content=True)
+def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
+    """XEPs and RFCs are cited with their ``xep.ent`` entity, not a hand-made link.
+
+    Why: XEP-0143 §format-work and the template: ``&xep0030;`` renders the title, number and
+    footnote consistently, and ``<cite>XEP-0030</cite>`` is used after the first mention.
+    Reported only where the entity exists in the root's ``xep.ent`` (so never without a XEP
+    root), for a ``<link>`` to a whole XEP or RFC (a link to a section, with ``#…``, is
+    fine) and for a bare "XEP-NNNN" in a paragraph of a document that never uses the entity.
+
+    Bad: ``<link url='https://xmpp.org/extensions/xep-0030.html'>Service Discovery</link>``,
+    ``as described in XEP-0030`` with no ``&xep0030;`` anywhere.
+    Good: ``as described in &xep0030;``, later ``<cite>XEP-0030</cite>``.
+    """
+    known = _entities(document)
+    tree = document.literal_tree if known else None
+    if tree is None:
+        return
+    body = [e for e in tree.getroot() if isinstance(e.tag, str) and e.tag != "header"]
+    for link in (link for part in body for link in part.iter("link")):
+        url = link.get("url", "").strip()
+        for pattern, prefix in ((_XEP_URL, "xep"), (_RFC_URL, "rfc")):
+            match = pattern.fullmatch(url)
+            if match and f"{prefix}{match.group(1)}".encode() in known:
+                name = f"{prefix}{match.group(1)}"
+                yield Finding(
+                    f"link to {url} instead of the entity &{name};",
+                    line(link),
+                    _column(document, line(link), url),
+                    hint=f"write &{name}; (first mention) or <cite>…</cite> (later ones)",
+                )
+    yield from _bare_mentions(document, body, known)
+
+
+def _bare_mentions(
+    document: Document, body: list[etree._Element], known: set[bytes]
+) -> Iterator[Finding]:
+    """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
+    reported: set[str] = set()
+    own = document.header.value("number") if document.header else ""
+    candidates = {
+        number.decode()
+        for number in re.findall(rb"\bXEP-(\d{4})\b", document.raw)
+        if b"xep" + number in known and b"&xep" + number + b";" not in document.raw
+    } - {own}
+    if not candidates:
+        return
+    for paragraph in (p for part in body for p in part.iter("p", "li")):
+        for node, text in _running_text(paragraph):
+            for match in re.finditer(r"\bXEP-(\d{4})\b", text):
+                number = match.group(1)
+                name = f"xep{number}"
+                if number not in candidates or number in reported:
+                    continue
+                reported.add(number)
+                at = line(node)
+                yield Finding(
+                    f"XEP-{number} is mentioned but never cited with &{name};",
+                    at,
+                    _column(document, at, match.group(0)),
+                    hint=f"write &{name}; at the first mention",
+                )
+
+
+def _running_text(paragraph: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """Text of ``paragraph`` outside citations, links, code and notes, with its element."""
+    if paragraph.text:
+        yield paragraph, paragraph.text
+    for node in paragraph.iterdescendants():
+        if _inside_reference(node.getparent(), paragraph):
+            continue
+        if isinstance(node.tag, str) and node.tag not in REFERENCE_TAGS and node.text:
+            yield node, node.text
+        if node.tail:
+            yield node, node.tail
+
+
+def _inside_reference(node: etree._Element | None, stop: etree._Element) -> bool:
+    while node is not None and node is not stop:
+        if node.tag in REFERENCE_TAGS:
+            return True
+        node = node.getparent()
+    return False
+
+
+@rule("CNT006", "no-entity-in-link", Severity.ERROR, content=True)
+def no_entity_in_link(document: Document, context: LintContext) -> Iterator[Finding]:
+    """No ``&xepNNNN;``/``&rfcNNNN;`` (or other markup entity) inside ``<link>``.
+
+    Why: the DTD allows only text and ``<cite>`` in ``<link>`` (``link (#PCDATA|cite)*``),
+    and these entities expand to a ``<span>`` and a ``<note>``: ``make check`` fails and the
+    rendered XEP nests a link in a link (XEP-0384 line 430). XSF002 reports the DTD error on
+    root ``xep-*`` files; this rule names the entity and the fix, also for inbox files. An
+    entity counts as markup when its ``xep.ent`` value contains ``<`` (by name, ``xep…`` or
+    ``rfc…``, without a XEP root).
+
+    Bad: ``<link url='https://xmpp.org/extensions/xep-0060.html#impl'>&xep0060; §12</link>``.
+    Good: ``<link url='https://xmpp.org/extensions/xep-0060.html#impl'><cite>XEP-0060</cite>
+    §12</link>`` (and ``&xep0060;`` at the first mention, outside any link).
+    """
+    tree = document.literal_tree
+    if tree is None:
+        return
+    declarations = document.root.entities.declarations if document.root else {}
+    for link in tree.getroot().iter("link"):
+        for entity in link.iter(etree.Entity):
+            name = entity.name
+            declared = declarations.get(name.encode())
+            markup = (
+                b"<" in declared.split(b" ", 2)[-1] if declared else _MARKUP_ENTITY.fullmatch(name)
+            )
+            if not markup:
+                continue
+            at = entity.sourceline or line(link)
+            cite = _cite_for(name)
+            yield Finding(
+                f"&{name}; inside <link>: it expands to markup that <link> may not contain",
+                at,
+                _column(document, at, f"&{name};"),
+                hint=f"write {cite} inside the link instead" if cite else "move it out of the link",
+            )
+
+
+def _cite_for(name: str) -> str | None:
+    match = re.fullmatch(r"(xep|rfc)(\d+)", name)
+    if not match:
+        return None
+    kind, number = match.groups()
+    return f"<cite>XEP-{number}</cite>" if kind == "xep" else f"<cite>RFC {number}</cite>"
+
+
+@rule("CNT007", "img-data-uri", Severity.WARNING, content=True)
+def img_data_uri(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Images are embedded as ``data:`` URIs.
+
+    Why: the xsf/xeps Makefile has a (currently disabled, issue #1316) check that every
+    ``img/@src`` is a ``data:`` URI: XEPs are published as single files, and an external
+    image can disappear or track readers.
+
+    Bad: ``<img src='https://example.org/flow.png'/>``.
+    Good: ``<img src='data:image/png;base64,iVBOR…'/>``.
+    """
+    root = document.xml_root
+    for image in root.iter("img") if root is not None else []:
+        source = image.get("src", "").strip()
+        if not source.startswith("data:"):
+            yield Finding(
+                f"image {source[:60]!r} is not a data: URI",
+                line(image),
+                hint="embed the image as src='data:image/png;base64,…' (or SVG)",
+            )
+
+
+@rule("CNT008", "namespace-form", Severity.WARNING, content=True)
+def namespace_form(document: Document, context: LintContext) -> Iterator[Finding]:
+    """New namespaces have the form ``urn:xmpp:shortname:N``.
+
+    Why: XEP-0053 §namespaces: XSF namespaces are ``urn:xmpp:`` URNs ending in a version
+    number (a ProtoXEP or first Experimental version usually ``:0``), and no new
+    ``http://jabber.org/protocol/…`` or ``jabber:…`` namespaces are minted. Checked only for
+    ProtoXEPs and Experimental XEPs (the namespaces still being minted), on the document's
+    own namespaces (schema ``targetNamespace`` and example namespaces named after its
+    shortname). For encryption specs the missing version is E2E007's finding.
+
+    Bad: ``targetNamespace='http://jabber.org/protocol/widgets'``, ``urn:xmpp:Widgets``.
+    Good: ``urn:xmpp:widgets:0``, ``urn:xmpp:widgets:0:offer``.
+    """
+    if not _new(document):
+        return
+    e2ee_covers = _covered_by_e2ee(document, context, "E2E007")
+    for namespace, at in schema_namespaces(document).items():
+        if _LEGACY_NAMESPACE.match(namespace):
+            yield Finding(
+                f"new namespace {namespace!r} uses a legacy form",
+                at,
+                hint="use urn:xmpp:<shortname>:0 (XEP-0053)",
+            )
+    for namespace, at in own_namespaces(document).items():
+        if _namespace_ok(namespace) or (e2ee_covers and _unversioned_only(namespace)):
+            continue
+        yield Finding(
+            f"namespace {namespace!r} is not of the form urn:xmpp:shortname:N",
+            at,
+            hint="lower-case segments of letters, digits and '-', ending in a version (:0)",
+        )
+
+
+def _namespace_ok(namespace: str) -> bool:
+    """``urn:xmpp:a:N`` or a sub-namespace after the version (``urn:xmpp:omemo:2:devices``)."""
+    parts = namespace.split(":")
+    return any(_NAMESPACE_FORM.fullmatch(":".join(parts[:i])) for i in range(4, len(parts) + 1))
+
+
+def _unversioned_only(namespace: str) -> bool:
+    """Well formed except for the missing version (what E2E007 reports)."""
+    return _NAMESPACE_FORM.fullmatch(namespace + ":0") is not None
+
+
+@rule("CNT009", "ns-registered", Severity.WARNING, content=True)
+def ns_registered(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every ``urn:xmpp:`` namespace the document defines is named in Registrar Considerations.
+
+    Why: XEP-0053 §registries and §namespaces: the Registrar can only register what the XEP
+    lists under 'XMPP Registrar Considerations' (usually a 'Protocol Namespaces' section2).
+    The document's own namespaces are its schema ``targetNamespace`` values or, without a
+    schema, the example namespaces named after its shortname (so the example-only stubs of
+    XEP-0166, ``urn:xmpp:jingle:apps:stub:0``, are not asked for). A missing Registrar
+    section is SEC003's finding, and for encryption specs E2E008 reports this (the
+    E2EE-scoped form of this rule).
+
+    Bad: XEP-0420 defines ``urn:xmpp:sce:1`` but its Registrar section does not name it.
+    Good: "The XMPP Registrar shall include 'urn:xmpp:sce:1' in its registry of protocol
+    namespaces".
+    """
+    registered = registered_namespaces(document)
+    if registered is None or _covered_by_e2ee(document, context, "E2E008"):
+        return
+    targets = {
+        ns: at for ns, at in schema_namespaces(document).items() if ns.startswith("urn:xmpp:")
+    }
+    for namespace, at in (targets or own_namespaces(document)).items():
+        if namespace not in registered and not any(
+            namespace.startswith(r + ":") for r in registered
+        ):
+            yield Finding(
+                f"namespace {namespace!r} is not listed in XMPP Registrar Considerations",
+                at,
+                hint="add it to a 'Protocol Namespaces' section2 (anchor='registrar-ns')",
+            )
+
+
+@rule("CNT010", "schema-consistency", Severity.WARNING, content=True)
+def schema_consistency(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Each schema's default namespace is its ``targetNamespace`` and it names this XEP.
+
+    Why: XEP-0001 §schema; a schema whose ``xmlns`` differs from its ``targetNamespace``
+    does not validate what the examples show, and a schema annotation saying "defined in
+    XEP-0999" inside XEP-0380 sends readers to the wrong document. Placeholders such as
+    ``XEP-xxxx`` are SEC011's finding; ProtoXEPs (no number yet) skip the number check.
+
+    Bad: ``<xs:schema targetNamespace='urn:xmpp:a:1' xmlns='urn:xmpp:a:0'>``; "The protocol
+    documented by this schema is defined in XEP-0380" inside XEP-0384.
+    Good: ``targetNamespace='urn:xmpp:a:1' xmlns='urn:xmpp:a:1'``, "… defined in XEP-0384".
+    """
+    number = document.header.value("number") if document.header else ""
+    numbered = not is_protoxep(document) and re.fullmatch(r"\d{4}", number) is not None
+    for block in code_blocks(document):
+        text = block.text or ""
+        start = line(block)
+        for tag in _SCHEMA_TAG.finditer(text):
+            target = _TARGET.search(tag.group(0))
+            default = _DEFAULT_XMLNS.search(tag.group(0))
+            if target is None or default is None or default.group(1) == XML_SCHEMA:
+                continue
+            if default.group(1) != target.group(1):
+                yield Finding(
+                    f"schema targetNamespace {target.group(1)!r} differs from its default "
+                    f"namespace {default.group(1)!r}",
+                    start + text.count("\n", 0, tag.start()),
+                    hint="the schema's xmlns='…' should be its targetNamespace",
+                )
+        mention = _DEFINED_IN.search(text)
+        if numbered and mention and mention.group(1) != number:
+            yield Finding(
+                f"the schema says it is defined in XEP-{mention.group(1)}, "
+                f"but this is XEP-{number}",
+                start + text.count("\n", 0, mention.start()),
+                hint=f"write XEP-{number}",
+            )

@@ -1,0 +1,114 @@
+"""File and document level rules of the catalogue (``docs/rules.md`` §2.1) beyond the XSF CI.
+
+XEP001 (DTD validity), XEP003 (stylesheet PI) and XEP004 (``&LEGALNOTICE;``) are official
+checks (XSF001/XSF002, XSF012, XSF013); XEP005's numbered half is XSF003 and its
+``xep-[0-9]`` half is XSF006. This module adds what they leave out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.doctype import XEP_ENT
+
+TEMPLATE_DOCTYPE = "<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents; ]>"
+_UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
+_INBOX_NAME = re.compile(r"[a-z0-9-]+\.xml")
+
+
+def _doctype_line(document: Document) -> int:
+    return document.raw.count(b"\n", 0, max(document.raw.find(b"<!DOCTYPE"), 0)) + 1
+
+
+def _make_check_covers(document: Document) -> bool:
+    """Whether XSF002 (the ``make`` check) already reports a missing or foreign DOCTYPE and
+    undefined entities for this file."""
+    return document.is_root_xep_file and document.root is not None
+
+
+@rule("XEP002", "doctype-ents", Severity.ERROR)
+def doctype_ents(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The DOCTYPE names ``xep.dtd`` and pulls in ``xep.ent`` through ``%ents;``.
+
+    Why: xep-template.xml lines 2-5. Without the ``%ents;`` reference, ``&LEGALNOTICE;`` and
+    every ``&xepNNNN;`` are undefined and the XEP does not build. Entities of the document's
+    own (rare) are declared inside the same internal subset, between ``[`` and ``]``.
+    For root ``xep-*`` files, the official ``make`` check (XSF002) already reports a missing
+    DOCTYPE, another DTD and undefined entities; this rule then only checks ``%ents;``.
+
+    Bad: ``<!DOCTYPE xep SYSTEM 'xep.dtd'>``; ``<!ENTITY % ents SYSTEM 'xep.ent'>`` without
+    ``%ents;`` (inbox/iap.xml); ``&myproto;`` used but declared nowhere.
+    Good: ``<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents; ]>``.
+    """
+    doctype = document.doctype
+    covered = _make_check_covers(document)
+    line = _doctype_line(document)
+    if doctype is None:
+        if not covered:
+            yield Finding("the document has no DOCTYPE", 1, hint=f"add {TEMPLATE_DOCTYPE}")
+        return
+    if not covered:
+        system = (doctype.system or "").replace("\\", "/").rsplit("/", 1)[-1]
+        if doctype.name != "xep" or system != "xep.dtd":
+            yield Finding(
+                f"the DOCTYPE is {doctype.name!r} from {doctype.system!r}, "
+                "not 'xep' from 'xep.dtd'",
+                line,
+                hint=f"use {TEMPLATE_DOCTYPE}",
+            )
+    if not doctype.declared_ents_pe:
+        yield Finding(
+            f"the DOCTYPE does not declare the {XEP_ENT} parameter entity",
+            line,
+            hint="add <!ENTITY % ents SYSTEM 'xep.ent'> and %ents; inside the DOCTYPE's [ ]",
+        )
+    elif not doctype.references_xep_ent:
+        yield Finding(
+            f"the {XEP_ENT} parameter entity is declared but never referenced, so its "
+            "entities (&LEGALNOTICE;, &xepNNNN;, …) are undefined",
+            line,
+            hint="add %ents; on the line after <!ENTITY % ents SYSTEM 'xep.ent'>",
+        )
+    elif not covered and document.root is not None:  # without a root, xep.ent is unknown
+        yield from _undeclared_entities(document)
+
+
+def _undeclared_entities(document: Document) -> Iterator[Finding]:
+    """Entities the body uses that neither ``xep.ent`` nor the internal subset declares."""
+    for problem in document.parse_errors:
+        undefined = _UNDEFINED.fullmatch(problem.message)
+        if undefined:
+            yield Finding(
+                f"entity &{undefined.group(1)}; is declared neither in {XEP_ENT} "
+                "nor inside the DOCTYPE",
+                problem.line,
+                problem.column,
+                hint=f'declare it inside the DOCTYPE\'s [ ]: <!ENTITY {undefined.group(1)} "…">',
+            )
+
+
+@rule("XEP005", "filename", Severity.WARNING)
+def filename(document: Document, context: LintContext) -> Iterator[Finding]:
+    """An inbox file name does not start with ``xep-``.
+
+    Why: docs/PROCESSING.md:78 ("not xep-"); the official CI (XSF006) forbids only
+    ``xep-`` followed by a digit, and XSF003 checks numbered files. ``xep-`` names make a
+    ProtoXEP look like a numbered XEP; the Editor renames them to ``[a-z0-9-]+.xml``.
+
+    Bad: ``inbox/xep-happy-eyeballs.xml``.  Good: ``inbox/happy-eyeballs.xml``.
+    """
+    name = document.name
+    in_inbox = document.path.parent.name == "inbox" or document.relpath.startswith("inbox/")
+    if not in_inbox or not name.startswith("xep-") or re.match(r"xep-[0-9]", name):
+        return
+    suggestion = re.sub(r"[^a-z0-9-]+", "-", name[4:-4].lower()).strip("-") + ".xml"
+    yield Finding(
+        f"inbox file name {name!r} starts with 'xep-'",
+        1,
+        hint=f"rename it to inbox/{suggestion}" if _INBOX_NAME.fullmatch(suggestion) else None,
+    )

@@ -1,0 +1,610 @@
+"""Checks for end-to-end-encryption specs (docs/xep-process.md §3, E2E001-E2E013).
+
+Every rule here is ``e2ee=True``: in the default profile it runs only on documents that
+:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects, under ``--profile e2ee`` on every
+file, as an error. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
+(Standards Track or Historical), never to Informational documents such as the SIG's
+recommendations. E2E003, E2E014 and E2E015 (info level in the catalogue) are not implemented.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from itertools import pairwise
+
+from lxml import etree
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._util import (
+    all_sections,
+    code_blocks,
+    example_namespaces,
+    find_section,
+    header_line,
+    line,
+    own_namespaces,
+    prose,
+    registered_namespaces,
+    topic,
+    word_count,
+)
+from e2ee_sig.xep import Document
+
+SECURITY_MIN_WORDS = 150
+PROTOCOL_TYPES = frozenset({"Standards Track", "Historical"})
+SECRET_MIN_HEX = 32
+SECRET_MIN_BASE64 = 40
+SECRET_MIN_ENTROPY = 0.8
+BUILDING_BLOCKS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"urn:xmpp:sce:"), ("XEP-0420",)),
+    (re.compile(r"urn:xmpp:eme:"), ("XEP-0380",)),
+    (re.compile(r"urn:xmpp:hints$"), ("XEP-0334",)),
+    (re.compile(r"urn:xmpp:openpgp:0$"), ("XEP-0373",)),
+    (re.compile(r"urn:xmpp:omemo:"), ("XEP-0384",)),
+    (re.compile(r"urn:xmpp:tm:"), ("XEP-0434",)),
+    (re.compile(r"http://jabber\.org/protocol/pubsub"), ("XEP-0060", "XEP-0163")),
+)
+# (name, lowercase word(s) one of which every mention contains, pattern, its standards)
+PRIMITIVES: tuple[tuple[str, str | tuple[str, ...], re.Pattern[str], tuple[str, ...]], ...] = (
+    ("HKDF", "hkdf", re.compile(r"\bHKDF\b"), ("rfc5869", "rfc 5869")),
+    ("X25519", "25519", re.compile(r"\b(?:X|Curve)25519\b"), ("rfc7748", "rfc 7748")),
+    ("Ed25519", "25519", re.compile(r"\bEd25519\b"), ("rfc8032", "rfc 8032", "xeddsa")),
+    ("XEdDSA", "xeddsa", re.compile(r"\bXEdDSA\b"), ("xeddsa",)),
+    ("HMAC", "hmac", re.compile(r"\bHMAC\b"), ("rfc2104", "rfc 2104", "rfc6234", "198")),
+    ("AES", "aes", re.compile(r"\bAES\b"), ("fips197", "fips-197", "800-38", "rfc5116")),
+    (
+        "ChaCha20-Poly1305",
+        ("chacha", "poly1305"),
+        re.compile(r"\b(?:ChaCha20|Poly1305)\b"),
+        ("rfc8439",),
+    ),
+    ("Double Ratchet", "ratchet", re.compile(r"\bDouble ?Ratchet\b", re.I), ("doubleratchet",)),
+    ("X3DH", "x3dh", re.compile(r"\bX3DH\b"), ("x3dh",)),
+    (
+        "MLS",
+        ("mls", "layer security"),
+        re.compile(r"\bMLS\b|Messaging Layer Security"),
+        ("rfc9420", "rfc 9420"),
+    ),
+    ("OpenPGP", "openpgp", re.compile(r"\bOpenPGP\b"), ("rfc4880", "rfc 4880", "rfc9580")),
+    (
+        "SHA-2",
+        ("sha-2", "sha-3", "sha-5", "sha2", "sha3", "sha5"),
+        re.compile(r"\bSHA-?(?:256|384|512)\b"),
+        ("rfc6234", "180", "0300"),
+    ),
+)
+_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_SECRET_WORD = re.compile(r"priv|secret", re.I)
+_SECRET_VALUE = re.compile(
+    r"""<(?P<tag>[\w:-]*(?:priv|secret)[\w:-]*)\b[^>]*>\s*(?P<value>[^<\s]+)\s*<"""
+    r"""|(?P<attr>[\w:-]*(?:priv|secret)[\w:-]*)=['"](?P<attr_value>[^'"]+)['"]""",
+    re.I,
+)
+_THREAT = re.compile(r"\b(threat model|threats?|attackers?|adversar(y|ies))\b", re.I)
+_NOT_PROTECTED = re.compile(
+    r"\bnot (\w+ ){0,3}(protect|prevent|defend|address|hide|cover|guarantee)\w*|"
+    r"\bout of (the )?scope\b|\bdoes not provide\b",
+    re.I,
+)
+_METADATA = re.compile(
+    r"\b(metadata|device (id|list)s?|bundles?|timing|traffic analysis|message sizes?|"
+    r"padding|social graph|who (communicates|talks|is talking) (with|to) whom)\b",
+    re.I,
+)
+_DISCOVERY_TOPIC = re.compile(
+    r"discover|determining support|announc|advertis|service discovery", re.I
+)
+_AFFIX = re.compile(r"\baffix", re.I)
+_AFFIX_NAMES = re.compile(r"<(rpad|time|to|from)\b|\b(rpad)\b")
+_TRUST = re.compile(
+    r"\b(fingerprints?|trust (model|management|decisions?|levels?|messages)|"
+    r"blind trust|trust on first use|TOFU|BTBV|key verification|verif(y|ied|ies) "
+    r"(the |a |their |its )?(contact'?s? )?(keys?|fingerprints?|identit(y|ies)))\b",
+    re.I,
+)
+_ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher|envelope", re.I)
+_VERSION_SEGMENT = re.compile(r":\d+(:|$)")
+_VERSIONING_TOPIC = re.compile(r"\b(protocol|namespace) versioning\b", re.I)
+
+
+def is_protocol_spec(document: Document) -> bool:
+    """Standards Track or Historical: a document that defines wire protocol."""
+    header = document.header
+    return header is not None and header.value("type") in PROTOCOL_TYPES
+
+
+def _body_text(document: Document) -> str:
+    root = document.xml_root
+    if root is None:
+        return ""
+    return " ".join(prose(s) for s in root.iterchildren("section1"))
+
+
+def _raw_line(document: Document, offset: int) -> int:
+    return document.raw.count(b"\n", 0, offset) + 1
+
+
+def _dependencies(document: Document) -> set[str]:
+    header = document.header
+    return {d.value for d in header.dependencies} if header else set()
+
+
+def _dependencies_line(document: Document) -> int:
+    root = document.xml_root
+    element = root.find("header/dependencies") if root is not None else None
+    return line(element) if element is not None else header_line(document)
+
+
+def _references(document: Document, entity: str, spec: str) -> bool:
+    """Whether the document cites ``spec`` (``&entity;`` in the text, or a dependency)."""
+    return f"&{entity};".encode() in document.raw or spec in _dependencies(document)
+
+
+@rule("E2E001", "security-substantive", Severity.WARNING, content=True, e2ee=True)
+def security_substantive(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Security Considerations is substantive: at least ``SECURITY_MIN_WORDS`` (150) words.
+
+    Why: XEP-0001 §security says the section "should list the security threats that the
+    protocol addresses and does not address, as well as security issues related to
+    implementation of the protocol and deployment"; for an encryption spec that cannot be done
+    in a few lines (XEP-0380: 36 words, XEP-0454: 63, XEP-0420: 88; XEP-0384: 351). The
+    threshold is SIG policy, hence a warning (an error under ``--profile e2ee``). Words of
+    subsections count. A missing section is SEC001's finding, not this rule's. Citing
+    ``&rfc3552;`` (Guidelines for Writing RFC Text on Security Considerations) helps.
+
+    Bad: ``<section1 topic='Security Considerations'><p>See XEP-0384.</p></section1>``.
+    Good: threats addressed and not addressed, implementation and deployment issues.
+    """
+    section = find_section(document, "Security Considerations")
+    if section is None:
+        return
+    words = word_count(section)
+    if words < SECURITY_MIN_WORDS:
+        yield Finding(
+            f"Security Considerations has {words} words; an encryption spec needs at least "
+            f"{SECURITY_MIN_WORDS} covering threats addressed and not addressed",
+            line(section),
+            hint="follow &rfc3552;: threats addressed, threats not addressed, implementation "
+            "and deployment issues",
+        )
+
+
+@rule("E2E002", "threat-model", Severity.WARNING, content=True, e2ee=True)
+def threat_model(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The spec states its threat model and what it does not protect against.
+
+    Why: XEP-0001 §security asks for the threats a protocol addresses *and does not address*;
+    the exemplar is XEP-0384 §reqs-threat-model. Accepted: a section titled "Threat Model" or
+    text about the attacker or adversary, plus a statement such as "does not protect
+    against" or "out of scope".
+
+    Bad: a Security Considerations section that only says the protocol is secure.
+    Good: ``<section2 topic='Threat Model'>`` … "OMEMO does not protect against attackers who
+    rely on metadata".
+    """
+    text = _body_text(document)
+    titled = any("threat" in topic(s).casefold() for s in all_sections(document))
+    missing = []
+    if not titled and not _THREAT.search(text):
+        missing.append("a threat model (a 'Threat Model' section or the attacker it assumes)")
+    if not _NOT_PROTECTED.search(text):
+        missing.append("what it does not protect against")
+    if missing:
+        yield Finding(
+            "no explicit threat model: the spec does not state " + " nor ".join(missing),
+            header_line(document),
+            hint="add a 'Threat Model' section2 under Requirements or Security Considerations",
+        )
+
+
+@rule("E2E004", "privacy-metadata", Severity.WARNING, content=True, e2ee=True)
+def privacy_metadata(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Privacy Considerations exists and discusses the metadata servers still see.
+
+    Why: the XEP template has required Privacy Considerations since 2024; end-to-end encryption
+    hides content, not metadata (XEP-0384 §reqs-threat-model: "does not protect against
+    attackers who rely on metadata"). The section should name what leaks: device lists, key
+    bundles, timing, message sizes and padding, who talks to whom.
+
+    Bad: no Privacy Considerations, or one that only says "no personal data is exposed".
+    Good: "Device lists are public and reveal how many devices a user has …".
+    """
+    section = find_section(document, "Privacy Considerations")
+    if section is None:
+        yield Finding(
+            "no Privacy Considerations section: an encryption spec must say which metadata "
+            "remains visible to servers",
+            header_line(document),
+        )
+    elif not _METADATA.search(prose(section)):
+        yield Finding(
+            "Privacy Considerations does not discuss metadata exposure (device lists, key "
+            "bundles, timing, message size)",
+            line(section),
+        )
+
+
+def _message_payloads(block: etree._Element) -> set[str]:
+    """Namespaces of the encrypted payloads (``<encrypted>``, ``<openpgp>`` …) that are direct
+    children of a ``<message>`` in an example (parsed leniently: examples may hold ``...``)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    wrapper = etree.fromstring(f"<example>{block.text or ''}</example>".encode(), parser)
+    if wrapper is None:
+        return set()
+    return {
+        etree.QName(child).namespace or ""
+        for message in wrapper.iter("message", "{jabber:client}message")
+        for child in message
+        if isinstance(child.tag, str) and _ENCRYPTED_PAYLOAD.search(child.tag)
+    }
+
+
+def _encrypted_message_examples(document: Document) -> list[etree._Element]:
+    """Examples with a ``<message>`` whose encrypted payload is in a namespace the document
+    defines or registers (``<message><encrypted xmlns='urn:xmpp:omemo:2'>``)."""
+    defined = own_namespaces(document).keys() | (registered_namespaces(document) or set())
+    if not defined:
+        return []
+    return [
+        block
+        for block in code_blocks(document)
+        if "<message" in (block.text or "") and _message_payloads(block) & defined
+    ]
+
+
+def _uses_sce(document: Document) -> bool:
+    return any(ns.startswith("urn:xmpp:sce:") for ns in example_namespaces(document)) or (
+        _references(document, "xep0420", "XEP-0420")
+    )
+
+
+def _defines(document: Document, stem: str) -> bool:
+    return any(ns.startswith(f"urn:xmpp:{stem}:") for ns in own_namespaces(document))
+
+
+@rule("E2E005", "eme-marking", Severity.WARNING, content=True, e2ee=True)
+def eme_marking(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A spec that encrypts ``<message>`` payloads marks them with Explicit Message Encryption.
+
+    Why: XEP-0380 §rules: an encrypted message carries ``<encryption xmlns='urn:xmpp:eme:0'
+    namespace='…'/>`` so that clients which cannot decrypt it can say why, and "SHOULD include
+    a non-encrypted body". When the spec uses Stanza Content Encryption, XEP-0420 forbids the
+    fallback body ("a fallback <body/> MUST NOT be added"), so only the EME parts are checked.
+    Applies to protocol specs whose message examples carry the spec's own namespace; not to
+    Informational documents, nor to XEP-0380 itself. Also ask for a row in XEP-0380
+    §protocols.
+
+    Bad: ``<message><encrypted xmlns='urn:xmpp:omemo:2'>…</encrypted></message>``.
+    Good: the same plus ``<encryption xmlns='urn:xmpp:eme:0' namespace='urn:xmpp:omemo:2'/>``
+    and, without SCE, ``<body>This message is encrypted with OMEMO.</body>``.
+    """
+    if not is_protocol_spec(document) or _defines(document, "eme") or _defines(document, "sce"):
+        return
+    examples = _encrypted_message_examples(document)
+    if not examples:
+        return
+    missing = []
+    if not _references(document, "xep0380", "XEP-0380"):
+        missing.append("a reference to &xep0380;")
+    if not any("urn:xmpp:eme:0" in (b.text or "") for b in examples):
+        missing.append("an <encryption xmlns='urn:xmpp:eme:0'/> element in message examples")
+    if not _uses_sce(document) and not any("<body" in (b.text or "") for b in examples):
+        missing.append("a human-readable fallback <body/>")
+    if missing:
+        yield Finding(
+            "encrypted messages are not marked as XEP-0380 asks: missing " + ", ".join(missing),
+            line(examples[0]),
+            hint="also request a row for the namespace in XEP-0380 §protocols",
+        )
+
+
+@rule("E2E006", "sce-profile", Severity.ERROR, content=True, e2ee=True)
+def sce_profile(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A spec that uses Stanza Content Encryption defines its SCE profile.
+
+    Why: XEP-0420 §affixes: "Encryption protocols that make use of Stanza Content Encryption
+    MUST define their own profiles", i.e. which affix elements (``rpad``, ``time``, ``to``,
+    ``from``) are required and how recipients verify them; XEP-0420 then belongs in
+    ``<dependencies>``. Exemplar: XEP-0384 §sce. Applies to encryption protocols that use
+    ``urn:xmpp:sce:*`` or cite ``&xep0420;``: protocol specs whose message examples carry their
+    own namespace as a direct child of ``<message>``. Payload specs carried inside another
+    protocol's envelope (XEP-0434, XEP-0450) use that protocol's profile. Not Informational
+    documents, not SCE itself.
+
+    Bad: OMEMO-style ``<envelope xmlns='urn:xmpp:sce:1'>`` examples without any affix rules.
+    Good: a section "SCE Profile" saying "``<rpad/>`` MUST be present … ``<to/>`` MUST be
+    verified against the stanza's 'to'".
+    """
+    if not is_protocol_spec(document) or _defines(document, "sce") or not _uses_sce(document):
+        return
+    if not _encrypted_message_examples(document):
+        return
+    profiled = any(
+        _AFFIX.search(text := prose(s)) and _AFFIX_NAMES.search(text)
+        for s in all_sections(document)
+    )
+    if not profiled:
+        yield Finding(
+            "uses Stanza Content Encryption but defines no SCE profile (which affixes rpad, "
+            "time, to, from are required and how they are verified)",
+            header_line(document),
+            hint="add a section 'SCE Profile' as in XEP-0384 §sce",
+        )
+    if "XEP-0420" not in _dependencies(document):
+        yield Finding(
+            "uses Stanza Content Encryption but XEP-0420 is not in <dependencies>",
+            _dependencies_line(document),
+        )
+
+
+@rule("E2E007", "ns-versioned", Severity.WARNING, content=True, e2ee=True)
+def ns_versioned(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The spec's namespaces carry a version, and the namespace versioning note is present.
+
+    Why: XEP-0053 §namespaces: XSF namespaces have the form ``urn:xmpp:ShortName:N`` and the
+    number is incremented on incompatible changes (``&NSVER;``: "the XMPP Registrar shall
+    increment the protocol version number found at the end of the XML namespaces"). An
+    encryption spec that cannot bump its namespace cannot fix its wire format (XEP-0384 went
+    to ``urn:xmpp:omemo:2``). Sub-namespaces after the version (``urn:xmpp:omemo:2:devices``)
+    are fine. Checks the document's own namespaces (see ``own_namespaces``); protocol specs
+    only, not Informational documents.
+
+    Bad: ``urn:xmpp:mls``.  Good: ``urn:xmpp:mls:0`` and ``&NSVER;`` under Registrar
+    Considerations.
+    """
+    if not is_protocol_spec(document):
+        return
+    own = own_namespaces(document)
+    for namespace, at in sorted(own.items(), key=lambda item: item[1]):
+        if not _VERSION_SEGMENT.search(namespace):
+            yield Finding(
+                f"namespace {namespace!r} has no version number (urn:xmpp:ShortName:N)", at
+            )
+    versioning = b"&NSVER;" in document.raw or any(
+        _VERSIONING_TOPIC.search(topic(s)) for s in all_sections(document)
+    )
+    if own and not versioning:
+        registrar = find_section(document, "XMPP Registrar Considerations")
+        yield Finding(
+            "no namespace versioning note (&NSVER;) for the namespaces this spec defines",
+            line(registrar) if registrar is not None else header_line(document),
+            hint="add <section2 topic='Protocol Versioning' anchor='registrar-versioning'>"
+            "&NSVER;</section2> to XMPP Registrar Considerations",
+        )
+
+
+@rule("E2E008", "ns-registered", Severity.WARNING, content=True, e2ee=True)
+def ns_registered(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every namespace the spec defines is listed in XMPP Registrar Considerations.
+
+    Why: XEP-0053 §registries; the E2EE-scoped form of CNT009 (XEP-0420 never registered
+    ``urn:xmpp:sce:1``). Uses the shared namespace reader (``own_namespaces``): schema
+    ``targetNamespace`` values and example namespaces named after the spec's shortname. A
+    missing Registrar section is SEC003's finding. Protocol specs only.
+
+    Bad: examples use ``urn:xmpp:pte:0``; Registrar Considerations lists nothing.
+    Good: "The XMPP Registrar shall include 'urn:xmpp:pte:0' in its registry of protocol
+    namespaces".
+    """
+    if not is_protocol_spec(document):
+        return
+    registered = registered_namespaces(document)
+    if registered is None:
+        return
+    for namespace, at in sorted(own_namespaces(document).items(), key=lambda item: item[1]):
+        if namespace not in registered:
+            yield Finding(
+                f"namespace {namespace!r} is not listed in XMPP Registrar Considerations", at
+            )
+
+
+@rule("E2E009", "discovery", Severity.WARNING, content=True, e2ee=True)
+def discovery(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The spec says how support is discovered or announced.
+
+    Why: peers must know before encrypting whether the other side can decrypt: a service
+    discovery feature (XEP-0030), a PEP device or key list (XEP-0163), or both. Exemplars:
+    XEP-0380 §disco, XEP-0384 §usecases-discovering; recent E2EE ProtoXEPs all have
+    "Discovering Support". Accepted: a section about discovering, determining, announcing or
+    advertising support, or a ``disco#info`` or ``+notify`` example. Protocol specs only.
+
+    Bad: no word on how a client learns that a contact supports the protocol.
+    Good: ``<section1 topic='Discovering Support'>`` with a disco#info example.
+    """
+    if not is_protocol_spec(document):
+        return
+    if any(_DISCOVERY_TOPIC.search(topic(s)) for s in all_sections(document)):
+        return
+    if any(
+        "disco#info" in (b.text or "") or "+notify" in (b.text or "") for b in code_blocks(document)
+    ):
+        return
+    yield Finding(
+        "the spec does not say how support is discovered or announced (service discovery, "
+        "PEP device or key lists)",
+        header_line(document),
+        hint="add a 'Discovering Support' section with a disco#info example",
+    )
+
+
+@rule("E2E010", "deps-crypto", Severity.WARNING, content=True, e2ee=True)
+def deps_crypto(document: Document, context: LintContext) -> Iterator[Finding]:
+    """``<dependencies>`` lists the encryption building blocks the examples use.
+
+    Why: XEP-0143 §format-metadata: dependencies are the specifications that MUST or SHOULD be
+    understood to implement this one (commits "XEP-0420: fill out dependencies", "add
+    dependency on EME"). A namespace in the examples implies the dependency: SCE → XEP-0420,
+    EME → XEP-0380, hints → XEP-0334, OpenPGP → XEP-0373, OMEMO → XEP-0384, Trust Messages →
+    XEP-0434, pubsub → XEP-0060 or XEP-0163. The spec's own namespaces are skipped.
+
+    Bad: examples with ``<store xmlns='urn:xmpp:hints'/>`` but no XEP-0334 dependency.
+    Good: ``<spec>XEP-0334</spec>`` in ``<dependencies>``.
+    """
+    header = document.header
+    own = own_namespaces(document)
+    number = f"XEP-{header.value('number')}" if header else ""
+    dependencies = _dependencies(document)
+    reported: set[str] = set()
+    for namespace in example_namespaces(document):
+        if namespace in own:
+            continue
+        for pattern, specs in BUILDING_BLOCKS:
+            needed = pattern.match(namespace) and number not in specs
+            if needed and not dependencies & set(specs) and specs[0] not in reported:
+                reported.add(specs[0])
+                yield Finding(
+                    f"examples use {namespace!r} but {' or '.join(specs)} is not in <dependencies>",
+                    _dependencies_line(document),
+                )
+
+
+def _citations(document: Document) -> str:
+    """Everything that counts as a citation: link targets and texts, notes, dependencies."""
+    root = document.xml_root
+    parts = [" ".join(_dependencies(document))]
+    if root is not None:
+        for element in root.iter("link", "note"):
+            parts += [element.get("url", ""), " ".join(element.itertext())]
+    return " ".join(parts)
+
+
+@rule("E2E011", "crypto-refs", Severity.WARNING, content=True, e2ee=True)
+def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Cryptographic primitives and protocols named in the text are cited.
+
+    Why: XEP-0143 §format-work: references go through entities (``&rfc5869;``, ``&x3dh;``,
+    ``&doubleratchet;``). A primitive counts as cited when a link or note names it or its
+    standard (HKDF → RFC 5869, X25519 → RFC 7748, Ed25519 → RFC 8032, AES → FIPS 197 or
+    SP 800-38, MLS → RFC 9420, OpenPGP → RFC 4880/9580, SHA-2 → RFC 6234 or XEP-0300 …).
+    ``xep.ent`` has no MLS entity: declare ``<!ENTITY rfc9420 "…">`` in the internal subset.
+
+    Bad: "derive the key with HKDF-SHA-256" and no reference.
+    Good: "derive the key with HKDF (&rfc5869;)".
+    """
+    root = document.xml_root
+    if root is None:
+        return
+    citations = _citations(document)
+    paragraphs = [
+        (p, prose(p)) for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")
+    ]
+    body = " ".join(text for _, text in paragraphs)
+    folded_body, folded_citations = body.casefold(), citations.casefold()
+    for name, word, pattern, standards in PRIMITIVES:
+        words = (word,) if isinstance(word, str) else word
+        if not any(w in folded_body for w in words) or not pattern.search(body):
+            continue
+        if any(w in folded_citations for w in words) and pattern.search(citations):
+            continue
+        if any(s in folded_citations for s in standards):
+            continue
+        first = next(p for p, text in paragraphs if pattern.search(text))
+        yield Finding(
+            f"{name} is used but not cited (add a reference entity such as "
+            f"&{standards[0].replace(' ', '')};)",
+            line(first),
+        )
+
+
+def _entropy(value: str) -> float:
+    """Shannon entropy per character, relative to the most the string's length allows."""
+    counts = Counter(value)
+    bits = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    alphabet = 16 if re.fullmatch(r"[0-9a-fA-F]+", value) else 64
+    return bits / math.log2(min(alphabet, len(value)))
+
+
+def _decoded(value: str) -> bytes | None:
+    """The bytes a long hex or base64 value stands for (None: too short or neither)."""
+    try:
+        if re.fullmatch(r"[0-9a-fA-F]+", value) and len(value) >= SECRET_MIN_HEX:
+            return bytes.fromhex(value) if len(value) % 2 == 0 else None
+        if re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", value) and len(value) >= SECRET_MIN_BASE64:
+            return base64.b64decode(value, validate=True)
+    except ValueError:
+        return None
+    return None
+
+
+def _is_sequence(data: bytes) -> bool:
+    """Counting patterns such as 00 01 02 … (half or more of the steps are the same)."""
+    steps = Counter((b - a) % 256 for a, b in pairwise(data))
+    return bool(steps) and steps.most_common(1)[0][1] * 2 >= len(data) - 1
+
+
+def _looks_secret(value: str) -> bool:
+    data = _decoded(value)
+    if data is None or _is_sequence(data):
+        return False
+    return _entropy(value) >= SECRET_MIN_ENTROPY
+
+
+@rule("E2E012", "no-real-secrets", Severity.ERROR, content=True, e2ee=True)
+def no_real_secrets(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Examples contain no real private keys or secrets.
+
+    Why: SIG policy. A private key published in a specification is compromised forever and
+    invites copy-paste into test suites and implementations. Fires on PEM private-key
+    markers (``-----BEGIN … PRIVATE KEY-----``), ``-----BEGIN PGP PRIVATE KEY BLOCK-----``, and
+    on an element or attribute named like ``private``/``secret`` holding at least
+    ``SECRET_MIN_HEX`` (32) hex or ``SECRET_MIN_BASE64`` (40) base64 characters whose entropy
+    is at least ``SECRET_MIN_ENTROPY`` (0.8 of the maximum) and that is not a counting
+    sequence (``000102…1f``). Placeholders are fine; say that the
+    examples are not actually encrypted (as XEP-0420 §security does).
+
+    Bad: ``-----BEGIN OPENSSH PRIVATE KEY-----`` in an example.
+    Good: ``<secretkey>BASE64_OPENPGP_ENCRYPTED_SECRET_KEY</secretkey>``.
+    """
+    for match in _PRIVATE_KEY.finditer(document.raw):
+        yield Finding(
+            f"example contains private key material ({match.group().decode()})",
+            _raw_line(document, match.start()),
+            hint="replace it with a placeholder such as BASE64_PRIVATE_KEY",
+        )
+    for block in code_blocks(document):
+        text = block.text or ""
+        if not _SECRET_WORD.search(text):
+            continue
+        for match in _SECRET_VALUE.finditer(text):
+            name = match.group("tag") or match.group("attr")
+            value = match.group("value") or match.group("attr_value")
+            if _looks_secret(value):
+                yield Finding(
+                    f"<{name}> holds what looks like a real secret ({len(value)} "
+                    "high-entropy characters)",
+                    line(block) + text.count("\n", 0, match.start()),
+                    hint="use an obvious placeholder",
+                )
+
+
+@rule("E2E013", "trust-model", Severity.WARNING, content=True, e2ee=True)
+def trust_model(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The spec says how trust in keys is established, or declares it out of scope.
+
+    Why: SIG policy; encryption without key authentication only stops passive attackers.
+    Exemplars: XEP-0384 §reqs ("Trust management … out of scope"), XEP-0434 Trust Messages,
+    XEP-0450 ATM. Accepted: a section about trust, a reference to XEP-0434 or XEP-0450, or
+    text about fingerprints, key verification, blind trust (BTBV) or trust on first use.
+
+    Bad: keys are fetched from PEP and used, nothing more is said.
+    Good: "Clients MUST let users verify fingerprints …" or "Trust management is out of the
+    scope of this document".
+    """
+    if any("trust" in topic(s).casefold() for s in all_sections(document)):
+        return
+    if b"&xep0434;" in document.raw or b"&xep0450;" in document.raw:
+        return
+    if _TRUST.search(_body_text(document)):
+        return
+    yield Finding(
+        "the spec does not say how trust in keys is established (fingerprint verification, "
+        "XEP-0434, XEP-0450) nor that it is out of scope",
+        header_line(document),
+    )

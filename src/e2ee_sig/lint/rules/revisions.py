@@ -1,0 +1,441 @@
+"""Revision history rules (catalogue §2.3, REV001–REV012).
+
+History is judged the way the XSF judges a pull request: what a change adds must follow
+today's rules, what it inherits may keep its legacy form. A revision is *new* when it was
+added since the ``--changed-since`` base; without a base, only the top revision is treated
+as new (it is the one a pending change would have added). Problems in new revisions are
+errors; the same problems in older revisions are warnings or tolerated, as each rule says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._util import header_line, prose
+from e2ee_sig.versions import bump_level, bump_version, is_semver3, parse_version
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.header import Field, Revision
+
+REVISION_FIELDS = ("version", "date", "initials", "remark")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PROTOXEP_VERSION = re.compile(r"0\.0\.([1-9][0-9]*)")
+MAJOR_FOR_STATUS = {
+    "Experimental": (0, 0),
+    "Proposed": (0, 0),
+    "Deferred": (0, 0),
+    "Draft": (1, None),
+    "Active": (1, None),
+    "Final": (2, None),
+}
+MAJOR_RELEASES = {"Draft": "1.0.0", "Active": "1.0.0", "Final": "2.0.0"}
+PLACEHOLDER_REMARK = re.compile(
+    r"(?:TODO|TBD|FIXME|XXX+|tbc|\.\.\.|…|lorem ipsum.*|-+)\.?", re.IGNORECASE
+)
+TOLERATED = Severity.WARNING
+
+
+def _value(revision: Revision, name: str) -> str:
+    found: Field | None = getattr(revision, name)
+    return found.value if found is not None else ""
+
+
+def _pair(revision: Revision) -> tuple[str, str]:
+    return _value(revision, "version"), _value(revision, "date")
+
+
+def _revisions(document: Document) -> list[Revision]:
+    header = document.header
+    return header.revisions if header else []
+
+
+def _new_flags(document: Document, context: LintContext) -> list[bool]:
+    """For each revision, whether it is judged as new (see the module docstring)."""
+    revisions = _revisions(document)
+    if context.baseline is None:
+        return [index == 0 for index in range(len(revisions))]
+    return [context.is_new(document.path, _pair(r)) for r in revisions]
+
+
+def _severity(new: bool) -> Severity | None:
+    """Errors for new revisions; older ones are only warned about."""
+    return None if new else TOLERATED
+
+
+def _triage_severity(new: bool, context: LintContext) -> Severity | None:
+    """For checks ``triage.sh`` makes on added blocks only: an error for a revision known
+    to be new (``--changed-since``), else a warning."""
+    return None if new and context.baseline is not None else TOLERATED
+
+
+def _line(revision: Revision, name: str) -> int:
+    found: Field | None = getattr(revision, name)
+    return (found.line if found is not None else 0) or revision.line or 1
+
+
+def _date(text: str) -> date | None:
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _status(document: Document) -> str:
+    header = document.header
+    return header.value("status") if header else ""
+
+
+def _previous_top(revisions: list[Revision], new: list[bool]) -> Revision | None:
+    """The newest revision the base already had (None for a file new since the base)."""
+    return next((r for r, is_new in zip(revisions, new, strict=True) if not is_new), None)
+
+
+def _label(revision: Revision) -> str:
+    return _value(revision, "version") or f"at line {revision.line}"
+
+
+@rule("REV001", "rev-fields", Severity.ERROR)
+def rev_fields(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every revision has a non-empty ``version``, ``date``, ``initials`` and ``remark``.
+
+    Why: the DTD requires the four elements (``<!ELEMENT revision (version, date, initials,
+    remark)>``); a missing one is left to XSF001 when the DTD is at hand. The Editor's tools
+    need the values: ``xeplib`` parses the date, ``triage.sh`` and ``accept.py`` read the
+    version, so an empty version or date in a new revision is an error. Empty initials or
+    remarks only spoil the changelog mail (``"{remark} ({initials})"``): warnings, as are
+    empty fields in older revisions.
+
+    Bad: ``<date></date>``, ``<initials/>``, ``<remark><p> </p></remark>``.
+    Good: ``<initials>ps</initials>``, ``<remark><p>Clarify key exchange.</p></remark>``.
+    """
+    dtd_checked = document.root is not None and ("XSF001" in context.enabled or not context.enabled)
+    revisions = _revisions(document)
+    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        for name in REVISION_FIELDS:
+            found: Field | None = getattr(revision, name)
+            if found is None and dtd_checked:
+                continue
+            if found is None or not found.value:
+                state = "missing" if found is None else "empty"
+                yield Finding(
+                    f"revision {_label(revision)}: <{name}> is {state}",
+                    _line(revision, name),
+                    severity=_severity(new and name in ("version", "date")),
+                )
+
+
+@rule("REV002", "version-format", Severity.ERROR)
+def version_format(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A new revision's version has three numeric parts, ``MAJOR.MINOR.PATCH``.
+
+    Why: ``tools/triage.sh`` fails a pull request whose added revision block is not
+    ``^[0-9]+\\.[0-9]+\\.[0-9]+$`` ("version is not semver format"). Legacy forms (``1.2``,
+    ``1.21rc1``) in older revisions are history and tolerated. Without ``--changed-since`` the
+    top revision is only warned about: 120-odd published XEPs still end on a two-part version
+    from before the rule. ProtoXEP versions are checked by REV007.
+
+    Bad: a new ``<version>0.4</version>``, ``<version>1.1.0-rc.1</version>``.
+    Good: ``<version>0.4.0</version>`` (a two-part ``0.3`` is bumped to ``0.3.1`` or ``0.4.0``).
+    """
+    if _status(document) == "ProtoXEP":
+        return
+    revisions = _revisions(document)
+    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        version = _value(revision, "version")
+        if not new or not version or is_semver3(version):
+            continue
+        yield Finding(
+            f"version {version!r} is not MAJOR.MINOR.PATCH",
+            _line(revision, "version"),
+            hint="write three numbers, e.g. 0.4.0; bump a legacy 0.3 to 0.3.1 or 0.4.0",
+            severity=_triage_severity(new, context),
+        )
+
+
+@rule("REV003", "version-desc", Severity.ERROR)
+def version_desc(document: Document, context: LintContext) -> Iterator[Finding]:
+    """No two revisions carry the same version.
+
+    Why: a new revision must "iterate the <version/> element" (XEP-0143 §format-metadata),
+    and ``tools/triage.sh`` requires the new top version to differ from the old one. The order
+    itself is checked by XSF010 (the official ``sort -Vr`` check), which lets equal versions
+    stand next to each other; this rule reports exactly those. A duplicate is an error for a
+    revision added since ``--changed-since``, else a warning (XEP-0155 and XEP-0287 have
+    one at the top since years).
+
+    Bad: two blocks with ``<version>0.3.0</version>``.  Good: ``0.3.1`` above ``0.3.0``.
+    """
+    revisions = _revisions(document)
+    new = _new_flags(document, context)
+    for index in range(len(revisions) - 1):
+        upper, lower = revisions[index], revisions[index + 1]
+        version = _value(upper, "version")
+        if version and version == _value(lower, "version"):
+            yield Finding(
+                f"version {version} is used twice (revisions at lines {upper.line} "
+                f"and {lower.line})",
+                _line(upper, "version"),
+                hint="give the newer revision the next version",
+                severity=_triage_severity(new[index], context),
+            )
+
+
+@rule("REV004", "date-valid", Severity.ERROR)
+def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every revision date is ``YYYY-MM-DD`` and a real calendar date.
+
+    Why: XEP-0143 §format-metadata ("The format for the <date/> element is yyyy-mm-dd"),
+    ``xep.xsd`` (``xs:date``); the Editor's ``xeplib`` parses it with ``strptime`` and
+    deferral depends on it. Bad dates in older revisions are warnings.
+
+    Bad: ``2011-1-23``, ``2024-30-30``, ``23 Jan 2011``.  Good: ``2011-01-23``.
+    """
+    revisions = _revisions(document)
+    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        text = _value(revision, "date")
+        if text and _date(text) is None:
+            yield Finding(
+                f"revision {_label(revision)}: date {text!r} is not a valid YYYY-MM-DD date",
+                _line(revision, "date"),
+                severity=_severity(new),
+            )
+
+
+@rule("REV005", "date-not-future", Severity.ERROR)
+def date_not_future(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A new revision is not dated after today.
+
+    Why: the Editor's tools stamp revisions with the current UTC date, and a future date
+    would hold off deferral (XEP-0001 §discussion: twelve months without an update). Today
+    is the run's reference date (``LintContext.today``).
+
+    Bad: ``<date>2099-01-01</date>`` on the top revision.  Good: today's date or earlier.
+    """
+    revisions = _revisions(document)
+    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        when = _date(_value(revision, "date"))
+        if new and when is not None and when > context.today:
+            yield Finding(
+                f"revision {_label(revision)} is dated {when}, after today ({context.today})",
+                _line(revision, "date"),
+            )
+
+
+@rule("REV006", "date-desc", Severity.ERROR)
+def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Revision dates do not increase from top to bottom.
+
+    Why: implied by XEP-0143 §format-metadata (a new revision goes *before* the existing
+    ones) and relied on by the deferral tools, which read the top date. Old inversions are
+    warnings (eleven published XEPs have one, XEP-0384 among them); with ``--changed-since``
+    a newly added top revision dated before the previous top revision is an error.
+
+    Bad: ``0.3.0`` dated 2018-07-31 above ``0.2.2`` dated 2018-11-03.
+    Good: each revision dated on or after the one below it.
+    """
+    revisions = _revisions(document)
+    new = _new_flags(document, context)
+    dates = [_date(_value(r, "date")) for r in revisions]
+    reported_top = False
+    previous = _previous_top(revisions, new)
+    if context.baseline is not None and revisions and new[0] and previous is not None:
+        top_date, previous_date = dates[0], _date(_value(previous, "date"))
+        if top_date and previous_date and top_date < previous_date:
+            reported_top = True
+            yield Finding(
+                f"new revision {_label(revisions[0])} is dated {top_date}, before the previous "
+                f"top revision {_label(previous)} ({previous_date})",
+                _line(revisions[0], "date"),
+                hint="date the new revision today",
+            )
+    for index in range(len(revisions) - 1):
+        upper, lower = dates[index], dates[index + 1]
+        if upper and lower and upper < lower and not (index == 0 and reported_top):
+            yield Finding(
+                f"revision {_label(revisions[index])} ({upper}) is dated before revision "
+                f"{_label(revisions[index + 1])} below it ({lower})",
+                _line(revisions[index], "date"),
+                severity=TOLERATED,
+            )
+
+
+@rule("REV007", "proto-version", Severity.ERROR)
+def proto_version(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A ProtoXEP's versions are all ``0.0.N``, starting at ``0.0.1``.
+
+    Why: ``docs/PROCESSING.md`` ("Make sure the version is 0.0.1 and the status is
+    ProtoXEP"), XEP-0143 §format-metadata (first version "SHOULD be 0.0.1", then "0.0.2"
+    after "0.0.1"); ``tools/accept.py`` derives the published version from the last one
+    (0.0.3 → 0.1.0, but 0.1 → 0.2.0). Wrong older versions are warnings; a first version
+    other than 0.0.1 is a warning (a SHOULD).
+
+    Bad: ``<version>0.1</version>`` or ``0.0.3.1`` in ``inbox/``.  Good: ``0.0.1``, ``0.0.2``.
+    """
+    if _status(document) != "ProtoXEP":
+        return
+    revisions = _revisions(document)
+    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        version = _value(revision, "version")
+        if version and not PROTOXEP_VERSION.fullmatch(version):
+            yield Finding(
+                f"a ProtoXEP's versions are 0.0.N; {version!r} is not",
+                _line(revision, "version"),
+                hint="the Editor assigns 0.1.0 on acceptance",
+                severity=_severity(new),
+            )
+    first = _value(revisions[-1], "version") if revisions else ""
+    if PROTOXEP_VERSION.fullmatch(first) and first != "0.0.1":
+        yield Finding(
+            f"a ProtoXEP's first version should be 0.0.1, not {first}",
+            _line(revisions[-1], "version"),
+            severity=TOLERATED,
+        )
+
+
+@rule("REV008", "version-status", Severity.ERROR)
+def version_status(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The top version's major number fits the status.
+
+    Why: XEP-0001 §approval-std and §mods: a XEP becomes 1.0 when it advances to Draft
+    (Stable) or Active and 2.0 when it becomes Final; Experimental, Proposed and Deferred
+    XEPs stay below 1.0.
+
+    Bad: ``<status>Draft</status>`` with top version ``0.9.0``; Experimental with ``1.0.0``.
+    Good: Draft with ``1.0.0`` or later, Final with ``2.0.0`` or later.
+    """
+    status = _status(document)
+    revisions = _revisions(document)
+    if status not in MAJOR_FOR_STATUS or not revisions:
+        return
+    version = _value(revisions[0], "version")
+    parsed = parse_version(version)
+    if parsed is None:
+        return
+    lowest, highest = MAJOR_FOR_STATUS[status]
+    if parsed[0] < lowest or (highest is not None and parsed[0] > highest):
+        wanted = "below 1.0" if highest == 0 else f"{lowest}.0.0 or later"
+        yield Finding(
+            f"status {status} needs a version {wanted}; the top version is {version}",
+            _line(revisions[0], "version"),
+        )
+
+
+@rule("REV009", "bump-level", Severity.ERROR)
+def bump_level_fits(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A changed XEP gains a revision block whose version bump fits its status.
+
+    Why (only with ``--changed-since``): ``docs/TRIAGING.md`` labels a pull request without a
+    new block "Needs Version Block"; ``tools/triage.sh`` compares the new top version with the
+    base. A ProtoXEP goes from 0.0.N to 0.0.N+1 (XEP-0143); an Experimental or Deferred XEP
+    takes a patch (editorial) or minor bump; the major number changes only together with the
+    status: 1.0.0 for Draft or Active, 2.0.0 for Final (XEP-0001 §approval-std).
+
+    Bad: an edited section with no new ``<revision>``; Experimental ``0.4.1`` → ``1.0.0``.
+    Good: a new block ``0.4.2`` (editorial) or ``0.5.0`` above ``0.4.1``.
+    """
+    if context.baseline is None:
+        return
+    revisions = _revisions(document)
+    new = _new_flags(document, context)
+    if not any(new):
+        yield Finding(
+            "the file changed but needs a new revision block",
+            revisions[0].line if revisions else header_line(document),
+            hint="add one with `e2ee-sig bump`",
+        )
+        return
+    previous = _previous_top(revisions, new)
+    if previous is None or not new[0]:
+        return
+    old, current = _value(previous, "version"), _value(revisions[0], "version")
+    problem = _bump_problem(_status(document), old, current)
+    if problem:
+        yield Finding(problem, _line(revisions[0], "version"))
+
+
+def _bump_problem(status: str, old: str, new: str) -> str | None:
+    """Why going from ``old`` to ``new`` does not fit ``status`` (None when it does)."""
+    level = bump_level(old, new)
+    if level in (None, "none"):
+        return None  # a malformed or non-increasing version is REV002's, XSF010's or REV003's
+    if status == "ProtoXEP":
+        if not PROTOXEP_VERSION.fullmatch(old):
+            return None  # REV007
+        expected = bump_version(old, "patch", protoxep=True)
+        if new != expected:
+            return f"a ProtoXEP revision after {old} is {expected}, not {new}"
+        return None
+    if level != "major":
+        return None
+    release = MAJOR_RELEASES.get(status)
+    if new == release:
+        return None
+    if release is None:
+        return (
+            f"{old} → {new} is a major bump, which only comes with advancing to Draft, "
+            f"Active (1.0.0) or Final (2.0.0); status {status} takes a patch or minor bump"
+        )
+    return f"advancing to {status} gives version {release}, not {new}"
+
+
+@rule("REV010", "one-block-per-pr", Severity.WARNING)
+def one_block_per_pr(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A change adds at most one revision block to an existing XEP.
+
+    Why (only with ``--changed-since``): ``docs/PROCESSING.md`` tells the Editor to squash
+    several new revision blocks into one before merging. A file new since the base (a new
+    ProtoXEP, an acceptance) may bring its whole history.
+
+    Bad: new blocks 0.5.1 and 0.5.2 in one pull request.  Good: one block 0.5.1 listing both.
+    """
+    if context.baseline is None:
+        return
+    revisions = _revisions(document)
+    new = _new_flags(document, context)
+    added = [r for r, is_new in zip(revisions, new, strict=True) if is_new]
+    if len(added) > 1 and _previous_top(revisions, new) is not None:
+        versions = ", ".join(_label(r) for r in added)
+        yield Finding(
+            f"{len(added)} new revision blocks ({versions}); the Editor squashes them into one",
+            added[0].line,
+            hint="merge their remarks into the top block and delete the others",
+        )
+
+
+@rule("REV012", "remark-format", Severity.WARNING)
+def remark_format(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A new revision's remark says what changed, as text, one ``<p>`` or one ``<ul>``.
+
+    Why: ``xep.xsd`` allows a remark of exactly one ``<p>`` or one ``<ul>``; the changelog
+    mail (``tools/extract-metadata.py``) flattens it into one line, and text mixed with
+    ``<p>``/``<ul>`` or several paragraphs read badly there. A placeholder remark tells
+    readers nothing. Bare text, as ``accept.py`` writes it, is fine.
+
+    Bad: ``<remark>TODO</remark>``, ``<remark>…</remark>``, ``<remark>Fixes<p>a</p></remark>``,
+    ``<remark><p>a</p><p>b</p></remark>``.
+    Good: ``<remark><ul><li>a</li><li>b</li></ul></remark>``.
+    """
+    revisions = _revisions(document)
+    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        remark = revision.remark
+        if not new or remark is None or remark.element is None or not remark.value:
+            continue
+        element = remark.element
+        text = prose(element)
+        children = [c for c in element if isinstance(c.tag, str)]
+        loose = (element.text or "").strip() or any((c.tail or "").strip() for c in children)
+        if PLACEHOLDER_REMARK.fullmatch(text):
+            problem = f"the remark {text!r} is a placeholder; say what changed"
+        elif children and loose:
+            problem = "the remark mixes bare text with <p>/<ul>; use one <p> or one <ul>"
+        elif sum(c.tag == "p" for c in children) > 1:
+            problem = "the remark has several <p>; list the changes in one <ul>"
+        else:
+            continue
+        yield Finding(f"revision {_label(revision)}: {problem}", _line(revision, "remark"))

@@ -1,0 +1,468 @@
+"""Sections and structure (catalogue §2.4): the sections every XEP must or should have.
+
+Which XEP types the rules apply to, from XEP-0001 and XEP-0143:
+
+* SEC001–SEC003 (Security, IANA, Registrar): XEP-0001 §security, §iana and §registrar say
+  "every XMPP Extension Protocol specification must contain" them, so they apply to Standards
+  Track, Informational, Historical and Humorous XEPs alike (XEP-0454, Historical, is reported).
+  Procedural XEPs (and the legacy types SIG Formation and SIG Proposal) define a process, not
+  a protocol (XEP-0001 §types-Procedural); none of the corpus's procedural documents has these
+  sections (XEP-0002, XEP-0143, XEP-0381, XEP-0429), and they are not asked for them.
+* SEC004 (XML Schema) applies to Standards Track XEPs that define XML (an example declares an
+  ``xmlns``): XEP-0001 §schema asks it of specifications "that define official XSF protocols"
+  and XEP-0143 §sections-schema makes it a condition of Council approval. It is therefore an
+  error from Proposed on (Proposed, Draft, Final) and a warning for ProtoXEP, Experimental and
+  Deferred documents; Deprecated, Retracted, Rejected and Obsolete ones are left alone.
+* SEC005/SEC006 (Privacy, Accessibility) are template requirements since 2024-02-04 only: they
+  apply, as warnings, to documents started on or after that date, whatever their type.
+* SEC007's Introduction check applies to every type except Procedural; its Requirements check
+  and SEC008 only to ProtoXEPs and Experimental XEPs started since 2024-02-04 (older documents
+  are not restructured); SEC012 applies to every document.
+
+The section rules are ``content`` rules: for Obsolete, Deferred, Retracted and Rejected XEPs the
+engine lowers them to warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._util import (
+    REGISTRAR_TOPICS,
+    all_sections,
+    example_namespaces,
+    find_section,
+    is_protoxep,
+    line,
+    normalise,
+    prose,
+    sections,
+    topic,
+)
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.edit import element_span, line_offsets
+
+PROCESS_TYPES = frozenset({"Procedural", "SIG Formation", "SIG Proposal"})
+SCHEMA_REQUIRED = frozenset({"Proposed", "Draft", "Final"})
+SCHEMA_EXPECTED = frozenset({"ProtoXEP", "Experimental", "Deferred"})
+TEMPLATE_SECTIONS_SINCE = "2024-02-04"
+SECURITY_TOPICS = ("Security Considerations", "Security")
+IANA_TOPICS = ("IANA Considerations",)
+REGISTRAR_ALL_TOPICS = (*REGISTRAR_TOPICS, "Jabber Registrar Considerations")
+# The standard top-level sections in xep-template.xml order (XEP-0143 §sections).
+STANDARD_ORDER = (
+    ("Introduction",),
+    ("Requirements",),
+    ("Glossary",),
+    ("Use Cases",),
+    ("Business Rules",),
+    ("Implementation Notes",),
+    ("Accessibility Considerations",),
+    ("Internationalization Considerations", "Internationalisation Considerations"),
+    SECURITY_TOPICS,
+    ("Privacy Considerations",),
+    IANA_TOPICS,
+    REGISTRAR_ALL_TOPICS,
+    ("Design Considerations",),
+    ("XML Schema", "XML Schemas", "Schema"),
+    ("Acknowledgements", "Acknowledgments"),
+)
+NO_IANA = (
+    "This document requires no interaction with the Internet Assigned Numbers Authority (IANA)."
+)
+NO_REGISTRAR = (
+    "No namespaces or parameters need to be registered with the XMPP Registrar "
+    "as a result of this document."
+)
+STANDARD_TEXT = {
+    IANA_TOPICS: ("IANA Considerations", "iana", NO_IANA),
+    REGISTRAR_ALL_TOPICS: ("XMPP Registrar Considerations", "registrar", NO_REGISTRAR),
+}
+_PLACEHOLDER = re.compile(
+    r"(?:(?:strongly )?(?:required|recommended)|optional)(?: for protocol specifications)?\.?",
+    re.I,
+)
+_SCHEMA_TOPIC = re.compile(r"\bschemas?\b", re.I)
+_XS_SCHEMA = re.compile(r"<(?:[\w-]+:)?schema\b")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _type(document: Document) -> str:
+    return normalise(document.header.value("type")) if document.header else ""
+
+
+def _status(document: Document) -> str:
+    return normalise(document.header.value("status")) if document.header else ""
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is only a template placeholder such as ``REQUIRED.``."""
+    return _PLACEHOLDER.fullmatch(normalise(text)) is not None
+
+
+def _rank(section: etree._Element) -> int | None:
+    wanted = topic(section).casefold()
+    return next(
+        (i for i, names in enumerate(STANDARD_ORDER) if wanted in {n.casefold() for n in names}),
+        None,
+    )
+
+
+def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | None:
+    """The first top-level standard section that comes after ``topics`` in template order."""
+    rank = STANDARD_ORDER.index(topics)
+    return next((s for s in sections(document) if (r := _rank(s)) is not None and r > rank), None)
+
+
+def _where_missing(document: Document, topics: tuple[str, ...]) -> int:
+    """The line where a missing standard section belongs (its successor, else the end)."""
+    successor = _successor(document, topics)
+    if successor is not None:
+        return line(successor)
+    return len(document.lines) or 1
+
+
+def _missing_or_empty(
+    document: Document, topics: tuple[str, ...]
+) -> tuple[etree._Element | None, Finding | None]:
+    section = find_section(document, *topics)
+    if section is None:
+        return None, Finding(f"no '{topics[0]}' section", _where_missing(document, topics))
+    if not prose(section):
+        return section, Finding(f"the '{topic(section)}' section is empty", line(section))
+    return section, None
+
+
+def _protocol_document(document: Document) -> bool:
+    return _type(document) not in PROCESS_TYPES
+
+
+def _insert_sections(document: Document) -> Fix | None:
+    """Insert the standard "nothing to register" IANA and Registrar sections that are missing.
+
+    Both missing sections are inserted by one edit, so that SEC002's and SEC003's fixes are the
+    same edit (applied once) and keep the template order. Unsafe: only the author knows that
+    nothing needs registering.
+    """
+    missing = [t for t in (IANA_TOPICS, REGISTRAR_ALL_TOPICS) if find_section(document, *t) is None]
+    root = document.xml_root
+    if not missing or root is None:
+        return None
+    raw = document.raw
+    newline = b"\r\n" if b"\r\n" in raw else b"\n"
+    successor = _successor(document, missing[-1])
+    if successor is not None:
+        offset = line_offsets(raw)[line(successor) - 1]
+        indent = re.match(rb"[ \t]*", raw[offset:]).group(0)  # type: ignore[union-attr]
+        prefix = b""
+    else:
+        span = element_span(raw, root)
+        if span is None:
+            return None
+        offset, indent = span.content_end, b""
+        before = raw[raw.rfind(b"\n", 0, offset) + 1 : offset]
+        prefix = newline if before.strip() else b""
+    text = prefix
+    for topics in missing:
+        name, anchor, sentence = STANDARD_TEXT[topics]
+        text += (
+            f"<section1 topic='{name}' anchor='{anchor}'>".encode()
+            + newline
+            + indent
+            + f"  <p>{sentence}</p>".encode()
+            + newline
+            + indent
+            + b"</section1>"
+            + newline
+            + indent
+        )
+    names = " and ".join(f"'{STANDARD_TEXT[t][0]}'" for t in missing)
+    return Fix(
+        f"insert {names} stating that nothing is registered", (Edit(offset, offset, text),), False
+    )
+
+
+@rule("SEC001", "security-section", Severity.ERROR, content=True)
+def security_section(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A 'Security Considerations' section exists and says something.
+
+    Why: XEP-0001 §security ("Every XMPP Extension Protocol specification must contain a
+    section entitled 'Security Considerations'") and XEP-0143 §sections-security ("Even if
+    there are no security features or concerns related to your proposal, you MUST note that
+    fact"). Procedural XEPs are exempt (see the module documentation).
+
+    Bad: no such section (XEP-0374, inbox/trust-messages.xml), or ``<section1 topic='Security
+    Considerations'/>``.
+    Good: ``<section1 topic='Security Considerations' anchor='security'><p>This protocol
+    introduces no security considerations beyond those of RFC 6120.</p></section1>``.
+    """
+    if not _protocol_document(document):
+        return
+    _, finding = _missing_or_empty(document, SECURITY_TOPICS)
+    if finding is not None:
+        yield Finding(
+            finding.message,
+            finding.line,
+            hint="describe the threats the protocol addresses and does not address (RFC 3552); "
+            "if there are none, say so",
+        )
+
+
+@rule("SEC002", "iana-section", Severity.ERROR, fixable=Fixable.UNSAFE, content=True)
+def iana_section(document: Document, context: LintContext) -> Iterator[Finding]:
+    """An 'IANA Considerations' section exists and says something.
+
+    Why: XEP-0001 §iana ("Whether or not a XEP requires registration of parameters with the
+    IANA, that fact must be noted and explained in a distinct section of the XEP entitled 'IANA
+    Considerations'"); XEP-0143 §sections-iana ("This section is REQUIRED"). The unsafe fix
+    inserts the standard sentence of XEP-0143 before the Registrar (or later standard) section.
+
+    Bad: no such section (XEP-0420).
+    Good: ``<section1 topic='IANA Considerations' anchor='iana'><p>This document requires no
+    interaction with the Internet Assigned Numbers Authority (IANA).</p></section1>``.
+    """
+    if not _protocol_document(document):
+        return
+    section, finding = _missing_or_empty(document, IANA_TOPICS)
+    if finding is not None:
+        yield Finding(
+            finding.message,
+            finding.line,
+            hint=f"if nothing is registered, write: {NO_IANA}",
+            fix=_insert_sections(document) if section is None else None,
+        )
+
+
+@rule("SEC003", "registrar-section", Severity.ERROR, fixable=Fixable.UNSAFE, content=True)
+def registrar_section(document: Document, context: LintContext) -> Iterator[Finding]:
+    """An 'XMPP Registrar Considerations' section exists and says something.
+
+    Why: XEP-0001 §registrar ("Whether or not a XEP requires registration of protocol
+    namespaces or parameters with the XMPP Registrar, that fact must be noted and explained in
+    a distinct section of the XEP entitled 'XMPP Registrar Considerations'"); XEP-0053
+    §registries. The legacy title 'Jabber Registrar Considerations' is accepted. The unsafe
+    fix inserts the standard "nothing to register" sentence before the Design Considerations,
+    XML Schema or Acknowledgements section (or at the end).
+
+    Bad: no such section (XEP-0454).
+    Good: ``<section1 topic='XMPP Registrar Considerations' anchor='registrar'><p>No
+    namespaces or parameters need to be registered with the XMPP Registrar as a result of this
+    document.</p></section1>``.
+    """
+    if not _protocol_document(document):
+        return
+    section, finding = _missing_or_empty(document, REGISTRAR_ALL_TOPICS)
+    if finding is not None:
+        yield Finding(
+            finding.message,
+            finding.line,
+            hint="list the namespaces and registry entries this document defines, "
+            f"or write: {NO_REGISTRAR}",
+            fix=_insert_sections(document) if section is None else None,
+        )
+
+
+def _has_schema(document: Document) -> bool:
+    """A schema section with an ``xs:schema``, a section explaining why there is none, or a
+    ``<schemaloc>`` in the header (the schema is published separately, e.g. XEP-0313)."""
+    header = document.header
+    if header is not None and header.element.find("schemaloc") is not None:
+        return True
+    for section in all_sections(document):
+        if not _SCHEMA_TOPIC.search(topic(section)):
+            continue
+        if any(_XS_SCHEMA.search(code.text or "") for code in section.iter("code")):
+            return True
+        text = prose(section)
+        if text and not is_placeholder(text):
+            return True
+    return False
+
+
+@rule("SEC004", "xml-schema", Severity.ERROR, content=True)
+def xml_schema(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A Standards Track protocol has an 'XML Schema' section with its ``xs:schema``.
+
+    Why: XEP-0001 §schema ("specifications that define official XSF protocols must include a
+    schema") and §approval-std; XEP-0143 §sections-schema ("An XML Schema is required in order
+    for protocols to be approved by the XMPP Council"). Error from Proposed on (Proposed,
+    Draft, Final); a warning while the document is a ProtoXEP, Experimental or Deferred;
+    nothing for Deprecated, Retracted, Rejected or Obsolete XEPs. Only documents whose
+    examples declare an ``xmlns`` are protocols here; a
+    schema section that explains why no schema is needed counts, a ``REQUIRED for protocol
+    specifications.`` placeholder does not. A ``<schemaloc>`` in the header counts.
+
+    Bad: a Draft XEP whose examples define ``urn:xmpp:widgets:0`` and no schema.
+    Good: ``<section1 topic='XML Schema' anchor='schema'><code><![CDATA[<xs:schema …
+    targetNamespace='urn:xmpp:widgets:0'>…</xs:schema>]]></code></section1>``.
+    """
+    if _type(document) != "Standards Track" or not example_namespaces(document):
+        return
+    status = _status(document)
+    if status not in SCHEMA_REQUIRED | SCHEMA_EXPECTED or _has_schema(document):
+        return
+    required = status in SCHEMA_REQUIRED
+    section = next((s for s in sections(document) if _SCHEMA_TOPIC.search(topic(s))), None)
+    yield Finding(
+        "no XML Schema for the protocol"
+        + (f" (required for a {status} XEP)" if required else " (required before Proposed)"),
+        line(section) if section is not None else _where_missing(document, STANDARD_ORDER[13]),
+        hint="add <section1 topic='XML Schema' anchor='schema'> with the xs:schema in <code>",
+        severity=None if required else Severity.WARNING,
+    )
+
+
+def _started(document: Document) -> str:
+    """The date of the document's oldest revision ('' when none is readable)."""
+    header = document.header
+    dates = [r.date.value for r in header.revisions if r.date] if header else []
+    valid = [d for d in dates if _DATE.fullmatch(d)]
+    return min(valid) if valid else ""
+
+
+def _current_template(document: Document) -> bool:
+    """Whether the document was started from the current template (on or after 2024-02-04).
+
+    ProtoXEPs in ``inbox/`` stay there after acceptance, so the date counts for them too.
+    """
+    started = _started(document)
+    return not started or started >= TEMPLATE_SECTIONS_SINCE
+
+
+def _template_section(document: Document, name: str, anchor: str) -> Iterator[Finding]:
+    if not _current_template(document):
+        return
+    if find_section(document, name) is None:
+        yield Finding(
+            f"no '{name}' section (xep-template.xml requires it since {TEMPLATE_SECTIONS_SINCE})",
+            _where_missing(document, next(t for t in STANDARD_ORDER if name in t)),
+            hint=f"add <section1 topic='{name}' anchor='{anchor}'>; if there is nothing to "
+            "consider, say so",
+        )
+
+
+def _being_written(document: Document) -> bool:
+    """A ProtoXEP or Experimental XEP started from the current template."""
+    active = _status(document) in ("ProtoXEP", "Experimental") or is_protoxep(document)
+    return active and _current_template(document)
+
+
+@rule("SEC005", "privacy-section", Severity.WARNING, content=True)
+def privacy_section(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A document started since 2024-02-04 has a 'Privacy Considerations' section.
+
+    Why: xep-template.xml marks it REQUIRED since commit 810f594d (2024-02-04); XEP-0001 and
+    XEP-0143 do not ask for it, hence a warning, and only for ProtoXEPs and for XEPs whose
+    oldest revision is from that date or later (older documents came from an older template).
+
+    Bad: a ProtoXEP without the section.
+    Good: ``<section1 topic='Privacy Considerations' anchor='privacy'><p>Offers reveal which
+    widgets a client supports.</p></section1>``.
+    """
+    yield from _template_section(document, "Privacy Considerations", "privacy")
+
+
+@rule("SEC006", "accessibility-section", Severity.WARNING, content=True)
+def accessibility_section(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A document started since 2024-02-04 has an 'Accessibility Considerations' section.
+
+    Why: xep-template.xml marks it REQUIRED since 2024-02-04 (not XEP-0001 or XEP-0143), so
+    a warning, for ProtoXEPs and XEPs whose oldest revision is from that date or later.
+
+    Bad: a ProtoXEP without the section.
+    Good: ``<section1 topic='Accessibility Considerations' anchor='access'><p>This protocol
+    has no user interface.</p></section1>``.
+    """
+    yield from _template_section(document, "Accessibility Considerations", "access")
+
+
+@rule("SEC007", "intro-reqs", Severity.WARNING, content=True)
+def intro_reqs(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The first section is the Introduction; a ProtoXEP or Experimental XEP has Requirements.
+
+    Why: XEP-0143 §sections-intro (the introduction "provides the rationale") and
+    §sections-reqs ("Every XEP document SHOULD include a section describing the requirements");
+    the template calls Requirements "STRONGLY RECOMMENDED". Requirements are asked only of
+    documents still being written from the current template (ProtoXEP or Experimental, started
+    since 2024-02-04): older documents are not restructured. Titles such as 'Requirements and
+    Approach' or 'Goals' count.
+    Procedural XEPs are exempt.
+
+    Bad: a ProtoXEP that starts with 'Protocol' and has no Requirements.
+    Good: ``<section1 topic='Introduction'>…<section1 topic='Requirements'>…``.
+    """
+    if not _protocol_document(document):
+        return
+    top = sections(document)
+    if not top:
+        return
+    if not re.match(r"introduction\b", topic(top[0]), re.I):
+        yield Finding(
+            f"the first section is '{topic(top[0])}', not 'Introduction'",
+            line(top[0]),
+            hint="start with <section1 topic='Introduction' anchor='intro'>",
+        )
+    if not _being_written(document):
+        return
+    if not any(re.search(r"\b(requirements?|goals)\b", topic(s), re.I) for s in top):
+        yield Finding(
+            "no 'Requirements' section",
+            _where_missing(document, ("Requirements",)),
+            hint="add <section1 topic='Requirements' anchor='reqs'> listing what the protocol "
+            "must achieve",
+        )
+
+
+@rule("SEC008", "section-order", Severity.WARNING, content=True)
+def section_order(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The standard sections of a ProtoXEP or Experimental XEP follow the template order.
+
+    Why: xep-template.xml; XEP-0143 §sections ("usually in something like the order shown"):
+    Introduction, Requirements, Glossary, Use Cases, Business Rules, Implementation Notes,
+    Accessibility, Internationalization, Security, Privacy, IANA, Registrar, Design
+    Considerations, XML Schema, Acknowledgements. Other sections may stand anywhere. Only the
+    first section out of order is reported, and only for ProtoXEPs and Experimental XEPs
+    started since 2024-02-04.
+
+    Bad: 'IANA Considerations' before 'Security Considerations'.
+    Good: Security, Privacy, IANA, Registrar, XML Schema.
+    """
+    if not _being_written(document):
+        return
+    highest: tuple[int, etree._Element] | None = None
+    for section in sections(document):
+        rank = _rank(section)
+        if rank is None:
+            continue
+        if highest is not None and rank < highest[0]:
+            yield Finding(
+                f"'{topic(section)}' should come before '{topic(highest[1])}' "
+                "(xep-template.xml order)",
+                line(section),
+            )
+            return
+        highest = (rank, section)
+
+
+@rule("SEC012", "nesting", Severity.WARNING)
+def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Sections nest no deeper than ``<section4>``.
+
+    Why: XEP-0143 §format-contents ("you can nest <section2/> sections, and so on down to
+    <section4/>"); the DTD allows ``section5``, but the XSF stylesheet and readers do not
+    expect it.
+
+    Bad: ``<section5 topic='Detail'>``.  Good: fold the detail into its ``<section4>``.
+    """
+    root = document.xml_root
+    for section in root.iter("section5") if root is not None else []:
+        yield Finding(
+            f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
+            line(section),
+        )

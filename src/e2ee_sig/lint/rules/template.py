@@ -1,0 +1,252 @@
+"""Rules about section anchors and what the XEP template leaves behind (SEC009–SEC011)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._util import all_sections, is_protoxep, line, prose, topic
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.edit import element_span
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+PLACEHOLDER_PARAGRAPHS = frozenset(
+    {
+        "REQUIRED.",
+        "OPTIONAL.",
+        "RECOMMENDED.",
+        "STRONGLY RECOMMENDED.",
+        "REQUIRED for protocol specifications.",
+    }
+)
+REMOVE_ME = "PLEASE REMOVE THIS SECTION"
+STYLING_TOPIC = "xep styling examples"
+TEMPLATE_REVISION = ("2001-09-14", "psa")
+MUST_SECTIONS = (
+    "security considerations",
+    "iana considerations",
+    "xmpp registrar considerations",
+    "jabber registrar considerations",
+)
+MISSING_SHOWN = 3
+PLACEHOLDER_WORDS = re.compile(rb"\b(?:TODO|TBD|tbd|FIXME|tbc|TBC)\b")
+PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
+UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
+# Byte strings one of which a file must contain for a rule to look closer (a fast pre-check).
+LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
+PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
+PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")  # looked for in the lower-cased file
+
+
+@rule("SEC009", "anchors", Severity.ERROR, content=True)
+def anchors(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every section has an ``anchor``, and no two sections share one.
+
+    Why: XEP-0143 §format-contents ("You should also include an 'anchor' attribute so that
+    you can link to page fragments"); without one, ``xep.xsl`` makes up an id that changes
+    between builds (one warning per document, naming the sections). ``xep.xsl`` writes the
+    anchor verbatim as the HTML anchor, so a duplicate sends every ``#anchor`` link meant for
+    the second section to the first (an error for each duplicate).
+
+    Bad: ``<section2 topic='Discovery'>``; two sections with ``anchor='example'``.
+    Good: ``<section2 topic='Discovery' anchor='disco'>``, each anchor used once.
+    """
+    seen: dict[str, etree._Element] = {}
+    missing: list[etree._Element] = []
+    for section in all_sections(document):
+        anchor = section.get("anchor", "").strip()
+        if not anchor:
+            missing.append(section)
+        elif anchor in seen:
+            first = seen[anchor]
+            yield Finding(
+                f"anchor {anchor!r} of {section.tag} {topic(section)!r} is already used by "
+                f"{topic(first)!r} (line {line(first)})",
+                line(section),
+                hint="anchors must be unique: links to this section go to the first one",
+            )
+        else:
+            seen[anchor] = section
+    if missing:
+        named = ", ".join(f"{topic(s)!r} (line {line(s)})" for s in missing[:MISSING_SHOWN])
+        more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
+        count = f"{len(missing)} section{'s' * (len(missing) > 1)}"
+        yield Finding(
+            f"{count} without an anchor: {named}{more}",
+            line(missing[0]),
+            hint="add anchor='…' so that links to these sections stay stable",
+            severity=Severity.WARNING,
+        )
+
+
+@rule("SEC010", "template-leftovers", Severity.ERROR, fixable=Fixable.UNSAFE, content=True)
+def template_leftovers(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Nothing of ``xep-template.xml`` is left that the author was meant to replace.
+
+    Why: the template marks each section ``REQUIRED.``, ``OPTIONAL.``, ``RECOMMENDED.`` or
+    ``STRONGLY RECOMMENDED.``, carries a "XEP Styling Examples" section that says "PLEASE
+    REMOVE THIS SECTION" and a sample revision (2001-09-14, psa); its ``template`` tag is
+    HDR013's. A placeholder is an error where XEP-0001 says the section must note something
+    (Security, IANA and XMPP Registrar Considerations) and a warning elsewhere (a missing
+    schema is SEC004's, with its own severities). Comments are ignored. With ``--unsafe-fixes``, a
+    top-level section holding only placeholders (or the styling examples) is removed:
+    unsafe, because a required section may then be missing.
+
+    Bad: ``<section1 topic='IANA Considerations' anchor='iana'><p>REQUIRED.</p></section1>``.
+    Good: ``<p>This document requires no interaction with the Internet Assigned Numbers
+    Authority (IANA).</p>``.
+    """
+    raw = document.raw
+    lowered = raw.lower()
+    remove_me = b"please remove" in lowered
+    if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
+        return
+    yield from _header_leftovers(document)
+    styling = [
+        s
+        for s in all_sections(document)
+        if s.get("topic", "").lstrip().casefold().startswith(STYLING_TOPIC)
+    ]
+    for section in styling:
+        yield Finding(
+            f"the template's {topic(section)!r} section is still here",
+            line(section),
+            fix=_removal(document, section),
+        )
+    root = document.xml_root
+    for paragraph in root.iter("p") if root is not None else []:
+        if styling and any(s in styling for s in paragraph.iterancestors()):
+            continue
+        if _short_plain(paragraph):
+            text = prose(paragraph)
+            if text in PLACEHOLDER_PARAGRAPHS:
+                yield _placeholder_paragraph(document, paragraph, text)
+                continue
+        if remove_me and REMOVE_ME in prose(paragraph).upper():
+            yield Finding(f"the template says {REMOVE_ME!r}", line(paragraph))
+
+
+def _short_plain(paragraph: etree._Element) -> bool:
+    """A paragraph that may be a placeholder: short text, no markup (comments aside)."""
+    return len(paragraph.text or "") <= PLACEHOLDER_MAX and not any(
+        isinstance(child.tag, str) for child in paragraph
+    )
+
+
+def _header_leftovers(document: Document) -> Iterator[Finding]:
+    header = document.header
+    if header is None:
+        return
+    for revision in header.revisions:
+        date, initials = revision.date, revision.initials
+        if (date and date.value, initials and initials.value) == TEMPLATE_REVISION:
+            yield Finding(
+                "the template's sample revision (2001-09-14, psa) is still here",
+                revision.line,
+                hint="replace it with your own first revision (0.0.1, today, your initials)",
+            )
+
+
+def _placeholder_paragraph(document: Document, paragraph: etree._Element, text: str) -> Finding:
+    """A finding for a ``REQUIRED.``-style paragraph, with the fix removing its section."""
+    section = paragraph.getparent()
+    top = next(paragraph.iterancestors("section1"), None)
+    where = topic(top).casefold() if top is not None else ""
+    required = where in MUST_SECTIONS
+    fix = None
+    if section is top and _only_placeholders(section) and paragraph is section.find("p"):
+        fix = _removal(document, section)
+    return Finding(
+        f"placeholder paragraph {text!r} from the template"
+        + (f" in {topic(top)!r}" if top is not None else ""),
+        line(paragraph),
+        hint="write the section, or remove it if it does not apply",
+        fix=fix,
+        severity=None if required else Severity.WARNING,
+    )
+
+
+def _only_placeholders(section: etree._Element) -> bool:
+    children = [c for c in section if isinstance(c.tag, str)]
+    return bool(children) and all(
+        c.tag == "p" and prose(c) in PLACEHOLDER_PARAGRAPHS for c in children
+    )
+
+
+def _removal(document: Document, section: etree._Element) -> Fix | None:
+    """An unsafe fix deleting a top-level ``section`` with the lines it stands on."""
+    if section.tag != "section1":
+        return None
+    span = element_span(document.raw, section)
+    if span is None:
+        return None
+    raw = document.raw
+    start, end = span.start, span.end
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    if not raw[line_start:start].strip():
+        start = line_start
+    line_end = raw.find(b"\n", end)
+    line_end = len(raw) if line_end < 0 else line_end + 1
+    if not raw[end:line_end].strip():
+        end = line_end
+    return Fix(f"remove the section {topic(section)!r}", (Edit(start, end, b""),), safe=False)
+
+
+@rule("SEC011", "placeholders", Severity.WARNING, content=True)
+def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
+    """The body contains no ``TODO``, ``TBD``, ``tbc``, ``FIXME``, or ``XEP-xxxx``.
+
+    Why: editorial quality (XEP-0143: a XEP is published as written). XEP-0384 has "tbc" in
+    its requirements and XEP-0380 refers to "XEP-xxxx" in its schema. Words are matched
+    whole and case-sensitively (``TODO``, ``TBD``/``tbd``, ``FIXME``, ``tbc``/``TBC``) in
+    text, examples, schemas and section titles, not in comments or other attributes, and not
+    in the header (a remark may well say "removed the TODO section"). ``XEP-xxxx`` is how a
+    ProtoXEP names itself, so it is reported only in numbered XEPs.
+
+    Bad: ``<li>tbc</li>``, ``<section1 topic='TBD'>``,
+    ``XEP-xxxx: http://xmpp.org/extensions/xep-xxxx.html``.
+    Good: the finished sentence; ``XEP-0380`` once the number is assigned.
+    """
+    raw = document.raw
+    lowered = raw.lower()
+    patterns = []
+    if any(cue in lowered for cue in PLACEHOLDER_CUES):
+        patterns.append(PLACEHOLDER_WORDS)
+    if b"xep-xxxx" in lowered and not is_protoxep(document):
+        patterns.append(UNNUMBERED_XEP)
+    if not patterns:
+        return
+    for section in all_sections(document):
+        if PLACEHOLDER_TITLE.search(section.get("topic", "")):
+            yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
+    body = raw.find(b"</header>")
+    for pattern in patterns:
+        for match in pattern.finditer(raw, max(body, 0)):
+            at = match.start()
+            if not _in_text(raw, at):
+                continue
+            line_start = raw.rfind(b"\n", 0, at) + 1
+            column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
+            word = match.group(0).decode()
+            yield Finding(
+                f"placeholder {word!r} left in the text",
+                raw.count(b"\n", 0, at) + 1,
+                column,
+                hint="finish the text or remove the placeholder",
+                end_column=column + len(word),
+            )
+
+
+def _in_text(raw: bytes, at: int) -> bool:
+    """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag."""
+    if raw.rfind(b"<![CDATA[", 0, at) > raw.rfind(b"]]>", 0, at):
+        return True
+    if raw.rfind(b"<!--", 0, at) > raw.rfind(b"-->", 0, at):
+        return False
+    return raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at)
