@@ -21,6 +21,7 @@ KEYS = {
     "template-dir": str,
     "sig-xeps": list,
     "format": str,
+    "initials": str,
 }
 
 
