@@ -16,7 +16,6 @@ the text of ``<status>``); every other byte of the file stays as it was.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from collections.abc import Sequence
@@ -26,7 +25,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from e2ee_sig.versions import Level, bump_level, bump_version, filevercmp, is_semver3, parse_version
+from e2ee_sig.dates import ISO_DATE, parse_iso_date, today_utc
+from e2ee_sig.versions import (
+    MAJOR_RANGE_BY_STATUS,
+    Level,
+    bump_level,
+    bump_version,
+    filevercmp,
+    is_semver3,
+    parse_version,
+)
 from e2ee_sig.xep.edit import apply_edits, write_atomically
 from e2ee_sig.xep.revise import ByteEdit, NewRevision, ReviseError, insert_revision, replace_text
 
@@ -38,17 +46,7 @@ PROTOXEP = "ProtoXEP"
 DEFERRED = "Deferred"
 EXPERIMENTAL = "Experimental"
 _PROTOXEP_VERSION = re.compile(r"0\.0\.[0-9]+")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# The lowest and highest major version a status allows (XEP-0001 §approval-std, §mods).
-_MAJOR_RANGE: dict[str, tuple[int, int | None]] = {
-    "Experimental": (0, 0),
-    "Proposed": (0, 0),
-    "Deferred": (0, 0),
-    "Draft": (1, None),
-    "Active": (1, None),
-    "Final": (2, None),
-}
 
 
 class BumpError(Exception):
@@ -118,7 +116,7 @@ def judge_bump(old_version: str, new_version: str, old_status: str, new_status: 
 
 def _major_problem(version: str, status: str) -> str | None:
     parsed = parse_version(version)
-    low, high = _MAJOR_RANGE.get(status, (0, None))
+    low, high = MAJOR_RANGE_BY_STATUS.get(status, (0, None))
     if parsed is None or parsed[0] < low:
         return f"status {status} needs version {low}.0.0 or above; {version} is below"
     if high is not None and parsed[0] > high:
@@ -126,15 +124,10 @@ def _major_problem(version: str, status: str) -> str | None:
     return None
 
 
-def today() -> str:
-    """Today's date in UTC as YYYY-MM-DD."""
-    return datetime.datetime.now(datetime.UTC).date().isoformat()
-
-
 def checked_date(text: str | None) -> str:
     """``text`` if it is a real YYYY-MM-DD date; today (UTC) when None."""
     if text is None:
-        return today()
+        return today_utc().isoformat()
     problem = _date_problem(text)
     if problem:
         raise BumpError(problem)
@@ -142,11 +135,9 @@ def checked_date(text: str | None) -> str:
 
 
 def _date_problem(text: str) -> str | None:
-    if not _ISO_DATE.fullmatch(text):
+    if not ISO_DATE.fullmatch(text):
         return f"date {text!r} is not YYYY-MM-DD"
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
+    if parse_iso_date(text) is None:
         return f"date {text} does not exist"
     return None
 
@@ -280,7 +271,7 @@ def _new_status(old_status: str, status: str | None, level: Level | None) -> str
 def _default_level(old_version: str, new_status: str) -> Level:
     """Minor, or major when the new status needs a higher major version (1.0.0, 2.0.0)."""
     parsed = parse_version(old_version)
-    low = _MAJOR_RANGE.get(new_status, (0, None))[0]
+    low = MAJOR_RANGE_BY_STATUS.get(new_status, (0, None))[0]
     return "major" if parsed is not None and parsed[0] < low else "minor"
 
 

@@ -14,12 +14,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from e2ee_sig.bump import PROTOXEP, judge_bump
+from e2ee_sig.dates import today_utc
 from e2ee_sig.gitops import (
     Change,
     CommitInfo,
@@ -441,7 +442,7 @@ def plan_submission(
     dirty: Sequence[DirtyFile] = (),
 ) -> Plan:
     """Read ``base..head`` and judge it; nothing is written."""
-    today = today or datetime.now(UTC).date()
+    today = today or today_utc()
     top = work_tree(repo)
     commits = commits_between(repo, base, head)
     if not commits:

@@ -7,7 +7,7 @@ instant.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -170,10 +170,6 @@ def rules(code: str | None) -> None:
         _fail(f"no rule {code!r} (see 'e2ee-sig rules')")
 
 
-def _not_built(name: str) -> None:
-    _fail(f"'{name}' is not built yet")
-
-
 @main.command("new-xep", context_settings=CONTEXT)
 @click.option("--title", help="Title of the specification (under 10 words).")
 @click.option("--shortname", help="Short name: lowercase letters, digits, hyphens (omemo-mls).")
@@ -277,7 +273,9 @@ def new_xep(
             xeps_root=config.path("xeps-root"),
         )
         interactive = not no_input and sys.stdin.isatty()
-        today = datetime.now(UTC).date()
+        from e2ee_sig.dates import today_utc
+
+        today = today_utc()
         path, used = create_draft(request, interactive=interactive, today=today, cwd=cwd)
     except ScaffoldError as error:
         _fail(str(error))
@@ -367,7 +365,8 @@ def stale(
     Exit status: 0 nothing stale, 1 something stale or undatable (after --defer: undatable
     only), 2 usage error or a deferral that cannot be made.
     """
-    from e2ee_sig.stale import StaleOptions, discover_root, parse_number, today_utc
+    from e2ee_sig.dates import today_utc
+    from e2ee_sig.stale import StaleOptions, discover_root, parse_number
     from e2ee_sig.stale_report import StaleRequest, default_format, run_stale
 
     if not defer and (initials or commit or dry_run):

@@ -40,12 +40,13 @@ import re
 from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from itertools import pairwise, takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2ee_sig.dates import today_utc
 from e2ee_sig.versions import deferral_version, parse_version
 from e2ee_sig.xep import Document, load, root_at
 from e2ee_sig.xep.root import is_xep_root
@@ -73,10 +74,6 @@ class StaleError(Exception):
 
 
 # --- Dates ----------------------------------------------------------------------------------
-
-
-def today_utc() -> date:
-    return datetime.now(UTC).date()
 
 
 def months_before(day: date, months: int) -> date:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
+from e2ee_sig.dates import today_utc
+
 PROFILES = ("default", "xsf-ci", "e2ee")
-
-
-def utc_today() -> date:
-    """Today's date in UTC, the calendar the XSF's tools stamp revisions with."""
-    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -20,7 +17,7 @@ class LintContext:
 
     profile: str = "default"
     enabled: frozenset[str] = frozenset()
-    today: date = field(default_factory=lambda: utc_today())
+    today: date = field(default_factory=today_utc)
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
     e2ee_forced: bool = False
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from e2ee_sig.lint.context import PROFILES, LintContext, utc_today
+from e2ee_sig.dates import today_utc
+from e2ee_sig.lint.context import PROFILES, LintContext
 from e2ee_sig.lint.e2ee_scope import is_encryption_spec
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
 from e2ee_sig.lint.registry import Rule, all_rules
@@ -241,7 +242,7 @@ def lint_paths(
     context = LintContext(
         profile=options.profile,
         enabled=frozenset(rules),
-        today=options.today or utc_today(),
+        today=options.today or today_utc(),
         baseline=options.baseline,
         e2ee_forced=options.profile == "e2ee",
     )

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.fixes import replace_element_text
 from e2ee_sig.lint.model import Finding, Fixable, Severity
@@ -40,7 +41,6 @@ NOT_APPLICABLE = ("n/a", "none")
 PLACEHOLDERS = ("not yet assigned", "to be assigned", "to be issued", *NOT_APPLICABLE)
 NCNAME = re.compile(r"[^\W\d][\w.\-]*")
 _REFERENCE = re.compile(rb"&([\w.\-]+);")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SUPERSEDED_STATUSES = ("Deprecated", "Obsolete", "Retracted", "Rejected")
 HEADER_ORDER = (
     "title",
@@ -483,7 +483,7 @@ def lastcall(document: Document, context: LintContext) -> Iterator[Finding]:
         )
     previous: date | None = None
     for field in header.lastcall:
-        when = _parse_date(field.value)
+        when = parse_iso_date(field.value)
         if when is None:
             yield Finding(f"last call date {field.value!r} is not a YYYY-MM-DD date", field.line)
             continue
@@ -494,15 +494,6 @@ def lastcall(document: Document, context: LintContext) -> Iterator[Finding]:
                 hint="list <lastcall> dates newest first",
             )
         previous = when
-
-
-def _parse_date(text: str) -> date | None:
-    if not ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 @rule("HDR017", "header-order", Severity.ERROR, needs_dtd=True)

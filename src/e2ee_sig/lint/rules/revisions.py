@@ -11,27 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
+from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, prose
-from e2ee_sig.versions import bump_level, bump_version, is_semver3, parse_version
+from e2ee_sig.versions import (
+    MAJOR_RANGE_BY_STATUS,
+    bump_level,
+    bump_version,
+    is_semver3,
+    parse_version,
+)
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.header import Field, Revision
 
 REVISION_FIELDS = ("version", "date", "initials", "remark")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PROTOXEP_VERSION = re.compile(r"0\.0\.([1-9][0-9]*)")
-MAJOR_FOR_STATUS = {
-    "Experimental": (0, 0),
-    "Proposed": (0, 0),
-    "Deferred": (0, 0),
-    "Draft": (1, None),
-    "Active": (1, None),
-    "Final": (2, None),
-}
 MAJOR_RELEASES = {"Draft": "1.0.0", "Active": "1.0.0", "Final": "2.0.0"}
 PLACEHOLDER_REMARK = re.compile(
     r"(?:TODO|TBD|FIXME|XXX+|tbc|\.\.\.|…|lorem ipsum.*|-+)\.?", re.IGNORECASE
@@ -75,15 +72,6 @@ def _triage_severity(new: bool, context: LintContext) -> Severity | None:
 def _line(revision: Revision, name: str) -> int:
     found: Field | None = getattr(revision, name)
     return (found.line if found is not None else 0) or revision.line or 1
-
-
-def _date(text: str) -> date | None:
-    if not ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _status(document: Document) -> str:
@@ -199,7 +187,7 @@ def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
         text = _value(revision, "date")
-        if text and _date(text) is None:
+        if text and parse_iso_date(text) is None:
             yield Finding(
                 f"revision {_label(revision)}: date {text!r} is not a valid YYYY-MM-DD date",
                 _line(revision, "date"),
@@ -219,7 +207,7 @@ def date_not_future(document: Document, context: LintContext) -> Iterator[Findin
     """
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        when = _date(_value(revision, "date"))
+        when = parse_iso_date(_value(revision, "date"))
         if new and when is not None and when > context.today:
             yield Finding(
                 f"revision {_label(revision)} is dated {when}, after today ({context.today})",
@@ -241,11 +229,11 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     revisions = _revisions(document)
     new = _new_flags(document, context)
-    dates = [_date(_value(r, "date")) for r in revisions]
+    dates = [parse_iso_date(_value(r, "date")) for r in revisions]
     reported_top = False
     previous = _previous_top(revisions, new)
     if context.baseline is not None and revisions and new[0] and previous is not None:
-        top_date, previous_date = dates[0], _date(_value(previous, "date"))
+        top_date, previous_date = dates[0], parse_iso_date(_value(previous, "date"))
         if top_date and previous_date and top_date < previous_date:
             reported_top = True
             yield Finding(
@@ -311,13 +299,13 @@ def version_status(document: Document, context: LintContext) -> Iterator[Finding
     """
     status = _status(document)
     revisions = _revisions(document)
-    if status not in MAJOR_FOR_STATUS or not revisions:
+    if status not in MAJOR_RANGE_BY_STATUS or not revisions:
         return
     version = _value(revisions[0], "version")
     parsed = parse_version(version)
     if parsed is None:
         return
-    lowest, highest = MAJOR_FOR_STATUS[status]
+    lowest, highest = MAJOR_RANGE_BY_STATUS[status]
     if parsed[0] < lowest or (highest is not None and parsed[0] > highest):
         wanted = "below 1.0" if highest == 0 else f"{lowest}.0.0 or later"
         yield Finding(
