@@ -51,7 +51,7 @@ def main() -> None:
         total = sum(count.values())
         split = f"{total} ({count[Severity.ERROR]}/{count[Severity.WARNING]})" if total else "0"
         print(
-            f"| {code} | `{rule.name}` | {rule.severity.value} | {rule.fixable.value} "
+            f"| {code} | `{rule.name}` | {rule.severity_label} | {rule.fixable.value} "
             f"| {len(files[code])} | {split} |"
         )
 

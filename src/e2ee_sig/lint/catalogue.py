@@ -14,7 +14,7 @@ def show_rules() -> None:
         profiles = "all" if rule.official else "e2ee*" if rule.e2ee else "default, e2ee"
         name = f"{rule.name} ({', '.join(rule.aliases)})" if rule.aliases else rule.name
         summary = rule.summary.replace("``", "`")
-        rows.append((code, name, rule.severity.value, rule.fixable.value, profiles, summary))
+        rows.append((code, name, rule.severity_label, rule.fixable.value, profiles, summary))
     if not sys.stdout.isatty():
         for row in rows:
             print("\t".join(row))
@@ -42,7 +42,7 @@ def show_rule(code: str) -> bool:
     if rule is None:
         return False
     print(f"{rule.code} {rule.name}")
-    print(f"Severity: {rule.severity.value}   Fixable: {rule.fixable.value}")
+    print(f"Severity: {rule.severity_label}   Fixable: {rule.fixable.value}")
     if rule.aliases:
         print(f"Catalogue code: {', '.join(rule.aliases)}")
     print()

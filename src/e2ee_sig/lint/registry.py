@@ -30,6 +30,12 @@ class Rule:
     e2ee: bool = False
     needs_dtd: bool = False
     aliases: tuple[str, ...] = ()
+    mixed_severity: bool = False
+
+    @property
+    def severity_label(self) -> str:
+        """``error``, ``warning``, or ``error/warning`` when some findings are only warnings."""
+        return "error/warning" if self.mixed_severity else self.severity.value
 
     @property
     def doc(self) -> str:
@@ -54,20 +60,32 @@ def rule(
     e2ee: bool = False,
     needs_dtd: bool = False,
     aliases: tuple[str, ...] = (),
+    mixed_severity: bool = False,
 ) -> Callable[[Check], Check]:
     """Register ``check`` as rule ``code``.
 
     ``official`` rules are the XSF CI's checks (profile ``xsf-ci``); ``content`` rules drop to
     warnings for inactive XEPs; ``e2ee`` rules apply to encryption specs; ``needs_dtd`` rules
     are skipped when no ``xep.dtd`` is at hand; ``aliases`` are catalogue codes (from
-    ``docs/rules.md``) that this rule implements, accepted by ``--select`` and ``rules CODE``.
+    ``docs/rules.md``) that this rule implements, accepted by ``--select`` and ``rules CODE``;
+    ``mixed_severity`` rules report some findings as warnings only (legacy forms, old revisions).
     """
 
     def register(check: Check) -> Check:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
         RULES[code] = Rule(
-            code, name, severity, check, fixable, official, content, e2ee, needs_dtd, aliases
+            code,
+            name,
+            severity,
+            check,
+            fixable,
+            official,
+            content,
+            e2ee,
+            needs_dtd,
+            aliases,
+            mixed_severity,
         )
         return check
 

@@ -195,7 +195,7 @@ def sig(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
-@rule("HDR008", "dependencies", Severity.ERROR, fixable=Fixable.SOMETIMES)
+@rule("HDR008", "dependencies", Severity.ERROR, fixable=Fixable.SOMETIMES, mixed_severity=True)
 def dependencies(document: Document, context: LintContext) -> Iterator[Finding]:
     """Each dependency is a distinct, real specification named like ``XEP-0030``.
 
@@ -397,7 +397,7 @@ def tags(document: Document, context: LintContext) -> Iterator[Finding]:
         seen.add(value)
 
 
-@rule("HDR014", "author-contact", Severity.ERROR)
+@rule("HDR014", "author-contact", Severity.ERROR, mixed_severity=True)
 def author_contact(document: Document, context: LintContext) -> Iterator[Finding]:
     """Every author can be reached: an email address and a JID.
 
@@ -464,7 +464,7 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
         yield Finding("<interim/> in a numbered, non-Procedural XEP", line(element))
 
 
-@rule("HDR016", "lastcall", Severity.ERROR)
+@rule("HDR016", "lastcall", Severity.ERROR, mixed_severity=True)
 def lastcall(document: Document, context: LintContext) -> Iterator[Finding]:
     """``<lastcall>`` dates are real YYYY-MM-DD dates, newest first, and only after a Last Call.
 

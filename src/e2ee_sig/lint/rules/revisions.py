@@ -88,7 +88,7 @@ def _label(revision: Revision) -> str:
     return _value(revision, "version") or f"at line {revision.line}"
 
 
-@rule("REV001", "rev-fields", Severity.ERROR)
+@rule("REV001", "rev-fields", Severity.ERROR, mixed_severity=True)
 def rev_fields(document: Document, context: LintContext) -> Iterator[Finding]:
     """Every revision has a non-empty ``version``, ``date``, ``initials`` and ``remark``.
 
@@ -118,7 +118,7 @@ def rev_fields(document: Document, context: LintContext) -> Iterator[Finding]:
                 )
 
 
-@rule("REV002", "version-format", Severity.ERROR)
+@rule("REV002", "version-format", Severity.ERROR, mixed_severity=True)
 def version_format(document: Document, context: LintContext) -> Iterator[Finding]:
     """A new revision's version has three numeric parts, ``MAJOR.MINOR.PATCH``.
 
@@ -146,7 +146,7 @@ def version_format(document: Document, context: LintContext) -> Iterator[Finding
         )
 
 
-@rule("REV003", "version-desc", Severity.ERROR)
+@rule("REV003", "version-desc", Severity.ERROR, mixed_severity=True)
 def version_desc(document: Document, context: LintContext) -> Iterator[Finding]:
     """No two revisions carry the same version.
 
@@ -174,7 +174,7 @@ def version_desc(document: Document, context: LintContext) -> Iterator[Finding]:
             )
 
 
-@rule("REV004", "date-valid", Severity.ERROR)
+@rule("REV004", "date-valid", Severity.ERROR, mixed_severity=True)
 def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
     """Every revision date is ``YYYY-MM-DD`` and a real calendar date.
 
@@ -215,7 +215,7 @@ def date_not_future(document: Document, context: LintContext) -> Iterator[Findin
             )
 
 
-@rule("REV006", "date-desc", Severity.ERROR)
+@rule("REV006", "date-desc", Severity.ERROR, mixed_severity=True)
 def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
     """Revision dates do not increase from top to bottom.
 
@@ -253,7 +253,7 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
             )
 
 
-@rule("REV007", "proto-version", Severity.ERROR)
+@rule("REV007", "proto-version", Severity.ERROR, mixed_severity=True)
 def proto_version(document: Document, context: LintContext) -> Iterator[Finding]:
     """A ProtoXEP's versions are all ``0.0.N``, starting at ``0.0.1``.
 

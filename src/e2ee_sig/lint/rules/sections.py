@@ -285,7 +285,7 @@ def _has_schema(document: Document) -> bool:
     return False
 
 
-@rule("SEC004", "xml-schema", Severity.ERROR, content=True)
+@rule("SEC004", "xml-schema", Severity.ERROR, content=True, mixed_severity=True)
 def xml_schema(document: Document, context: LintContext) -> Iterator[Finding]:
     """A Standards Track protocol has an 'XML Schema' section with its ``xs:schema``.
 

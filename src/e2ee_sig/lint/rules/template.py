@@ -44,7 +44,7 @@ PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whit
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")  # looked for in the lower-cased file
 
 
-@rule("SEC009", "anchors", Severity.ERROR, content=True)
+@rule("SEC009", "anchors", Severity.ERROR, content=True, mixed_severity=True)
 def anchors(document: Document, context: LintContext) -> Iterator[Finding]:
     """Every section has an ``anchor``, and no two sections share one.
 
@@ -85,7 +85,14 @@ def anchors(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
-@rule("SEC010", "template-leftovers", Severity.ERROR, fixable=Fixable.UNSAFE, content=True)
+@rule(
+    "SEC010",
+    "template-leftovers",
+    Severity.ERROR,
+    fixable=Fixable.UNSAFE,
+    content=True,
+    mixed_severity=True,
+)
 def template_leftovers(document: Document, context: LintContext) -> Iterator[Finding]:
     """Nothing of ``xep-template.xml`` is left that the author was meant to replace.
 
