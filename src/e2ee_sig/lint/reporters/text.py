@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -36,9 +37,15 @@ def _snippet(diagnostic: Diagnostic) -> list[str]:
     gutter = " " * len(number)
     start = max(diagnostic.column - 1, len(source) - len(source.lstrip()))
     start = min(start, max(len(source) - 1, 0))
-    end = (diagnostic.end_column - 1) if diagnostic.end_column else len(source)
+    end = (diagnostic.end_column - 1) if diagnostic.end_column else start + _token(source[start:])
     caret = " " * start + "^" * max(1, end - start)
     return [f"{gutter} |", f"{number} | {source}", f"{gutter} | {caret}"]
+
+
+def _token(text: str) -> int:
+    """Length of the tag or word at the start of ``text``, the part a bare column points at."""
+    match = re.match(r"<[^<>]{0,60}>|\S{1,60}", text)
+    return len(match.group(0)) if match else 1
 
 
 def _summary(report: LintReport) -> str:

@@ -466,13 +466,18 @@ def deps_crypto(document: Document, context: LintContext) -> Iterator[Finding]:
 
 
 def _citations(document: Document) -> str:
-    """Everything that counts as a citation: link targets and texts, notes, dependencies."""
+    """Everything that counts as a citation: link targets and texts, notes, dependencies, and
+    the names of referenced entities (``&x3dh;``; unexpanded when no ``xep.ent`` is at hand)."""
     root = document.xml_root
-    parts = [" ".join(_dependencies(document))]
+    referenced = {m.decode() for m in _ENTITY_REFERENCE.findall(document.raw)}
+    parts = [" ".join(_dependencies(document)), " ".join(sorted(referenced))]
     if root is not None:
         for element in root.iter("link", "note"):
             parts += [element.get("url", ""), " ".join(element.itertext())]
     return " ".join(parts)
+
+
+_ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][A-Za-z0-9_.-]*);")
 
 
 @rule("E2E011", "crypto-refs", Severity.WARNING, content=True, e2ee=True)
