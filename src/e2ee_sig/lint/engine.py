@@ -106,6 +106,7 @@ def discover(paths: Sequence[str], xeps_root: Path | None) -> list[Target]:
     if xeps_root is not None and not is_xep_root(xeps_root):
         raise LintUsageError(f"--xeps-root {xeps_root}: no xep.dtd there")
     targets: dict[Path, Target] = {}
+    roots: dict[Path, Path | None] = {}
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -113,14 +114,16 @@ def discover(paths: Sequence[str], xeps_root: Path | None) -> list[Target]:
         files = _workspace_files(path) if path.is_dir() else [path]
         for file in files:
             display = given if file == path else os.path.join(given, file.relative_to(path))
-            root = xeps_root.resolve() if xeps_root else _root_path(file)
-            targets.setdefault(file.resolve(), Target(file, display, root))
+            resolved = file.resolve()
+            if xeps_root is not None:
+                root = xeps_root.resolve()
+            else:
+                if resolved.parent not in roots:
+                    found = find_root(resolved)
+                    roots[resolved.parent] = found.path if found else None
+                root = roots[resolved.parent]
+            targets.setdefault(resolved, Target(file, display, root))
     return list(targets.values())
-
-
-def _root_path(file: Path) -> Path | None:
-    root = find_root(file)
-    return root.path if root else None
 
 
 def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from e2ee_sig.lint.model import Edit, Fix
 from e2ee_sig.xep import Document
@@ -40,7 +40,7 @@ def replace_element_text(
         return None  # markup, an entity, or another element on the same line was found
     return Fix(
         f"set <{element.tag}> to {text!r}",
-        (Edit(span.content_start, span.content_end, escape(text).encode()),),
+        (Edit(span.content_start, span.content_end, escape(text, quote=False).encode()),),
         safe,
     )
 

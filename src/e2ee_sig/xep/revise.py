@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from e2ee_sig.xep.edit import element_span
 
@@ -73,7 +73,7 @@ def render_revision(
 
 
 def _xml(text: str) -> bytes:
-    return escape(text).encode("utf-8")
+    return escape(text, quote=False).encode("utf-8")
 
 
 def insert_revision(document: Document, revision: NewRevision) -> ByteEdit:

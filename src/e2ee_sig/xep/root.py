@@ -93,9 +93,10 @@ class XepRoot:
 
     def relative(self, file: Path) -> str | None:
         """``file`` relative to this root with forward slashes, or None if outside it."""
-        for candidate in (Path(os.path.abspath(file)), file.resolve()):
-            if candidate.is_relative_to(self.path):
-                return candidate.relative_to(self.path).as_posix()
+        for candidate in (lambda: Path(os.path.abspath(file)), file.resolve):
+            path = candidate()
+            if path.is_relative_to(self.path):
+                return path.relative_to(self.path).as_posix()
         return None
 
 
@@ -104,9 +105,12 @@ _ROOTS: dict[Path, XepRoot] = {}
 
 def root_at(path: Path) -> XepRoot:
     """The shared :class:`XepRoot` for ``path``."""
+    if path in _ROOTS:
+        return _ROOTS[path]
     key = path.resolve()
     if key not in _ROOTS:
         _ROOTS[key] = XepRoot(key)
+    _ROOTS[path] = _ROOTS[key]
     return _ROOTS[key]
 
 
