@@ -251,7 +251,7 @@ def lint_paths(
     )
     jobs = options.jobs or os.cpu_count() or 1
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]
-    notes = []
+    notes = [] if targets else [f"no XEP files found in {', '.join(paths)}"]
     standalone = [t.display for t in targets if t.root is None]
     skipped = sorted(c for c, r in rules.items() if r.needs_dtd)
     if standalone and skipped:

@@ -91,7 +91,7 @@ def _write(report: LintReport, request: LintRequest, stream: TextIO) -> None:
 
 def _lint(request: LintRequest, options: LintOptions, paths: list[str]) -> LintReport:
     if not paths:
-        return LintReport(0, [])
+        return LintReport(0, [], [f"no XEP files changed since {request.changed_since}"])
     show_progress = sys.stderr.isatty() and request.output_format in ("text", "concise")
     with _progress(show_progress) as (start, advance):
         return lint_paths(paths, options, advance, start)
