@@ -142,3 +142,16 @@ def test_ignore_file_and_unused_suppression() -> None:
     found = lint_text(unused, select=("XSF009", "SUP001"))
     assert codes(found) == ["SUP001"]
     assert "XSF009" in found[0].message
+
+
+def test_a_crashing_rule_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from e2ee_sig.lint.registry import all_rules
+
+    def broken(document: object, context: object) -> list[object]:
+        raise KeyError("boom")
+
+    rule = all_rules()["HDR001"]
+    monkeypatch.setitem(all_rules(), "HDR001", type(rule)(**{**rule.__dict__, "check": broken}))
+    found = lint_text(make_xep(), select=("HDR001",))
+    assert codes(found) == ["HDR001"]
+    assert "internal error" in found[0].message and "KeyError" in found[0].message

@@ -7,9 +7,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.xep import parse_bytes
-from tests.xepfactory import lint_text, make_xep
+from tests.xepfactory import CORPUS, lint_text, make_xep
 
 BASE = make_xep().encode()
 SNIPPETS = [
@@ -85,3 +86,29 @@ def test_any_status_text_is_judged_exactly(status: str) -> None:
         ]
     )
     assert (not any(d.severity is Severity.ERROR for d in diagnostics)) == expected_ok
+
+
+DRAFT = (Path(__file__).resolve().parents[1] / "xeps" / "e2ee-recommendations.xml").read_bytes()
+
+
+@st.composite
+def mutated_draft(draw: st.DrawFn) -> bytes:
+    """The SIG's draft (every section an E2EE spec has) with a few spliced snippets."""
+    data = bytearray(DRAFT)
+    for _ in range(draw(st.integers(1, 3))):
+        position = draw(st.integers(0, len(data)))
+        if draw(st.booleans()):
+            data[position:position] = draw(st.sampled_from(SNIPPETS) | st.binary(max_size=8))
+        else:
+            del data[position : position + draw(st.integers(1, 200))]
+    return bytes(data)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_draft(), st.sampled_from(["inbox/draft.xml", "xep-0999.xml"]))
+def test_every_rule_survives_a_mutated_encryption_draft(raw: bytes, name: str) -> None:
+    root = CORPUS if (CORPUS / "xep.dtd").is_file() else None
+    diff_mode = LintContext(profile="e2ee", e2ee_forced=True, baseline={})
+    for context in (LintContext(profile="e2ee", e2ee_forced=True), diff_mode):
+        diagnostics = lint_text(raw, name, select=("ALL",), root=root, context=context)
+        assert all(d.line >= 1 and d.code and d.message for d in diagnostics)

@@ -179,9 +179,23 @@ def lint_document(
         severity = _severity(rule, document, context, facts)
         if severity is not None and rule.code != WELL_FORMED:
             found += [
-                _diagnostic(document, rule, severity, f) for f in rule.check(document, context)
+                _diagnostic(document, rule, severity, f) for f in _checked(rule, document, context)
             ]
     return sorted(Suppressions.of(document).apply(found, rules))
+
+
+def _checked(rule: Rule, document: Document, context: LintContext) -> list[Finding]:
+    """The rule's findings; a crashing rule becomes one finding, never a traceback."""
+    try:
+        return list(rule.check(document, context))
+    except Exception as error:
+        return [
+            Finding(
+                f"internal error: rule {rule.code} failed on this file "
+                f"({type(error).__name__}: {error}); please report it",
+                severity=Severity.WARNING,
+            )
+        ]
 
 
 def lint_target(target: Target, rules: dict[str, Rule], context: LintContext) -> list[Diagnostic]:
