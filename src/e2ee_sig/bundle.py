@@ -697,16 +697,16 @@ def prepare(request: BundleRequest) -> BundleResult:
         today=request.today,
         dirty=dirty_files(repo),
     )
-    branch = None
+    new_branch: str | None = None
     if request.branch is not None:
-        branch = request.branch or plan.name
-        check_branch_name(repo, branch)
+        new_branch = request.branch or plan.name
+        check_branch_name(repo, new_branch)
     if plan.failed and not request.force:
         return BundleResult(plan)
-    if branch is not None:
-        create_branch(repo, branch, head)
-        plan.ref = f"refs/heads/{branch}"
-    return _write(repo, plan, request.out, branch)
+    if new_branch is not None:
+        create_branch(repo, new_branch, head)
+        plan.ref = f"refs/heads/{new_branch}"
+    return _write(repo, plan, request.out, new_branch)
 
 
 def _write(repo: Repo, plan: Plan, out: Path | None, branch: str | None) -> BundleResult:
@@ -718,10 +718,11 @@ def _write(repo: Repo, plan: Plan, out: Path | None, branch: str | None) -> Bund
         if branch is not None:
             repo.delete_head(branch, force=True)
         raise
-    result = BundleResult(plan, out.resolve(), files, branch)
+    written = out.resolve()
+    result = BundleResult(plan, written, files, branch)
     git_dir = common_git_dir(repo)
-    if plan.top in result.out.parents and git_dir not in (result.out, *result.out.parents):
-        print(f"note: {result.out} is inside the work tree (untracked files)", file=sys.stderr)
+    if plan.top in written.parents and git_dir not in (written, *written.parents):
+        print(f"note: {written} is inside the work tree (untracked files)", file=sys.stderr)
     return result
 
 

@@ -41,6 +41,7 @@ from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import date as Day
 from importlib import resources
 from itertools import pairwise, takewhile
 from pathlib import Path
@@ -140,7 +141,7 @@ class RevisionInfo:
     version: str
     date: str
     line: int
-    day: date | None
+    day: Day | None
 
 
 @dataclass(frozen=True)

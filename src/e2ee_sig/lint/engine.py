@@ -115,6 +115,7 @@ def discover(paths: Sequence[str], xeps_root: Path | None) -> list[Target]:
         for file in files:
             display = given if file == path else os.path.join(given, file.relative_to(path))
             resolved = file.resolve()
+            root: Path | None
             if xeps_root is not None:
                 root = xeps_root.resolve()
             else:

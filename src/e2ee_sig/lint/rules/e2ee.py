@@ -577,14 +577,14 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
         text = block.text or ""
         if not _SECRET_WORD.search(text):
             continue
-        for match in _SECRET_VALUE.finditer(text):
-            name = match.group("tag") or match.group("attr")
-            value = match.group("value") or match.group("attr_value")
+        for found in _SECRET_VALUE.finditer(text):
+            name = found.group("tag") or found.group("attr")
+            value = found.group("value") or found.group("attr_value")
             if _looks_secret(value):
                 yield Finding(
                     f"<{name}> holds what looks like a real secret ({len(value)} "
                     "high-entropy characters)",
-                    line(block) + text.count("\n", 0, match.start()),
+                    line(block) + text.count("\n", 0, found.start()),
                     hint="use an obvious placeholder",
                 )
 

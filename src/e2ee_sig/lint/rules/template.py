@@ -167,8 +167,13 @@ def _placeholder_paragraph(document: Document, paragraph: etree._Element, text: 
     where = topic(top).casefold() if top is not None else ""
     required = where in MUST_SECTIONS
     fix = None
-    if section is top and _only_placeholders(section) and paragraph is section.find("p"):
-        fix = _removal(document, section)
+    if (
+        top is not None
+        and section is top
+        and _only_placeholders(top)
+        and paragraph is top.find("p")
+    ):
+        fix = _removal(document, top)
     return Finding(
         f"placeholder paragraph {text!r} from the template"
         + (f" in {topic(top)!r}" if top is not None else ""),

@@ -53,7 +53,7 @@ def shown(value: str) -> str:
 def _line(document: Document, *path: str) -> int:
     header = document.header
     field = getattr(header, path[0], None) if header else None
-    if field is not None and getattr(field, "line", 0):
+    if field is not None and getattr(field, "line", None):
         return field.line
     return header.line if header else 1
 
