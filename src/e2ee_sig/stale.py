@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 
 DEFAULT_MONTHS = 12
 DEFAULT_SOON_DAYS = 60
-MAX_MONTHS = 1200
 XEP_GLOB = "xep-[0-9][0-9][0-9][0-9].xml"
 INBOX = "inbox"
 EXPERIMENTAL = "Experimental"

@@ -36,24 +36,35 @@ class LintRequest:
 
 @contextmanager
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    """A progress bar on a terminal's stderr; nothing on a pipe."""
+    """A progress bar on a terminal's stderr once there are many files; nothing on a pipe."""
     if not enabled:
         yield None, None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(
-        TextColumn("linting"), BarColumn(), MofNCompleteColumn(), transient=True, console=None
-    ) as bar:
-        task = bar.add_task("lint", total=None)
+    bar = Progress(
+        TextColumn("linting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    )
+    task = bar.add_task("lint", total=None)
 
-        def start(total: int) -> None:
-            bar.update(task, total=total)
+    def start(total: int) -> None:
+        bar.update(task, total=total)
+        if total >= PROGRESS_THRESHOLD:
+            bar.start()
 
-        def advance(count: int) -> None:
-            bar.advance(task, count)
+    def advance(count: int) -> None:
+        bar.advance(task, count)
 
+    try:
         yield start, advance
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:

@@ -31,10 +31,6 @@ def line_offsets(raw: bytes) -> list[int]:
     return [0, *(m.end() for m in re.finditer(rb"\n", raw))]
 
 
-def line_of(raw: bytes, offset: int) -> int:
-    return bisect_right(line_offsets(raw), offset)
-
-
 def element_span(raw: bytes, element: etree._Element) -> Span | None:
     """Where ``element`` (from a tree of ``raw``) stands in ``raw``; None if not found plainly."""
     tag = element.tag

@@ -8,7 +8,6 @@ from typing import TextIO
 from e2ee_sig.lint.engine import LintReport
 
 Reporter = Callable[[LintReport, TextIO], None]
-FORMATS = ("text", "concise", "json", "github", "sarif")
 
 
 def reporter(name: str) -> Reporter:
