@@ -72,7 +72,7 @@ def _header_children(tree: etree._ElementTree | None, path: tuple[str, ...]) -> 
         return []
     found = [root]
     for tag in ("header", *path):
-        found = [child for parent in found for child in parent.iterchildren(tag)]
+        found = [child for parent in found for child in parent.findall(tag)]
     return found
 
 
