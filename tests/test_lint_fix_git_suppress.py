@@ -155,3 +155,23 @@ def test_a_crashing_rule_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch)
     found = lint_text(make_xep(), select=("HDR001",))
     assert codes(found) == ["HDR001"]
     assert "internal error" in found[0].message and "KeyError" in found[0].message
+
+
+def test_changed_since_reports_edits_to_xep_ent(xeps_repo: git.Repo) -> None:
+    root = Path(xeps_repo.working_tree_dir or ".")
+    base = xeps_repo.head.commit.hexsha
+    with (root / "xep.ent").open("a", encoding="utf-8") as ent:
+        ent.write('<!ENTITY rfc9420 "MLS">\n')
+    changed = (root / "xep-0998.xml").read_text("utf-8").replace("widgets", "gadgets")
+    (root / "xep-0998.xml").write_text(changed, "utf-8")
+    code, output = run(
+        "lint", "--format", "json", "--select", "CNT005", "--changed-since", base, str(root)
+    )
+    report = json.loads(output)
+    assert code == 1 and [d["code"] for d in report["diagnostics"]] == ["CNT005"]
+    assert "xep.ent" in report["diagnostics"][0]["message"]
+    xeps_repo.git.checkout("--", "xep.ent")
+    code, output = run(
+        "lint", "--format", "json", "--select", "CNT005", "--changed-since", base, str(root)
+    )
+    assert code == 0 and json.loads(output)["diagnostics"] == []

@@ -1,4 +1,4 @@
-"""Revision history rules REV001-REV012, with and without a ``--changed-since`` baseline."""
+"""Revision history rules REV001-REV013, with and without a ``--changed-since`` baseline."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tests.xepfactory import codes, lint_text, make_xep
 NAME = "xep-0999.xml"
 INBOX = "inbox/widgets.xml"
 TODAY = date(2026, 11, 25)
-REV_CODES = tuple(f"REV0{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12))
+REV_CODES = tuple(f"REV0{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13))
 
 
 def rev(version: str, when: str, initials: str = "ae", remark: str = "<p>Change.</p>") -> str:
@@ -223,6 +223,18 @@ def test_rev010_one_new_block_per_change() -> None:
     assert lint(text, "REV010") == []
     assert lint(text, "REV010", base=set()) == [], "a new file brings its history"
     assert lint(text, "REV010", base=BASE | {("0.1.1", "2026-03-01")}) == []
+
+
+def test_rev013_substantive_change_reactivates_a_deferred_xep() -> None:
+    minor = history(rev("0.2.0", "2026-03-02"), OLD)
+    deferred = make_xep(status="Deferred", revisions=minor)
+    found = lint(deferred, "REV013", base=BASE)
+    assert codes(found) == ["REV013"] and "0.1.0 → 0.2.0" in found[0].message
+    assert found[0].line == deferred.splitlines().index("  <status>Deferred</status>") + 1
+    assert lint(make_xep(status="Experimental", revisions=minor), "REV013", base=BASE) == []
+    patch = make_xep(status="Deferred", revisions=history(rev("0.1.1", "2026-03-02"), OLD))
+    assert lint(patch, "REV013", base=BASE) == [], "an editorial change leaves it Deferred"
+    assert lint(deferred, "REV013") == [], "only judged with --changed-since"
 
 
 @pytest.mark.parametrize(

@@ -56,13 +56,16 @@ class ChangedFiles:
 
     paths: list[str] = field(default_factory=list)
     baseline: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    shared: list[str] = field(default_factory=list)
 
 
 def changed_since(ref: str, paths: Sequence[str]) -> ChangedFiles:
     """XML files under ``paths`` that differ between ``ref`` and the work tree (added,
     copied, modified, renamed; not deleted), and the (version, date) of every revision each
-    had at ``ref``, keyed by the resolved path."""
+    had at ``ref``, keyed by the resolved path; also the changed shared files (``xep.ent``,
+    ``xep.dtd``, ``xep.xsl``) anywhere in the repository."""
     from e2ee_sig.xep.header import revision_pairs
+    from e2ee_sig.xep.root import SHARED_FILES
 
     anchors = [Path(p).resolve() for p in paths]
     repo = open_repo(anchors[0] if anchors[0].is_dir() else anchors[0].parent)
@@ -73,6 +76,8 @@ def changed_since(ref: str, paths: Sequence[str]) -> ChangedFiles:
     result = ChangedFiles()
     for name in sorted(names):
         file = top / name
+        if Path(name).name in SHARED_FILES:
+            result.shared.append(str(file))
         if not name.endswith(".xml") or not file.is_file():
             continue
         if not any(file == a or a in file.parents for a in anchors):

@@ -20,6 +20,7 @@ class LintContext:
     today: date = field(default_factory=today_utc)
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
     e2ee_forced: bool = False
+    changed_shared: frozenset[str] = frozenset()
 
     def is_new(self, path: Path, revision: tuple[str, str]) -> bool:
         """Whether a (version, date) revision was added since the ``--changed-since`` base

@@ -38,6 +38,7 @@ class LintOptions:
     jobs: int | None = None
     today: date | None = None
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
+    changed_shared: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -263,6 +264,7 @@ def lint_paths(
         today=options.today or today_utc(),
         baseline=options.baseline,
         e2ee_forced=options.profile == "e2ee",
+        changed_shared=options.changed_shared,
     )
     jobs = options.jobs or os.cpu_count() or 1
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]

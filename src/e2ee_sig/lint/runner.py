@@ -85,6 +85,7 @@ def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
         except GitError as error:
             raise LintUsageError(str(error)) from error
         options.baseline = changes.baseline
+        options.changed_shared = frozenset(changes.shared)
         paths = changes.paths
     return options, paths
 

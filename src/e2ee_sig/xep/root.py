@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 DTD_NAME = "xep.dtd"
 ENT_NAME = "xep.ent"
+SHARED_FILES = (ENT_NAME, DTD_NAME, "xep.xsl")  # the Editor's files beside the XEPs
 _REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
 _MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
 

@@ -26,6 +26,7 @@ from e2ee_sig.lint.rules._util import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
+from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>(.*?)</\1\s*>", re.S)
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
@@ -202,6 +203,32 @@ def _inside_reference(node: etree._Element | None, stop: etree._Element) -> bool
             return True
         node = node.getparent()
     return False
+
+
+@rule("CNT005", "no-xep-ent-edits", Severity.ERROR)
+def no_shared_file_edits(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A change to a XEP does not modify the shared ``xep.ent``, ``xep.dtd`` or ``xep.xsl``.
+
+    Why (only with ``--changed-since``): the header of ``xep.ent`` and XEP-0143 §format-work
+    ("please do not add items to the xep.ent file"): authors declare new entities in their
+    document's internal DTD subset, and the Editor maintains the shared files. Reported on each
+    changed XEP of the same root.
+
+    Bad: a pull request adding ``<!ENTITY rfc9420 …>`` to ``xep.ent``.
+    Good: ``<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents;
+    <!ENTITY rfc9420 "…"> ]>`` in the XEP itself.
+    """
+    if context.baseline is None or document.root is None or not context.changed_shared:
+        return
+    doctype = document.raw.find(b"<!DOCTYPE")
+    at = document.raw.count(b"\n", 0, max(doctype, 0)) + 1
+    for name in SHARED_FILES:
+        if str(document.root.path / name) in context.changed_shared:
+            yield Finding(
+                f"{name} was modified since the base; it is the Editor's file",
+                at,
+                hint="revert it and declare new entities in this document's internal subset",
+            )
 
 
 @rule("CNT006", "no-entity-in-link", Severity.ERROR, content=True)

@@ -396,6 +396,35 @@ def one_block_per_pr(document: Document, context: LintContext) -> Iterator[Findi
         )
 
 
+@rule("REV013", "deferred-reactivation", Severity.WARNING)
+def deferred_reactivation(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A substantive change to a Deferred XEP also sets its status back to Experimental.
+
+    Why (only with ``--changed-since``): XEP-0001 §discussion and ``docs/TRIAGING.md`` step 5.3:
+    a Deferred XEP that gets a non-editorial update returns to Experimental. An editorial
+    (patch) revision leaves it Deferred. ``e2ee-sig bump`` makes this change for you.
+
+    Bad: ``<status>Deferred</status>`` with a new block 0.4.0 above 0.3.2.
+    Good: ``<status>Experimental</status>`` with that block, or a new block 0.3.3 (editorial).
+    """
+    if context.baseline is None or _status(document) != "Deferred":
+        return
+    revisions = _revisions(document)
+    new = _new_flags(document, context)
+    previous = _previous_top(revisions, new)
+    if previous is None or not new[0]:
+        return
+    old, current = _value(previous, "version"), _value(revisions[0], "version")
+    if bump_level(old, current) in ("minor", "major"):
+        header = document.header
+        status = header.status if header else None
+        yield Finding(
+            f"{old} → {current} is a substantive change, but the XEP is still Deferred",
+            status.line if status is not None and status.line else header_line(document),
+            hint="set <status>Experimental</status> (e2ee-sig bump does this)",
+        )
+
+
 @rule("REV012", "remark-format", Severity.WARNING)
 def remark_format(document: Document, context: LintContext) -> Iterator[Finding]:
     """A new revision's remark says what changed, as text, one ``<p>`` or one ``<ul>``.
