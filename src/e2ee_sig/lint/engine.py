@@ -10,9 +10,8 @@ from pathlib import Path
 
 from e2ee_sig.dates import today_utc
 from e2ee_sig.lint.context import PROFILES, LintContext
-from e2ee_sig.lint.e2ee_scope import is_encryption_spec
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
-from e2ee_sig.lint.registry import Rule, all_rules
+from e2ee_sig.lint.registry import Rule, all_rules, official_rules
 from e2ee_sig.lint.suppression import Suppressions
 from e2ee_sig.xep import Document, XepRoot, find_root, load, root_at
 from e2ee_sig.xep.root import is_xep_root
@@ -82,7 +81,10 @@ def enabled_rules(options: LintOptions) -> dict[str, Rule]:
     """The rules a run uses: the profile's, then ``--select``/``--extend-select``/``--ignore``."""
     if options.profile not in PROFILES:
         raise LintUsageError(f"unknown profile {options.profile!r} (choose {', '.join(PROFILES)})")
-    rules = all_rules()
+    only_official = options.profile == "xsf-ci" and not (
+        options.select or options.ignore or options.extend_select
+    )
+    rules = official_rules() if only_official else all_rules()
     for selector in (*options.select, *options.ignore, *options.extend_select):
         if not any(_matches(r, [selector]) for r in rules.values()):
             raise LintUsageError(f"{selector!r} matches no rule code, prefix or name")
@@ -154,6 +156,8 @@ def _severity(
     severity = rule.severity
     if rule.e2ee:
         if "encryption" not in facts:
+            from e2ee_sig.lint.e2ee_scope import is_encryption_spec
+
             facts["encryption"] = context.e2ee_forced or is_encryption_spec(document)
         if not facts["encryption"]:
             return None
@@ -168,7 +172,7 @@ def lint_document(
     document: Document, rules: dict[str, Rule], context: LintContext
 ) -> list[Diagnostic]:
     """Run ``rules`` over one parsed document (only XSF000 when it is not a usable XEP)."""
-    gate = all_rules()[WELL_FORMED]
+    gate = official_rules()[WELL_FORMED]
     broken = list(gate.check(document, context))
     if broken:
         return [

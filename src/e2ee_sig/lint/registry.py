@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -94,9 +95,19 @@ def rule(
 
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, by code (importing the rule modules on first use)."""
-    import e2ee_sig.lint.rules  # noqa: F401  (registers the rules)
+    from e2ee_sig.lint.rules import MODULES
 
+    for module in MODULES:
+        importlib.import_module(f"e2ee_sig.lint.rules.{module}")
     return RULES
+
+
+def official_rules() -> dict[str, Rule]:
+    """The official XSF CI checks only, importing no other rule module."""
+    from e2ee_sig.lint.rules import OFFICIAL_MODULE
+
+    importlib.import_module(f"e2ee_sig.lint.rules.{OFFICIAL_MODULE}")
+    return {code: rule for code, rule in RULES.items() if rule.official}
 
 
 def find_rule(code_or_name: str) -> Rule | None:
