@@ -164,3 +164,19 @@ def test_rules_command_lists_and_explains() -> None:
     code, output = run("rules", "XSF013")
     assert code == 0 and "LEGALNOTICE" in output
     assert run("rules", "NOPE42")[0] == 2
+
+
+def test_rules_lists_every_rule_module_including_suppressions() -> None:
+    code, output = run("rules")
+    listed = {line.split("\t")[0] for line in output.splitlines() if "\t" in line}
+    assert code == 0
+    assert {
+        "SUP001",
+        "XSF000",
+        "XEP002",
+        "HDR001",
+        "REV001",
+        "SEC001",
+        "CNT001",
+        "E2E001",
+    } <= listed

@@ -98,7 +98,7 @@ def all_rules() -> dict[str, Rule]:
     from e2ee_sig.lint.rules import MODULES
 
     for module in MODULES:
-        importlib.import_module(f"e2ee_sig.lint.rules.{module}")
+        importlib.import_module(module)
     return RULES
 
 
@@ -106,7 +106,7 @@ def official_rules() -> dict[str, Rule]:
     """The official XSF CI checks only, importing no other rule module."""
     from e2ee_sig.lint.rules import OFFICIAL_MODULE
 
-    importlib.import_module(f"e2ee_sig.lint.rules.{OFFICIAL_MODULE}")
+    importlib.import_module(OFFICIAL_MODULE)
     return {code: rule for code, rule in RULES.items() if rule.official}
 
 

@@ -4,5 +4,15 @@ Importing this package alone registers nothing, so a run of the official checks 
 (``--profile xsf-ci``) loads just ``xsf_ci``.
 """
 
-MODULES = ("xsf_ci", "document", "header", "revisions", "template", "sections", "content", "e2ee")
-OFFICIAL_MODULE = "xsf_ci"
+OFFICIAL_MODULE = "e2ee_sig.lint.rules.xsf_ci"
+MODULES = (
+    OFFICIAL_MODULE,
+    "e2ee_sig.lint.rules.document",
+    "e2ee_sig.lint.rules.header",
+    "e2ee_sig.lint.rules.revisions",
+    "e2ee_sig.lint.rules.template",
+    "e2ee_sig.lint.rules.sections",
+    "e2ee_sig.lint.rules.content",
+    "e2ee_sig.lint.rules.e2ee",
+    "e2ee_sig.lint.suppression",
+)
