@@ -18,20 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from timing import DEFAULT_CORPUS, best_of
 
 
 def files_of(corpus: Path) -> list[Path]:
     return sorted(corpus.glob("xep-*.xml")) + sorted((corpus / "inbox").glob("*.xml"))
-
-
-def best_of(repeat: int, action) -> float:  # type: ignore[no-untyped-def]
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def plain_lxml(files: list[Path]) -> None:

@@ -22,7 +22,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from timing import DEFAULT_CORPUS, best_of
+
 START = datetime(2005, 1, 1, 12, tzinfo=UTC).timestamp()
 END = datetime(2026, 6, 29, 12, tzinfo=UTC).timestamp()
 MASS_EVERY = 500
@@ -71,15 +72,6 @@ def build_repository(corpus: Path, folder: Path, commits: int) -> None:
     # fast-import's pack has long, unoptimised delta chains; pack like a server does for a clone.
     repack = ["git", "repack", "-a", "-d", "-f", "-q", "--depth=50", "--window=10"]
     subprocess.run(repack, cwd=folder, check=True)
-
-
-def best_of(repeat: int, action) -> float:  # type: ignore[no-untyped-def]
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def library_run(root: Path) -> None:

@@ -178,7 +178,7 @@ def lint_document(
         return [
             _diagnostic(document, gate, gate.severity, f) for f in broken if WELL_FORMED in rules
         ]
-    status = document.header.value("status") if document.header else ""
+    status = document.header_value("status")
     facts = {"inactive": status in INACTIVE_STATUSES}
     found = []
     for rule in rules.values():

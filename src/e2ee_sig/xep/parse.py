@@ -94,6 +94,10 @@ class Document:
 
         return OfficialView(self)
 
+    def header_value(self, name: str) -> str:
+        """A single-valued header field, stripped; ``""`` when absent or there is no header."""
+        return self.header.value(name) if self.header else ""
+
     @property
     def xml_root(self) -> etree._Element | None:
         return self.tree.getroot() if self.tree is not None else None

@@ -13,13 +13,17 @@ if TYPE_CHECKING:
 
 SECTION_TAGS = ("section1", "section2", "section3", "section4", "section5")
 _SPACE = re.compile(r"\s+")
+NUMBERED_FILE = re.compile(r"xep-\d{4}\.xml")
 
 
 def is_protoxep(document: Document) -> bool:
     """A ProtoXEP: status ProtoXEP, or any file that is not a root ``xep-NNNN.xml``."""
-    header = document.header
-    status = header.value("status") if header else ""
-    return status == "ProtoXEP" or re.fullmatch(r"xep-\d{4}\.xml", document.name) is None
+    return document.header_value("status") == "ProtoXEP" or not is_numbered(document)
+
+
+def is_numbered(document: Document) -> bool:
+    """A file named like an accepted XEP, ``xep-NNNN.xml``."""
+    return NUMBERED_FILE.fullmatch(document.name) is not None
 
 
 def sections(document: Document, level: int = 1) -> list[etree._Element]:

@@ -159,7 +159,7 @@ def _bare_mentions(
 ) -> Iterator[Finding]:
     """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
     reported: set[str] = set()
-    own = document.header.value("number") if document.header else ""
+    own = document.header_value("number")
     candidates = {
         number.decode()
         for number in re.findall(rb"\bXEP-(\d{4})\b", document.raw)
@@ -390,7 +390,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
     documented by this schema is defined in XEP-0380" inside XEP-0384.
     Good: ``targetNamespace='urn:xmpp:a:1' xmlns='urn:xmpp:a:1'``, "… defined in XEP-0384".
     """
-    number = document.header.value("number") if document.header else ""
+    number = document.header_value("number")
     numbered = not is_protoxep(document) and re.fullmatch(r"\d{4}", number) is not None
     for block in code_blocks(document):
         text = block.text or ""

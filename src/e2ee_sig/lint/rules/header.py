@@ -20,7 +20,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.fixes import replace_element_text
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._util import header_line, is_protoxep, line, normalise
+from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.header import Field
@@ -30,7 +30,6 @@ MAX_ABSTRACT_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 PROTOXEP_TYPES = ("Standards Track", "Informational")
 SIGS = ("Standards", "None")
-NUMBERED = re.compile(r"xep-\d{4}\.xml")
 DEPENDENCY = re.compile(r"XEP-\d{4}|RFC [1-9]\d*|XMPP Core|XMPP IM")
 TEMPLATE_DEPENDENCIES = ("Etc.", "XEP-xxxx")
 NO_XEPS = "0000"
@@ -66,14 +65,6 @@ HEADER_ORDER = (
     "revision",
     "councilnote",
 )
-
-
-def _numbered(document: Document) -> bool:
-    return NUMBERED.fullmatch(document.name) is not None
-
-
-def _value(document: Document, name: str) -> str:
-    return document.header.value(name) if document.header else ""
 
 
 @rule("HDR001", "title", Severity.WARNING, content=True)
@@ -365,9 +356,9 @@ def shortname(document: Document, context: LintContext) -> Iterator[Finding]:
         if not NCNAME.fullmatch(value):
             yield Finding(f"shortname {value!r} is not an XML NCName", field.line)
         return
-    inactive = _value(document, "status") in (*SUPERSEDED_STATUSES, "Deferred")
+    inactive = document.header_value("status") in (*SUPERSEDED_STATUSES, "Deferred")
     not_applicable = normalise(value).lower() in NOT_APPLICABLE
-    if inactive or (not_applicable and _value(document, "type") != "Standards Track"):
+    if inactive or (not_applicable and document.header_value("type") != "Standards Track"):
         return
     yield Finding(
         f"no shortname assigned ({value!r}) to a numbered XEP",
@@ -458,7 +449,7 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<interim/>`` in a Standards Track XEP.  Good: no ``<interim/>``.
     """
     header = document.header
-    if header is None or not _numbered(document) or header.value("type") == "Procedural":
+    if header is None or not is_numbered(document) or header.value("type") == "Procedural":
         return
     for element in header.element.iterchildren("interim"):
         yield Finding("<interim/> in a numbered, non-Procedural XEP", line(element))

@@ -74,11 +74,6 @@ def _line(revision: Revision, name: str) -> int:
     return (found.line if found is not None else 0) or revision.line or 1
 
 
-def _status(document: Document) -> str:
-    header = document.header
-    return header.value("status") if header else ""
-
-
 def _previous_top(revisions: list[Revision], new: list[bool]) -> Revision | None:
     """The newest revision the base already had (None for a file new since the base)."""
     return next((r for r, is_new in zip(revisions, new, strict=True) if not is_new), None)
@@ -131,7 +126,7 @@ def version_format(document: Document, context: LintContext) -> Iterator[Finding
     Bad: a new ``<version>0.4</version>``, ``<version>1.1.0-rc.1</version>``.
     Good: ``<version>0.4.0</version>`` (a two-part ``0.3`` is bumped to ``0.3.1`` or ``0.4.0``).
     """
-    if _status(document) == "ProtoXEP":
+    if document.header_value("status") == "ProtoXEP":
         return
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
@@ -265,7 +260,7 @@ def proto_version(document: Document, context: LintContext) -> Iterator[Finding]
 
     Bad: ``<version>0.1</version>`` or ``0.0.3.1`` in ``inbox/``.  Good: ``0.0.1``, ``0.0.2``.
     """
-    if _status(document) != "ProtoXEP":
+    if document.header_value("status") != "ProtoXEP":
         return
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
@@ -297,7 +292,7 @@ def version_status(document: Document, context: LintContext) -> Iterator[Finding
     Bad: ``<status>Draft</status>`` with top version ``0.9.0``; Experimental with ``1.0.0``.
     Good: Draft with ``1.0.0`` or later, Final with ``2.0.0`` or later.
     """
-    status = _status(document)
+    status = document.header_value("status")
     revisions = _revisions(document)
     if status not in MAJOR_RANGE_BY_STATUS or not revisions:
         return
@@ -342,7 +337,7 @@ def bump_level_fits(document: Document, context: LintContext) -> Iterator[Findin
     if previous is None or not new[0]:
         return
     old, current = _value(previous, "version"), _value(revisions[0], "version")
-    problem = _bump_problem(_status(document), old, current)
+    problem = _bump_problem(document.header_value("status"), old, current)
     if problem:
         yield Finding(problem, _line(revisions[0], "version"))
 
@@ -407,7 +402,7 @@ def deferred_reactivation(document: Document, context: LintContext) -> Iterator[
     Bad: ``<status>Deferred</status>`` with a new block 0.4.0 above 0.3.2.
     Good: ``<status>Experimental</status>`` with that block, or a new block 0.3.3 (editorial).
     """
-    if context.baseline is None or _status(document) != "Deferred":
+    if context.baseline is None or document.header_value("status") != "Deferred":
         return
     revisions = _revisions(document)
     new = _new_flags(document, context)

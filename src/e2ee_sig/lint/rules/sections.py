@@ -94,11 +94,11 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _type(document: Document) -> str:
-    return normalise(document.header.value("type")) if document.header else ""
+    return normalise(document.header_value("type"))
 
 
 def _status(document: Document) -> str:
-    return normalise(document.header.value("status")) if document.header else ""
+    return normalise(document.header_value("status"))
 
 
 def is_placeholder(text: str) -> bool:
