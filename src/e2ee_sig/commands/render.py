@@ -1,0 +1,80 @@
+"""``e2ee-sig render``: XEPs to HTML through the XEP root's ``xep.xsl``, in-process."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    help="Write here: a file for one XEP, a folder (created) for several. Default: stdout.",
+)
+@click.option(
+    "--xeps-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder with xep.dtd, xep.ent and xep.xsl (default: found by walking up from each file).",
+)
+@click.option(
+    "--stylesheet",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The XSLT stylesheet to use instead of the XEP root's xep.xsl.",
+)
+def render(
+    files: tuple[Path, ...], out: Path | None, xeps_root: Path | None, stylesheet: Path | None
+) -> None:
+    """Render XEP FILEs to HTML as xmpp.org publishes them.
+
+    Uses xep.xsl from the XEP root (the folder with xep.dtd, like an xsf/xeps checkout) and
+    gives the same bytes as `xsltproc xep.xsl FILE`, in-process: the stylesheet is compiled
+    once, xep.dtd's attribute defaults apply, nothing is fetched from the network and the
+    stylesheet's external references (CSS, images) stay links.
+
+    \b
+    Examples:
+      e2ee-sig render xep-0384.xml > xep-0384.html
+      e2ee-sig render xep-0384.xml -o /tmp/omemo.html
+      e2ee-sig render xep-03*.xml -o html/          (writes html/xep-0373.html, …)
+      e2ee-sig render --stylesheet my.xsl inbox/draft.xml
+
+    Exit status: 0 rendered, 1 a file could not be rendered, 2 no stylesheet or bad usage.
+    """
+    from e2ee_sig.render import Renderer, RenderError, find_stylesheet
+    from e2ee_sig.render.output import emit
+
+    if len(files) > 1 and out is None:
+        raise click.UsageError("several FILEs need -o DIR (one .html per file)")
+    try:
+        renderer = Renderer(find_stylesheet(files, xeps_root, stylesheet), xeps_root)
+    except RenderError as error:
+        click.echo(f"e2ee-sig: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    folder = out if out is not None and (len(files) > 1 or out.is_dir()) else None
+    failed = 0
+    for file in files:
+        target = folder / f"{file.stem}.html" if folder is not None else out
+        try:
+            emit(renderer.render(file), target)
+        except RenderError as error:
+            failed += 1
+            click.echo(f"e2ee-sig: {error}", err=True)
+        except OSError as error:
+            click.echo(f"e2ee-sig: error: cannot write {target}: {error.strerror}", err=True)
+            sys.exit(EXIT_USAGE)
+    if folder is not None:
+        done = len(files) - failed
+        click.echo(f"rendered {done} of {len(files)} file(s) into {folder}/", err=True)
+    sys.exit(EXIT_FAILED if failed else 0)
