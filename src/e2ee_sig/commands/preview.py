@@ -1,0 +1,74 @@
+"""``e2ee-sig preview``: a live, linted rendering of one XEP in the browser."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+EXIT_USAGE = 2
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port on 127.0.0.1 (default: a free one).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@click.option(
+    "--xeps-root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder with xep.dtd, xep.ent and xep.xsl (default: found by walking up from FILE).",
+)
+@click.option(
+    "--stylesheet",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The XSLT stylesheet to use instead of the XEP root's xep.xsl.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["default", "xsf-ci", "e2ee"]),
+    default="default",
+    show_default=True,
+    help="Lint rule set for the findings panel.",
+)
+def preview(
+    file: Path,
+    port: int,
+    open_browser: bool,
+    xeps_root: Path | None,
+    stylesheet: Path | None,
+    profile: str,
+) -> None:
+    """Serve FILE rendered as xmpp.org shows it, re-rendered each time you save.
+
+    The page (http://127.0.0.1:PORT/, printed at start) reloads by itself after each save,
+    shows the file's lint findings in a panel (click one to jump to its place in the text)
+    and shows a parse or render error instead of the page until the file is fixed. Only
+    127.0.0.1 is served. Ctrl-C stops.
+
+    \b
+    Examples:
+      e2ee-sig preview xep-0384.xml --open
+      e2ee-sig preview inbox/my-draft.xml --port 8384 --profile e2ee
+    """
+    from e2ee_sig.lint.engine import LintOptions, enabled_rules
+    from e2ee_sig.render import Renderer, RenderError, find_stylesheet
+    from e2ee_sig.render.preview import Preview, run
+
+    try:
+        renderer = Renderer(find_stylesheet([file], xeps_root, stylesheet), xeps_root)
+    except RenderError as error:
+        click.echo(f"e2ee-sig: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    rules = enabled_rules(LintOptions(profile=profile))
+    try:
+        run(Preview(file, renderer, rules), port, open_browser, click.echo)
+    except OSError as error:
+        click.echo(f"e2ee-sig: error: cannot serve on 127.0.0.1:{port}: {error.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
