@@ -555,8 +555,10 @@ def bundle(
     sys.exit(run_bundle(request))
 
 
+from e2ee_sig.commands.diff import diff  # noqa: E402
 from e2ee_sig.commands.preview import preview  # noqa: E402
 from e2ee_sig.commands.render import render  # noqa: E402
 
 main.add_command(render)
 main.add_command(preview)
+main.add_command(diff)

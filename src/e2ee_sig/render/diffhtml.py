@@ -1,0 +1,179 @@
+"""The diff as one self-contained HTML page: summary, marked table of contents, inline and
+side-by-side views (a switch, no script), words marked ``<ins>``/``<del>``, examples by line."""
+
+from __future__ import annotations
+
+from html import escape
+
+from e2ee_sig.render.compare import (
+    CHANGED,
+    DELETED,
+    INSERTED,
+    MOVED_FROM,
+    SAME,
+    BlockChange,
+    Comparison,
+    SectionChange,
+    header_details,
+    header_summary,
+)
+from e2ee_sig.render.structure import Block
+from e2ee_sig.render.words import DELETED as OP_DELETED
+from e2ee_sig.render.words import INSERTED as OP_INSERTED
+from e2ee_sig.render.words import SAME as OP_SAME
+from e2ee_sig.render.words import Ops, line_diff, word_diff
+
+STYLE = """
+body{font:15px/1.5 sans-serif;margin:0 auto;max-width:80em;padding:1em 2em;color:#222}
+h1{margin-bottom:.2em}.versions{color:#555;margin-top:0}.summary{font-size:1.1em;font-weight:bold}
+ins{background:#d4f7d4;text-decoration:none}del{background:#fadada;color:#7a0000}
+pre{background:#f6f6f6;padding:.5em;overflow:auto;white-space:pre-wrap}
+pre ins,pre del{display:block}
+.toc li.same a{color:#555}.tag{font-size:.75em;border-radius:3px;padding:0 .35em;margin-left:.4em;
+ background:#eee;color:#333;font-weight:normal}
+.tag.changed{background:#ffe9a8}.tag.inserted{background:#c8f0c8}.tag.deleted{background:#f6c6c6}
+.tag.moved{background:#d6e4ff}
+.b.moved-from,.b.moved-to{border-left:3px solid #7aa0ff;padding-left:.5em}
+.caption{font-style:italic;margin-bottom:0}table.side{width:100%;border-collapse:collapse}
+table.side td{width:50%;vertical-align:top;border-top:1px solid #eee;padding:0 .5em}
+#view-inline:checked~main .side,#view-side:checked~main .inline{display:none}
+"""
+
+
+def _ops_html(ops: Ops, keep: tuple[str, ...] = (OP_SAME, OP_DELETED, OP_INSERTED)) -> str:
+    parts = []
+    for op, text in ops:
+        if op not in keep:
+            continue
+        if op == OP_SAME:
+            parts.append(escape(text))
+        else:
+            tag = "del" if op == OP_DELETED else "ins"
+            parts.append(f"<{tag}>{escape(text)}</{tag}>")
+    return "".join(parts)
+
+
+def _lines_html(ops: Ops, keep: tuple[str, ...] = (OP_SAME, OP_DELETED, OP_INSERTED)) -> str:
+    lines = []
+    for op, line in ops:
+        if op not in keep:
+            continue
+        if op == OP_SAME:
+            lines.append(escape(line) + "\n")
+        else:
+            tag = "del" if op == OP_DELETED else "ins"
+            lines.append(f"<{tag}>{escape(line)}\n</{tag}>")
+    return "".join(lines)
+
+
+def _ops(change: BlockChange) -> Ops:
+    """The block's text (or lines) as diff operations for its status."""
+    old, new = change.old, change.new
+    if change.status in (SAME, CHANGED) and old is not None and new is not None:
+        if old.verbatim:
+            return line_diff(old.lines, new.lines)
+        return word_diff(old.text, new.text)
+    op = OP_DELETED if change.status in (DELETED, MOVED_FROM) else OP_INSERTED
+    block = change.block
+    return [(op, line) for line in block.lines] if block.verbatim else [(op, block.text)]
+
+
+def _caption(change: BlockChange) -> str:
+    old, new = change.old, change.new
+    if old is not None and new is not None and old.caption != new.caption:
+        ops = word_diff(old.caption, new.caption)
+        return f'<p class="caption">Example: {_ops_html(ops)}</p>'
+    block: Block = change.block
+    return f'<p class="caption">Example: {escape(block.caption)}</p>' if block.caption else ""
+
+
+def _block_html(change: BlockChange, keep: tuple[str, ...] | None = None) -> str:
+    ops, block = _ops(change), change.block
+    classes = f"b {change.status}"
+    if block.verbatim:
+        body = _lines_html(ops, keep) if keep else _lines_html(ops)
+        return f'<div class="{classes}">{_caption(change)}<pre>{body}</pre></div>'
+    body = _ops_html(ops, keep) if keep else _ops_html(ops)
+    return f'<p class="{classes}">{body}</p>'
+
+
+def _side_by_side(blocks: list[BlockChange]) -> str:
+    rows = []
+    for change in blocks:
+        left = "" if change.old is None else _block_html(change, (OP_SAME, OP_DELETED))
+        right = "" if change.new is None else _block_html(change, (OP_SAME, OP_INSERTED))
+        rows.append(f'<tr class="{change.status}"><td>{left}</td><td>{right}</td></tr>')
+    return f'<table class="side">{"".join(rows)}</table>'
+
+
+def _tags(change: SectionChange) -> str:
+    return "".join(f' <span class="tag {t}">{t}</span>' for t in change.tags)
+
+
+def _title(change: SectionChange) -> str:
+    old, new = change.old, change.new
+    if old is not None and new is not None and old.topic != new.topic:
+        return f"{escape(new.number)}. {_ops_html(word_diff(old.topic, new.topic))}"
+    return escape(change.section.title)
+
+
+def section_html(change: SectionChange) -> str:
+    """One section: heading with its tags, then the inline and side-by-side views."""
+    level = min(change.section.level + 1, 6)
+    heading = f"<h{level}>{_title(change)}{_tags(change)}</h{level}>"
+    inline = "".join(_block_html(b) for b in change.blocks)
+    body = f'<div class="inline">{inline}</div>{_side_by_side(change.blocks)}'
+    if not change.tags:
+        return (
+            f'<section class="same" id="{escape(change.anchor_id)}"><details><summary>{heading}'
+            f"</summary>{body}</details></section>"
+        )
+    status = " ".join(change.tags)
+    return f'<section class="{status}" id="{escape(change.anchor_id)}">{heading}{body}</section>'
+
+
+def toc_html(comparison: Comparison) -> str:
+    """The table of contents, each entry tagged with what happened to its section."""
+    items = []
+    for change in comparison.sections:
+        status = " ".join(change.tags) or SAME
+        items.append(
+            f'<li class="level-{change.section.level} {status}">'
+            f'<a href="#{escape(change.anchor_id)}">{escape(change.section.title)}</a>'
+            f"{_tags(change)}</li>"
+        )
+    return f'<nav class="toc"><h2>Contents</h2><ol>{"".join(items)}</ol></nav>'
+
+
+def _counts(comparison: Comparison) -> str:
+    counts = comparison.counts()
+    parts = [f"{counts[t]} {t}" for t in (CHANGED, INSERTED, DELETED, "moved") if counts[t]]
+    unchanged = sum(1 for s in comparison.sections if not s.tags)
+    return ", ".join([*parts, f"{unchanged} unchanged"]) + " sections"
+
+
+def diff_page(comparison: Comparison, old_label: str, new_label: str) -> str:
+    """The whole HTML page."""
+    old, new = comparison.old.header, comparison.new.header
+    name = f"XEP-{new.number or old.number}: {new.title or old.title}"
+    details = header_details(old, new)
+    detail_list = (
+        '<ul class="header-changes">' + "".join(f"<li>{escape(d)}</li>" for d in details) + "</ul>"
+        if details
+        else ""
+    )
+    sections = "".join(section_html(s) for s in comparison.sections)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(name)}: {escape(old_label)} → {escape(new_label)}</title>"
+        f"<style>{STYLE}</style></head><body>"
+        f"<h1>{escape(name)}</h1>"
+        f'<p class="versions">{escape(old_label)} → {escape(new_label)}</p>'
+        f'<p class="summary">{escape(header_summary(old, new))}</p>{detail_list}'
+        f'<p class="counts">{escape(_counts(comparison))}</p>'
+        '<input type="radio" name="view" id="view-inline" checked>'
+        '<label for="view-inline">Inline</label> '
+        '<input type="radio" name="view" id="view-side">'
+        '<label for="view-side">Side by side</label>'
+        f"{toc_html(comparison)}<main>{sections}</main></body></html>\n"
+    )
