@@ -24,7 +24,7 @@ from e2ee_sig.render.words import SAME as OP_SAME
 from e2ee_sig.render.words import Ops, line_diff, word_diff
 
 STYLE = """
-body{font:15px/1.5 sans-serif;margin:0 auto;max-width:80em;padding:1em 2em;color:#222}
+body{font:15px/1.5 sans-serif;margin:0 auto;max-width:90em;padding:1em 2em;color:#222}
 h1{margin-bottom:.2em}.versions{color:#555;margin-top:0}.summary{font-size:1.1em;font-weight:bold}
 ins{background:#d4f7d4;text-decoration:none}del{background:#fadada;color:#7a0000}
 pre{background:#f6f6f6;padding:.5em;overflow:auto;white-space:pre-wrap}
@@ -36,7 +36,15 @@ pre ins,pre del{display:block}
 .b.moved-from,.b.moved-to{border-left:3px solid #7aa0ff;padding-left:.5em}
 .caption{font-style:italic;margin-bottom:0}table.side{width:100%;border-collapse:collapse}
 table.side td{width:50%;vertical-align:top;border-top:1px solid #eee;padding:0 .5em}
-#view-inline:checked~main .side,#view-side:checked~main .inline{display:none}
+#view-inline:checked~.layout .side,#view-side:checked~.layout .inline{display:none}
+input[name=view]{position:absolute;left:-99em}.views label{border:1px solid #aaa;padding:.15em .7em;
+ cursor:pointer;border-radius:3px}#view-inline:checked~header .views label[for=view-inline],
+#view-side:checked~header .views label[for=view-side]{background:#333;color:#fff}
+.layout{display:grid;grid-template-columns:minmax(12em,20em) 1fr;gap:2em;align-items:start}
+nav.toc{position:sticky;top:0;max-height:100vh;overflow:auto;font-size:.9em}
+nav.toc ol{list-style:none;padding-left:0}nav.toc .level-2{padding-left:1em}
+nav.toc .level-3{padding-left:2em}nav.toc .level-4,nav.toc .level-5{padding-left:3em}
+details>summary{cursor:pointer;color:#555}details>summary>*{display:inline}
 """
 
 
@@ -69,7 +77,12 @@ def _lines_html(ops: Ops, keep: tuple[str, ...] = (OP_SAME, OP_DELETED, OP_INSER
 def _ops(change: BlockChange) -> Ops:
     """The block's text (or lines) as diff operations for its status."""
     old, new = change.old, change.new
-    if change.status in (SAME, CHANGED) and old is not None and new is not None:
+    if change.status == SAME:
+        block = change.block
+        return (
+            [(OP_SAME, line) for line in block.lines] if block.verbatim else [(OP_SAME, block.text)]
+        )
+    if change.status == CHANGED and old is not None and new is not None:
         if old.verbatim:
             return line_diff(old.lines, new.lines)
         return word_diff(old.text, new.text)
@@ -87,8 +100,8 @@ def _caption(change: BlockChange) -> str:
     return f'<p class="caption">Example: {escape(block.caption)}</p>' if block.caption else ""
 
 
-def _block_html(change: BlockChange, keep: tuple[str, ...] | None = None) -> str:
-    ops, block = _ops(change), change.block
+def _block_html(change: BlockChange, ops: Ops, keep: tuple[str, ...] | None = None) -> str:
+    block = change.block
     classes = f"b {change.status}"
     if block.verbatim:
         body = _lines_html(ops, keep) if keep else _lines_html(ops)
@@ -97,11 +110,11 @@ def _block_html(change: BlockChange, keep: tuple[str, ...] | None = None) -> str
     return f'<p class="{classes}">{body}</p>'
 
 
-def _side_by_side(blocks: list[BlockChange]) -> str:
+def _side_by_side(blocks: list[BlockChange], ops: list[Ops]) -> str:
     rows = []
-    for change in blocks:
-        left = "" if change.old is None else _block_html(change, (OP_SAME, OP_DELETED))
-        right = "" if change.new is None else _block_html(change, (OP_SAME, OP_INSERTED))
+    for change, block_ops in zip(blocks, ops, strict=True):
+        left = "" if change.old is None else _block_html(change, block_ops, (OP_SAME, OP_DELETED))
+        right = "" if change.new is None else _block_html(change, block_ops, (OP_SAME, OP_INSERTED))
         rows.append(f'<tr class="{change.status}"><td>{left}</td><td>{right}</td></tr>')
     return f'<table class="side">{"".join(rows)}</table>'
 
@@ -121,8 +134,9 @@ def section_html(change: SectionChange) -> str:
     """One section: heading with its tags, then the inline and side-by-side views."""
     level = min(change.section.level + 1, 6)
     heading = f"<h{level}>{_title(change)}{_tags(change)}</h{level}>"
-    inline = "".join(_block_html(b) for b in change.blocks)
-    body = f'<div class="inline">{inline}</div>{_side_by_side(change.blocks)}'
+    ops = [_ops(b) for b in change.blocks]
+    inline = "".join(_block_html(b, o) for b, o in zip(change.blocks, ops, strict=True))
+    body = f'<div class="inline">{inline}</div>{_side_by_side(change.blocks, ops)}'
     if not change.tags:
         return (
             f'<section class="same" id="{escape(change.anchor_id)}"><details><summary>{heading}'
@@ -167,13 +181,14 @@ def diff_page(comparison: Comparison, old_label: str, new_label: str) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(name)}: {escape(old_label)} → {escape(new_label)}</title>"
         f"<style>{STYLE}</style></head><body>"
-        f"<h1>{escape(name)}</h1>"
+        '<input type="radio" name="view" id="view-inline" checked>'
+        '<input type="radio" name="view" id="view-side">'
+        f"<header><h1>{escape(name)}</h1>"
         f'<p class="versions">{escape(old_label)} → {escape(new_label)}</p>'
         f'<p class="summary">{escape(header_summary(old, new))}</p>{detail_list}'
         f'<p class="counts">{escape(_counts(comparison))}</p>'
-        '<input type="radio" name="view" id="view-inline" checked>'
-        '<label for="view-inline">Inline</label> '
-        '<input type="radio" name="view" id="view-side">'
-        '<label for="view-side">Side by side</label>'
-        f"{toc_html(comparison)}<main>{sections}</main></body></html>\n"
+        '<p class="views"><label for="view-inline">Inline</label> '
+        '<label for="view-side">Side by side</label></p></header>'
+        f'<div class="layout">{toc_html(comparison)}<main>{sections}</main></div>'
+        "</body></html>\n"
     )

@@ -11,14 +11,13 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from e2ee_sig.xep.header import text_of
-
 if TYPE_CHECKING:
     from lxml import etree
 
     from e2ee_sig.xep import Document
 
 SECTION = re.compile(r"section([1-5])")
+NOTE = "note"
 VERBATIM = frozenset({"example", "code"})
 CONTAINERS = frozenset({"div", "ul", "ol", "dl", "table", "blockquote"})
 
@@ -91,6 +90,16 @@ class Outline:
 
     def all_sections(self) -> list[Section]:
         return [s for top in self.sections for s in top.walk()]
+
+
+def text_of(element: etree._Element) -> str:
+    """The text a reader reads in ``element``: footnotes (``<note>``) and comments left out."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag != NOTE:
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _normalized(text: str) -> str:
