@@ -169,7 +169,7 @@ def test_text_format(xep_root: Path) -> None:
         "§ 2. Requirements  [changed]\n"
         "    The protocol is [-simple-]{+rather complex+}.\n"
         "\n"
-        "1 sections differ, 1 unchanged.\n"
+        "1 section differs, 1 unchanged.\n"
     )
 
 

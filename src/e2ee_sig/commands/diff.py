@@ -7,9 +7,12 @@ from pathlib import Path
 
 import click
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_BROKEN = 1
-EXIT_USAGE = 2
+from e2ee_sig.commands._render_options import (
+    CONTEXT,
+    EXIT_FAILED,
+    fail,
+    xeps_root_option,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -28,11 +31,7 @@ EXIT_USAGE = 2
     default=None,
     help="Colour the text format (default: when writing to a terminal).",
 )
-@click.option(
-    "--xeps-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder with xep.dtd and xep.ent (default: found by walking up from FILE).",
-)
+@xeps_root_option
 def diff(
     specs: tuple[str, ...],
     out: Path | None,
@@ -88,11 +87,8 @@ def diff(
         else:
             emit(render_diff_html(old.data, new.data, file, labels=labels, root=root).encode(), out)
     except VersionError as error:
-        click.echo(f"e2ee-sig: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"error: {error}")
     except DiffError as error:
-        click.echo(f"e2ee-sig: {error}", err=True)
-        sys.exit(EXIT_BROKEN)
+        fail(str(error), EXIT_FAILED)
     except OSError as error:
-        click.echo(f"e2ee-sig: error: cannot write {out}: {error.strerror}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"error: cannot write {out}: {error.strerror}")

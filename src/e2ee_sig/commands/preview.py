@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_USAGE = 2
+from e2ee_sig.commands._render_options import (
+    CONTEXT,
+    fail,
+    stylesheet_option,
+    xeps_root_option,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -20,16 +23,8 @@ EXIT_USAGE = 2
     help="Port on 127.0.0.1 (default: a free one).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
-@click.option(
-    "--xeps-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder with xep.dtd, xep.ent and xep.xsl (default: found by walking up from FILE).",
-)
-@click.option(
-    "--stylesheet",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The XSLT stylesheet to use instead of the XEP root's xep.xsl.",
-)
+@xeps_root_option
+@stylesheet_option
 @click.option(
     "--profile",
     type=click.Choice(["default", "xsf-ci", "e2ee"]),
@@ -64,11 +59,9 @@ def preview(
     try:
         renderer = Renderer(find_stylesheet([file], xeps_root, stylesheet), xeps_root)
     except RenderError as error:
-        click.echo(f"e2ee-sig: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"error: {error}")
     rules = enabled_rules(LintOptions(profile=profile))
     try:
         run(Preview(file, renderer, rules), port, open_browser, click.echo)
     except OSError as error:
-        click.echo(f"e2ee-sig: error: cannot serve on 127.0.0.1:{port}: {error.strerror}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"error: cannot serve on 127.0.0.1:{port}: {error.strerror}")

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import click
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from e2ee_sig.commands._render_options import (
+    CONTEXT,
+    EXIT_FAILED,
+    fail,
+    stylesheet_option,
+    xeps_root_option,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -23,16 +27,8 @@ EXIT_USAGE = 2
     type=click.Path(path_type=Path),
     help="Write here: a file for one XEP, a folder (created) for several. Default: stdout.",
 )
-@click.option(
-    "--xeps-root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder with xep.dtd, xep.ent and xep.xsl (default: found by walking up from each file).",
-)
-@click.option(
-    "--stylesheet",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The XSLT stylesheet to use instead of the XEP root's xep.xsl.",
-)
+@xeps_root_option
+@stylesheet_option
 def render(
     files: tuple[Path, ...], out: Path | None, xeps_root: Path | None, stylesheet: Path | None
 ) -> None:
@@ -60,8 +56,7 @@ def render(
     try:
         renderer = Renderer(find_stylesheet(files, xeps_root, stylesheet), xeps_root)
     except RenderError as error:
-        click.echo(f"e2ee-sig: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        fail(f"error: {error}")
     folder = out if out is not None and (len(files) > 1 or out.is_dir()) else None
     failed = 0
     for file in files:
@@ -72,8 +67,7 @@ def render(
             failed += 1
             click.echo(f"e2ee-sig: {error}", err=True)
         except OSError as error:
-            click.echo(f"e2ee-sig: error: cannot write {target}: {error.strerror}", err=True)
-            sys.exit(EXIT_USAGE)
+            fail(f"error: cannot write {target}: {error.strerror}")
     if folder is not None:
         done = len(files) - failed
         click.echo(f"rendered {done} of {len(files)} file(s) into {folder}/", err=True)

@@ -48,30 +48,20 @@ details>summary{cursor:pointer;color:#555}details>summary>*{display:inline}
 """
 
 
-def _ops_html(ops: Ops, keep: tuple[str, ...] = (OP_SAME, OP_DELETED, OP_INSERTED)) -> str:
+ALL_OPS = (OP_SAME, OP_DELETED, OP_INSERTED)
+
+
+def _marked(ops: Ops, keep: tuple[str, ...], end: str = "") -> str:
+    """``ops`` as escaped HTML, changes in ``<del>``/``<ins>``; ``end`` after each run
+    (a newline for example lines)."""
     parts = []
     for op, text in ops:
         if op not in keep:
             continue
-        if op == OP_SAME:
-            parts.append(escape(text))
-        else:
-            tag = "del" if op == OP_DELETED else "ins"
-            parts.append(f"<{tag}>{escape(text)}</{tag}>")
+        body = escape(text) + end
+        tag = {OP_DELETED: "del", OP_INSERTED: "ins"}.get(op)
+        parts.append(f"<{tag}>{body}</{tag}>" if tag else body)
     return "".join(parts)
-
-
-def _lines_html(ops: Ops, keep: tuple[str, ...] = (OP_SAME, OP_DELETED, OP_INSERTED)) -> str:
-    lines = []
-    for op, line in ops:
-        if op not in keep:
-            continue
-        if op == OP_SAME:
-            lines.append(escape(line) + "\n")
-        else:
-            tag = "del" if op == OP_DELETED else "ins"
-            lines.append(f"<{tag}>{escape(line)}\n</{tag}>")
-    return "".join(lines)
 
 
 def _ops(change: BlockChange) -> Ops:
@@ -95,7 +85,7 @@ def _caption(change: BlockChange) -> str:
     old, new = change.old, change.new
     if old is not None and new is not None and old.caption != new.caption:
         ops = word_diff(old.caption, new.caption)
-        return f'<p class="caption">Example: {_ops_html(ops)}</p>'
+        return f'<p class="caption">Example: {_marked(ops, ALL_OPS)}</p>'
     block: Block = change.block
     return f'<p class="caption">Example: {escape(block.caption)}</p>' if block.caption else ""
 
@@ -104,9 +94,9 @@ def _block_html(change: BlockChange, ops: Ops, keep: tuple[str, ...] | None = No
     block = change.block
     classes = f"b {change.status}"
     if block.verbatim:
-        body = _lines_html(ops, keep) if keep else _lines_html(ops)
+        body = _marked(ops, keep or ALL_OPS, "\n")
         return f'<div class="{classes}">{_caption(change)}<pre>{body}</pre></div>'
-    body = _ops_html(ops, keep) if keep else _ops_html(ops)
+    body = _marked(ops, keep or ALL_OPS)
     return f'<p class="{classes}">{body}</p>'
 
 
@@ -126,7 +116,7 @@ def _tags(change: SectionChange) -> str:
 def _title(change: SectionChange) -> str:
     old, new = change.old, change.new
     if old is not None and new is not None and old.topic != new.topic:
-        return f"{escape(new.number)}. {_ops_html(word_diff(old.topic, new.topic))}"
+        return f"{escape(new.number)}. {_marked(word_diff(old.topic, new.topic), ALL_OPS)}"
     return escape(change.section.title)
 
 

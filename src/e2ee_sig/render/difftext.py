@@ -69,6 +69,8 @@ def diff_text(comparison: Comparison, old_label: str, new_label: str, color: boo
         for block in change.blocks:
             if block.status != SAME:
                 lines += _block_lines(block, color)
-    unchanged = len(comparison.sections) - len(comparison.changed_sections)
-    lines += ["", f"{len(comparison.changed_sections)} sections differ, {unchanged} unchanged."]
+    changed = len(comparison.changed_sections)
+    unchanged = len(comparison.sections) - changed
+    differ = "1 section differs" if changed == 1 else f"{changed} sections differ"
+    lines += ["", f"{differ}, {unchanged} unchanged."]
     return "\n".join(lines) + "\n"

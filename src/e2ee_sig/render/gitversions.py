@@ -49,8 +49,10 @@ def _repository(file: Path) -> tuple[Repo, str]:
         repo = open_repo(file.resolve().parent)
     except GitError as error:
         raise VersionError(str(error)) from None
-    relpath = file.resolve().relative_to(work_tree(repo).resolve()).as_posix()
-    return repo, relpath
+    top = work_tree(repo).resolve()
+    if not file.resolve().is_relative_to(top):
+        raise VersionError(f"{file}: outside the git work tree {top}")
+    return repo, file.resolve().relative_to(top).as_posix()
 
 
 def _version_pattern(version: str) -> re.Pattern[bytes]:

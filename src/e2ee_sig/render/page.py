@@ -99,10 +99,12 @@ def _anchor(element: etree._Element | None, page: str) -> str:
 
 
 def _snippet(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    own = _normalized(element.text or "") or _normalized("".join(element.itertext()))
-    return own[:_SNIPPET_CHARS].strip()
+    """The start of the first text at or inside ``element`` (what the page's script finds)."""
+    for node in element.iter() if element is not None else ():
+        text = _normalized(node.text or "") if isinstance(node.tag, str) else ""
+        if text:
+            return text[:_SNIPPET_CHARS].strip()
+    return ""
 
 
 def finding_items(document: Document, diagnostics: list[Diagnostic], page: str) -> list[str]:
