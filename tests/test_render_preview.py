@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -171,6 +172,12 @@ def test_lint_panel_in_a_real_browser(
     assert 'href="#protocol"' in dom
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _page_titles(port: int) -> list[str]:
     try:
         targets = json.loads(fetch(f"http://127.0.0.1:{port}/json/list"))
@@ -185,7 +192,7 @@ def test_live_reload_in_a_real_browser(
     """Chromium keeps the page open; after a save its title changes with no one reloading."""
     binary = chromium()
     url, _ = server
-    port = 9300 + os.getpid() % 500
+    port = free_port()
     browser = subprocess.Popen(
         headless(binary, tmp_path / "profile", f"--remote-debugging-port={port}", url),
         stdout=subprocess.DEVNULL,

@@ -158,23 +158,27 @@ def watch(
 
 def run(preview: Preview, port: int, open_browser: bool, echo: Callable[[str], None]) -> None:
     """Serve until Ctrl-C: print the URL, re-render on save, then stop the watcher cleanly."""
-    preview.refresh()
-    server = serve(preview, port)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     stop = threading.Event()
-    announce = partial(echo, f"re-rendered {preview.file}")
-    watcher = threading.Thread(target=watch, args=(preview, stop, announce), daemon=True)
-    watcher.start()
-    echo(f"previewing {preview.file} at {url} (Ctrl-C to stop)")
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)
+    server: ThreadingHTTPServer | None = None
+    watcher: threading.Thread | None = None
     try:
+        preview.refresh()
+        server = serve(preview, port)
+        announce = partial(echo, f"re-rendered {preview.file}")
+        watcher = threading.Thread(target=watch, args=(preview, stop, announce), daemon=True)
+        watcher.start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        echo(f"previewing {preview.file} at {url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         echo("stopped")
     finally:
         stop.set()
-        server.server_close()
-        watcher.join(timeout=2)
+        if server is not None:
+            server.server_close()
+        if watcher is not None:
+            watcher.join(timeout=2)
