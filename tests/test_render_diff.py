@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
 from e2ee_sig.render.diff import render_diff_html, render_diff_text
+from e2ee_sig.render.words import DELETED, INSERTED, SAME, line_diff, word_diff
 from tests.xepfactory import REVISIONS, SECTIONS, make_xep
 
 INTRO = """<section1 topic='Introduction' anchor='intro'>
@@ -251,3 +255,21 @@ def test_unknown_revision_and_broken_xml(history: Path) -> None:
     assert code == 1
     assert "xep-0999.xml (work tree): line " in output
     assert "Traceback" not in output
+
+
+WORDS = st.text(alphabet=st.sampled_from("ab c.\n<&é"), max_size=40)
+
+
+@given(WORDS, WORDS)
+def test_word_diff_rebuilds_both_versions(old: str, new: str) -> None:
+    ops = word_diff(old, new)
+    assert "".join(t for op, t in ops if op != INSERTED) == old
+    assert "".join(t for op, t in ops if op != DELETED) == new
+    assert all(a[0] != b[0] or a[0] == SAME for a, b in itertools.pairwise(ops))
+
+
+@given(st.lists(WORDS, max_size=8), st.lists(WORDS, max_size=8))
+def test_line_diff_rebuilds_both_versions(old: list[str], new: list[str]) -> None:
+    ops = line_diff(old, new)
+    assert [t for op, t in ops if op != INSERTED] == old
+    assert [t for op, t in ops if op != DELETED] == new

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -59,15 +60,20 @@ def render(
         fail(f"error: {error}")
     folder = out if out is not None and (len(files) > 1 or out.is_dir()) else None
     failed = 0
-    for file in files:
-        target = folder / f"{file.stem}.html" if folder is not None else out
-        try:
-            emit(renderer.render(file), target)
-        except RenderError as error:
-            failed += 1
-            click.echo(f"e2ee-sig: {error}", err=True)
-        except OSError as error:
-            fail(f"error: cannot write {target}: {error.strerror}")
+    show_progress = folder is not None and len(files) > 1 and sys.stderr.isatty()
+    progress = click.progressbar(files, label="rendering", file=sys.stderr)
+    with progress if show_progress else nullcontext(files) as bar:
+        for file in bar:
+            target = folder / f"{file.stem}.html" if folder is not None else out
+            try:
+                emit(renderer.render(file), target)
+            except RenderError as error:
+                failed += 1
+                click.echo(
+                    f"\ne2ee-sig: {error}" if show_progress else f"e2ee-sig: {error}", err=True
+                )
+            except OSError as error:
+                fail(f"error: cannot write {target}: {error.strerror}")
     if folder is not None:
         done = len(files) - failed
         click.echo(f"rendered {done} of {len(files)} file(s) into {folder}/", err=True)
