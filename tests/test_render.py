@@ -95,6 +95,7 @@ def test_stylesheet_found_in_the_xep_root(xep_root: Path) -> None:
     result = CliRunner().invoke(main, ["render", str(draft)])
     assert result.exit_code == 0, result.output
     assert "<h1>XEP-XXXX: Example Widget Negotiation</h1>" in result.output
+    assert result.stdout_bytes == Renderer(xep_root / "xep.xsl").render(draft)
 
 
 def test_missing_stylesheet_is_a_usage_error(xep_root: Path) -> None:

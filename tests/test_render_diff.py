@@ -96,6 +96,17 @@ def test_reordered_sections_are_moved(xep_root: Path) -> None:
     assert 'class="tag deleted"' not in page
 
 
+def test_renamed_section_is_changed_not_deleted_and_inserted(xep_root: Path) -> None:
+    renamed = REQS.replace("topic='Requirements' anchor='reqs'", "topic='Goals' anchor='goals'")
+    page = diff_html(xep_root, make_xep(sections=INTRO + REQS), make_xep(sections=INTRO + renamed))
+    assert (
+        '<section class="changed" id="s-goals"><h2>2. <del>Requirements</del><ins>Goals</ins>'
+        ' <span class="tag changed">changed</span></h2>'
+    ) in page
+    assert "inserted" not in page.split("<main>")[1]
+    assert "deleted" not in page.split("<main>")[1]
+
+
 def test_word_changes_in_a_paragraph(xep_root: Path) -> None:
     new_reqs = REQS.replace("is simple.", "is rather complex.")
     page = diff_html(xep_root, make_xep(sections=INTRO + REQS), make_xep(sections=INTRO + new_reqs))

@@ -53,7 +53,7 @@ class SectionChange:
             return INSERTED
         if self.new is None:
             return DELETED
-        renamed = self.old.topic != self.new.topic
+        renamed = (self.old.topic, self.old.anchor) != (self.new.topic, self.new.anchor)
         if renamed or any(b.status != SAME for b in self.blocks):
             return CHANGED
         return SAME
@@ -104,15 +104,23 @@ def _align_sections(old: list[Section], new: list[Section]) -> list[SectionChang
         if tag == "equal":
             changes += [SectionChange(o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True)]
             continue
-        changes += [
-            SectionChange(section, None)
-            for key, section in zip(old_keys[i1:i2], old[i1:i2], strict=True)
-            if key not in new_key_set
-        ]
+        gone = [s for k, s in zip(old_keys[i1:i2], old[i1:i2], strict=True) if k not in new_key_set]
         for key, section in zip(new_keys[j1:j2], new[j1:j2], strict=True):
             before = old_by_key.get(key)
+            if before is None and gone and _same_content(gone[0], section):
+                before = gone.pop(0)  # renamed (new anchor or topic), same place and text
+                changes.append(SectionChange(before, section))
+                continue
+            changes += [SectionChange(g, None) for g in gone] if before is None else []
+            gone = gone if before is not None else []
             changes.append(SectionChange(before, section, moved=before is not None))
+        changes += [SectionChange(g, None) for g in gone]
     return changes
+
+
+def _same_content(old: Section, new: Section) -> bool:
+    texts = ["\n".join(b.text for b in section.blocks) for section in (old, new)]
+    return bool(texts[0] or texts[1]) and similarity(*texts) >= MIN_SIMILARITY
 
 
 def _align_blocks(old: list[Block], new: list[Block]) -> list[BlockChange]:
