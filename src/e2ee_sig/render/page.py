@@ -27,7 +27,8 @@ STYLE = """
 #e2ee-sig-panel{position:fixed;right:0;bottom:0;max-width:34em;max-height:40vh;overflow:auto;
  background:#fffbea;border:1px solid #c9a400;font:13px/1.4 sans-serif;padding:.4em .8em;
  z-index:9999}
-#e2ee-sig-panel h2{font-size:14px;margin:.2em 0}#e2ee-sig-panel ol{margin:0;padding-left:1.4em}
+#e2ee-sig-panel summary{font-weight:bold;cursor:pointer;margin:.2em 0}
+#e2ee-sig-panel ol{margin:0;padding-left:1.4em}
 #e2ee-sig-panel .error{color:#a40000}#e2ee-sig-panel .warning{color:#8a5a00}
 #e2ee-sig-error{background:#fde8e8;border:2px solid #a40000;padding:1em;font:14px monospace;
  white-space:pre-wrap}mark.e2ee-sig-here{background:#ffe066;outline:2px solid #c9a400}
@@ -126,7 +127,10 @@ def panel(items: list[str]) -> str:
     """The lint panel: a heading with the count and the findings."""
     count = f"{len(items)} lint finding{'' if len(items) == 1 else 's'}"
     body = f"<ol>{''.join(items)}</ol>" if items else "<p>No findings.</p>"
-    return f'<div id="e2ee-sig-panel"><h2>{count}</h2>{body}</div>'
+    return (
+        f'<div id="e2ee-sig-panel"><details open><summary>{count} (click one to see it in the'
+        f" text)</summary>{body}</details></div>"
+    )
 
 
 def _extras(panel_html: str, generation: int) -> str:
