@@ -62,6 +62,6 @@ def preview(
         fail(f"error: {error}")
     rules = enabled_rules(LintOptions(profile=profile))
     try:
-        run(Preview(file, renderer, rules), port, open_browser, click.echo)
+        run(Preview(file, renderer, rules, profile), port, open_browser, click.echo)
     except OSError as error:
         fail(f"error: cannot serve on 127.0.0.1:{port}: {error.strerror}")

@@ -35,6 +35,7 @@ class Preview:
     file: Path
     renderer: Renderer
     rules: dict[str, Rule]
+    profile: str = "default"
     generation: int = 0
     page: bytes = b""
     signature: tuple[int, int, int] | None = None
@@ -55,9 +56,10 @@ class Preview:
 
         root = self.renderer.xeps_root
         document = load(self.file, str(self.file), root)
-        diagnostics = lint_document(
-            document, self.rules, LintContext(enabled=frozenset(self.rules))
+        context = LintContext(
+            self.profile, frozenset(self.rules), e2ee_forced=self.profile == "e2ee"
         )
+        diagnostics = lint_document(document, self.rules, context)
         try:
             rendered = self.renderer.render_bytes(document.raw, self.file)
         except RenderError as error:
