@@ -284,3 +284,11 @@ def test_line_diff_rebuilds_both_versions(old: list[str], new: list[str]) -> Non
     ops = line_diff(old, new)
     assert [t for op, t in ops if op != INSERTED] == old
     assert [t for op, t in ops if op != DELETED] == new
+
+
+def test_outside_a_git_repository(xep_root: Path) -> None:
+    xep = xep_root / "xep-0999.xml"
+    xep.write_text(make_xep())
+    code, output = invoke(str(xep))
+    assert code == 2
+    assert "not inside a git repository" in output

@@ -205,3 +205,15 @@ def test_live_reload_in_a_real_browser(
     finally:
         browser.terminate()
         browser.wait(timeout=10)
+
+
+def test_no_stylesheet_is_a_usage_error(xep_root: Path) -> None:
+    from click.testing import CliRunner
+
+    from e2ee_sig.cli import main
+
+    path = xep_root / "xep-0999.xml"
+    path.write_text(make_xep())
+    result = CliRunner().invoke(main, ["preview", str(path)])
+    assert result.exit_code == 2
+    assert "no xep.xsl found" in result.output
