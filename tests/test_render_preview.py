@@ -217,3 +217,29 @@ def test_no_stylesheet_is_a_usage_error(xep_root: Path) -> None:
     result = CliRunner().invoke(main, ["preview", str(path)])
     assert result.exit_code == 2
     assert "no xep.xsl found" in result.output
+
+
+def test_a_finding_link_highlights_its_text_in_a_real_browser(
+    server: tuple[str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    binary = chromium()
+    url, _ = server
+    panel = fetch(url).split('id="e2ee-sig-panel"', 1)[1]
+    todo = next(item for item in panel.split("<li ")[1:] if "TODO" in item)
+    finding = todo.split('id="', 1)[1].split('"', 1)[0]
+    run = subprocess.run(
+        headless(
+            binary,
+            tmp_path / "profile",
+            "--virtual-time-budget=1000",
+            "--dump-dom",
+            url + "#" + finding,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (
+        '<mark class="e2ee-sig-here">An entity MUST send a widget offer TODO describe.</mark>'
+        in run.stdout
+    )

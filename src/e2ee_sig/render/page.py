@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 VERSION_PATH = "/__e2ee-sig/version"
 POLL_MS = 250
+FINDING_ID = "e2ee-sig-finding-"
 _BODY_END = re.compile(rb"</body\s*>", re.I)
 _SECTION = re.compile(r"section[1-5]")
 _SNIPPET_CHARS = 60
@@ -61,13 +62,19 @@ SCRIPT = """
     }
     return false;
   }
-  document.addEventListener('click', function(event){
-    var link = event.target.closest('a[data-snippet]');
-    if (!link) return;
+  function show(link){
     document.querySelectorAll('mark.e2ee-sig-here').forEach(function(m){
       m.replaceWith.apply(m, Array.from(m.childNodes)); });
-    if (reveal(link.getAttribute('data-snippet'))) event.preventDefault();
+    return reveal(link.getAttribute('data-snippet'));
+  }
+  document.addEventListener('click', function(event){
+    var link = event.target.closest('a[data-snippet]');
+    if (link && show(link)) event.preventDefault();
   });
+  // A finding's own address (#e2ee-sig-finding-N) shows it on load, and after each reload.
+  var wanted = /^#(e2ee-sig-finding-[0-9]+)$/.exec(location.hash);
+  var item = wanted && document.getElementById(wanted[1]);
+  if (item) show(item.querySelector('a[data-snippet]'));
 })();
 """
 
@@ -111,12 +118,12 @@ def _snippet(element: etree._Element | None) -> str:
 def finding_items(document: Document, diagnostics: list[Diagnostic], page: str) -> list[str]:
     """One ``<li>`` per finding, linked to its place in the rendered ``page``."""
     items = []
-    for diagnostic in diagnostics:
+    for number, diagnostic in enumerate(diagnostics, 1):
         element = _element_at(document.tree, diagnostic.line) if document.tree else None
         anchor, snippet = _anchor(element, page), _snippet(element)
         text = f"{diagnostic.line}:{diagnostic.column} {diagnostic.code} {diagnostic.message}"
         items.append(
-            f'<li class="{html.escape(str(diagnostic.severity))}">'
+            f'<li class="{html.escape(str(diagnostic.severity))}" id="{FINDING_ID}{number}">'
             f'<a href="#{html.escape(anchor)}" data-snippet="{html.escape(snippet)}"'
             f' data-line="{diagnostic.line}">{html.escape(text)}</a></li>'
         )
