@@ -7,15 +7,20 @@ blocking the suite.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import git
 import pytest
+from click.testing import CliRunner
 
+from e2ee_sig.cli import main
 from e2ee_sig.fsio import (
     ReadRefused,
     WriteRefused,
@@ -28,6 +33,7 @@ from e2ee_sig.fsio import (
     with_line_ending,
     write_output,
 )
+from tests.xepfactory import make_xep
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 BOUND = 60  # seconds any child process may take before the test fails
@@ -259,3 +265,178 @@ def test_concurrent_locked_edits_lose_nothing(tmp_path: Path) -> None:
     assert [w.wait(timeout=BOUND) for w in workers] == [0, 0, 0]
     lines = path.read_bytes().splitlines()
     assert sorted(lines) == sorted(str(n).encode() for n in range(3) for _ in range(15))
+
+
+# --- lint --fix / --diff -------------------------------------------------------------------
+
+
+def broken_xep() -> str:
+    """A XEP with two fixable official errors (stylesheet PI, legal notice) and a status typo."""
+    text = make_xep(status="Final ").replace(
+        "<?xml-stylesheet type='text/xsl' href='xep.xsl'?>\n", ""
+    )
+    return text.replace("&LEGALNOTICE;", "")
+
+
+def test_two_concurrent_fix_runs_never_corrupt_the_file(xep_root: Path, tmp_path: Path) -> None:
+    path = xep_root / "xep-0999.xml"
+    reference = tmp_path / "reference" / "xep-0999.xml"
+    shutil.copytree(xep_root, reference.parent)
+    reference.write_text(broken_xep(), encoding="utf-8")
+    assert e2ee_sig("lint", "--profile", "xsf-ci", "--fix", str(reference)).returncode == 0
+    expected = reference.read_bytes()
+    assert expected != broken_xep().encode()
+    env = {**os.environ, "PYTHONPATH": SRC}
+    command = [sys.executable, "-m", "e2ee_sig", "lint", "--profile", "xsf-ci", "--fix"]
+    for _ in range(4):
+        path.write_text(broken_xep(), encoding="utf-8")
+        runs = [
+            subprocess.Popen(
+                [*command, str(path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            for _ in range(3)
+        ]
+        codes_seen = [run.wait(timeout=BOUND) for run in runs]
+        for run in runs:
+            assert b"Traceback" not in run.stderr.read()  # type: ignore[union-attr]
+            run.stdout.close()  # type: ignore[union-attr]
+            run.stderr.close()  # type: ignore[union-attr]
+        assert set(codes_seen) <= {0, 2}, codes_seen
+        assert path.read_bytes() == expected
+    assert not [p for p in xep_root.iterdir() if is_temporary(p.name)]
+
+
+def test_fix_keeps_crlf_line_endings(xep_root: Path) -> None:
+    path = xep_root / "xep-0999.xml"
+    path.write_bytes(broken_xep().replace("\n", "\r\n").encode())
+    result = e2ee_sig("lint", "--profile", "xsf-ci", "--fix", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = path.read_bytes()
+    assert b"xep.xsl" in after and b"&LEGALNOTICE;" in after
+    assert after.count(b"\n") == after.count(b"\r\n")
+
+
+def test_fix_through_a_symlink_edits_the_target(xep_root: Path, tmp_path: Path) -> None:
+    real = xep_root / "real-draft.txt"
+    real.write_text(make_xep(status="Final "), encoding="utf-8")
+    link = xep_root / "xep-0999.xml"
+    link.symlink_to(real.name)
+    assert e2ee_sig("lint", "--profile", "xsf-ci", "--fix", str(link)).returncode == 0
+    assert link.is_symlink() and b"<status>Final</status>" in real.read_bytes()
+
+
+def test_fix_on_a_read_only_file_refuses_with_exit_2(xep_root: Path) -> None:
+    path = xep_root / "xep-0999.xml"
+    path.write_text(make_xep(status="Final "), encoding="utf-8")
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = e2ee_sig("lint", "--profile", "xsf-ci", "--fix", str(path))
+    assert result.returncode == 2
+    assert "read-only" in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_diff_exits_1_when_unfixable_errors_remain(xep_root: Path) -> None:
+    path = xep_root / "xep-0999.xml"
+    path.write_text(make_xep(approver="<approver>Boss</approver>"), encoding="utf-8")
+    result = e2ee_sig("lint", "--profile", "xsf-ci", "--diff", str(path))
+    assert result.stdout == "" and result.returncode == 1
+    path.write_text(make_xep(), encoding="utf-8")
+    assert e2ee_sig("lint", "--profile", "xsf-ci", "--diff", str(path)).returncode == 0
+
+
+# --- discovery and reading in lint ---------------------------------------------------------
+
+
+def test_a_fifo_named_like_a_xep_never_blocks(xep_root: Path) -> None:
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    os.mkfifo(xep_root / "inbox" / "x.xml")
+    scan = e2ee_sig("lint", "--profile", "xsf-ci", str(xep_root))
+    assert scan.returncode == 0, scan.stdout + scan.stderr
+    assert "inbox/x.xml: a FIFO" in scan.stderr and "(1 file)" in scan.stdout
+    named = e2ee_sig("lint", str(xep_root / "inbox" / "x.xml"))
+    assert named.returncode == 1 and "FIFO" in named.stdout
+
+
+def test_lint_dev_zero_is_refused_not_read() -> None:
+    result = e2ee_sig("lint", "--format", "concise", "/dev/zero")
+    assert result.returncode == 1 and "character device" in result.stdout
+
+
+def test_a_symlink_leaving_the_root_is_not_followed_nor_echoed(
+    xep_root: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "git-credentials"
+    secret.write_text("https://user:ghp_SECRET_TOKEN@github.com\n", encoding="utf-8")
+    (xep_root / "xep-9999.xml").symlink_to(secret)
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    scan = e2ee_sig("lint", str(xep_root))
+    assert "SECRET" not in scan.stdout + scan.stderr
+    assert "xep-9999.xml: a symlink leading outside" in scan.stderr
+    named = e2ee_sig("lint", str(xep_root / "xep-9999.xml"))  # named explicitly: linted
+    assert named.returncode == 1 and "XSF000" in named.stdout
+    assert "SECRET" not in named.stdout + named.stderr
+
+
+def test_an_unreadable_inbox_is_an_error_not_zero_files(
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_scandir = os.scandir
+
+    def refusing(path: object) -> object:
+        if str(path).endswith("inbox"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    result = CliRunner().invoke(main, ["lint", str(xep_root)])
+    assert result.exit_code == 2
+    assert "inbox: cannot list folder: Permission denied" in result.output
+
+
+@pytest.mark.parametrize("output_format", ["text", "concise", "json", "github", "sarif"])
+def test_non_utf8_file_names_in_every_format(xep_root: Path, output_format: str) -> None:
+    (xep_root / "xep-0999.xml").write_text(make_xep(status="Final "), encoding="utf-8")
+    name = os.fsdecode(b"caf\xe9.xml")
+    (xep_root / "inbox" / name).write_text(make_xep(status="Final "), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": SRC, "PYTHONIOENCODING": "utf-8"}  # strict stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "e2ee_sig", "lint", "--format", output_format, str(xep_root)],
+        capture_output=True,
+        timeout=BOUND,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    output = result.stdout.decode("utf-8")  # valid UTF-8, not raw bytes
+    assert "xep-0999.xml" in output
+    assert ("caf\ufffd.xml" in output) or ("caf%EF%BF%BD.xml" in output) or ("caf%E9.xml" in output)
+
+
+def test_sarif_uris_are_percent_encoded_and_relative(xep_root: Path) -> None:
+    path = xep_root / "inbox" / "my draft#1.xml"
+    path.write_text(make_xep(status="Final "), encoding="utf-8")
+    result = e2ee_sig("lint", "--format", "sarif", "inbox/my draft#1.xml", cwd=xep_root)
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for outcome in json.loads(result.stdout)["runs"][0]["results"]
+        for location in outcome["locations"]
+    }
+    assert uris == {"inbox/my%20draft%231.xml"}
+
+
+def test_sarif_uris_stay_relative_with_changed_since(xep_root: Path) -> None:
+    repo = git.Repo.init(xep_root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "T").set_value("user", "email", "t@example.org")
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    (xep_root / "inbox" / "über draft.xml").write_text(make_xep(), "utf-8")
+    repo.git.add(A=True)
+    repo.git.commit(m="start")  # tracked: git diff quotes the name unless -z is given
+    (xep_root / "inbox" / "über draft.xml").write_text(make_xep(status="Final "), "utf-8")
+    result = e2ee_sig("lint", "--format", "sarif", "--changed-since", "HEAD", ".", cwd=xep_root)
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for outcome in json.loads(result.stdout)["runs"][0]["results"]
+        for location in outcome["locations"]
+    }
+    assert uris == {"inbox/%C3%BCber%20draft.xml"}, result.stderr

@@ -48,6 +48,11 @@ class FileRefused(Exception):
 
     exit_code = 2
 
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
 
 class ReadRefused(FileRefused):
     """A file cannot be read: not a regular file, over the size cap, or unreadable."""
@@ -90,7 +95,7 @@ def _read_fd(fd: int, limit: int, name: str) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
     if total > limit:
-        raise ReadRefused(f"{name}: file is over the {_size(limit)} limit")
+        raise ReadRefused(name, f"file is over the {_size(limit)} limit")
     return b"".join(chunks)
 
 
@@ -104,11 +109,11 @@ def _open_regular(path: str | os.PathLike[str], flags: int, error: type[FileRefu
     try:
         fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
     except OSError as failure:
-        raise error(f"{name}: cannot open: {failure.strerror or failure}") from failure
+        raise error(name, f"cannot open: {failure.strerror or failure}") from failure
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise error(f"{name}: is {kind_of(mode)}, not a regular file")
+        raise error(name, f"is {kind_of(mode)}, not a regular file")
     os.set_blocking(fd, True)
     return fd
 
@@ -120,7 +125,7 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     try:
         return _read_fd(fd, limit, display_name(path))
     except OSError as failure:
-        raise ReadRefused(f"{display_name(path)}: cannot read: {failure.strerror}") from failure
+        raise ReadRefused(display_name(path), f"cannot read: {failure.strerror}") from failure
     finally:
         os.close(fd)
 
@@ -184,8 +189,8 @@ def _write_temporary(target: Path, data: bytes, like: os.stat_result | None) -> 
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     except OSError as failure:
         raise WriteRefused(
-            f"{display_name(target)}: cannot write in {display_name(target.parent)}: "
-            f"{failure.strerror or failure}"
+            display_name(target),
+            f"cannot write in {display_name(target.parent)}: {failure.strerror or failure}",
         ) from failure
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -200,7 +205,7 @@ def _write_temporary(target: Path, data: bytes, like: os.stat_result | None) -> 
         temporary.unlink(missing_ok=True)
         if isinstance(failure, OSError):
             raise WriteRefused(
-                f"{display_name(target)}: cannot write: {failure.strerror or failure}"
+                display_name(target), f"cannot write: {failure.strerror or failure}"
             ) from failure
         raise
     return temporary
@@ -229,7 +234,7 @@ def _install(temporary: Path, target: Path, like: os.stat_result | None) -> None
             os.replace(temporary, target)
     except OSError as failure:
         raise WriteRefused(
-            f"{display_name(target)}: cannot replace: {failure.strerror or failure}"
+            display_name(target), f"cannot replace: {failure.strerror or failure}"
         ) from failure
 
 
@@ -239,11 +244,11 @@ def _regular_target(path: Path) -> Path:
     try:
         mode = os.stat(target).st_mode
     except OSError as failure:
-        raise WriteRefused(f"{display_name(path)}: {failure.strerror or failure}") from failure
+        raise WriteRefused(display_name(path), f"{failure.strerror or failure}") from failure
     if not stat.S_ISREG(mode):
-        raise WriteRefused(f"{display_name(path)}: is {kind_of(mode)}, not a regular file")
+        raise WriteRefused(display_name(path), f"is {kind_of(mode)}, not a regular file")
     if not mode & 0o222 or not os.access(target, os.W_OK):
-        raise WriteRefused(f"{display_name(path)}: is read-only; not changing it")
+        raise WriteRefused(display_name(path), "is read-only; not changing it")
     return target
 
 
@@ -263,8 +268,8 @@ class LockedFile:
         current = _read_fd(self.fd, self.limit, display_name(self.path))
         if current != self.data or os.stat(self.target).st_ino != os.fstat(self.fd).st_ino:
             raise WriteRefused(
-                f"{display_name(self.path)}: changed while being edited; nothing written "
-                "(run the command again)"
+                display_name(self.path),
+                "changed while being edited; nothing written (run the command again)",
             )
         like = os.fstat(self.fd)
         clean_stale_temporaries(self.target.parent, self.target.name)
@@ -285,9 +290,9 @@ def _lock(fd: int, name: str, timeout: float) -> None:
             return
         except OSError as failure:
             if failure.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise WriteRefused(f"{name}: cannot lock: {failure.strerror}") from failure
+                raise WriteRefused(name, f"cannot lock: {failure.strerror}") from failure
         if time.monotonic() > deadline:
-            raise WriteRefused(f"{name}: another process holds its lock; try again later")
+            raise WriteRefused(name, "another process holds its lock; try again later")
         time.sleep(0.02)
 
 
@@ -318,7 +323,7 @@ def locked_edit(
         try:
             data = _read_fd(fd, limit, name)
         except ReadRefused as failure:
-            raise WriteRefused(str(failure)) from failure
+            raise WriteRefused(failure.name, failure.reason) from failure
         yield LockedFile(given, target, data, fd, limit)
     finally:
         os.close(fd)  # releases the lock
@@ -329,8 +334,8 @@ def rewrite(path: str | os.PathLike[str], expected: bytes, data: bytes) -> None:
     with locked_edit(path) as file:
         if file.data != expected:
             raise WriteRefused(
-                f"{display_name(path)}: changed since it was read; nothing written "
-                "(run the command again)"
+                display_name(path),
+                "changed since it was read; nothing written (run the command again)",
             )
         file.replace(data)
 
@@ -348,16 +353,16 @@ def write_output(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     except FileNotFoundError:
         existing = None
     except OSError as failure:
-        raise WriteRefused(f"{display_name(given)}: {failure.strerror or failure}") from failure
+        raise WriteRefused(display_name(given), f"{failure.strerror or failure}") from failure
     if existing is not None:
         if not stat.S_ISREG(existing.st_mode):
             raise WriteRefused(
-                f"{display_name(given)}: is {kind_of(existing.st_mode)}, not a regular file"
+                display_name(given), f"is {kind_of(existing.st_mode)}, not a regular file"
             )
         if not overwrite:
-            raise WriteRefused(f"{display_name(given)}: already exists")
+            raise WriteRefused(display_name(given), "already exists")
         if not existing.st_mode & 0o222:
-            raise WriteRefused(f"{display_name(given)}: is read-only; not changing it")
+            raise WriteRefused(display_name(given), "is read-only; not changing it")
     clean_stale_temporaries(target.parent, target.name)
     with _signals_raise():
         temporary = _write_temporary(target, data, existing)
@@ -367,7 +372,7 @@ def write_output(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
                     os.link(temporary, target)  # fails if something appeared meanwhile
                 except OSError as failure:
                     raise WriteRefused(
-                        f"{display_name(given)}: cannot create: {failure.strerror or failure}"
+                        display_name(given), f"cannot create: {failure.strerror or failure}"
                     ) from failure
             else:
                 _check_still_regular(target, given)
@@ -380,4 +385,4 @@ def _check_still_regular(target: Path, given: Path) -> None:
     with suppress(FileNotFoundError):
         mode = os.lstat(target).st_mode
         if not stat.S_ISREG(mode):
-            raise WriteRefused(f"{display_name(given)}: is {kind_of(mode)}, not a regular file")
+            raise WriteRefused(display_name(given), f"is {kind_of(mode)}, not a regular file")

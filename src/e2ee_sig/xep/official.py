@@ -188,6 +188,8 @@ def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
     """Validate against ``xep.dtd`` plus the internal subset's own declarations (rare)."""
     from lxml import etree
 
+    from e2ee_sig.fsio import display_name
+
     root = document.root
     assert root is not None
 
@@ -202,7 +204,7 @@ def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
     )
     parser.resolvers.add(_RootFiles())
     try:
-        etree.fromstring(document.parsed_bytes, parser, base_url=str(document.path))
+        etree.fromstring(document.parsed_bytes, parser, base_url=display_name(document.path))
     except etree.XMLSyntaxError as error:
         return _errors(error.error_log) or [ValidityError(str(error), 1)]
     return _errors(parser.error_log.filter_from_errors())
