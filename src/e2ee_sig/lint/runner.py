@@ -156,7 +156,7 @@ def run_lint(request: LintRequest) -> int:
                 sys.stdout.write(diff)
                 return fix_status
             report = _lint(request, options, paths)
-    except LintUsageError as error:
+    except (LintUsageError, FileRefused) as error:
         print(f"e2ee-sig: error: {error}", file=sys.stderr)
         return 2
     for note in report.notes:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
+from e2ee_sig.fsio import FileRefused, display_name
 from e2ee_sig.xep.doctype import entity_declarations
 
 if TYPE_CHECKING:
@@ -88,9 +90,9 @@ class XepRoot:
 
     @cached_property
     def dtd(self) -> etree.DTD:
-        from lxml import etree
-
-        return etree.DTD(str(self.dtd_path))
+        """``xep.dtd`` compiled once; it may load files inside this root only, never the
+        network (a repository's DTD must not make lint open local files elsewhere)."""
+        return compile_dtd(self.dtd_path, self.path)
 
     def relative(self, file: Path) -> str | None:
         """``file`` relative to this root with forward slashes, or None if outside it."""
@@ -99,6 +101,38 @@ class XepRoot:
             if path.is_relative_to(self.path):
                 return path.relative_to(self.path).as_posix()
         return None
+
+
+class DtdError(FileRefused):
+    """``xep.dtd`` cannot be compiled (exit status 2, one line)."""
+
+
+def compile_dtd(dtd_path: Path, root: Path) -> etree.DTD:
+    """Compile ``dtd_path``, resolving its external entities inside ``root`` only (anything
+    else reads as empty); a malformed DTD raises :class:`DtdError`."""
+    from lxml import etree
+
+    inside = os.path.realpath(root) + os.sep
+
+    class _InsideRoot(etree.Resolver):
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            path = unquote(urlsplit(url).path) if url and url.startswith("file:") else url
+            if path and os.path.realpath(path).startswith(inside):
+                return self.resolve_filename(path, context)
+            return self.resolve_string("", context)
+
+    parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False)
+    parser.resolvers.add(_InsideRoot())
+    name = display_name(dtd_path)
+    declaration = f'<!DOCTYPE xep SYSTEM "{DTD_NAME}"><xep/>'.encode()
+    try:
+        tree = etree.fromstring(declaration, parser, base_url=str(root / "x.xml")).getroottree()
+    except etree.XMLSyntaxError as error:
+        raise DtdError(name, f"malformed DTD: {error}") from error
+    dtd = tree.docinfo.externalDTD
+    if dtd is None:
+        raise DtdError(name, "cannot be loaded as a DTD")
+    return dtd
 
 
 _ROOTS: dict[Path, XepRoot] = {}
