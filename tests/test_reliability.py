@@ -440,3 +440,176 @@ def test_sarif_uris_stay_relative_with_changed_since(xep_root: Path) -> None:
         for location in outcome["locations"]
     }
     assert uris == {"inbox/%C3%BCber%20draft.xml"}, result.stderr
+
+
+# --- verdicts that must not be bent ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        "<?e2ee-sig ignore-file XSF?>\n<xep>",
+        "<!-- e2ee-sig: ignore-file XSF007 -->\n<xep>",
+        "<xep>\n<!-- e2ee-sig: ignore XSF -->",
+    ],
+)
+def test_official_checks_cannot_be_suppressed(xep_root: Path, directive: str) -> None:
+    path = xep_root / "xep-0999.xml"
+    path.write_text(make_xep(status="Final ").replace("<xep>", directive, 1), encoding="utf-8")
+    result = e2ee_sig("lint", "--profile", "xsf-ci", "--format", "concise", str(path))
+    assert result.returncode == 1 and "XSF007" in result.stdout
+    default = e2ee_sig("lint", "--format", "concise", str(path))
+    assert "XSF007" in default.stdout and "SUP002" in default.stdout
+    assert "SUP001" not in default.stdout
+
+
+def test_bundle_lints_through_the_same_unsuppressible_path(xep_root: Path) -> None:
+    from e2ee_sig.lint.context import LintContext
+    from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
+    from e2ee_sig.xep import parse_bytes, root_at
+
+    text = make_xep(status="Final ").replace("<xep>", "<?e2ee-sig ignore-file XSF?>\n<xep>", 1)
+    path = xep_root / "xep-0999.xml"
+    document = parse_bytes(text.encode(), path, path.name, root_at(xep_root))
+    rules = enabled_rules(LintOptions(profile="xsf-ci"))
+    found = lint_document(document, rules, LintContext(profile="xsf-ci"))
+    assert "XSF007" in {d.code for d in found}
+
+
+@pytest.mark.parametrize(
+    ("system", "passes"),
+    [
+        ("xep.dtd", True),
+        ("./xep.dtd", True),
+        ("sub/xep.dtd", True),  # a copy of the root's DTD: xmllint loads it and passes
+        ("{root}/xep.dtd", True),
+        ("file://{root}/xep.dtd", True),
+        ("nonexistent/xep.dtd", False),
+        ("http://example.org/xep.dtd", False),
+        ("other.dtd", False),
+    ],
+)
+def test_doctype_system_identifier_is_resolved_like_xmllint(
+    xep_root: Path, system: str, passes: bool
+) -> None:
+    (xep_root / "sub").mkdir()
+    shutil.copy(xep_root / "xep.dtd", xep_root / "sub" / "xep.dtd")
+    system = system.format(root=xep_root)
+    path = xep_root / "xep-0999.xml"
+    path.write_text(make_xep().replace("SYSTEM 'xep.dtd'", f"SYSTEM '{system}'"), "utf-8")
+    ours = e2ee_sig("lint", "--profile", "xsf-ci", "--format", "concise", str(path))
+    assert ours.returncode == (0 if passes else 1), ours.stdout + ours.stderr
+    if shutil.which("xmllint"):
+        make = subprocess.run(
+            ["xmllint", "--nonet", "--noout", "--noent", "--loaddtd", "--valid", path.name],
+            cwd=xep_root,
+            capture_output=True,
+            timeout=BOUND,
+        )
+        assert (make.returncode == 0) == passes
+
+
+def test_a_malformed_dtd_is_a_one_line_error(xep_root: Path) -> None:
+    (xep_root / "xep.dtd").write_text(
+        "<!-- broken on purpose, long enough -->\n" * 3 + "<!ELEMENT x ("
+    )
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    result = e2ee_sig("lint", str(xep_root))
+    assert result.returncode == 2
+    assert result.stderr.startswith("e2ee-sig: error: ") and "malformed DTD" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_dtd_loads_no_entity_outside_the_root(xep_root: Path, tmp_path: Path) -> None:
+    from e2ee_sig.xep.root import compile_dtd
+
+    (tmp_path / "outside.ent").write_text('<!ENTITY stolen "from outside">', encoding="utf-8")
+    (xep_root / "inside.ent").write_text('<!ENTITY allowed "from inside">', encoding="utf-8")
+    dtd = xep_root / "xep.dtd"
+    dtd.write_text(
+        dtd.read_text(encoding="utf-8")
+        + f'\n<!ENTITY % out SYSTEM "{tmp_path / "outside.ent"}">\n%out;\n'
+        + '<!ENTITY % in SYSTEM "inside.ent">\n%in;\n',
+        encoding="utf-8",
+    )
+    names = {entity.name for entity in compile_dtd(dtd, xep_root).iterentities()}
+    assert "allowed" in names and "stolen" not in names
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("[tool.e2ee-sig]\nignore = [1, 2]", "ignore must be a list of strings"),
+        ('[tool.e2ee-sig]\nselect = [["x"]]', "select must be a list of strings"),
+        ("[tool]\ne2ee-sig = 5", "[tool.e2ee-sig] must be a table"),
+        ("tool = 5", "[tool] must be a table"),
+        ("[tool.e2ee-sig]\njobs = 0", "jobs must be at least 1"),
+        ("[tool.e2ee-sig]\njobs = true", "jobs must be an integer"),
+    ],
+)
+def test_config_values_of_the_wrong_type_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, message: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(setting + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", "."])
+    assert result.exit_code == 2 and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --- commands that write through write_atomically (bump, stale --defer, new-xep) -----------
+
+NEW_XEP = (
+    "new-xep",
+    "--no-input",
+    "--title",
+    "OMEMO over MLS",
+    "--shortname",
+    "omemo-mls",
+    "--abstract",
+    "This specification defines OMEMO over MLS.",
+    "--author",
+    "Alice Example <alice@example.org>",
+    "--jid",
+    "alice@example.org",
+)
+
+
+def test_new_xep_never_replaces_a_device_or_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "draft.xml"
+    os.mkfifo(fifo)
+    for output in ("/dev/null", str(fifo)):
+        result = e2ee_sig(*NEW_XEP, "--output", output, "--force", cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "not a regular file" in result.stderr and "Traceback" not in result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+BUMP = ("bump", "-m", "Clarify.", "--initials", "ae", "--date", "2026-06-01")
+
+
+def test_bump_edits_a_symlinks_target_and_keeps_hard_links_and_mode(xep_root: Path) -> None:
+    real = xep_root / "drafts" / "real.xml"
+    real.parent.mkdir()
+    real.write_text(make_xep(), encoding="utf-8")
+    real.chmod(0o640)
+    twin = xep_root / "twin.xml"
+    os.link(real, twin)
+    link = xep_root / "xep-0999.xml"
+    link.symlink_to(real)
+    result = e2ee_sig(*BUMP, str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and b"<version>0.3.0</version>" in real.read_bytes()
+    assert twin.read_bytes() == real.read_bytes()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+def test_bump_refuses_a_read_only_file(xep_root: Path) -> None:
+    path = xep_root / "xep-0999.xml"
+    path.write_text(make_xep(), encoding="utf-8")
+    path.chmod(0o444)
+    result = e2ee_sig(*BUMP, str(path))
+    assert result.returncode == 2 and "read-only" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == make_xep().encode()

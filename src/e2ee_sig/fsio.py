@@ -43,13 +43,18 @@ _KINDS = (
 )
 
 
-class FileRefused(Exception):
-    """A file cannot be read or written safely; the message is one line (exit status 2)."""
+class FileRefused(OSError):
+    """A file cannot be read or written safely; the message is one line (exit status 2).
+
+    An ``OSError`` (``strerror`` is the reason) so callers that already turn write errors into
+    one-line messages keep doing so; the CLI's own error base can be added as a first base.
+    """
 
     exit_code = 2
 
     def __init__(self, name: str, reason: str) -> None:
         super().__init__(f"{name}: {reason}")
+        self.strerror = reason
         self.name = name
         self.reason = reason
 
@@ -124,6 +129,8 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     fd = _open_regular(path, os.O_RDONLY, ReadRefused)
     try:
         return _read_fd(fd, limit, display_name(path))
+    except FileRefused:
+        raise
     except OSError as failure:
         raise ReadRefused(display_name(path), f"cannot read: {failure.strerror}") from failure
     finally:
