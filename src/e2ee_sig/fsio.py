@@ -114,7 +114,7 @@ def _open_regular(path: str | os.PathLike[str], flags: int, error: type[FileRefu
     try:
         fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
     except OSError as failure:
-        raise error(name, f"cannot open: {failure.strerror or failure}") from failure
+        raise error(name, failure.strerror or str(failure)) from failure
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
