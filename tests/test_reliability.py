@@ -613,3 +613,22 @@ def test_bump_refuses_a_read_only_file(xep_root: Path) -> None:
     assert result.returncode == 2 and "read-only" in result.stderr
     assert "Traceback" not in result.stderr
     assert path.read_bytes() == make_xep().encode()
+
+
+def test_a_fifo_xep_ent_never_blocks(xep_root: Path) -> None:
+    (xep_root / "xep.ent").unlink()
+    os.mkfifo(xep_root / "xep.ent")
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    result = e2ee_sig("lint", "--format", "concise", str(xep_root))
+    assert result.returncode == 1 and "LEGALNOTICE" in result.stdout
+
+
+def test_output_file_streams_into_devices_and_refuses_folders(xep_root: Path) -> None:
+    (xep_root / "xep-0999.xml").write_text(make_xep(status="Final "), encoding="utf-8")
+    to_null = e2ee_sig("lint", "--output-file", "/dev/null", str(xep_root))
+    assert to_null.returncode == 1 and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    to_folder = e2ee_sig("lint", "--output-file", str(xep_root / "inbox"), str(xep_root))
+    assert to_folder.returncode == 2 and "directory" in to_folder.stderr
+    report = xep_root / "report.txt"
+    assert e2ee_sig("lint", "--output-file", str(report), str(xep_root)).returncode == 1
+    assert "XSF007" in report.read_text(encoding="utf-8")

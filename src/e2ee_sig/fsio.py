@@ -388,6 +388,23 @@ def write_output(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
             temporary.unlink(missing_ok=True)
 
 
+def write_report(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write a report to ``path``: into a FIFO or character device named as the destination
+    (``/dev/stderr``, a shell's process substitution), else as :func:`write_output` does."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        try:
+            with open(path, "wb") as stream:
+                stream.write(data)
+        except OSError as failure:
+            raise WriteRefused(display_name(path), failure.strerror or str(failure)) from failure
+        return
+    write_output(path, data)
+
+
 def _check_still_regular(target: Path, given: Path) -> None:
     with suppress(FileNotFoundError):
         mode = os.lstat(target).st_mode

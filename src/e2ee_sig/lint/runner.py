@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from e2ee_sig.fsio import FileRefused, write_output
+from e2ee_sig.fsio import FileRefused, write_report
 from e2ee_sig.lint.engine import LintOptions, LintReport, LintUsageError, lint_paths
 from e2ee_sig.lint.model import Severity
 
@@ -165,7 +165,7 @@ def run_lint(request: LintRequest) -> int:
         buffer = io.StringIO()
         _write(report, request, buffer)
         try:
-            write_output(request.output_file, buffer.getvalue().encode("utf-8"))
+            write_report(request.output_file, buffer.getvalue().encode("utf-8"))
         except FileRefused as error:
             print(f"e2ee-sig: error: cannot write the report: {error}", file=sys.stderr)
             return 2

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from e2ee_sig.fsio import FileRefused, display_name
+from e2ee_sig.fsio import FileRefused, display_name, read_capped
 from e2ee_sig.xep.doctype import entity_declarations
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ DTD_NAME = "xep.dtd"
 ENT_NAME = "xep.ent"
 SHARED_FILES = (ENT_NAME, DTD_NAME, "xep.xsl")  # the Editor's files beside the XEPs
 _REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
+MAX_ENT_BYTES = 16 * 1024 * 1024
 _MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
 
 
@@ -83,9 +84,9 @@ class XepRoot:
 
     @cached_property
     def entities(self) -> EntityTable:
-        try:
-            return EntityTable.from_bytes(self.ent_path.read_bytes())
-        except OSError:
+        try:  # a FIFO or a huge file is refused, never waited on or read whole
+            return EntityTable.from_bytes(read_capped(self.ent_path, MAX_ENT_BYTES))
+        except FileRefused:
             return EntityTable()
 
     @cached_property
@@ -117,8 +118,9 @@ def compile_dtd(dtd_path: Path, root: Path) -> etree.DTD:
     class _InsideRoot(etree.Resolver):
         def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
             path = unquote(urlsplit(url).path) if url and url.startswith("file:") else url
-            if path and os.path.realpath(path).startswith(inside):
-                return self.resolve_filename(path, context)
+            real = os.path.realpath(path) if path else ""
+            if real.startswith(inside) and os.path.isfile(real):
+                return self.resolve_filename(real, context)
             return self.resolve_string("", context)
 
     parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False)
