@@ -632,3 +632,22 @@ def test_output_file_streams_into_devices_and_refuses_folders(xep_root: Path) ->
     report = xep_root / "report.txt"
     assert e2ee_sig("lint", "--output-file", str(report), str(xep_root)).returncode == 1
     assert "XSF007" in report.read_text(encoding="utf-8")
+
+
+def test_changed_since_never_reads_a_symlink_leading_out_of_the_checkout(
+    xep_root: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "settings.xml"
+    secret.write_text("<settings>\n<password>SECRET_TOKEN</password>\n</settings>\n", "utf-8")
+    repo = git.Repo.init(xep_root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "T").set_value("user", "email", "t@example.org")
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    repo.git.add(A=True)
+    repo.git.commit(m="start")
+    (xep_root / "xep-9999.xml").symlink_to(secret)  # what a malicious pull request adds
+    repo.git.add(A=True)
+    repo.git.commit(m="add a XEP")
+    result = e2ee_sig("lint", "--changed-since", "HEAD~1", ".", cwd=xep_root)
+    assert "SECRET" not in result.stdout + result.stderr
+    assert "xep-9999.xml: a symlink leading outside the checkout" in result.stderr

@@ -270,7 +270,8 @@ class LockedFile:
     limit: int
 
     def replace(self, data: bytes) -> None:
-        """Replace the file with ``data`` unless it changed since :attr:`data` was read."""
+        """Replace the file with ``data`` unless it changed since :attr:`data` was read
+        (once per lock: the lock stays on the replaced file until the block ends)."""
         os.lseek(self.fd, 0, os.SEEK_SET)
         current = _read_fd(self.fd, self.limit, display_name(self.path))
         if current != self.data or os.stat(self.target).st_ino != os.fstat(self.fd).st_ino:

@@ -107,6 +107,19 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def inside_folders(files: Sequence[str], folders: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``files`` whose real path stays inside one of ``folders``, and notes for the others
+    (a symlink a change set added that leads out of the checkout is never read)."""
+    anchors = [os.path.realpath(folder) for folder in folders]
+    kept, notes = [], []
+    for file in files:
+        if any(_inside(os.path.realpath(file), anchor) for anchor in anchors):
+            kept.append(file)
+        else:
+            notes.append(f"skipped {display_name(file)}: a symlink leading outside the checkout")
+    return kept, notes
+
+
 def _scan(folder: Path, pattern: str, boundary: str, notes: list[str]) -> list[tuple[Path, str]]:
     """Regular ``pattern`` files in ``folder`` (sorted, no dotfiles), each with a dedup key.
 

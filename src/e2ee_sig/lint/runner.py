@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import TextIO
 
 from e2ee_sig.fsio import FileRefused, write_report
-from e2ee_sig.lint.engine import LintOptions, LintReport, LintUsageError, lint_paths
+from e2ee_sig.lint.engine import (
+    LintOptions,
+    LintReport,
+    LintUsageError,
+    inside_folders,
+    lint_paths,
+)
 from e2ee_sig.lint.model import Severity
 
 PROGRESS_THRESHOLD = 20
@@ -88,7 +94,9 @@ def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
             raise LintUsageError(str(error)) from error
         options.baseline = changes.baseline
         options.changed_shared = frozenset(changes.shared)
-        paths = changes.paths
+        paths, skipped = inside_folders(changes.paths, [str(p) for p in paths])
+        for note in skipped:
+            print(f"note: {note}", file=sys.stderr)
     return options, paths
 
 
