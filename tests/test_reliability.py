@@ -651,3 +651,36 @@ def test_changed_since_never_reads_a_symlink_leading_out_of_the_checkout(
     result = e2ee_sig("lint", "--changed-since", "HEAD~1", ".", cwd=xep_root)
     assert "SECRET" not in result.stdout + result.stderr
     assert "xep-9999.xml: a symlink leading outside the checkout" in result.stderr
+
+
+def test_planned_writes_race_safely_between_processes(tmp_path: Path) -> None:
+    """``write_atomically(..., expected=...)``: of three processes planning on the same bytes,
+    one writes and the others are refused; nothing is merged blindly (bump, stale --defer)."""
+    path = tmp_path / "xep-0999.xml"
+    path.write_bytes(b"<xep>\n</xep>\n")
+    code = """
+        import sys, time
+        from pathlib import Path
+        from e2ee_sig.fsio import WriteRefused
+        from e2ee_sig.xep.edit import write_atomically
+        path = Path(sys.argv[1])
+        planned = path.read_bytes()
+        time.sleep(float(sys.argv[3]))
+        try:
+            write_atomically(path, planned.replace(b"</xep>", sys.argv[2].encode() + b"</xep>"),
+                             expected=planned)
+        except WriteRefused:
+            sys.exit(2)
+        """
+    env = {**os.environ, "PYTHONPATH": SRC}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(code), str(path), f"<r{n}/>\n", "1"], env=env
+        )
+        for n in range(3)
+    ]
+    statuses = [w.wait(timeout=BOUND) for w in workers]
+    final = path.read_bytes()
+    written = [n for n in range(3) if f"<r{n}/>".encode() in final]
+    assert len(written) == statuses.count(0) >= 1 and set(statuses) <= {0, 2}
+    assert final.startswith(b"<xep>\n") and final.endswith(b"</xep>\n")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2ee_sig.fsio import write_output
+from e2ee_sig.fsio import rewrite, write_output
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -66,11 +66,15 @@ def apply_edits(raw: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
     return b"".join(result)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, expected: bytes | None = None) -> None:
     """Replace (or create) ``path`` with ``data`` in one rename, keeping mode and owner.
 
     A symlink is followed and its target replaced; a folder, FIFO or device is refused with
-    :class:`~e2ee_sig.fsio.WriteRefused`. Read-modify-write callers use
-    :func:`e2ee_sig.fsio.locked_edit` instead, which also locks and re-checks.
+    :class:`~e2ee_sig.fsio.WriteRefused`. With ``expected`` (the bytes the edit was planned
+    on) the file is locked and the write refused if it no longer holds them, so concurrent
+    editors never lose each other's changes.
     """
-    write_output(path, data)
+    if expected is None:
+        write_output(path, data)
+    else:
+        rewrite(path, expected, data)
