@@ -19,6 +19,8 @@ from pathlib import Path
 import git
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
 from e2ee_sig.fsio import (
@@ -684,3 +686,29 @@ def test_planned_writes_race_safely_between_processes(tmp_path: Path) -> None:
     written = [n for n in range(3) if f"<r{n}/>".encode() in final]
     assert len(written) == statuses.count(0) >= 1 and set(statuses) <= {0, 2}
     assert final.startswith(b"<xep>\n") and final.endswith(b"</xep>\n")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(size=st.integers(0, 5000), limit=st.integers(0, 5000))
+def test_read_capped_returns_the_bytes_exactly_up_to_the_cap(
+    tmp_path: Path, size: int, limit: int
+) -> None:
+    path = tmp_path / "x.xml"
+    data = bytes(i % 251 for i in range(size))
+    path.write_bytes(data)
+    if size <= limit:
+        assert read_capped(path, limit) == data
+    else:
+        with pytest.raises(ReadRefused, match="limit"):
+            read_capped(path, limit)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab <>", max_size=8), max_size=6), crlf=st.booleans())
+def test_inserted_lines_take_the_files_line_ending(lines: list[str], crlf: bool) -> None:
+    ending = b"\r\n" if crlf else b"\n"
+    data = ending.join(line.encode() for line in lines) + ending
+    inserted = with_line_ending(b"<?pi?>\n", line_ending(data))
+    assert inserted.endswith(ending) and inserted.count(b"\n") == 1
