@@ -7,6 +7,7 @@ blocking the suite.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
@@ -54,9 +56,25 @@ def python(code: str, *args: str, cwd: Path | None = None) -> subprocess.Complet
     )
 
 
-def e2ee_sig(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``e2ee-sig ARGS`` as a real process, bounded in time."""
+def e2ee_sig_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``e2ee-sig ARGS`` as a real process, bounded in time (for what could hang)."""
     return python("import sys; from e2ee_sig.cli import main; main()", *args, cwd=cwd)
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def e2ee_sig(*args: str, cwd: Path | None = None) -> Ran:
+    """``e2ee-sig ARGS`` in this process (faster), from ``cwd`` when given."""
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a traceback: the test must fail
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 # --- the read primitive -------------------------------------------------------------------
@@ -353,15 +371,15 @@ def test_diff_exits_1_when_unfixable_errors_remain(xep_root: Path) -> None:
 def test_a_fifo_named_like_a_xep_never_blocks(xep_root: Path) -> None:
     (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
     os.mkfifo(xep_root / "inbox" / "x.xml")
-    scan = e2ee_sig("lint", "--profile", "xsf-ci", str(xep_root))
+    scan = e2ee_sig_process("lint", "--profile", "xsf-ci", str(xep_root))
     assert scan.returncode == 0, scan.stdout + scan.stderr
     assert "inbox/x.xml: a FIFO" in scan.stderr and "(1 file)" in scan.stdout
-    named = e2ee_sig("lint", str(xep_root / "inbox" / "x.xml"))
+    named = e2ee_sig_process("lint", str(xep_root / "inbox" / "x.xml"))
     assert named.returncode == 1 and "FIFO" in named.stdout
 
 
 def test_lint_dev_zero_is_refused_not_read() -> None:
-    result = e2ee_sig("lint", "--format", "concise", "/dev/zero")
+    result = e2ee_sig_process("lint", "--format", "concise", "/dev/zero")
     assert result.returncode == 1 and "character device" in result.stdout
 
 
@@ -621,7 +639,7 @@ def test_a_fifo_xep_ent_never_blocks(xep_root: Path) -> None:
     (xep_root / "xep.ent").unlink()
     os.mkfifo(xep_root / "xep.ent")
     (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
-    result = e2ee_sig("lint", "--format", "concise", str(xep_root))
+    result = e2ee_sig_process("lint", "--format", "concise", str(xep_root))
     assert result.returncode == 1 and "LEGALNOTICE" in result.stdout
 
 
