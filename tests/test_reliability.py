@@ -730,3 +730,15 @@ def test_inserted_lines_take_the_files_line_ending(lines: list[str], crlf: bool)
     data = ending.join(line.encode() for line in lines) + ending
     inserted = with_line_ending(b"<?pi?>\n", line_ending(data))
     assert inserted.endswith(ending) and inserted.count(b"\n") == 1
+
+
+def test_an_inbox_symlinked_out_of_the_root_is_not_scanned(xep_root: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.xml").write_text("<secret>TOKEN</secret>\n", encoding="utf-8")
+    (xep_root / "inbox").rmdir()
+    (xep_root / "inbox").symlink_to(elsewhere)
+    (xep_root / "xep-0999.xml").write_text(make_xep(), encoding="utf-8")
+    result = e2ee_sig("lint", str(xep_root))
+    assert result.returncode == 0 and "(1 file)" in result.stdout
+    assert "inbox: a symlink leading outside" in result.stderr

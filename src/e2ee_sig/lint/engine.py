@@ -165,8 +165,11 @@ def _workspace_files(folder: Path, notes: list[str]) -> tuple[list[tuple[Path, s
     boundary = os.path.realpath(folder)
     if is_xep_root(folder):
         files = _scan(folder, "xep-*.xml", boundary, notes)
-        if (folder / "inbox").is_dir():
-            files += _scan(folder / "inbox", "*.xml", boundary, notes)
+        inbox = folder / "inbox"
+        if not _inside(os.path.realpath(inbox), boundary):
+            notes.append(f"skipped {display_name(inbox)}: a symlink leading outside {folder}")
+        elif inbox.is_dir():
+            files += _scan(inbox, "*.xml", boundary, notes)
         return files, Path(boundary)
     found = find_root(folder / "x.xml")
     return _scan(folder, "*.xml", boundary, notes), found.path if found else None
