@@ -126,22 +126,25 @@ def test_changed_since_outside_git_is_a_usage_error(xep_root: Path) -> None:
 
 
 def test_comment_suppresses_the_next_element_only() -> None:
-    assert "XSF007" in codes(lint_text(make_xep(status="Final "), select=("XSF007",)))
-    directive = "<!-- e2ee-sig: ignore XSF007 -->\n  "
-    before_status = make_xep(status="Final ").replace("<status>", directive + "<status>", 1)
-    assert codes(lint_text(before_status, select=("XSF007", "SUP001"))) == []
-    before_type = make_xep(status="Final ").replace("<type>", directive + "<type>", 1)
-    assert codes(lint_text(before_type, select=("XSF007", "SUP001"))) == ["XSF007", "SUP001"]
+    assert "HDR012" in codes(lint_text(make_xep(shortname="N/A"), select=("HDR012",)))
+    directive = "<!-- e2ee-sig: ignore HDR012 -->\n  "
+    before_name = make_xep(shortname="N/A").replace("<shortname>", directive + "<shortname>", 1)
+    assert codes(lint_text(before_name, select=("HDR012", "SUP001"))) == []
+    before_type = make_xep(shortname="N/A").replace("<type>", directive + "<type>", 1)
+    assert sorted(codes(lint_text(before_type, select=("HDR012", "SUP001")))) == [
+        "HDR012",
+        "SUP001",
+    ]
 
 
 def test_ignore_file_and_unused_suppression() -> None:
-    broken = make_xep(approver="<approver>Boss</approver>")
-    whole_file = broken.replace("<xep>", "<?e2ee-sig ignore-file XSF009?>\n<xep>", 1)
-    assert "XSF009" not in codes(lint_text(whole_file, select=("XSF009", "SUP001")))
-    unused = make_xep().replace("<xep>", "<!-- e2ee-sig: ignore-file XSF009 -->\n<xep>", 1)
-    found = lint_text(unused, select=("XSF009", "SUP001"))
+    broken = make_xep(shortname="N/A")
+    whole_file = broken.replace("<xep>", "<?e2ee-sig ignore-file HDR012?>\n<xep>", 1)
+    assert "HDR012" not in codes(lint_text(whole_file, select=("HDR012", "SUP001")))
+    unused = make_xep().replace("<xep>", "<!-- e2ee-sig: ignore-file HDR012 -->\n<xep>", 1)
+    found = lint_text(unused, select=("HDR012", "SUP001"))
     assert codes(found) == ["SUP001"]
-    assert "XSF009" in found[0].message
+    assert "HDR012" in found[0].message
 
 
 def test_a_crashing_rule_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:

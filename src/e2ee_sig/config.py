@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KEYS = {
+KEYS: dict[str, type[Any]] = {
     "profile": str,
     "select": list,
     "ignore": list,
@@ -52,9 +52,24 @@ def _section(file: Path) -> dict[str, Any] | None:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{file}: cannot read configuration: {error}") from error
-    if file.name == "pyproject.toml":
-        return data.get("tool", {}).get("e2ee-sig")
-    return data.get("tool", {}).get("e2ee-sig", data)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{file}: [tool] must be a table, not {_kind(tool)}")
+    section = tool.get("e2ee-sig") if file.name == "pyproject.toml" else tool.get("e2ee-sig", data)
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError(f"{file}: [tool.e2ee-sig] must be a table, not {_kind(section)}")
+    return section
+
+
+def _kind(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _validated(values: dict[str, Any], file: Path) -> dict[str, Any]:
@@ -62,8 +77,14 @@ def _validated(values: dict[str, Any], file: Path) -> dict[str, Any]:
         expected = KEYS.get(key)
         if expected is None:
             raise ConfigError(f"{file}: unknown setting {key!r} (known: {', '.join(KEYS)})")
-        if not isinstance(value, expected):
-            raise ConfigError(f"{file}: {key} must be a {expected.__name__}")
+        wrong = isinstance(value, bool) and expected is not bool
+        if wrong or not isinstance(value, expected):
+            raise ConfigError(f"{file}: {key} must be {_kind(expected())}, not {_kind(value)}")
+        if expected is list and not all(isinstance(item, str) for item in value):
+            bad = next(item for item in value if not isinstance(item, str))
+            raise ConfigError(f"{file}: {key} must be a list of strings; {bad!r} is {_kind(bad)}")
+        if key == "jobs" and value < 1:
+            raise ConfigError(f"{file}: jobs must be at least 1 (as with --jobs), not {value}")
     return values
 
 

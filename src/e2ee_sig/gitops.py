@@ -71,7 +71,7 @@ def changed_since(ref: str, paths: Sequence[str]) -> ChangedFiles:
     repo = open_repo(anchors[0] if anchors[0].is_dir() else anchors[0].parent)
     base = resolve(repo, ref)
     top = Path(repo.working_tree_dir or ".").resolve()
-    names = set(repo.git.diff("--name-only", "--diff-filter=ACMR", base, "--").splitlines())
+    names = set(repo.git.diff("--name-only", "-z", "--diff-filter=ACMR", base, "--").split("\0"))
     names |= set(repo.untracked_files)
     result = ChangedFiles()
     for name in sorted(names):

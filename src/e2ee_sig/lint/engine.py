@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -9,11 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from e2ee_sig.dates import today_utc
+from e2ee_sig.fsio import display_name, kind_of
 from e2ee_sig.lint.context import PROFILES, LintContext
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
 from e2ee_sig.lint.registry import Rule, all_rules, official_rules
 from e2ee_sig.lint.suppression import Suppressions
-from e2ee_sig.xep import Document, XepRoot, find_root, load, root_at
+from e2ee_sig.xep import Document, XepRoot, find_root, load, parse_bytes, root_at
 from e2ee_sig.xep.root import is_xep_root
 
 PARALLEL_THRESHOLD = 48
@@ -48,6 +50,9 @@ class LintReport:
     diagnostics: list[Diagnostic]
     notes: list[str] = field(default_factory=list)
     rules: dict[str, Rule] = field(default_factory=dict)
+    context: LintContext | None = None
+    roots: dict[str, Path | None] = field(default_factory=dict)
+    """The XEP root of each linted file, by its displayed path (for :func:`relint`)."""
 
     @property
     def errors(self) -> int:
@@ -98,35 +103,108 @@ def enabled_rules(options: LintOptions) -> dict[str, Rule]:
     return {c: r for c, r in chosen.items() if not _matches(r, options.ignore)}
 
 
-def _workspace_files(folder: Path) -> list[Path]:
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def inside_folders(files: Sequence[str], folders: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``files`` whose real path stays inside one of ``folders``, and notes for the others
+    (a symlink a change set added that leads out of the checkout is never read)."""
+    anchors = [os.path.realpath(folder) for folder in folders]
+    kept, notes = [], []
+    for file in files:
+        if any(_inside(os.path.realpath(file), anchor) for anchor in anchors):
+            kept.append(file)
+        else:
+            notes.append(f"skipped {display_name(file)}: a symlink leading outside the checkout")
+    return kept, notes
+
+
+def _scan(folder: Path, pattern: str, boundary: str, notes: list[str]) -> list[tuple[Path, str]]:
+    """Regular ``pattern`` files in ``folder`` (sorted, no dotfiles), each with a dedup key.
+
+    A symlink is followed only when its target stays inside ``boundary``; FIFOs, devices and
+    sockets are skipped (never opened); each skip becomes a note. An unreadable folder is an
+    error: it must not pass as "0 files".
+    """
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:
+        raise LintUsageError(
+            f"{display_name(folder)}: cannot list folder: {error.strerror or error}"
+        ) from error
+    found = []
+    for entry in entries:
+        if entry.name.startswith(".") or not fnmatch.fnmatchcase(entry.name, pattern):
+            continue
+        key = os.path.abspath(entry.path)
+        try:
+            if entry.is_symlink():
+                key = os.path.realpath(entry.path)
+                if not _inside(key, boundary):
+                    notes.append(
+                        f"skipped {display_name(entry.path)}: a symlink leading outside "
+                        f"{display_name(folder)}"
+                    )
+                    continue
+            if not entry.is_file():
+                if not entry.is_dir():
+                    kind = kind_of(entry.stat().st_mode)
+                    notes.append(f"skipped {display_name(entry.path)}: {kind}, not a file")
+                continue
+        except OSError as error:
+            notes.append(f"skipped {display_name(entry.path)}: {error.strerror or error}")
+            continue
+        found.append((Path(entry.path), key))
+    return found
+
+
+def _workspace_files(folder: Path, notes: list[str]) -> tuple[list[tuple[Path, str]], Path | None]:
+    """The XEP files of a folder (a XEP root: ``xep-*.xml`` and ``inbox/*.xml``; otherwise
+    its ``*.xml``) and the XEP root they belong to, if known."""
+    boundary = os.path.realpath(folder)
     if is_xep_root(folder):
-        return sorted(folder.glob("xep-*.xml")) + sorted((folder / "inbox").glob("*.xml"))
-    return sorted(p for p in folder.glob("*.xml") if p.is_file())
+        files = _scan(folder, "xep-*.xml", boundary, notes)
+        inbox = folder / "inbox"
+        if not _inside(os.path.realpath(inbox), boundary):
+            notes.append(f"skipped {display_name(inbox)}: a symlink leading outside {folder}")
+        elif inbox.is_dir():
+            files += _scan(inbox, "*.xml", boundary, notes)
+        return files, Path(boundary)
+    found = find_root(folder / "x.xml")
+    return _scan(folder, "*.xml", boundary, notes), found.path if found else None
 
 
-def discover(paths: Sequence[str], xeps_root: Path | None) -> list[Target]:
-    """The XEP files named by ``paths`` (files, or folders: a XEP root or a workspace)."""
+def discover(
+    paths: Sequence[str], xeps_root: Path | None, notes: list[str] | None = None
+) -> list[Target]:
+    """The XEP files named by ``paths`` (files, or folders: a XEP root or a workspace).
+
+    What a folder scan skipped (symlinks leading out of it, FIFOs, devices) is added to
+    ``notes``.
+    """
     if xeps_root is not None and not is_xep_root(xeps_root):
-        raise LintUsageError(f"--xeps-root {xeps_root}: no xep.dtd there")
-    targets: dict[Path, Target] = {}
+        raise LintUsageError(f"--xeps-root {display_name(xeps_root)}: no xep.dtd there")
+    notes = [] if notes is None else notes
+    fixed_root = xeps_root.resolve() if xeps_root is not None else None
+    targets: dict[str, Target] = {}
     roots: dict[Path, Path | None] = {}
     for given in paths:
         path = Path(given)
-        if not path.exists():
-            raise LintUsageError(f"{given}: no such file or directory")
-        files = _workspace_files(path) if path.is_dir() else [path]
-        for file in files:
-            display = given if file == path else os.path.join(given, file.relative_to(path))
-            resolved = file.resolve()
-            root: Path | None
-            if xeps_root is not None:
-                root = xeps_root.resolve()
-            else:
-                if resolved.parent not in roots:
-                    found = find_root(resolved)
-                    roots[resolved.parent] = found.path if found else None
-                root = roots[resolved.parent]
-            targets.setdefault(resolved, Target(file, display, root))
+        if not os.path.lexists(path):
+            raise LintUsageError(f"{display_name(given)}: no such file or directory")
+        if path.is_dir():
+            files, root = _workspace_files(path, notes)
+            for file, key in files:
+                display = os.path.join(given, os.path.relpath(file, path))
+                targets.setdefault(key, Target(file, display, fixed_root or root))
+            continue
+        resolved = Path(os.path.realpath(path))
+        if fixed_root is None and resolved.parent not in roots:
+            found = find_root(resolved)
+            roots[resolved.parent] = found.path if found else None
+        root = fixed_root or roots[resolved.parent]
+        targets.setdefault(str(resolved), Target(path, given, root))
     return list(targets.values())
 
 
@@ -259,7 +337,8 @@ def lint_paths(
 ) -> LintReport:
     """Lint every XEP file under ``paths``; the library entry point behind ``e2ee-sig lint``."""
     rules = enabled_rules(options)
-    targets = discover(paths, options.xeps_root)
+    skipped_notes: list[str] = []
+    targets = discover(paths, options.xeps_root, skipped_notes)
     if on_start:
         on_start(len(targets))
     context = LintContext(
@@ -272,7 +351,7 @@ def lint_paths(
     )
     jobs = options.jobs or os.cpu_count() or 1
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]
-    notes = [] if targets else [f"no XEP files found in {', '.join(paths)}"]
+    notes = skipped_notes + ([] if targets else [f"no XEP files found in {', '.join(paths)}"])
     standalone = [t.display for t in targets if t.root is None]
     skipped = sorted(c for c, r in rules.items() if r.needs_dtd)
     if standalone and skipped:
@@ -283,4 +362,17 @@ def lint_paths(
             f"no xep.dtd/xep.ent found for {shown}: skipped {', '.join(skipped)} "
             "and entity expansion (point --xeps-root at an xsf/xeps checkout)"
         )
-    return LintReport(len(targets), diagnostics, notes, rules)
+    roots = {t.display: t.root for t in targets}
+    return LintReport(len(targets), diagnostics, notes, rules, context, roots)
+
+
+def relint(report: LintReport, display: str, raw: bytes) -> list[Diagnostic]:
+    """Lint ``raw`` as the current bytes of the file ``display`` with the run's rules and
+    context: ``--fix`` computes its edits from the bytes it holds under the file's lock."""
+    if report.context is None:
+        return []
+    root_path = report.roots.get(display)
+    root = root_at(root_path) if root_path else find_root(Path(display))
+    return lint_document(
+        parse_bytes(raw, Path(display), display, root), report.rules, report.context
+    )

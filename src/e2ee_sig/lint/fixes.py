@@ -6,6 +6,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
+from e2ee_sig.fsio import line_ending
 from e2ee_sig.lint.model import Edit, Fix
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span, line_offsets
@@ -54,7 +55,8 @@ def insert_stylesheet_pi(document: Document) -> Fix | None:
         return None
     offset = line_offsets(document.raw)[root.sourceline - 1]
     return Fix(
-        "insert the xep.xsl stylesheet instruction", (Edit(offset, offset, STYLESHEET_PI + b"\n"),)
+        "insert the xep.xsl stylesheet instruction",
+        (Edit(offset, offset, STYLESHEET_PI + line_ending(document.raw)),),
     )
 
 
@@ -73,5 +75,5 @@ def insert_legal_notice(document: Document) -> Fix | None:
     indent = re.match(rb"[ \t]*", document.raw[line_start:]).group(0)  # type: ignore[union-attr]
     return Fix(
         "insert &LEGALNOTICE; after the abstract",
-        (Edit(span.end, span.end, b"\n" + indent + b"&LEGALNOTICE;"),),
+        (Edit(span.end, span.end, line_ending(document.raw) + indent + b"&LEGALNOTICE;"),),
     )

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from e2ee_sig.lint.engine import LintOptions, LintReport, LintUsageError, lint_paths
+from e2ee_sig.fsio import FileRefused, write_report
+from e2ee_sig.lint.engine import (
+    LintOptions,
+    LintReport,
+    LintUsageError,
+    inside_folders,
+    lint_paths,
+)
+from e2ee_sig.lint.model import Severity
 
 PROGRESS_THRESHOLD = 20
 
@@ -86,7 +94,9 @@ def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
             raise LintUsageError(str(error)) from error
         options.baseline = changes.baseline
         options.changed_shared = frozenset(changes.shared)
-        paths = changes.paths
+        paths, skipped = inside_folders(changes.paths, [str(p) for p in paths])
+        for note in skipped:
+            print(f"note: {note}", file=sys.stderr)
     return options, paths
 
 
@@ -109,13 +119,29 @@ def _lint(request: LintRequest, options: LintOptions, paths: list[str]) -> LintR
         return lint_paths(paths, options, advance, start)
 
 
-def _apply_fixes(request: LintRequest, report: LintReport) -> str | None:
-    """Fix (or diff) what can be fixed; returns the diff text with ``--diff``."""
+def _apply_fixes(request: LintRequest, report: LintReport) -> tuple[str | None, int]:
+    """Fix (or diff) what can be fixed; returns the diff text with ``--diff`` and the exit
+    status so far (2 when a file was refused, with ``--diff`` 1 when errors remain)."""
+    from e2ee_sig.lint.engine import relint
     from e2ee_sig.lint.fixer import fix_files
 
-    results = fix_files(report.diagnostics, request.unsafe_fixes, write=not request.diff)
+    outcome = fix_files(
+        report.diagnostics,
+        request.unsafe_fixes,
+        write=not request.diff,
+        relint=lambda path, raw: relint(report, path, raw),
+    )
+    for refused in outcome.refused:
+        print(f"e2ee-sig: error: {refused}", file=sys.stderr)
+    status = 2 if outcome.refused else 0
+    results = outcome.results
     if request.diff:
-        return "".join(r.diff() for r in results)
+        fixed_paths = {r.path for r in results}
+        unfixed = sum(
+            d.severity is Severity.ERROR and d.path not in fixed_paths for d in report.diagnostics
+        )
+        remaining = unfixed + sum(r.remaining_errors for r in results)
+        return "".join(r.diff() for r in results), status or int(bool(results or remaining))
     fixed = sum(r.fixed for r in results)
     if fixed:
         print(
@@ -123,7 +149,7 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> str | None:
             f"in {len(results)} file{'s' * (len(results) != 1)}.",
             file=sys.stderr,
         )
-    return None
+    return None, status
 
 
 def run_lint(request: LintRequest) -> int:
@@ -131,13 +157,14 @@ def run_lint(request: LintRequest) -> int:
     try:
         options, paths = _options(request)
         report = _lint(request, options, paths)
+        fix_status = 0
         if request.fix or request.diff:
-            diff = _apply_fixes(request, report)
+            diff, fix_status = _apply_fixes(request, report)
             if diff is not None:
                 sys.stdout.write(diff)
-                return 1 if diff else 0
+                return fix_status
             report = _lint(request, options, paths)
-    except LintUsageError as error:
+    except (LintUsageError, FileRefused) as error:
         print(f"e2ee-sig: error: {error}", file=sys.stderr)
         return 2
     for note in report.notes:
@@ -146,13 +173,10 @@ def run_lint(request: LintRequest) -> int:
         buffer = io.StringIO()
         _write(report, request, buffer)
         try:
-            request.output_file.write_text(buffer.getvalue(), encoding="utf-8")
-        except OSError as error:
-            print(
-                f"e2ee-sig: error: cannot write {request.output_file}: {error.strerror}",
-                file=sys.stderr,
-            )
+            write_report(request.output_file, buffer.getvalue().encode("utf-8"))
+        except FileRefused as error:
+            print(f"e2ee-sig: error: cannot write the report: {error}", file=sys.stderr)
             return 2
     else:
         _write(report, request, sys.stdout)
-    return report.exit_code
+    return fix_status or report.exit_code

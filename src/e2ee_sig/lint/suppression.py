@@ -3,6 +3,10 @@
 ``<!-- e2ee-sig: ignore SEC011, CNT001 -->`` (or ``<?e2ee-sig ignore SEC011?>``) silences those
 codes on the next element and everything inside it; ``ignore-file`` silences them in the whole
 file. A suppression that silences nothing is reported as SUP001.
+
+The official XSF CI checks (the ``XSF`` rules) can never be silenced: a pull request must not
+be able to pass ``--profile xsf-ci`` (or be bundled) with a file the XSF's CI fails. A directive
+naming only such codes is reported as SUP002 and has no effect.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
-from e2ee_sig.lint.registry import Rule, rule
+from e2ee_sig.lint.registry import Rule, official_rules, rule
 from e2ee_sig.xep import Document
 
 UNUSED = "SUP001"
+UNSUPPRESSIBLE = "SUP002"
 _DIRECTIVE = re.compile(r"^\s*(?:e2ee-sig:?\s*)?(ignore-file|ignore)\s+([A-Z0-9, \t]+?)\s*$")
 
 
@@ -30,8 +35,23 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
     def covers(self, diagnostic: Diagnostic) -> bool:
-        return self.first <= diagnostic.line <= self.last and any(
-            diagnostic.code.startswith(c) for c in self.codes
+        return (
+            diagnostic.code not in official_rules()
+            and self.first <= diagnostic.line <= self.last
+            and any(diagnostic.code.startswith(c) for c in self.codes)
+        )
+
+    @property
+    def official_only(self) -> frozenset[str]:
+        """The codes of the directive that match official XSF CI checks only (no effect)."""
+        from e2ee_sig.lint.registry import all_rules
+
+        official = official_rules()
+        return frozenset(
+            code
+            for code in self.codes
+            if any(c.startswith(code) for c in official)
+            and all(c in official for c in all_rules() if c.startswith(code))
         )
 
 
@@ -105,29 +125,49 @@ class Suppressions:
                 )
             if not covering:
                 kept.append(diagnostic)
-        unused_rule = rules.get(UNUSED)
-        if unused_rule is not None and diagnostics:
-            path = diagnostics[0].path
-            kept += _unused(self.items, unused_rule, path)
-        elif unused_rule is not None:
-            kept += _unused(self.items, unused_rule, "")
+        path = diagnostics[0].path if diagnostics else ""
+        if UNUSED in rules:
+            kept += _unused(self.items, rules[UNUSED], path)
+        if UNSUPPRESSIBLE in rules:
+            kept += _unsuppressible(self.items, rules[UNSUPPRESSIBLE], path)
         return kept
 
 
 def _unused(items: list[Suppression], unused_rule: Rule, path: str) -> list[Diagnostic]:
+    found = []
+    for s in items:
+        unused = s.codes - s.used - s.official_only
+        if unused:
+            found.append(
+                Diagnostic(
+                    path,
+                    s.line,
+                    1,
+                    unused_rule.code,
+                    unused_rule.severity,
+                    f"suppression of {', '.join(sorted(unused))} silences nothing",
+                    unused_rule.name,
+                    "remove the codes from the directive",
+                )
+            )
+    return found
+
+
+def _unsuppressible(items: list[Suppression], official_rule: Rule, path: str) -> list[Diagnostic]:
     return [
         Diagnostic(
             path,
             s.line,
             1,
-            unused_rule.code,
-            unused_rule.severity,
-            f"suppression of {', '.join(sorted(s.codes - s.used))} silences nothing",
-            unused_rule.name,
-            "remove the codes from the directive",
+            official_rule.code,
+            official_rule.severity,
+            f"{', '.join(sorted(s.official_only))}: official XSF CI checks cannot be "
+            "suppressed; this directive has no effect on them",
+            official_rule.name,
+            "fix the finding instead (the XSF's CI would fail the file)",
         )
         for s in items
-        if s.codes - s.used
+        if s.official_only
     ]
 
 
@@ -140,5 +180,20 @@ def unused_suppression(document: Document, context: object) -> Iterator[Finding]
 
     Bad: ``<!-- e2ee-sig: ignore SEC011 -->`` before a section with no placeholder.
     Good: remove the directive once the problem it silenced is fixed.
+    """
+    return iter(())
+
+
+@rule(UNSUPPRESSIBLE, "unsuppressible-code", Severity.WARNING)
+def unsuppressible_code(document: Document, context: object) -> Iterator[Finding]:
+    """An inline ``e2ee-sig: ignore`` directive names an official XSF CI check.
+
+    Why: the ``XSF`` rules reproduce the XSF's own CI (``tools/validate-xep0001-conformance.sh``
+    and ``make``), which reads no suppressions: silencing one would let ``--profile xsf-ci``
+    and ``bundle`` pass a file the XSF's CI fails. Such directives have no effect on them.
+    Computed by the engine after all other rules, like SUP001.
+
+    Bad: ``<?e2ee-sig ignore-file XSF?>``.
+    Good: fix the finding; silence only the SIG's own checks (``SEC011``, ``CNT001``, ...).
     """
     return iter(())

@@ -8,8 +8,11 @@ else the internal subset declares.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 _PROLOG_TOKEN = re.compile(
     rb"""\s+|<!--.*?-->|<\?.*?\?>""",
@@ -135,3 +138,48 @@ def entity_declarations(text: bytes) -> dict[bytes, bytes]:
 
 def _strip_comments(text: bytes) -> bytes:
     return re.sub(rb"<!--.*?-->", b"", text, flags=re.S)
+
+
+_URL_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def system_path(system: str, document: Path) -> Path | None:
+    """The file ``xmllint --nonet`` loads for the DOCTYPE system identifier ``system`` of the
+    file ``document``: relative to the document's folder (percent-escapes decoded), a
+    ``file:`` URL's path, or None for a network URL (which ``--nonet`` refuses)."""
+    scheme = _URL_SCHEME.match(system)
+    if scheme and len(scheme["scheme"]) > 1:  # one letter: a Windows drive, not a scheme
+        if scheme["scheme"].lower() != "file":
+            return None
+        return Path(unquote(urlsplit(system).path))
+    return Path(os.path.normpath(os.path.join(os.path.dirname(document), unquote(system))))
+
+
+def system_dtd_problem(system: str | None, document: Path, root: Path) -> str | None:
+    """Why ``xmllint --nonet --valid`` would not validate ``document`` against the XEP root's
+    ``xep.dtd`` through its DOCTYPE ``system`` identifier; None when it would.
+
+    The identifier is resolved the way xmllint resolves it (relative to the file, not by its
+    base name). A DTD elsewhere in the root passes when its bytes are the root's ``xep.dtd``;
+    one outside the root is never read.
+    """
+    if not system:
+        return "the DOCTYPE names no DTD (no system identifier)"
+    path = system_path(system, document)
+    if path is None:
+        return f"the DOCTYPE's DTD {system!r} is a network URL: xmllint --nonet cannot load it"
+    dtd = root / "xep.dtd"
+    real, real_dtd = os.path.realpath(path), os.path.realpath(dtd)
+    if real == real_dtd:
+        return None
+    if not os.path.isfile(real):
+        return f"the DOCTYPE's DTD {system!r} resolves to {path}, which does not exist"
+    if not real.startswith(os.path.realpath(root) + os.sep):
+        return f"the DOCTYPE's DTD {system!r} is outside the XEP root (not read)"
+    from e2ee_sig.fsio import FileRefused, read_capped
+
+    try:
+        same = read_capped(real, 1 << 20) == read_capped(real_dtd, 1 << 20)
+    except FileRefused as error:
+        return f"the DOCTYPE's DTD {system!r} cannot be read: {error.reason}"
+    return None if same else f"the DOCTYPE's DTD {system!r} is not the XEP root's xep.dtd"

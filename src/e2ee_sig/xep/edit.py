@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from e2ee_sig.fsio import rewrite, write_output
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -66,17 +66,15 @@ def apply_edits(raw: bytes, edits: Iterable[tuple[int, int, bytes]]) -> bytes:
     return b"".join(result)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, keeping its permissions."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def write_atomically(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Replace (or create) ``path`` with ``data`` in one rename, keeping mode and owner.
+
+    A symlink is followed and its target replaced; a folder, FIFO or device is refused with
+    :class:`~e2ee_sig.fsio.WriteRefused`. With ``expected`` (the bytes the edit was planned
+    on) the file is locked and the write refused if it no longer holds them, so concurrent
+    editors never lose each other's changes.
+    """
+    if expected is None:
+        write_output(path, data)
+    else:
+        rewrite(path, expected, data)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from e2ee_sig.xep.doctype import system_dtd_problem
+
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -150,7 +152,11 @@ class OfficialView:
         if doctype is None:
             return [ValidityError("no DOCTYPE: the document names no DTD", 1)]
         errors = [ValidityError(p.message, p.line, p.column) for p in document.parse_errors]
-        if (doctype.system or "").replace("\\", "/").rsplit("/", 1)[-1] != "xep.dtd":
+        if document.is_root_xep_file:  # make resolves the system identifier like xmllint
+            problem = system_dtd_problem(doctype.system, document.path, root.path)
+            if problem:
+                errors.append(ValidityError(problem, 1))
+        elif (doctype.system or "").replace("\\", "/").rsplit("/", 1)[-1] != "xep.dtd":
             errors.append(ValidityError(f"DOCTYPE names {doctype.system!r}, not 'xep.dtd'", 1))
         if doctype.name != document.tree.getroot().tag:
             errors.append(
@@ -188,6 +194,8 @@ def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
     """Validate against ``xep.dtd`` plus the internal subset's own declarations (rare)."""
     from lxml import etree
 
+    from e2ee_sig.fsio import display_name
+
     root = document.root
     assert root is not None
 
@@ -202,7 +210,7 @@ def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
     )
     parser.resolvers.add(_RootFiles())
     try:
-        etree.fromstring(document.parsed_bytes, parser, base_url=str(document.path))
+        etree.fromstring(document.parsed_bytes, parser, base_url=display_name(document.path))
     except etree.XMLSyntaxError as error:
         return _errors(error.error_log) or [ValidityError(str(error), 1)]
     return _errors(parser.error_log.filter_from_errors())

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2ee_sig.fsio import ReadRefused, display_name, read_capped
 from e2ee_sig.xep.doctype import Doctype, scan_doctype
 from e2ee_sig.xep.root import XepRoot, entity_references, find_root
 
@@ -132,8 +133,8 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
     parser = _PARSERS.get(expand)
     if parser is None:
         parser = _PARSERS[expand] = _parser(expand)
-    try:
-        element = etree.fromstring(data, parser, base_url=base_url)
+    try:  # libxml2 takes UTF-8 names only: a name that is not UTF-8 gets U+FFFD in messages
+        element = etree.fromstring(data, parser, base_url=display_name(base_url))
     except etree.XMLSyntaxError as error:
         return None, list(error.error_log) or [error]
     errors = list(parser.error_log)
@@ -166,17 +167,10 @@ def load(path: Path, display: str | None = None, root: XepRoot | None = None) ->
     """Read and parse ``path``; problems become ``Document.fatal``, never exceptions."""
     display = display if display is not None else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            document = Document(path, display, b"", root or find_root(path))
-            document.fatal = Problem(
-                f"file is {size / 1048576:.1f} MiB, over the {MAX_BYTES // 1048576} MiB limit"
-            )
-            return document
-        raw = path.read_bytes()
-    except OSError as error:
+        raw = read_capped(path, MAX_BYTES)
+    except ReadRefused as error:
         document = Document(path, display, b"", root)
-        document.fatal = Problem(f"cannot read file: {error.strerror or error}")
+        document.fatal = Problem(f"cannot read file: {error.reason}")
         return document
     return parse_bytes(raw, path, display, root or find_root(path))
 

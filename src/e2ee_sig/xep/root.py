@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
+from e2ee_sig.fsio import FileRefused, display_name, read_capped
 from e2ee_sig.xep.doctype import entity_declarations
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ DTD_NAME = "xep.dtd"
 ENT_NAME = "xep.ent"
 SHARED_FILES = (ENT_NAME, DTD_NAME, "xep.xsl")  # the Editor's files beside the XEPs
 _REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
+MAX_ENT_BYTES = 16 * 1024 * 1024
 _MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
 
 
@@ -81,16 +84,16 @@ class XepRoot:
 
     @cached_property
     def entities(self) -> EntityTable:
-        try:
-            return EntityTable.from_bytes(self.ent_path.read_bytes())
-        except OSError:
+        try:  # a FIFO or a huge file is refused, never waited on or read whole
+            return EntityTable.from_bytes(read_capped(self.ent_path, MAX_ENT_BYTES))
+        except FileRefused:
             return EntityTable()
 
     @cached_property
     def dtd(self) -> etree.DTD:
-        from lxml import etree
-
-        return etree.DTD(str(self.dtd_path))
+        """``xep.dtd`` compiled once; it may load files inside this root only, never the
+        network (a repository's DTD must not make lint open local files elsewhere)."""
+        return compile_dtd(self.dtd_path, self.path)
 
     def relative(self, file: Path) -> str | None:
         """``file`` relative to this root with forward slashes, or None if outside it."""
@@ -99,6 +102,39 @@ class XepRoot:
             if path.is_relative_to(self.path):
                 return path.relative_to(self.path).as_posix()
         return None
+
+
+class DtdError(FileRefused):
+    """``xep.dtd`` cannot be compiled (exit status 2, one line)."""
+
+
+def compile_dtd(dtd_path: Path, root: Path) -> etree.DTD:
+    """Compile ``dtd_path``, resolving its external entities inside ``root`` only (anything
+    else reads as empty); a malformed DTD raises :class:`DtdError`."""
+    from lxml import etree
+
+    inside = os.path.realpath(root) + os.sep
+
+    class _InsideRoot(etree.Resolver):
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            path = unquote(urlsplit(url).path) if url and url.startswith("file:") else url
+            real = os.path.realpath(path) if path else ""
+            if real.startswith(inside) and os.path.isfile(real):
+                return self.resolve_filename(real, context)
+            return self.resolve_string("", context)
+
+    parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False)
+    parser.resolvers.add(_InsideRoot())
+    name = display_name(dtd_path)
+    declaration = f'<!DOCTYPE xep SYSTEM "{DTD_NAME}"><xep/>'.encode()
+    try:
+        tree = etree.fromstring(declaration, parser, base_url=str(root / "x.xml")).getroottree()
+    except etree.XMLSyntaxError as error:
+        raise DtdError(name, f"malformed DTD: {error}") from error
+    dtd = tree.docinfo.externalDTD
+    if dtd is None:
+        raise DtdError(name, "cannot be loaded as a DTD")
+    return dtd
 
 
 _ROOTS: dict[Path, XepRoot] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from e2ee_sig.fsio import display_name
 from e2ee_sig.lint.engine import LintReport
 
 
@@ -19,7 +20,7 @@ def render(report: LintReport, stream: TextIO) -> None:
     for d in report.diagnostics:
         command = "error" if d.severity.value == "error" else "warning"
         properties = (
-            f"file={_property(d.path)},line={d.line},col={d.column},"
+            f"file={_property(display_name(d.path))},line={d.line},col={d.column},"
             f"title={_property(f'{d.code} {d.name}')}"
         )
         stream.write(f"::{command} {properties}::{_data(d.message)}\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from e2ee_sig.fsio import display_name
 from e2ee_sig.lint.engine import LintReport
 
 
@@ -16,7 +17,7 @@ def render(report: LintReport, stream: TextIO) -> None:
         "files": report.files,
         "diagnostics": [
             {
-                "path": d.path,
+                "path": display_name(d.path),
                 "line": d.line,
                 "column": d.column,
                 "code": d.code,

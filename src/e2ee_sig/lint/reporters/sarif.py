@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
+import os
+from pathlib import Path, PurePath
 from typing import TextIO
+from urllib.parse import quote
 
 from e2ee_sig import __version__
 from e2ee_sig.lint.engine import LintReport
@@ -14,7 +16,13 @@ LEVELS = {"error": "error", "warning": "warning"}
 
 
 def _uri(path: str) -> str:
-    return PurePath(path).as_posix().removeprefix("./")
+    """A percent-encoded URI: relative to the current directory (the repository root in CI)
+    when the file is inside it, else an absolute ``file:`` URI."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return Path(absolute).as_uri()
+    return quote(os.fsencode(PurePath(relative).as_posix()))
 
 
 def render(report: LintReport, stream: TextIO) -> None:

@@ -5,23 +5,29 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 from typing import TextIO
 
+from e2ee_sig.fsio import FileRefused, display_name, read_capped
 from e2ee_sig.lint.engine import LintReport
 from e2ee_sig.lint.model import Diagnostic, Severity
+from e2ee_sig.xep.parse import MAX_BYTES
 
 
 @lru_cache(maxsize=64)
 def _source_lines(path: str) -> tuple[str, ...]:
+    """The lines of ``path`` for snippets; none for a file that is not XML (a symlink to a
+    credentials file must never be echoed) or that cannot be read as a regular file."""
     try:
-        return tuple(Path(path).read_bytes().decode("utf-8", "replace").splitlines())
-    except OSError:
+        raw = read_capped(path, MAX_BYTES)
+    except FileRefused:
         return ()
+    if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return ()
+    return tuple(raw.decode("utf-8", "replace").splitlines())
 
 
 def _headline(diagnostic: Diagnostic) -> str:
-    where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}"
+    where = f"{display_name(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
     level = "" if diagnostic.severity is Severity.ERROR else " [warning]"
     return f"{where}: {diagnostic.code}{level} {diagnostic.message}"
 
