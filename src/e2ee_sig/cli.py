@@ -553,3 +553,8 @@ def bundle(
         into=into,
     )
     sys.exit(run_bundle(request))
+
+
+from e2ee_sig.commands.lsp import lsp  # noqa: E402
+
+main.add_command(lsp)

@@ -1,0 +1,1 @@
+"""One module per command, each exposing one click command that cli.py registers."""

@@ -1,0 +1,277 @@
+"""The pygls language server: document sync, debounced diagnostics, and the request handlers.
+
+Linting runs on one worker thread (the parser objects are per process and not thread-safe),
+never on the event loop; a run whose text has been superseded is skipped or its result
+dropped. Every handler is guarded: an exception goes to the client's log, never to stdout
+(which carries the protocol), and the request answers with nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from e2ee_sig import __version__
+from e2ee_sig.lsp import actions, completion, hover, navigation
+from e2ee_sig.lsp.analysis import Analysis, analyse, is_xep_text
+from e2ee_sig.lsp.diagnostics import to_lsp
+
+DEBOUNCE_SECONDS = 0.2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class XepLanguageServer(LanguageServer):
+    """Open XEP documents, their latest analyses, and the pending diagnostics runs."""
+
+    def __init__(self) -> None:
+        super().__init__("e2ee-sig", __version__)
+        self.analyses: dict[str, Analysis] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.generations: dict[str, int] = {}
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="e2ee-sig-lint")
+        self.docs_url: str | None = None
+        self.debounce = DEBOUNCE_SECONDS
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    # --- Analyses ---------------------------------------------------------------------------
+
+    def _path(self, uri: str) -> Path:
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        return Path(path) if path else Path.cwd() / "untitled.xml"
+
+    def _analyse(self, uri: str, text: str, generation: int | None) -> Analysis | None:
+        """Run on the worker: None when superseded or when the text is not a XEP."""
+        if generation is not None and self.generations.get(uri) != generation:
+            return None
+        raw = text.encode("utf-8", "surrogatepass")
+        if not is_xep_text(raw):
+            return None
+        return analyse(uri, self._path(uri), text)
+
+    async def current(self, uri: str) -> Analysis | None:
+        """The analysis of the document's text as it is now (computed if it is stale)."""
+        document = self.workspace.get_text_document(uri)
+        known = self.analyses.get(uri)
+        if known is not None and known.text == document.source:
+            return known
+        loop = asyncio.get_running_loop()
+        analysis = await loop.run_in_executor(
+            self.worker, self._analyse, uri, document.source, None
+        )
+        if analysis is not None and uri in self.generations:
+            self.analyses[uri] = analysis
+        return analysis
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """(Re)start the diagnostics run of ``uri``; an earlier pending run is superseded."""
+        generation = self.generations.get(uri, 0) + 1
+        self.generations[uri] = generation
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.ensure_future(self._diagnose(uri, generation, delay))
+
+    async def _diagnose(self, uri: str, generation: int, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            document = self.workspace.get_text_document(uri)
+            text, version = document.source, document.version
+            loop = asyncio.get_running_loop()
+            analysis = await loop.run_in_executor(self.worker, self._analyse, uri, text, generation)
+            if self.generations.get(uri) != generation:
+                return
+            self.pending.pop(uri, None)
+            if analysis is None:
+                self.analyses.pop(uri, None)
+                self.publish(uri, version, [])
+                return
+            self.analyses[uri] = analysis
+            shown = [to_lsp(d, analysis.index, self.docs_url) for d in analysis.diagnostics]
+            self.publish(uri, version, shown)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.log(
+                f"e2ee-sig: diagnostics of {uri} failed:\n{traceback.format_exc()}",
+                types.MessageType.Error,
+            )
+
+    def publish(self, uri: str, version: int | None, shown: list[types.Diagnostic]) -> None:
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=shown, version=version)
+        )
+
+    def forget(self, uri: str) -> None:
+        """Drop everything about a closed document and clear its diagnostics."""
+        task = self.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self.analyses.pop(uri, None)
+        self.generations.pop(uri, None)
+        self.publish(uri, None, [])
+
+
+def guarded(handler: F) -> F:
+    """Log a handler's exception to the client and answer with nothing."""
+
+    def report(ls: XepLanguageServer) -> None:
+        ls.log(
+            f"e2ee-sig: {handler.__name__} failed:\n{traceback.format_exc()}",
+            types.MessageType.Error,
+        )
+
+    if asyncio.iscoroutinefunction(handler):
+
+        @functools.wraps(handler)
+        async def run_async(ls: XepLanguageServer, *args: Any) -> Any:
+            try:
+                return await handler(ls, *args)
+            except Exception:
+                report(ls)
+                return None
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(handler)
+    def run(ls: XepLanguageServer, *args: Any) -> Any:
+        try:
+            return handler(ls, *args)
+        except Exception:
+            report(ls)
+            return None
+
+    return run  # type: ignore[return-value]
+
+
+server = XepLanguageServer()
+
+
+@server.feature(types.INITIALIZE)
+@guarded
+def initialize(ls: XepLanguageServer, params: types.InitializeParams) -> None:
+    options = params.initialization_options
+    if isinstance(options, dict):
+        url = options.get("ruleDocsUrl")
+        ls.docs_url = url if isinstance(url, str) and "{code}" in url else None
+        delay = options.get("debounceMs")
+        if isinstance(delay, int | float) and 0 <= delay <= 10_000:
+            ls.debounce = delay / 1000
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+@guarded
+def did_open(ls: XepLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+@guarded
+def did_change(ls: XepLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, ls.debounce)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+@guarded
+def did_save(ls: XepLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+@guarded
+def did_close(ls: XepLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.forget(params.text_document.uri)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[
+            types.CodeActionKind.QuickFix,
+            actions.FIX_ALL,
+            types.CodeActionKind.Source,
+        ]
+    ),
+)
+@guarded
+async def code_action(
+    ls: XepLanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    analysis = await ls.current(uri)
+    if analysis is None:
+        return None
+    version = ls.workspace.get_text_document(uri).version
+    only = [str(kind) for kind in params.context.only] if params.context.only else None
+    return actions.code_actions(analysis, version, params.range, only, ls.docs_url)
+
+
+@server.command(actions.ADD_REVISION)
+@guarded
+async def add_revision(ls: XepLanguageServer, *arguments: Any) -> None:
+    from e2ee_sig.lsp.revision import add_revision_edit
+
+    await add_revision_edit(ls, list(arguments))
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+@guarded
+async def on_hover(ls: XepLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    analysis = await ls.current(params.text_document.uri)
+    return hover.hover(analysis, params.position) if analysis else None
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=completion.TRIGGERS)
+)
+@guarded
+async def on_completion(
+    ls: XepLanguageServer, params: types.CompletionParams
+) -> types.CompletionList | None:
+    analysis = await ls.current(params.text_document.uri)
+    return completion.complete(analysis, params.position) if analysis else None
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+@guarded
+async def on_definition(
+    ls: XepLanguageServer, params: types.DefinitionParams
+) -> list[types.Location] | None:
+    analysis = await ls.current(params.text_document.uri)
+    return navigation.definition(analysis, params.position) if analysis else None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+@guarded
+async def on_references(
+    ls: XepLanguageServer, params: types.ReferenceParams
+) -> list[types.Location] | None:
+    analysis = await ls.current(params.text_document.uri)
+    if analysis is None:
+        return None
+    return navigation.references(analysis, params.position, params.context.include_declaration)
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@guarded
+async def on_symbols(
+    ls: XepLanguageServer, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol] | None:
+    analysis = await ls.current(params.text_document.uri)
+    return navigation.outline(analysis) if analysis else None
+
+
+def serve() -> None:
+    """Serve LSP over stdin/stdout until the client says exit."""
+    server.start_io()
