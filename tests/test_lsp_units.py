@@ -1,0 +1,104 @@
+"""The language server's pieces without a client: positions, edits, actions, the command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("lsprotocol")
+
+from lsprotocol import types
+
+from e2ee_sig.cli import main
+from e2ee_sig.lsp.actions import code_actions, minimal_edit
+from e2ee_sig.lsp.analysis import analyse, is_xep_text
+from e2ee_sig.lsp.positions import LineIndex
+from tests.xepfactory import SECTIONS, make_xep
+
+WHOLE = types.Range(types.Position(0, 0), types.Position(10_000, 0))
+
+
+def _apply(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits to ``text`` the way a client does (UTF-16 columns)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: types.Position) -> int:
+        before = "".join(lines[: position.line])
+        line = lines[position.line] if position.line < len(lines) else ""
+        units, chars = 0, 0
+        while units < position.character and chars < len(line):
+            units += 2 if ord(line[chars]) > 0xFFFF else 1
+            chars += 1
+        return len(before) + chars
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+        lines = text.splitlines(keepends=True)
+    return text
+
+
+def _edits(action: types.CodeAction) -> list[types.TextEdit]:
+    assert action.edit is not None and action.edit.document_changes
+    change = action.edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    return list(change.edits)  # type: ignore[arg-type]
+
+
+def test_positions_count_utf16_units_and_bytes() -> None:
+    text = "ab\n🔐é<x/>\n"
+    index = LineIndex(text.encode())
+    at = text.encode().index(b"<x/>")
+    assert index.position(at) == types.Position(1, 3)  # 🔐 is two UTF-16 units, é one
+    assert index.offset(types.Position(1, 3)) == at
+    assert index.char_position(2, 3) == types.Position(1, 3)  # third character of line 2
+
+
+def test_minimal_edit_rebuilds_the_text() -> None:
+    before = "<a>\n  <b>é x</b>\n</a>\n".encode()
+    after = "<a>\n  <b>é y</b>\n</a>\n".encode()
+    edits = minimal_edit(before, after)
+    assert len(edits) == 1 and edits[0].new_text == "y"
+    assert _apply(before.decode(), edits) == after.decode()
+
+
+def test_only_xep_documents_are_served() -> None:
+    assert is_xep_text(make_xep().encode())
+    assert not is_xep_text(b"<?xml version='1.0'?>\n<project><xepish/></project>")
+
+
+def _lint(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "xep-0999.xml"
+    return analyse(path.as_uri(), path, text)
+
+
+def test_suppress_actions_silence_the_code(tmp_path: Path) -> None:
+    text = make_xep(sections=SECTIONS.replace("is simple.", "is TODO."))
+    analysis = _lint(tmp_path, text)
+    assert "SEC011" in [d.code for d in analysis.diagnostics]
+    for title in ("Suppress SEC011 on this line", "Suppress SEC011 in this file"):
+        action = next(a for a in code_actions(analysis, 1, WHOLE) if a.title == title)
+        fixed = _apply(text, _edits(action))
+        codes = [d.code for d in _lint(tmp_path, fixed).diagnostics]
+        assert "SEC011" not in codes and "SUP001" not in codes, title
+
+
+def test_fix_all_safe_applies_every_safe_fix(tmp_path: Path) -> None:
+    text = make_xep(status="Experimental ").replace(
+        "<?xml-stylesheet type='text/xsl' href='xep.xsl'?>\n", ""
+    )
+    analysis = _lint(tmp_path, text)
+    assert {"XSF007", "XSF012"} <= {d.code for d in analysis.diagnostics}
+    action = next(a for a in code_actions(analysis, 1, WHOLE) if a.kind == "source.fixAll.e2ee-sig")
+    codes = {d.code for d in _lint(tmp_path, _apply(text, _edits(action))).diagnostics}
+    assert not {"XSF007", "XSF012"} & codes
+
+
+def test_lsp_without_the_extra_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "e2ee_sig.lsp.server", raising=False)
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
+    result = CliRunner().invoke(main, ["lsp"])
+    assert result.exit_code == 2
+    assert 'pip install "e2ee-sig[lsp]"' in result.output
