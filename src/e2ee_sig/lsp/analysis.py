@@ -62,6 +62,12 @@ class Analysis:
     def root(self) -> XepRoot | None:
         return self.document.root
 
+    def release(self) -> None:
+        """Break the Document ↔ OfficialView reference cycle so that the parse trees are freed
+        as soon as this analysis is dropped, not at the next full garbage collection (which
+        lxml's memory, invisible to the collector, does not hasten)."""
+        self.document.__dict__.pop("official", None)
+
 
 _SETUPS: dict[tuple[Path | None, float], Setup] = {}
 

@@ -70,8 +70,16 @@ class XepLanguageServer(LanguageServer):
             self.worker, self._analyse, uri, document.source, None
         )
         if analysis is not None and uri in self.generations:
-            self.analyses[uri] = analysis
+            self.keep(uri, analysis)
         return analysis
+
+    def keep(self, uri: str, analysis: Analysis | None) -> None:
+        """Make ``analysis`` the one of ``uri`` (None: forget it), releasing the one before."""
+        previous = self.analyses.pop(uri, None)
+        if previous is not None and previous is not analysis:
+            previous.release()
+        if analysis is not None:
+            self.analyses[uri] = analysis
 
     def schedule(self, uri: str, delay: float) -> None:
         """(Re)start the diagnostics run of ``uri``; an earlier pending run is superseded."""
@@ -91,13 +99,14 @@ class XepLanguageServer(LanguageServer):
             loop = asyncio.get_running_loop()
             analysis = await loop.run_in_executor(self.worker, self._analyse, uri, text, generation)
             if self.generations.get(uri) != generation:
+                if analysis is not None:
+                    analysis.release()
                 return
             self.pending.pop(uri, None)
+            self.keep(uri, analysis)
             if analysis is None:
-                self.analyses.pop(uri, None)
                 self.publish(uri, version, [])
                 return
-            self.analyses[uri] = analysis
             shown = [to_lsp(d, analysis.index, self.docs_url) for d in analysis.diagnostics]
             self.publish(uri, version, shown)
         except asyncio.CancelledError:
@@ -118,7 +127,7 @@ class XepLanguageServer(LanguageServer):
         task = self.pending.pop(uri, None)
         if task is not None:
             task.cancel()
-        self.analyses.pop(uri, None)
+        self.keep(uri, None)
         self.generations.pop(uri, None)
         self.publish(uri, None, [])
 
