@@ -53,6 +53,7 @@ class Analysis:
     document: Document
     diagnostics: list[Diagnostic]
     setup: Setup
+    linted: bool = True
 
     @cached_property
     def index(self) -> LineIndex:
@@ -117,11 +118,13 @@ def xep_root_for(path: Path, setup: Setup) -> XepRoot | None:
     return find_root(path)
 
 
-def analyse(uri: str, path: Path, text: str) -> Analysis:
-    """Parse and lint ``text`` as the file at ``path``."""
+def analyse(uri: str, path: Path, text: str, lint: bool = True) -> Analysis:
+    """Parse and lint ``text`` as the file at ``path`` (only parse it, without ``lint``)."""
     setup = setup_for(path)
     raw = text.encode("utf-8", "surrogatepass")
     document = parse_bytes(raw, path, str(path), xep_root_for(path, setup))
+    if not lint:
+        return Analysis(uri, path, text, document, [], setup, linted=False)
     baseline = committed_revisions(path)
     context = replace(
         setup.context,

@@ -50,26 +50,30 @@ class XepLanguageServer(LanguageServer):
         path = to_fs_path(uri) if uri.startswith("file:") else None
         return Path(path) if path else Path.cwd() / "untitled.xml"
 
-    def _analyse(self, uri: str, text: str, generation: int | None) -> Analysis | None:
+    def _analyse(
+        self, uri: str, text: str, generation: int | None, lint: bool = True
+    ) -> Analysis | None:
         """Run on the worker: None when superseded or when the text is not a XEP."""
         if generation is not None and self.generations.get(uri) != generation:
             return None
         raw = text.encode("utf-8", "surrogatepass")
         if not is_xep_text(raw):
             return None
-        return analyse(uri, self._path(uri), text)
+        return analyse(uri, self._path(uri), text, lint)
 
-    async def current(self, uri: str) -> Analysis | None:
-        """The analysis of the document's text as it is now (computed if it is stale)."""
+    async def current(self, uri: str, lint: bool = True) -> Analysis | None:
+        """The analysis of the document's text as it is now. While a lint is pending, requests
+        that need no diagnostics (completion, navigation) get a parse of the current text
+        instead of waiting for it; code actions wait for a fresh lint."""
         document = self.workspace.get_text_document(uri)
         known = self.analyses.get(uri)
-        if known is not None and known.text == document.source:
+        if known is not None and known.text == document.source and (known.linted or not lint):
             return known
         loop = asyncio.get_running_loop()
         analysis = await loop.run_in_executor(
-            self.worker, self._analyse, uri, document.source, None
+            self.worker, self._analyse, uri, document.source, None, lint
         )
-        if analysis is not None and uri in self.generations:
+        if analysis is not None and lint and uri in self.generations:
             self.keep(uri, analysis)
         return analysis
 
@@ -248,7 +252,7 @@ async def on_hover(ls: XepLanguageServer, params: types.HoverParams) -> types.Ho
 async def on_completion(
     ls: XepLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList | None:
-    analysis = await ls.current(params.text_document.uri)
+    analysis = await ls.current(params.text_document.uri, lint=False)
     return completion.complete(analysis, params.position) if analysis else None
 
 
@@ -257,7 +261,7 @@ async def on_completion(
 async def on_definition(
     ls: XepLanguageServer, params: types.DefinitionParams
 ) -> list[types.Location] | None:
-    analysis = await ls.current(params.text_document.uri)
+    analysis = await ls.current(params.text_document.uri, lint=False)
     return navigation.definition(analysis, params.position) if analysis else None
 
 
@@ -266,7 +270,7 @@ async def on_definition(
 async def on_references(
     ls: XepLanguageServer, params: types.ReferenceParams
 ) -> list[types.Location] | None:
-    analysis = await ls.current(params.text_document.uri)
+    analysis = await ls.current(params.text_document.uri, lint=False)
     if analysis is None:
         return None
     return navigation.references(analysis, params.position, params.context.include_declaration)
@@ -277,7 +281,7 @@ async def on_references(
 async def on_symbols(
     ls: XepLanguageServer, params: types.DocumentSymbolParams
 ) -> list[types.DocumentSymbol] | None:
-    analysis = await ls.current(params.text_document.uri)
+    analysis = await ls.current(params.text_document.uri, lint=False)
     return navigation.outline(analysis) if analysis else None
 
 
