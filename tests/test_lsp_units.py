@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
 
-pytest.importorskip("lsprotocol")
+pytest.importorskip("pygls")
 
 from lsprotocol import types
 
@@ -16,6 +18,7 @@ from e2ee_sig.cli import main
 from e2ee_sig.lsp.actions import code_actions, minimal_edit
 from e2ee_sig.lsp.analysis import analyse, is_xep_text
 from e2ee_sig.lsp.positions import LineIndex
+from e2ee_sig.lsp.server import XepLanguageServer
 from tests.xepfactory import SECTIONS, make_xep
 
 WHOLE = types.Range(types.Position(0, 0), types.Position(10_000, 0))
@@ -102,3 +105,46 @@ def test_lsp_without_the_extra_fails_clearly(monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["lsp"])
     assert result.exit_code == 2
     assert 'pip install "e2ee-sig[lsp]"' in result.output
+
+
+class Probe(XepLanguageServer):
+    """A server whose documents and published diagnostics live in the test."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.documents: dict[str, SimpleNamespace] = {}
+        self.published: list[tuple[int | None, list[str]]] = []
+
+    @property
+    def workspace(self) -> SimpleNamespace:  # type: ignore[override]
+        return SimpleNamespace(get_text_document=self.documents.__getitem__)
+
+    def publish(self, uri: str, version: int | None, shown: list[types.Diagnostic]) -> None:
+        self.published.append((version, [str(d.code) for d in shown]))
+
+
+def test_superseded_changes_are_dropped_and_closed_documents_forgotten(tmp_path: Path) -> None:
+    uri = (tmp_path / "xep-0999.xml").as_uri()
+    texts = [
+        make_xep(status="Experimental "),
+        make_xep(sections=SECTIONS.replace("is simple.", "is TODO.")),
+        make_xep(),
+    ]
+    server = Probe()
+
+    async def session() -> list[tuple[int | None, list[str]]]:
+        for version, text in enumerate(texts, 1):
+            server.documents[uri] = SimpleNamespace(source=text, version=version)
+            server.schedule(uri, 0.05)
+        while server.pending or not server.published:
+            await asyncio.sleep(0.1)
+        published = list(server.published)
+        server.forget(uri)
+        return published
+
+    published = asyncio.run(asyncio.wait_for(session(), 60))
+    assert len(published) == 1
+    version, codes = published[0]
+    assert version == 3 and "XSF007" not in codes and "SEC011" not in codes
+    assert server.published[-1] == (None, [])
+    assert not server.analyses and not server.generations and not server.pending

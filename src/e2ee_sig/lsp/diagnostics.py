@@ -22,9 +22,9 @@ SEVERITIES = {
 def diagnostic_range(diagnostic: Diagnostic, index: LineIndex) -> types.Range:
     """Where ``diagnostic`` points: its columns when the rule gave them, the text its fix
     replaces when that is on its line, else the token at its column or the whole line's text."""
-    line = diagnostic.line
+    line = min(max(diagnostic.line, 1), len(index.starts))
     text = index.line_text(line - 1)
-    if diagnostic.end_column is not None:
+    if diagnostic.end_column is not None and line == diagnostic.line:
         return types.Range(
             index.char_position(line, diagnostic.column),
             index.char_position(line, diagnostic.end_column),
@@ -34,7 +34,7 @@ def diagnostic_range(diagnostic: Diagnostic, index: LineIndex) -> types.Range:
         span = index.span(edit.start, edit.end)
         if span.start.line == line - 1 and span.start != span.end:
             return span
-    if diagnostic.column > 1:
+    if diagnostic.column > 1 and line == diagnostic.line:
         token = _TOKEN.match(text, diagnostic.column - 1)
         end = token.end() + 1 if token else len(text) + 1
         return types.Range(
