@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lsprotocol import types
 
@@ -54,29 +55,13 @@ def _entities(
     return items
 
 
-def _anchors(
-    analysis: Analysis, position: types.Position, typed: str
+def _words(
+    words: Iterable[str], kind: types.CompletionItemKind, position: types.Position, typed: str
 ) -> list[types.CompletionItem]:
     span = _edit_range(position, typed)
     return [
-        types.CompletionItem(
-            label=name,
-            kind=types.CompletionItemKind.Reference,
-            text_edit=types.TextEdit(span, name),
-        )
-        for name in anchors(analysis.document.raw)
-    ]
-
-
-def _values(field: str, position: types.Position, typed: str) -> list[types.CompletionItem]:
-    span = _edit_range(position, typed)
-    return [
-        types.CompletionItem(
-            label=value,
-            kind=types.CompletionItemKind.EnumMember,
-            text_edit=types.TextEdit(span, value),
-        )
-        for value in header_vocabulary()[field]
+        types.CompletionItem(label=word, kind=kind, text_edit=types.TextEdit(span, word))
+        for word in words
     ]
 
 
@@ -131,9 +116,11 @@ def complete(analysis: Analysis, position: types.Position) -> types.CompletionLi
     if match := _ENTITY_PREFIX.search(before):
         items = _entities(analysis, position, match.group(1))
     elif match := _ANCHOR_PREFIX.search(before):
-        items = _anchors(analysis, position, match.group(1))
+        names = anchors(analysis.document.raw)
+        items = _words(names, types.CompletionItemKind.Reference, position, match.group(1))
     elif match := _VALUE_PREFIX.search(before):
-        items = _values(match.group(1), position, match.group(2))
+        values = header_vocabulary()[match.group(1)]
+        items = _words(values, types.CompletionItemKind.EnumMember, position, match.group(2))
     elif match := _TAG_PREFIX.search(before):
         items = _revision(analysis, position, match.group(1))
     else:

@@ -238,51 +238,40 @@ async def add_revision(ls: XepLanguageServer, *arguments: Any) -> None:
     await add_revision_edit(ls, list(arguments))
 
 
-@server.feature(types.TEXT_DOCUMENT_HOVER)
-@guarded
-async def on_hover(ls: XepLanguageServer, params: types.HoverParams) -> types.Hover | None:
-    analysis = await ls.current(params.text_document.uri)
-    return hover.hover(analysis, params.position) if analysis else None
+Answer = Callable[[Analysis, Any], Any]
 
 
-@server.feature(
-    types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=completion.TRIGGERS)
+def answer_from_analysis(method: str, answer: Answer, lint: bool, options: Any = None) -> None:
+    """Serve ``method`` with ``answer(analysis, params)`` on the document's current analysis
+    (linted when ``lint``; a bare parse is enough for completion and navigation)."""
+
+    @server.feature(method, options)
+    @guarded
+    async def handler(ls: XepLanguageServer, params: Any) -> Any:
+        analysis = await ls.current(params.text_document.uri, lint)
+        return answer(analysis, params) if analysis else None
+
+    handler.__name__ = method.replace("/", "_")
+
+
+answer_from_analysis(types.TEXT_DOCUMENT_HOVER, lambda a, p: hover.hover(a, p.position), lint=True)
+answer_from_analysis(
+    types.TEXT_DOCUMENT_COMPLETION,
+    lambda a, p: completion.complete(a, p.position),
+    lint=False,
+    options=types.CompletionOptions(trigger_characters=completion.TRIGGERS),
 )
-@guarded
-async def on_completion(
-    ls: XepLanguageServer, params: types.CompletionParams
-) -> types.CompletionList | None:
-    analysis = await ls.current(params.text_document.uri, lint=False)
-    return completion.complete(analysis, params.position) if analysis else None
-
-
-@server.feature(types.TEXT_DOCUMENT_DEFINITION)
-@guarded
-async def on_definition(
-    ls: XepLanguageServer, params: types.DefinitionParams
-) -> list[types.Location] | None:
-    analysis = await ls.current(params.text_document.uri, lint=False)
-    return navigation.definition(analysis, params.position) if analysis else None
-
-
-@server.feature(types.TEXT_DOCUMENT_REFERENCES)
-@guarded
-async def on_references(
-    ls: XepLanguageServer, params: types.ReferenceParams
-) -> list[types.Location] | None:
-    analysis = await ls.current(params.text_document.uri, lint=False)
-    if analysis is None:
-        return None
-    return navigation.references(analysis, params.position, params.context.include_declaration)
-
-
-@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-@guarded
-async def on_symbols(
-    ls: XepLanguageServer, params: types.DocumentSymbolParams
-) -> list[types.DocumentSymbol] | None:
-    analysis = await ls.current(params.text_document.uri, lint=False)
-    return navigation.outline(analysis) if analysis else None
+answer_from_analysis(
+    types.TEXT_DOCUMENT_DEFINITION, lambda a, p: navigation.definition(a, p.position), lint=False
+)
+answer_from_analysis(
+    types.TEXT_DOCUMENT_REFERENCES,
+    lambda a, p: navigation.references(a, p.position, p.context.include_declaration),
+    lint=False,
+)
+answer_from_analysis(
+    types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, lambda a, p: navigation.outline(a), lint=False
+)
 
 
 def serve() -> None:
