@@ -148,3 +148,15 @@ def test_superseded_changes_are_dropped_and_closed_documents_forgotten(tmp_path:
     assert version == 3 and "XSF007" not in codes and "SEC011" not in codes
     assert server.published[-1] == (None, [])
     assert not server.analyses and not server.generations and not server.pending
+
+
+def test_finished_notification_futures_are_dropped() -> None:
+    from concurrent.futures import Future
+
+    protocol = XepLanguageServer().protocol
+    finished: Future[None] = Future()
+    finished.set_result(None)
+    waiting: Future[None] = Future()
+    protocol._request_futures.update({"notification": finished, "request": waiting})
+    protocol._handle_notification("$/unknownNotification", None)
+    assert list(protocol._request_futures) == ["request"]

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from e2ee_sig import __version__
@@ -29,11 +30,23 @@ DEBOUNCE_SECONDS = 0.2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class XepProtocol(LanguageServerProtocol):
+    """pygls 2.1 keeps the future of every notification it handles (each didChange) for the
+    life of the server; dropping the finished ones keeps a long session's memory flat.
+    (A finished future is never needed again: responses and cancellations pop their own.)"""
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        super()._handle_notification(method_name, params)
+        futures = self._request_futures
+        for key in [key for key, future in futures.items() if future.done()]:
+            del futures[key]
+
+
 class XepLanguageServer(LanguageServer):
     """Open XEP documents, their latest analyses, and the pending diagnostics runs."""
 
     def __init__(self) -> None:
-        super().__init__("e2ee-sig", __version__)
+        super().__init__("e2ee-sig", __version__, protocol_cls=XepProtocol)
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.generations: dict[str, int] = {}
