@@ -74,6 +74,15 @@ class XepLanguageServer(LanguageServer):
             return None
         return analyse(uri, self._path(uri), text, lint)
 
+    def _diagnostics(
+        self, uri: str, text: str, generation: int
+    ) -> tuple[Analysis | None, list[types.Diagnostic]]:
+        """Run on the worker: the analysis and its LSP diagnostics (none for other XML)."""
+        analysis = self._analyse(uri, text, generation)
+        if analysis is None:
+            return None, []
+        return analysis, [to_lsp(d, analysis.index, self.docs_url) for d in analysis.diagnostics]
+
     async def current(self, uri: str, lint: bool = True) -> Analysis | None:
         """The analysis of the document's text as it is now. While a lint is pending, requests
         that need no diagnostics (completion, navigation) get a parse of the current text
@@ -114,17 +123,15 @@ class XepLanguageServer(LanguageServer):
             document = self.workspace.get_text_document(uri)
             text, version = document.source, document.version
             loop = asyncio.get_running_loop()
-            analysis = await loop.run_in_executor(self.worker, self._analyse, uri, text, generation)
+            analysis, shown = await loop.run_in_executor(
+                self.worker, self._diagnostics, uri, text, generation
+            )
             if self.generations.get(uri) != generation:
                 if analysis is not None:
                     analysis.release()
                 return
             self.pending.pop(uri, None)
             self.keep(uri, analysis)
-            if analysis is None:
-                self.publish(uri, version, [])
-                return
-            shown = [to_lsp(d, analysis.index, self.docs_url) for d in analysis.diagnostics]
             self.publish(uri, version, shown)
         except asyncio.CancelledError:
             raise
