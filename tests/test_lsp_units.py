@@ -114,6 +114,7 @@ class Probe(XepLanguageServer):
         super().__init__()
         self.documents: dict[str, SimpleNamespace] = {}
         self.published: list[tuple[int | None, list[str]]] = []
+        self.logged: list[str] = []
 
     @property
     def workspace(self) -> SimpleNamespace:  # type: ignore[override]
@@ -121,6 +122,9 @@ class Probe(XepLanguageServer):
 
     def publish(self, uri: str, version: int | None, shown: list[types.Diagnostic]) -> None:
         self.published.append((version, [str(d.code) for d in shown]))
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        self.logged.append(message)
 
 
 def test_superseded_changes_are_dropped_and_closed_documents_forgotten(tmp_path: Path) -> None:
@@ -148,6 +152,7 @@ def test_superseded_changes_are_dropped_and_closed_documents_forgotten(tmp_path:
     assert version == 3 and "XSF007" not in codes and "SEC011" not in codes
     assert server.published[-1] == (None, [])
     assert not server.analyses and not server.generations and not server.pending
+    assert [m for m in server.logged if "no xep.dtd/xep.ent found" in m]  # tmp_path: no root
 
 
 def test_finished_notification_futures_are_dropped() -> None:

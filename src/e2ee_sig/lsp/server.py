@@ -50,6 +50,7 @@ class XepLanguageServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.generations: dict[str, int] = {}
+        self.rootless: set[str] = set()
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="e2ee-sig-lint")
         self.docs_url: str | None = None
         self.debounce = DEBOUNCE_SECONDS
@@ -133,6 +134,14 @@ class XepLanguageServer(LanguageServer):
             self.pending.pop(uri, None)
             self.keep(uri, analysis)
             self.publish(uri, version, shown)
+            if analysis is not None and analysis.root is None and uri not in self.rootless:
+                self.rootless.add(uri)
+                self.log(
+                    f"e2ee-sig: no xep.dtd/xep.ent found above {analysis.path}: the DTD rules, "
+                    "entity expansion and entity features are off (set xeps-root in "
+                    "[tool.e2ee-sig] or open the file inside an xsf/xeps checkout)",
+                    types.MessageType.Warning,
+                )
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -153,6 +162,7 @@ class XepLanguageServer(LanguageServer):
             task.cancel()
         self.keep(uri, None)
         self.generations.pop(uri, None)
+        self.rootless.discard(uri)
         self.publish(uri, None, [])
 
 
