@@ -165,3 +165,27 @@ def test_finished_notification_futures_are_dropped() -> None:
     protocol._request_futures.update({"notification": finished, "request": waiting})
     protocol._handle_notification("$/unknownNotification", None)
     assert list(protocol._request_futures) == ["request"]
+
+
+def test_revision_rules_judge_only_revisions_added_since_the_last_commit(tmp_path: Path) -> None:
+    from git import Repo
+
+    repo = Repo.init(tmp_path)
+    path = tmp_path / "xep-0999.xml"
+    path.write_text(make_xep(), encoding="utf-8")
+    repo.index.add([str(path)])
+    repo.index.commit(
+        "add the XEP", author_date="2026-03-02T00:00:00", commit_date="2026-03-02T00:00:00"
+    )
+    new_blocks = "".join(
+        f"  <revision>\n    <version>{v}</version>\n    <date>2026-{m}-01</date>\n"
+        f"    <initials>ae</initials>\n    <remark><p>Change {v}.</p></remark>\n  </revision>\n"
+        for v, m in (("0.4.0", "05"), ("0.3.0", "04"))
+    )
+    edited = make_xep().replace("  <revision>\n", new_blocks + "  <revision>\n", 1)
+    assert "REV010" in [d.code for d in analyse(path.as_uri(), path, edited).diagnostics]
+
+    untracked = tmp_path / "inbox" / "xep-0999.xml"  # never committed: judged like the CLI
+    assert "REV010" not in [
+        d.code for d in analyse(untracked.as_uri(), untracked, edited).diagnostics
+    ]
