@@ -189,3 +189,27 @@ def test_revision_rules_judge_only_revisions_added_since_the_last_commit(tmp_pat
     assert "REV010" not in [
         d.code for d in analyse(untracked.as_uri(), untracked, edited).diagnostics
     ]
+
+
+def _complete_after(tmp_path: Path, text: str, marker: str) -> list[types.CompletionItem]:
+    from e2ee_sig.lsp.completion import complete
+
+    analysis = _lint(tmp_path, text)
+    at = text.index(marker) + len(marker)
+    line = text.count("\n", 0, at)
+    position = types.Position(line, at - (text.rfind("\n", 0, at) + 1))
+    result = complete(analysis, position)
+    assert result is not None
+    return list(result.items)
+
+
+def test_header_values_and_revision_snippet_complete(tmp_path: Path) -> None:
+    text = make_xep().replace("<type>Standards Track</type>", "<type>Inf</type>")
+    labels = [i.label for i in _complete_after(tmp_path, text, "<type>Inf")]
+    assert "Informational" in labels and "Standards Track" in labels
+
+    text = make_xep().replace("<shortname>", "<rev\n  <shortname>", 1)
+    (snippet,) = _complete_after(tmp_path, text, "<rev")
+    assert snippet.insert_text_format == types.InsertTextFormat.Snippet
+    assert isinstance(snippet.text_edit, types.TextEdit)
+    assert "<version>0.3.0</version>" in snippet.text_edit.new_text  # the top block is 0.2.0

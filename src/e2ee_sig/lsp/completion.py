@@ -18,6 +18,8 @@ _ANCHOR_PREFIX = re.compile(r"""\burl\s*=\s*["']#([^"'<>]*)$""")
 _VALUE_PREFIX = re.compile(r"<(status|type|approver|sig)>([^<]*)$")
 _TAG_PREFIX = re.compile(r"<([a-z]*)$")
 PROTOXEP = "ProtoXEP"
+_LATEST_VERSION = re.compile(rb"<revision>.*?<version>\s*([^<\s]+)\s*</version>", re.S)
+_STATUS = re.compile(rb"<status>\s*([^<\s]+)\s*</status>")
 
 
 def header_vocabulary() -> dict[str, tuple[str, ...]]:
@@ -65,15 +67,18 @@ def _words(
     ]
 
 
-def next_version(analysis: Analysis) -> str | None:
-    """The version a new (minor; patch for a ProtoXEP) revision block would carry."""
-    header = analysis.document.header
-    if header is None or not header.revisions or header.revisions[0].version is None:
+def next_version(raw: bytes) -> str | None:
+    """The version a new (minor; patch for a ProtoXEP) revision block would carry, read from
+    the text itself: while a tag is half typed the document does not parse."""
+    header = raw.split(b"</header>", 1)[0]
+    latest = _LATEST_VERSION.search(header)
+    if latest is None:
         return None
-    latest = header.revisions[0].version.value
-    protoxep = header.value("status") == PROTOXEP
+    status = _STATUS.search(header)
+    protoxep = status is not None and status.group(1) == PROTOXEP.encode()
     try:
-        return bump_version(latest, "patch" if protoxep else "minor", protoxep=protoxep)
+        version = latest.group(1).decode("utf-8", "replace")
+        return bump_version(version, "patch" if protoxep else "minor", protoxep=protoxep)
     except Exception:  # a version bump_version cannot read: let the author type it
         return None
 
@@ -84,7 +89,7 @@ def _revision(
     raw = analysis.document.raw
     if raw.find(b"</header>") < analysis.index.offset(position) or not "revision".startswith(typed):
         return []
-    version = next_version(analysis)
+    version = next_version(raw)
     if version is None:
         return []
     initials = analysis.setup.initials or "initials"
