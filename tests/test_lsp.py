@@ -262,22 +262,29 @@ async def test_add_revision_block_asks_the_client_to_apply_the_bump(
     path = xeps / "xep-0906.xml"
     await _open(client, path, DRAFT)
     applied: list[types.ApplyWorkspaceEditParams] = []
+    asked: list[types.ShowMessageRequestParams] = []
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         applied.append(params)
         return types.ApplyWorkspaceEditResult(applied=True)
 
-    await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(
-            command="e2ee-sig.addRevision",
-            arguments=[path.as_uri(), "Describe the widgets.", "ae"],
+    @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+    def choose(params: types.ShowMessageRequestParams) -> types.MessageActionItem:
+        asked.append(params)
+        return (params.actions or [])[0]
+
+    for arguments in ([path.as_uri(), "Describe the widgets.", "ae"], [path.as_uri(), None, "ae"]):
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="e2ee-sig.addRevision", arguments=arguments)
         )
-    )
-    assert len(applied) == 1
+    assert len(applied) == 2 and len(asked) == 1  # the remark is asked for only when not given
     change = applied[0].edit.document_changes[0]  # type: ignore[index]
     assert isinstance(change, types.TextDocumentEdit)
     inserted = "".join(e.new_text for e in change.edits)
     assert "<version>0.3.0</version>" in inserted and "Describe the widgets." in inserted
     first_revision = _position_of(DRAFT, "<revision>")
     assert change.edits[0].range.start == first_revision
+    chosen = applied[1].edit.document_changes[0]  # type: ignore[index]
+    assert isinstance(chosen, types.TextDocumentEdit)
+    assert asked[0].actions and asked[0].actions[0].title in chosen.edits[0].new_text
