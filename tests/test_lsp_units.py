@@ -9,6 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("pygls")
 
@@ -213,3 +215,22 @@ def test_header_values_and_revision_snippet_complete(tmp_path: Path) -> None:
     assert snippet.insert_text_format == types.InsertTextFormat.Snippet
     assert isinstance(snippet.text_edit, types.TextEdit)
     assert "<version>0.3.0</version>" in snippet.text_edit.new_text  # the top block is 0.2.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\r\té🔐<&;")), st.data())
+def test_positions_round_trip_on_any_text(text: str, data: st.DataObject) -> None:
+    raw = text.encode("utf-8", "surrogatepass")
+    boundaries = [len(text[:i].encode()) for i in range(len(text) + 1)]
+    offset = data.draw(st.sampled_from(boundaries))
+    index = LineIndex(raw)
+    position = index.position(offset)
+    line_start = index.starts[position.line]
+    assert index.offset(position) == offset or raw[line_start:offset].endswith(b"\r")
+
+
+def test_a_broken_configuration_is_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / ".e2ee-sig.toml").write_text("profile = 3\n", encoding="utf-8")
+    diagnostics = _lint(tmp_path, make_xep(status="Experimental ")).diagnostics
+    assert diagnostics[0].code == "CFG" and ".e2ee-sig.toml" in diagnostics[0].message
+    assert "XSF007" in [d.code for d in diagnostics]  # linted with the defaults meanwhile
