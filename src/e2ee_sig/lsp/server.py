@@ -305,5 +305,8 @@ answer_from_analysis(
 
 
 def serve() -> None:
-    """Serve LSP over stdin/stdout until the client says exit."""
-    server.start_io()
+    """Serve LSP over stdin/stdout until the client says exit (or closes the pipe)."""
+    try:
+        server.start_io()
+    finally:
+        server.worker.shutdown(wait=False, cancel_futures=True)
