@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from e2ee_sig.dates import today_utc
 from e2ee_sig.lsp.analysis import Analysis
-from e2ee_sig.lsp.knowledge import XEP_ENTITY, anchors, entity_names, entity_summary
+from e2ee_sig.lsp.knowledge import XEP_ENTITY, anchors, entity_catalogue
 from e2ee_sig.versions import bump_version
 
 TRIGGERS = ["&", "#", "<", ">"]
@@ -40,8 +40,7 @@ def _entities(
 ) -> list[types.CompletionItem]:
     span = _edit_range(position, typed)
     items = []
-    for name in entity_names(analysis.root):
-        summary = entity_summary(analysis.root, name) or ""
+    for name, summary in entity_catalogue(analysis.root):
         number = XEP_ENTITY.fullmatch(name)
         items.append(
             types.CompletionItem(

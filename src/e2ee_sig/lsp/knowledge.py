@@ -68,10 +68,18 @@ def entity_summary(root: XepRoot | None, name: str) -> str | None:
     return readable(first) or readable(value)
 
 
-def entity_names(root: XepRoot | None) -> list[str]:
+_CATALOGUES: dict[Path, list[tuple[str, str]]] = {}
+
+
+def entity_catalogue(root: XepRoot | None) -> list[tuple[str, str]]:
+    """Every ``xep.ent`` entity with its one-line summary, sorted (built once per root, as
+    the root's entity table is)."""
     if root is None:
         return []
-    return sorted(name.decode("utf-8", "replace") for name in root.entities.declarations)
+    if root.path not in _CATALOGUES:
+        names = sorted(name.decode("utf-8", "replace") for name in root.entities.declarations)
+        _CATALOGUES[root.path] = [(name, entity_summary(root, name) or "") for name in names]
+    return _CATALOGUES[root.path]
 
 
 @dataclass(frozen=True)
