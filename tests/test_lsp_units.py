@@ -234,3 +234,13 @@ def test_a_broken_configuration_is_reported_not_fatal(tmp_path: Path) -> None:
     diagnostics = _lint(tmp_path, make_xep(status="Experimental ")).diagnostics
     assert diagnostics[0].code == "CFG" and ".e2ee-sig.toml" in diagnostics[0].message
     assert "XSF007" in [d.code for d in diagnostics]  # linted with the defaults meanwhile
+
+
+def test_code_actions_honour_the_requested_kinds(tmp_path: Path) -> None:
+    analysis = _lint(tmp_path, make_xep(status="Experimental "))
+    quick = code_actions(analysis, 1, WHOLE, only=["quickfix"])
+    assert quick and all(a.kind == types.CodeActionKind.QuickFix for a in quick)
+    (fix_all,) = code_actions(analysis, 1, WHOLE, only=["source.fixAll"])
+    assert fix_all.kind == "source.fixAll.e2ee-sig"
+    source = {a.title for a in code_actions(analysis, 1, WHOLE, only=["source"])}
+    assert source == {fix_all.title, "Add a revision block… (e2ee-sig bump)"}

@@ -69,6 +69,16 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     ) <= (a.end.line, a.end.character)
 
 
+def kind_name(kind: object) -> str:
+    """``quickfix`` for ``CodeActionKind.QuickFix`` (whose ``str`` is the enum's name)."""
+    return str(getattr(kind, "value", kind))
+
+
+def _within(kind: str, wanted: str) -> bool:
+    """Whether ``kind`` is ``wanted`` or a sub-kind of it (``source.fixAll.x`` of ``source``)."""
+    return kind == wanted or kind.startswith(wanted + ".")
+
+
 def _newline(raw: bytes) -> bytes:
     return b"\r\n" if b"\r\n" in raw else b"\n"
 
@@ -184,9 +194,5 @@ def code_actions(
             )
         )
     if only:
-        actions = [
-            a
-            for a in actions
-            if any(str(a.kind) == k or str(a.kind).startswith(k + ".") for k in only)
-        ]
+        actions = [a for a in actions if any(_within(kind_name(a.kind), k) for k in only)]
     return actions

@@ -256,7 +256,7 @@ async def code_action(
     if analysis is None:
         return None
     version = ls.workspace.get_text_document(uri).version
-    only = [str(kind) for kind in params.context.only] if params.context.only else None
+    only = [actions.kind_name(k) for k in params.context.only] if params.context.only else None
     return actions.code_actions(analysis, version, params.range, only, ls.docs_url)
 
 
