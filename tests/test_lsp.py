@@ -146,6 +146,11 @@ async def test_quick_fix_removes_its_diagnostic(client: LanguageClient, xeps: Pa
     assert "SEC011" in [d.code for d in after]
     assert path.read_text(encoding="utf-8") == DRAFT  # the server wrote nothing itself
 
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(path.as_uri()))
+    )
+    assert [d.code for d in await _published(client, path.as_uri())] == [d.code for d in after]
+
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_hover_explains_entities_statuses_and_rules(
