@@ -562,3 +562,6 @@ from e2ee_sig.commands.render import render  # noqa: E402
 main.add_command(render)
 main.add_command(preview)
 main.add_command(diff)
+from e2ee_sig.commands.lsp import lsp  # noqa: E402
+
+main.add_command(lsp)
