@@ -19,6 +19,8 @@ from e2ee_sig.xep.root import is_xep_root
 PARALLEL_THRESHOLD = 48
 INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
+ACCEPTED = "XEP006"
+NOT_XEPS = frozenset({"xep-template.xml", "xep-README.xml"})
 
 
 class LintUsageError(Exception):
@@ -130,6 +132,15 @@ def discover(paths: Sequence[str], xeps_root: Path | None) -> list[Target]:
     return list(targets.values())
 
 
+def without_non_xeps(targets: list[Target], paths: Sequence[str], profile: str) -> list[Target]:
+    """Leave out the template and README that a root's ``xep-*.xml`` also matches, unless
+    named explicitly; ``xsf-ci`` keeps the official CI's selection (which lints them)."""
+    if profile == "xsf-ci":
+        return targets
+    named = {Path(p).resolve() for p in paths}
+    return [t for t in targets if t.path.name not in NOT_XEPS or t.path.resolve() in named]
+
+
 def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:
     if finding.severity is Severity.WARNING:
         severity = Severity.WARNING
@@ -178,6 +189,10 @@ def lint_document(
         return [
             _diagnostic(document, gate, gate.severity, f) for f in broken if WELL_FORMED in rules
         ]
+    if ACCEPTED in rules:  # a stale inbox copy of an accepted XEP: that one fact only
+        accepted = rules[ACCEPTED]
+        if stale := _checked(accepted, document, context):
+            return [_diagnostic(document, accepted, accepted.severity, f) for f in stale]
     status = document.header_value("status")
     facts = {"inactive": status in INACTIVE_STATUSES}
     found = []
@@ -259,7 +274,7 @@ def lint_paths(
 ) -> LintReport:
     """Lint every XEP file under ``paths``; the library entry point behind ``e2ee-sig lint``."""
     rules = enabled_rules(options)
-    targets = discover(paths, options.xeps_root)
+    targets = without_non_xeps(discover(paths, options.xeps_root), paths, options.profile)
     if on_start:
         on_start(len(targets))
     context = LintContext(
