@@ -43,7 +43,9 @@ def test_accepted_inbox_copy_gets_one_finding(xep_root: Path) -> None:
     report = lint_paths([str(xep_root / "inbox")], LintOptions(jobs=1))
     (only,) = report.diagnostics
     assert only.code == "XEP006"
-    assert "accepted as XEP-0999" in only.message and "remove inbox/trust-messages.xml" in only.message
+    assert (
+        "accepted as XEP-0999" in only.message and "remove inbox/trust-messages.xml" in only.message
+    )
     official = lint_paths([str(xep_root / "inbox")], LintOptions(profile="xsf-ci", jobs=1))
     assert all(d.code != "XEP006" for d in official.diagnostics)
 

@@ -31,7 +31,7 @@ def show_rules() -> None:
     console = Console()
     console.print(table)
     console.print(
-        "e2ee*: encryption specs in the default profile, every file under --profile e2ee."
+        "e2ee*: encryption specs, by role (errors under --profile e2ee)."
     )
     console.print("Details: e2ee-sig rules CODE")
 

@@ -166,11 +166,9 @@ def _severity(
         return None
     severity = rule.severity
     if rule.e2ee:
-        if "encryption" not in facts:
-            from e2ee_sig.lint.e2ee_scope import is_encryption_spec
+        from e2ee_sig.lint.e2ee_scope import applies
 
-            facts["encryption"] = context.e2ee_forced or is_encryption_spec(document)
-        if not facts["encryption"]:
+        if not applies(document, rule.code):
             return None
         if context.profile == "e2ee":
             severity = Severity.ERROR

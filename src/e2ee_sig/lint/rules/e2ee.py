@@ -1,8 +1,10 @@
 """Checks for end-to-end-encryption specs (docs/xep-process.md §3, E2E001-E2E013).
 
-Every rule here is ``e2ee=True``: in the default profile it runs only on documents that
-:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects, under ``--profile e2ee`` on every
-file, as an error. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
+Every rule here is ``e2ee=True``: it runs only on documents that
+:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects (or that declare an E2EE role), and
+only where the document's role owes what it checks (:data:`e2ee_sig.lint.e2ee_scope.RULE_ROLES`:
+a marker such as EME has no keys, threat model or discovery of its own); ``--profile e2ee``
+makes its findings errors. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
 (Standards Track or Historical), never to Informational documents such as the SIG's
 recommendations. E2E003, E2E014 and E2E015 (info level in the catalogue) are not implemented.
 """
@@ -106,7 +108,9 @@ _AFFIX_NAMES = re.compile(r"<(rpad|time|to|from)\b|\b(rpad)\b")
 _TRUST = re.compile(
     r"\b(fingerprints?|trust (model|management|decisions?|levels?|messages)|"
     r"blind trust|trust on first use|TOFU|BTBV|key verification|verif(y|ied|ies) "
-    r"(the |a |their |its )?(contact'?s? )?(keys?|fingerprints?|identit(y|ies)))\b",
+    r"(the |a |their |its )?(contact'?s? )?(keys?|fingerprints?|identit(y|ies))|"
+    r"certificate authorit(y|ies)|trust anchors?|certificate (chains?|validation|path)|"
+    r"X\.509|PKIX?|(signed|issued) by a (trusted )?(CA|certificate authority))\b",
     re.I,
 )
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher|envelope", re.I)
