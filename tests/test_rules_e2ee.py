@@ -122,7 +122,7 @@ def test_e2e004_privacy_metadata() -> None:
         "<section1 topic='Notes' anchor='privacy'>",
     )
     (message,) = findings(spec(missing), "E2E004")
-    assert "no Privacy Considerations" in message
+    assert "no 'Privacy Considerations' section" in message
 
 
 def test_e2e005_eme_marking() -> None:
@@ -227,7 +227,7 @@ def test_e2e011_crypto_refs() -> None:
         "<p>Keys are derived with HKDF.</p>",
     )
     assert findings(spec(uncited), "E2E011") == [
-        "HKDF is used but not cited (add a reference entity such as &rfc5869;)"
+        "HKDF is used but never cited: add a reference such as &rfc5869; at its first mention"
     ]
     cited = replaced(
         "with HKDF.",

@@ -75,6 +75,24 @@ def _read(path: Path) -> NumberedXep | None:
     return NumberedXep(path.name[4:8], **values)
 
 
+_TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+
+
+@lru_cache(maxsize=8)
+def schema_owners(root: Path) -> dict[str, frozenset[str]]:
+    """Each schema ``targetNamespace`` of the root's numbered XEPs, with the numbers of the
+    XEPs whose schemas define it (read once per root, on first use)."""
+    owners: dict[str, set[str]] = {}
+    for path in sorted(root.glob(_NUMBERED)):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for found in _TARGET_NAMESPACE.findall(data):
+            owners.setdefault(found.decode("utf-8", "replace"), set()).add(path.name[4:8])
+    return {namespace: frozenset(numbers) for namespace, numbers in owners.items()}
+
+
 @lru_cache(maxsize=8)
 def xep_index(root: Path) -> XepIndex:
     """The index of ``root`` (a XEP root folder), built on first use and kept."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.fixes import replace_element_text
+from e2ee_sig.lint.messages import date_problem
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
@@ -79,14 +80,15 @@ def title(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.title if document.header else None
     if field is None:
         return
-    words = field.value.split()
-    if not words:
+    words = [w for w in field.value.split() if any(c.isalnum() for c in w)]  # not a lone "-"
+    if not field.value:
         yield Finding("the title is empty", field.line)
     elif field.value == "XEP Template":
         yield Finding("the title is the template's 'XEP Template'", field.line)
     elif len(words) > MAX_TITLE_WORDS:
         yield Finding(
-            f"the title has {len(words)} words; keep it under {MAX_TITLE_WORDS + 1}",
+            f"the title {field.value!r} has {len(words)} words; keep it under "
+            f"{MAX_TITLE_WORDS + 1}",
             field.line,
             hint="move the detail into the abstract",
         )
@@ -476,7 +478,11 @@ def lastcall(document: Document, context: LintContext) -> Iterator[Finding]:
     for field in header.lastcall:
         when = parse_iso_date(field.value)
         if when is None:
-            yield Finding(f"last call date {field.value!r} is not a YYYY-MM-DD date", field.line)
+            yield Finding(
+                f"<lastcall> date {date_problem(field.value)}",
+                field.line,
+                hint="write the real date of the Last Call's end, as YYYY-MM-DD",
+            )
             continue
         if previous is not None and when > previous:
             yield Finding(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.messages import date_problem
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, prose
@@ -29,6 +30,8 @@ from e2ee_sig.xep.header import Field, Revision
 
 REVISION_FIELDS = ("version", "date", "initials", "remark")
 PROTOXEP_VERSION = re.compile(r"0\.0\.([1-9][0-9]*)")
+FIRST_PROTOXEP = "0.0.1"
+_FIRST = re.compile(r"(?<![\d.])0\.0\.1(?![\d.])")
 MAJOR_RELEASES = {"Draft": "1.0.0", "Active": "1.0.0", "Final": "2.0.0"}
 PLACEHOLDER_REMARK = re.compile(
     r"(?:TODO|TBD|FIXME|XXX+|tbc|\.\.\.|…|lorem ipsum.*|-+)\.?", re.IGNORECASE
@@ -184,8 +187,9 @@ def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
         text = _value(revision, "date")
         if text and parse_iso_date(text) is None:
             yield Finding(
-                f"revision {_label(revision)}: date {text!r} is not a valid YYYY-MM-DD date",
+                f"revision {_label(revision)}: date {date_problem(text)}",
                 _line(revision, "date"),
+                hint="write the day the revision was made, as YYYY-MM-DD",
                 severity=_severity(new),
             )
 
@@ -272,13 +276,23 @@ def proto_version(document: Document, context: LintContext) -> Iterator[Finding]
                 hint="the Editor assigns 0.1.0 on acceptance",
                 severity=_severity(new),
             )
-    first = _value(revisions[-1], "version") if revisions else ""
-    if PROTOXEP_VERSION.fullmatch(first) and first != "0.0.1":
+    if not revisions or any(_FIRST.search(_block_text(r)) for r in revisions):
+        return  # 0.0.1 is there (maybe in a malformed or misplaced block): XSF010's business
+    oldest = revisions[-1]
+    first = _value(oldest, "version")
+    if PROTOXEP_VERSION.fullmatch(first):
         yield Finding(
-            f"a ProtoXEP's first version should be 0.0.1, not {first}",
-            _line(revisions[-1], "version"),
+            f"a ProtoXEP's first version should be {FIRST_PROTOXEP}; the oldest revision "
+            f"(line {oldest.line}) is {first}",
+            _line(oldest, "version"),
+            hint=f"number the first revision {FIRST_PROTOXEP} (XEP-0143)",
             severity=TOLERATED,
         )
+
+
+def _block_text(revision: Revision) -> str:
+    """Everything written in a revision block, tags aside (finds a version in any child)."""
+    return " ".join(revision.element.itertext())
 
 
 @rule("REV008", "version-status", Severity.ERROR)

@@ -137,6 +137,10 @@ def dtd_valid_expanded(document: Document, context: LintContext) -> Iterator[Fin
     if not document.is_root_xep_file:
         return
     already = {(e.line, e.message) for e in document.official.literal_errors}
+    if not context.enabled or "CNT006" in context.enabled:  # CNT006 names the entity
+        from e2ee_sig.lint.rules.content import entity_in_link_lines
+
+        already |= {(at, m) for at in entity_in_link_lines(document) for m in _LINK_CHILD}
     for error in document.official.expanded_errors:
         if (error.line, error.message) not in already:
             yield Finding(f"DTD (entities expanded): {error.message}", error.line, error.column)
@@ -383,6 +387,11 @@ def legal_notice(document: Document, context: LintContext) -> Iterator[Finding]:
         hint="put &LEGALNOTICE; on the line after </abstract>",
         fix=insert_legal_notice(document),
     )
+
+
+_LINK_CHILD = tuple(
+    f"Element {name} is not declared in link list of possible children" for name in ("span", "note")
+)
 
 
 def _close_match(value: str, allowed: tuple[str, ...] | list[str]) -> str | None:
