@@ -282,6 +282,9 @@ def lint_paths(
         baseline=options.baseline,
         e2ee_forced=options.profile == "e2ee",
         changed_shared=options.changed_shared,
+        selected=frozenset(
+            c for c, r in rules.items() if _matches(r, [*options.select, *options.extend_select])
+        ),
     )
     jobs = options.jobs or os.cpu_count() or 1
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]
