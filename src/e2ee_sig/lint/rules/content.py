@@ -90,7 +90,7 @@ def example_caption(document: Document, context: LintContext) -> Iterator[Findin
     for example in root.iter("example") if root is not None else []:
         if not normalise(example.get("caption", "")):
             yield Finding(
-                "example without a caption",
+                f"example without a caption ({_first_tag(example)})",
                 line(example),
                 _column(document, line(example), "<example"),
                 hint="add caption='…' saying what the example shows",
@@ -127,6 +127,12 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
             match.start() - offsets[at - 1] + 1,
             hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
         )
+
+
+def _first_tag(example: etree._Element) -> str:
+    """What an example starts with, to tell it apart: ``<iq type='get'…``."""
+    text = normalise(example.text or "")
+    return (text[:30] + "…") if len(text) > 30 else (text or "empty")
 
 
 def _entities(document: Document) -> set[bytes]:

@@ -254,6 +254,7 @@ def privacy_metadata(document: Document, context: LintContext) -> Iterator[Findi
             "Privacy Considerations does not discuss metadata exposure (device lists, key "
             "bundles, timing, message size)",
             line(section),
+            hint="say what servers and observers still learn despite the encryption",
         )
 
 
@@ -391,14 +392,17 @@ def ns_versioned(document: Document, context: LintContext) -> Iterator[Finding]:
     for namespace, at in sorted(own.items(), key=lambda item: item[1]):
         if not _VERSION_SEGMENT.search(namespace):
             yield Finding(
-                f"namespace {namespace!r} has no version number (urn:xmpp:ShortName:N)", at
+                f"namespace {namespace!r} has no version number (urn:xmpp:ShortName:N)",
+                at,
+                hint=f"write {namespace}:0 (and bump the number on incompatible changes)",
             )
     versioning = b"&NSVER;" in document.raw or any(
         _VERSIONING_TOPIC.search(topic(s)) for s in all_sections(document)
     )
     if own and not versioning:
+        shown = ", ".join(sorted(own)[:2]) + (f" and {len(own) - 2} more" if len(own) > 2 else "")
         yield Finding(
-            "no namespace versioning note (&NSVER;) for the namespaces this spec defines",
+            f"no namespace versioning note (&NSVER;) for {shown}",
             section_or_place(document, REGISTRAR_ALL_TOPICS),
             hint="add <section2 topic='Protocol Versioning' anchor='registrar-versioning'>"
             "&NSVER;</section2> to XMPP Registrar Considerations",
@@ -426,7 +430,9 @@ def ns_registered(document: Document, context: LintContext) -> Iterator[Finding]
     for namespace, at in sorted(own_namespaces(document).items(), key=lambda item: item[1]):
         if namespace not in registered:
             yield Finding(
-                f"namespace {namespace!r} is not listed in XMPP Registrar Considerations", at
+                f"namespace {namespace!r} is not listed in XMPP Registrar Considerations",
+                at,
+                hint="add it to a 'Protocol Namespaces' section2 (anchor='registrar-ns')",
             )
 
 
@@ -487,6 +493,7 @@ def deps_crypto(document: Document, context: LintContext) -> Iterator[Finding]:
                 yield Finding(
                     f"examples use {namespace!r} but {' or '.join(specs)} is not in <dependencies>",
                     _dependencies_line(document),
+                    hint=f"add <spec>{specs[0]}</spec> to <dependencies>",
                 )
 
 

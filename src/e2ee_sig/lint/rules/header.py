@@ -273,7 +273,11 @@ def deps_exist(document: Document, context: LintContext) -> Iterator[Finding]:
         if status is None and spec.value[4:] > last:
             yield Finding(f"dependency {spec.value} does not exist (no such number yet)", spec.line)
         elif status in GONE_STATUSES:
-            yield Finding(f"dependency {spec.value} is {status}", spec.line)
+            yield Finding(
+                f"dependency {spec.value} is {status}: it is not to be implemented",
+                spec.line,
+                hint="depend on the XEP that replaces it, or remove the <spec>",
+            )
 
 
 @lru_cache(maxsize=64)
@@ -412,10 +416,19 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
         has = {name: _filled(getattr(author, name)) for name in ("email", "jid")}
         who = author.name or "an author"
         if not any(has.values()) and not _filled_element(element.find("uri")):
-            yield Finding(f"{who} has neither an email address nor a JID", where)
+            yield Finding(
+                f"author {who} has neither an email address nor a JID",
+                where,
+                hint="add <email>…</email> and <jid>…</jid> to the <author>",
+            )
         elif not all(has.values()):
-            missing = "email address" if not has["email"] else "JID"
-            yield Finding(f"{who} has no {missing}", where, severity=Severity.WARNING)
+            missing, tag = ("email address", "email") if not has["email"] else ("JID", "jid")
+            yield Finding(
+                f"author {who} has no {missing}",
+                where,
+                hint=f"add <{tag}>…</{tag}> to the <author> (XEP-0001 asks for both)",
+                severity=Severity.WARNING,
+            )
 
 
 def _filled(field: Field | None) -> bool:
@@ -454,7 +467,12 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     if header is None or not is_numbered(document) or header.value("type") == "Procedural":
         return
     for element in header.element.iterchildren("interim"):
-        yield Finding("<interim/> in a numbered, non-Procedural XEP", line(element))
+        yield Finding(
+            f"<interim/> in {document.header_value('type') or 'a'} XEP-"
+            f"{document.header_value('number')}: only Procedural XEPs have interim versions",
+            line(element),
+            hint="remove the <interim/> element",
+        )
 
 
 @rule("HDR016", "lastcall", Severity.ERROR, mixed_severity=True)

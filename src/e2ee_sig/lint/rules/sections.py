@@ -555,8 +555,9 @@ def section_order(document: Document, context: LintContext) -> Iterator[Finding]
         if highest is not None and rank < highest[0]:
             yield Finding(
                 f"'{topic(section)}' should come before '{topic(highest[1])}' "
-                "(xep-template.xml order)",
+                f"(line {line(highest[1])}; xep-template.xml order)",
                 line(section),
+                hint=f"move the '{topic(section)}' section up",
             )
             return
         highest = (rank, section)
@@ -577,4 +578,5 @@ def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
         yield Finding(
             f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
             line(section),
+            hint="fold it into its section4, or promote the subtree one level",
         )
