@@ -81,3 +81,19 @@ def test_two_part_versions_are_history_unless_selected(xep_root: Path) -> None:
     assert [d.code for d in selected] == ["REV002"]
     extended = lint_paths([str(xep)], LintOptions(extend_select=("REV",), jobs=1)).diagnostics
     assert "REV002" in {d.code for d in extended}
+
+
+def test_content_of_closed_xeps_is_history_unless_selected(xep_root: Path) -> None:
+    xep = xep_root / "xep-0999.xml"
+    retracted = make_xep(status="Retracted", sections=SECTIONS + CAPTIONLESS)
+    xep.write_text(retracted, encoding="utf-8")
+    assert "CNT001" not in {d.code for d in lint_paths([str(xep)], LintOptions(jobs=1)).diagnostics}
+    selected = lint_paths([str(xep)], LintOptions(select=("CNT001",), jobs=1)).diagnostics
+    assert [d.code for d in selected] == ["CNT001"]
+    deferred = xep_root / "xep-0998.xml"
+    deferred.write_text(
+        make_xep(number="0998", status="Deferred", sections=SECTIONS + CAPTIONLESS),
+        encoding="utf-8",
+    )
+    found = lint_paths([str(deferred)], LintOptions(jobs=1)).diagnostics
+    assert [d.severity.value for d in found if d.code == "CNT001"] == ["warning"]

@@ -18,6 +18,7 @@ from e2ee_sig.xep.root import is_xep_root
 
 PARALLEL_THRESHOLD = 48
 INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
+CLOSED_STATUSES = frozenset({"Obsolete", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
 NOT_XEPS = frozenset({"xep-template.xml", "xep-README.xml"})
@@ -172,9 +173,17 @@ def _severity(
             return None
         if context.profile == "e2ee":
             severity = Severity.ERROR
+    if rule.content and facts["closed"] and _legacy_hidden(rule, context):
+        return None  # a document that will never change again: its content is history
     if rule.content and facts["inactive"]:
         severity = Severity.WARNING
     return severity
+
+
+def _legacy_hidden(rule: Rule, context: LintContext) -> bool:
+    """Legacy findings show only with ``--changed-since`` or when ``rule`` is selected by name
+    (a context that lists no rules, as in library use, shows everything)."""
+    return context.baseline is None and bool(context.enabled) and rule.code not in context.selected
 
 
 def lint_document(
@@ -192,7 +201,7 @@ def lint_document(
         if stale := _checked(accepted, document, context):
             return [_diagnostic(document, accepted, accepted.severity, f) for f in stale]
     status = document.header_value("status")
-    facts = {"inactive": status in INACTIVE_STATUSES}
+    facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
     found = []
     for rule in rules.values():
         severity = _severity(rule, document, context, facts)
