@@ -13,8 +13,9 @@ Not every encryption spec owes every E2EE section: a *role* says which rules app
   IM profile marks messages with EME): not E2E005/E2E006.
 * ``profile``: a profile of another encryption spec (its title or abstract says "profile"):
   keys, threats and trust are the profiled spec's, so not E2E001, E2E002, E2E004, E2E013.
-* ``framework``: a container whose users define profiles (Stanza Content Encryption): no
-  keys, threat model, discovery or trust of its own.
+* ``framework``: a container whose users define profiles (Stanza Content Encryption), or a
+  spec that carries other encryption schemes ("uses established encryption schemes", Jingle
+  Encrypted Transports, Trust Messages): no keys, threat model, discovery or trust of its own.
 * ``marker``: marks, describes or formats encrypted content and defines no keys (Explicit
   Message Encryption, a MIME formatter, a discovery document): only the rules about
   namespaces, dependencies, citations and secrets apply.
@@ -97,6 +98,11 @@ _DELEGATES = re.compile(
     r"\bprofiles? (?:of|for) this (?:specification|document|protocol)\b",
     re.I,
 )
+_USES_OTHER_ENCRYPTION = re.compile(
+    r"\b(?:established|existing|underlying|other) (?:end-to-end )?encryption "
+    r"(?:schemes?|methods?|protocols?|mechanisms?)\b",
+    re.I,
+)
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 _ROLES: dict[int, tuple[weakref.ref[Document], Role | None]] = {}
 
@@ -145,6 +151,8 @@ def _inferred_role(document: Document) -> Role:
     if _PROFILE.search(summary):
         return Role.PROFILE
     body = _body(document)
+    if _USES_OTHER_ENCRYPTION.search(body):
+        return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
     delegates = _DELEGATES.search(body) is not None
     if defines_keys(document, body):
         return Role.BASE if delegates else Role.ENCRYPTION

@@ -32,6 +32,7 @@ _CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>(.*?)</\1\s*>", re.S)
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
+_ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
 _XEP_URL = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html")
 _RFC_URL = re.compile(
     r"https?://(?:tools\.ietf\.org/html/|(?:www\.)?rfc-editor\.org/rfc/|"
@@ -106,7 +107,8 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     hard to read and to copy, and a forgotten escape breaks the document. Checked on the raw
     bytes; escapes between CDATA sections (``]]>&ns;<![CDATA[``) are allowed, and so are
     ``&lt;`` escapes that are not tags (``&lt;-`` arrows) and blocks that mix real markup
-    (``<strong>``, ``<em>``) with escapes, where CDATA would print the markup as text.
+    (``<strong>``, ``<em>``) or entity references (``&pubKeyB;``) with escapes, where CDATA
+    would print them as text.
 
     Bad: ``<example caption='Offer'>&lt;iq type='get'/&gt;</example>``.
     Good: ``<example caption='Offer'><![CDATA[<iq type='get'/>]]></example>``.
@@ -116,8 +118,8 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     for match in _CODE_ELEMENT.finditer(raw):
         outside = _CDATA.sub(b"", match.group(2))
         escaped = _ESCAPED_TAG.search(outside)
-        if escaped is None or _MARKUP.search(outside):
-            continue  # no escaped tag (``&lt;-`` is an arrow), or markup CDATA would hide
+        if escaped is None or _MARKUP.search(outside) or _ENTITY_REF.search(outside):
+            continue  # no escaped tag (``&lt;-`` is an arrow), or markup or entities CDATA hides
         offsets = offsets or line_offsets(raw)
         at = raw.count(b"\n", 0, match.start()) + 1
         yield Finding(

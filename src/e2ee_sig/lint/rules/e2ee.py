@@ -103,7 +103,7 @@ _SECRET_VALUE = re.compile(
 _THREAT = re.compile(r"\b(threat model|threats?|attackers?|adversar(y|ies))\b", re.I)
 _NOT_PROTECTED = re.compile(
     r"\bnot (\w+ ){0,3}(protect|prevent|defend|address|hide|cover|guarantee)\w*|"
-    r"\bout of (the )?scope\b|\bdoes not provide\b",
+    r"\b(out of|beyond|outside) (the )?scope\b|\bdoes not provide\b",
     re.I,
 )
 _METADATA = re.compile(
