@@ -189,3 +189,17 @@ def test_crypto_reference_points_at_the_term() -> None:
     (found,) = lint_text(text, select=("E2E011",))
     row = text.splitlines()[found.line - 1]
     assert row[found.column - 1 : found.column + 3] == "HKDF"
+
+
+def test_code_with_entity_references_is_not_asked_for_cdata() -> None:
+    code = "<section1 topic='K' anchor='k'><code>&xep0030; = '&lt;fp&gt;'</code></section1>"
+    assert messages(make_xep(sections=PLAIN_SECTIONS + code), "CNT002") == []
+
+
+def test_beyond_the_scope_states_a_limit() -> None:
+    bare = replaced(
+        "The attacker controls the servers. Widget Crypt does not protect against metadata\n"
+        "    analysis.",
+        "The attacker controls the servers. Key authenticity is beyond the scope of this document.",
+    )
+    assert messages(spec(bare), "E2E002", profile="e2ee") == []

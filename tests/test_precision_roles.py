@@ -7,7 +7,7 @@ from pathlib import Path
 from e2ee_sig.lint.e2ee_scope import Role, role_of
 from e2ee_sig.lint.engine import LintOptions, lint_paths
 from e2ee_sig.xep import parse_bytes
-from tests.test_rules_e2ee import SECTIONS, spec
+from tests.test_rules_e2ee import FILLER, SECTIONS, spec
 from tests.xepfactory import codes, lint_text, make_xep
 
 MARKER_SECTIONS = """<section1 topic='Introduction' anchor='intro'>
@@ -96,3 +96,16 @@ def test_e2ee_profile_spares_process_and_humorous_documents(corpus: Path) -> Non
     assert len(files) > 1
     report = lint_paths(files, LintOptions(profile="e2ee", select=("E2E",), jobs=1))
     assert report.diagnostics == []
+
+
+def test_a_spec_carrying_established_encryption_schemes_is_a_framework() -> None:
+    short = SECTIONS.replace(FILLER, "Secure.")
+    intro = "Widget Crypt encrypts one-to-one messages end to end."
+    assert "E2E001" in codes(lint_text(spec(short), select=("E2E001",)))
+    carrier = spec(
+        short.replace(
+            intro, "Widget Transport uses established encryption schemes to protect its AES keys."
+        )
+    )
+    assert _role(carrier) is Role.FRAMEWORK
+    assert lint_text(carrier, select=("E2E001",)) == []
