@@ -232,17 +232,21 @@ def own_elements(document: Document) -> set[str]:
 def encrypts_own_payloads(document: Document) -> bool:
     """An example ``<message>`` carries an encrypted payload in the document's own namespace."""
     own = set(own_namespaces(document)) | (registered_namespaces(document) or set())
-    for block in code_blocks(document):
-        text = block.text or ""
-        if not own or "<message" not in text:
-            continue
-        for message in _lenient(text).iter("message", "{jabber:client}message"):
-            for child in message:
-                namespace, local = _name(child)
-                holds = len(child) or (child.text or "").strip()  # a marker is empty
-                if holds and namespace in own and _ENCRYPTED_PAYLOAD.search(local):
-                    return True
+    for block in code_blocks(document) if own else []:
+        for child in message_children(block.text or ""):
+            namespace, local = _name(child)
+            holds = len(child) or (child.text or "").strip()  # a marker is empty
+            if holds and namespace in own and _ENCRYPTED_PAYLOAD.search(local):
+                return True
     return False
+
+
+def message_children(text: str) -> list[etree._Element]:
+    """The elements directly inside each ``<message>`` of an example's text."""
+    if "<message" not in text:
+        return []
+    messages = _lenient(text).iter("message", "{jabber:client}message")
+    return [child for message in messages for child in message if isinstance(child.tag, str)]
 
 
 def _lenient(text: str) -> etree._Element:

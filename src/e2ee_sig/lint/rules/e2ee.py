@@ -21,6 +21,7 @@ from itertools import pairwise
 from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.e2ee_scope import message_children
 from e2ee_sig.lint.messages import plural
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
@@ -261,15 +262,10 @@ def privacy_metadata(document: Document, context: LintContext) -> Iterator[Findi
 def _message_payloads(block: etree._Element) -> set[str]:
     """Namespaces of the encrypted payloads (``<encrypted>``, ``<openpgp>`` …) that are direct
     children of a ``<message>`` in an example (parsed leniently: examples may hold ``...``)."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    wrapper = etree.fromstring(f"<example>{block.text or ''}</example>".encode(), parser)
-    if wrapper is None:
-        return set()
     return {
         etree.QName(child).namespace or ""
-        for message in wrapper.iter("message", "{jabber:client}message")
-        for child in message
-        if isinstance(child.tag, str) and _ENCRYPTED_PAYLOAD.search(child.tag)
+        for child in message_children(block.text or "")
+        if _ENCRYPTED_PAYLOAD.search(child.tag)
     }
 
 
