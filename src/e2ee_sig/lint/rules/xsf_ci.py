@@ -50,11 +50,14 @@ def shown(value: str) -> str:
     return repr(value) if value else "missing or empty"
 
 
-def _line(document: Document, *path: str) -> int:
+def _line(document: Document, *names: str) -> int:
+    """The line of the first of the header elements ``names`` present (a missing element
+    points at the one it follows), else the header's."""
     header = document.header
-    field = getattr(header, path[0], None) if header else None
-    if field is not None and getattr(field, "line", None):
-        return field.line
+    for name in names:
+        field = getattr(header, name, None) if header else None
+        if field is not None and getattr(field, "line", None):
+            return field.line
     return header.line if header else 1
 
 
@@ -290,7 +293,7 @@ def approver_defined(document: Document, context: LintContext) -> Iterator[Findi
     close = _close_match(value, APPROVERS)
     yield Finding(
         f"<approver> is {shown(value)}; expected one of: {', '.join(APPROVERS)}",
-        _line(document, "approver"),
+        _line(document, "approver", "sig", "type"),
         hint="add <approver>Council</approver> after <sig>" if not value else None,
         fix=replace_field_text(document, "approver", close) if close else None,
     )
