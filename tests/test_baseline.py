@@ -81,6 +81,8 @@ def test_two_part_versions_are_history_unless_selected(xep_root: Path) -> None:
     assert [d.code for d in selected] == ["REV002"]
     extended = lint_paths([str(xep)], LintOptions(extend_select=("REV",), jobs=1)).diagnostics
     assert "REV002" in {d.code for d in extended}
+    everything = lint_paths([str(xep)], LintOptions(select=("ALL",), jobs=1)).diagnostics
+    assert "REV002" not in {d.code for d in everything}  # ALL names no rule in particular
 
 
 def test_content_of_closed_xeps_is_history_unless_selected(xep_root: Path) -> None:

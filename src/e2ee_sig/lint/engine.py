@@ -133,6 +133,11 @@ def discover(paths: Sequence[str], xeps_root: Path | None) -> list[Target]:
     return list(targets.values())
 
 
+def _named(options: LintOptions) -> list[str]:
+    """The ``--select``/``--extend-select`` selectors that name rules (``ALL`` names none)."""
+    return [s for s in (*options.select, *options.extend_select) if s.upper() != "ALL"]
+
+
 def without_non_xeps(targets: list[Target], paths: Sequence[str], profile: str) -> list[Target]:
     """Leave out the template and README that a root's ``xep-*.xml`` also matches, unless
     named explicitly; ``xsf-ci`` keeps the official CI's selection (which lints them)."""
@@ -291,9 +296,7 @@ def lint_paths(
         baseline=options.baseline,
         e2ee_forced=options.profile == "e2ee",
         changed_shared=options.changed_shared,
-        selected=frozenset(
-            c for c, r in rules.items() if _matches(r, [*options.select, *options.extend_select])
-        ),
+        selected=frozenset(c for c, r in rules.items() if _matches(r, _named(options))),
     )
     jobs = options.jobs or os.cpu_count() or 1
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]

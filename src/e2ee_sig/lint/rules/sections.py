@@ -9,9 +9,10 @@ Which XEP types the rules apply to, from XEP-0001 and XEP-0143:
   a protocol (XEP-0001 §types-Procedural); none of the corpus's procedural documents has these
   sections (XEP-0002, XEP-0143, XEP-0381, XEP-0429), and they are not asked for them.
 * SEC004 (XML Schema) applies to Standards Track XEPs that define XML of their own (see
-  ``defines_protocol``; using ``disco#info`` in an example is not that): XEP-0001 §schema asks it of specifications "that define official XSF protocols"
-  and XEP-0143 §sections-schema makes it a condition of Council approval. It is therefore an
-  error from Proposed on (Proposed, Draft, Final) and a warning for ProtoXEP, Experimental and
+  ``defines_protocol``; using ``disco#info`` in an example is not that): XEP-0001 §schema
+  asks it of specifications "that define official XSF protocols" and XEP-0143
+  §sections-schema makes it a condition of Council approval. It is therefore an error from
+  Proposed on (Proposed, Draft, Final) and a warning for ProtoXEP, Experimental and
   Deferred documents; Deprecated, Retracted, Rejected and Obsolete ones are left alone.
 * SEC005/SEC006 (Privacy, Accessibility) are template requirements since 2024-02-04 only: they
   apply, as warnings, to documents started on or after that date, whatever their type.
