@@ -33,7 +33,7 @@ def test_accepted_inbox_copy_gets_one_finding(xep_root: Path) -> None:
         make_xep(title="Trust Messages (TM)", shortname="tm"), encoding="utf-8"
     )
     stale = make_xep(
-        title="Trust  Messages (TM)",
+        title="Trust  Messages",  # the numbered XEP adds its abbreviation
         number="XXXX",
         status="ProtoXEP",
         shortname="NOT_YET_ASSIGNED",

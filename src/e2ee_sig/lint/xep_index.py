@@ -18,6 +18,7 @@ _FIELD = {
     for name in ("title", "shortname", "status", "type")
 }
 _ENTITY = re.compile(r"&[\w.-]+;")
+_ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
 _NUMBERED = "xep-[0-9][0-9][0-9][0-9].xml"
 _NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
 
@@ -49,8 +50,9 @@ class XepIndex:
 
 
 def title_key(title: str) -> str:
-    """A title as compared: whitespace collapsed, case folded; '' for entity-made titles."""
-    folded = " ".join(title.split()).casefold()
+    """A title as compared: whitespace collapsed, case folded, without a trailing
+    abbreviation ("Trust Messages (TM)" is "trust messages"); '' for entity-made titles."""
+    folded = _ABBREVIATION.sub("", " ".join(title.split())).casefold()
     return "" if _ENTITY.search(folded) else folded
 
 
