@@ -254,6 +254,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     body = raw.find(b"</header>")
     said_elsewhere = _non_answer_spans(document, context)
+    starts = sorted((line(s), topic(s)) for s in all_sections(document))
     for pattern in patterns:
         for match in pattern.finditer(raw, max(body, 0)):
             at = match.start()
@@ -262,9 +263,11 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
             line_start = raw.rfind(b"\n", 0, at) + 1
             column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
             word = match.group(0).decode()
+            at_line = raw.count(b"\n", 0, at) + 1
+            where = next((f" of '{t}'" for n, t in reversed(starts) if n <= at_line), "")
             yield Finding(
-                f"placeholder {word!r} left in the text",
-                raw.count(b"\n", 0, at) + 1,
+                f"placeholder {word!r} left in the text{where}",
+                at_line,
                 column,
                 hint="finish the text or remove the placeholder",
                 end_column=column + len(word),
