@@ -121,7 +121,7 @@ def test_deps_exist_reads_the_dependency_status_from_the_root(xep_root: Path) ->
     deps = "<spec>XEP-0030</spec>\n    <spec>XEP-0115</spec>\n    <spec>XEP-0500</spec>"
     found = lint_text(make_xep(dependencies=deps), select=("HDR009",), root=xep_root)
     assert [d.message for d in found] == [
-        "dependency XEP-0030 is Obsolete",
+        "dependency XEP-0030 is Obsolete: it is not to be implemented",
         "dependency XEP-0500 does not exist (no such number yet)",
     ]
     fine = make_xep(dependencies="<spec>XEP-0115</spec>")

@@ -144,7 +144,9 @@ def test_template_sections_for_new_documents_only(code: str, topic: str) -> None
 def test_intro_and_requirements() -> None:
     assert lint("SEC007") == []
     no_reqs = lint("SEC007", sections=without("Requirements"))
-    assert [d.message for d in no_reqs] == ["no 'Requirements' section"]
+    assert [d.message for d in no_reqs] == [
+        "no 'Requirements' section (add it before 'Accessibility Considerations')"
+    ]
     late_intro = without("Introduction") + SECTIONS[: SECTIONS.index("<section1 topic='Req")]
     assert "not 'Introduction'" in lint("SEC007", sections=late_intro)[0].message
     assert lint("SEC007", sections=without("Requirements"), status="Draft", number="0999") == []

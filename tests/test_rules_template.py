@@ -148,8 +148,8 @@ def test_sec011_placeholder_words_with_position() -> None:
     )
     found = lint(text, "SEC011")
     assert [d.message for d in found] == [
-        "placeholder 'tbc' left in the text",
-        "placeholder 'TODO' left in the text",
+        "placeholder 'tbc' left in the text of 'Open Issues'",
+        "placeholder 'TODO' left in the text of 'Open Issues'",
     ]
     line = text.splitlines()[found[0].line - 1]
     assert line[found[0].column - 1 : found[0].end_column - 1] == "tbc"
@@ -164,7 +164,7 @@ def test_sec011_unnumbered_xep_reference_in_a_schema() -> None:
         "  </xs:documentation></xs:annotation>\n</xs:schema>\n]]></code>\n</section1>"
     )
     found = lint(with_sections(schema), "SEC011")
-    assert [d.message for d in found] == ["placeholder 'XEP-xxxx' left in the text"]
+    assert [d.message for d in found] == ["placeholder 'XEP-xxxx' left in the text of 'XML Schema'"]
     protoxep = with_sections(schema, status="ProtoXEP", number="XXXX")
     assert lint(protoxep, "SEC011", INBOX) == [], "a ProtoXEP names itself XEP-xxxx"
 
@@ -204,14 +204,14 @@ def corpus_findings(corpus: Path, name: str, *select: str) -> list[Diagnostic]:
 
 def test_corpus_xep0384_tbc(corpus: Path) -> None:
     found = corpus_findings(corpus, "xep-0384.xml", "SEC011")
-    assert [d.message for d in found] == ["placeholder 'tbc' left in the text"]
+    assert [d.message for d in found] == ["placeholder 'tbc' left in the text of 'Requirements'"]
     assert found[0].line == 274
 
 
 def test_corpus_xep0380_xep_xxxx_in_schema(corpus: Path) -> None:
     found = corpus_findings(corpus, "xep-0380.xml", "SEC011")
     assert [(d.line, d.message) for d in found] == [
-        (303, "placeholder 'XEP-xxxx' left in the text")
+        (303, "placeholder 'XEP-xxxx' left in the text of 'XML Schema'")
     ]
 
 

@@ -30,9 +30,7 @@ def show_rules() -> None:
         table.add_row(*row)
     console = Console()
     console.print(table)
-    console.print(
-        "e2ee*: encryption specs in the default profile, every file under --profile e2ee."
-    )
+    console.print("e2ee*: encryption specs, by role (errors under --profile e2ee).")
     console.print("Details: e2ee-sig rules CODE")
 
 

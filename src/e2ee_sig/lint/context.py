@@ -21,6 +21,8 @@ class LintContext:
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
     e2ee_forced: bool = False
     changed_shared: frozenset[str] = frozenset()
+    selected: frozenset[str] = frozenset()
+    """Rules named explicitly (``--select``/``--extend-select``): they report legacy history."""
 
     def is_new(self, path: Path, revision: tuple[str, str]) -> bool:
         """Whether a (version, date) revision was added since the ``--changed-since`` base

@@ -1,60 +1,177 @@
-"""Which XEPs are about end-to-end encryption (the E2EE rules apply to those by default).
+"""Which XEPs are about end-to-end encryption, and what role each plays (the E2EE rules' scope).
 
-A document is an encryption spec when its title or tags say so, when it is one of the
-E2EE-related XEPs the SIG tracks, when it depends on a core encryption XEP, or when it defines
-an encryption namespace. Merely mentioning a namespace (XEP-0011 lists ``jabber:x:encrypted``)
-or carrying a payload through OMEMO (XEP-0516 XID) does not make a document an encryption spec;
+A document is an *encryption spec* when its title or tags say so, when it depends on a XEP
+whose title says so (read from the root's numbered XEPs), or when it defines an encryption
+namespace. Merely mentioning a namespace (XEP-0011 lists ``jabber:x:encrypted``) or carrying
+a payload through OMEMO (XEP-0516 XID) does not make a document an encryption spec;
 procedural and humorous documents (the SIG-E2EE charter, XEP-0429) never are.
+
+Not every encryption spec owes every E2EE section: a *role* says which rules apply.
+
+* ``encryption``: defines keys or the encryption of payloads (OMEMO): every rule.
+* ``base``: defines keys, and leaves their use to profiles it names (OpenPGP for XMPP, whose
+  IM profile marks messages with EME): not E2E005/E2E006.
+* ``profile``: a profile of another encryption spec (its title or abstract says "profile"):
+  keys, threats and trust are the profiled spec's, so not E2E001, E2E002, E2E004, E2E013.
+* ``framework``: a container whose users define profiles (Stanza Content Encryption), or a
+  spec that carries other encryption schemes ("uses established encryption schemes", Jingle
+  Encrypted Transports, Trust Messages): no keys, threat model, discovery or trust of its own.
+* ``marker``: marks, describes or formats encrypted content and defines no keys (Explicit
+  Message Encryption, a MIME formatter, a discovery document): only the rules about
+  namespaces, dependencies, citations and secrets apply.
+
+The role is inferred from what the document defines (key elements in its own namespaces or
+schema, key and cipher vocabulary, encrypted message payloads in its own namespace, a
+statement that its users write profiles), and a spec may declare it with a processing
+instruction anywhere in the file: ``<?e2ee-sig role="framework"?>`` (``role="none"`` takes a
+document out of the E2EE rules' scope; a declared role also brings a document into scope).
 """
 
 from __future__ import annotations
 
 import re
+import weakref
+from enum import StrEnum
 
-from e2ee_sig.lint.rules._util import own_namespaces, registered_namespaces, schema_namespaces
+from lxml import etree
+
+from e2ee_sig.lint.rules._util import (
+    code_blocks,
+    own_namespaces,
+    prose,
+    registered_namespaces,
+    schema_namespaces,
+)
 from e2ee_sig.xep import Document
 
-# The E2EE-related XEPs of docs/xep-process.md §3 (Experimental, Deferred, Obsolete, Draft).
-ENCRYPTION_XEPS = frozenset(
-    re.findall(
-        r"\d{4}",
-        "0027 0116 0187 0188 0189 0200 0210 0217 0218 0241 0246 0247 0250 0262 0320 0348 0364 "
-        "0373 0374 0378 0380 0384 0391 0396 0399 0416 0417 0420 0434 0448 0450 0454 0473 0475 "
-        "0476 0477 0504 0510",
-    )
-)
-# Depending on one of these means building on an encryption protocol.
-CORE_ENCRYPTION_XEPS = frozenset(
-    re.findall(
-        r"\d{4}",
-        "0027 0116 0200 0373 0374 0380 0384 0391 0420 0434 0450",
-    )
-)
+
+class Role(StrEnum):
+    ENCRYPTION = "encryption"
+    BASE = "base"
+    PROFILE = "profile"
+    FRAMEWORK = "framework"
+    MARKER = "marker"
+
+
 NOT_SPECS = frozenset({"Procedural", "Humorous"})
+OPT_OUT = "none"
+# The E2EE rules that only some roles owe; every other E2EE rule applies to every role.
+RULE_ROLES: dict[str, frozenset[Role]] = {
+    "E2E001": frozenset({Role.ENCRYPTION, Role.BASE}),
+    "E2E002": frozenset({Role.ENCRYPTION, Role.BASE}),
+    "E2E004": frozenset({Role.ENCRYPTION, Role.BASE}),
+    "E2E005": frozenset({Role.ENCRYPTION, Role.PROFILE}),
+    "E2E006": frozenset({Role.ENCRYPTION, Role.PROFILE}),
+    "E2E009": frozenset({Role.ENCRYPTION, Role.BASE, Role.PROFILE}),
+    "E2E013": frozenset({Role.ENCRYPTION, Role.BASE}),
+}
+KEY_TERMS_MIN = 5  # mentions of key vocabulary that make a document define keys
+CIPHER_TERMS_MIN = 3  # mentions of cipher primitives that make it define encryption
 _TITLE = re.compile(
     r"\b(encrypt\w*|end-to-end|e2ee?|omemo|openpgp|pgp|otr|off-the-record|mls|"
-    r"messaging layer security|zrtp|srtp)\b",
+    r"messaging layer security|zrtp|srtp|public[- ]keys?)\b",
     re.I,
 )
+# A dependency on a XEP with such a title means building on an end-to-end encryption protocol.
+_CORE = re.compile(r"\b(encrypt\w*|end-to-end|e2ee?|omemo|openpgp|off-the-record)\b", re.I)
 _FAMILIES = (
     r"urn:xmpp:(?:omemo|openpgp|sce|eme|ox|e2ee|mls|otr|tm|atm|att|pte|gre|esfs|jingle:jet)\b"
 )
 _LEGACY_NAMESPACES = ("eu.siacs.conversations.axolotl", "jabber:x:encrypted")
 _NAMESPACE = re.compile("|".join((_FAMILIES, *map(re.escape, _LEGACY_NAMESPACES))))
 _FAMILIES_BYTES = re.compile(_FAMILIES.encode())
+_DECLARED = re.compile(rb"""<\?e2ee-sig\s+role\s*=\s*["']([\w-]+)["']\s*\?>""")
+_KEY_ELEMENT = re.compile(r"key|bundle|fingerprint|cert", re.I)
+_SCHEMA_ELEMENT = re.compile(r"""<(?:[\w-]+:)?element\s+name\s*=\s*['"]([\w.-]+)['"]""")
+_KEY_TERMS = re.compile(
+    r"\b(?:public|private|secret|identity|long-term|session|signing|encryption) keys?\b|"
+    r"\bkey (?:exchange|agreement|material|pairs?|generation)\b|\bcertificates?\b",
+    re.I,
+)
+_CIPHER_TERMS = re.compile(
+    r"\b(?:AES(?:-\d+)?(?:-GCM)?|ChaCha20|Poly1305|X25519|Curve25519|Ed25519|X448|Ed448|RSA|"
+    r"ECDH|ECDSA|Diffie-Hellman|HKDF|HMAC|SRTP|DTLS|ciphertext)\b"
+)
+_PROFILE = re.compile(r"\bprofile\b", re.I)
+_DELEGATES = re.compile(
+    r"\b(?:their|such|separate) (?:\w+ ){0,2}profiles?\b|"
+    r"\bprofiles? (?:of|for) this (?:specification|document|protocol)\b",
+    re.I,
+)
+_USES_OTHER_ENCRYPTION = re.compile(
+    r"\b(?:established|existing|underlying|other) (?:end-to-end )?encryption "
+    r"(?:schemes?|methods?|protocols?|mechanisms?)\b",
+    re.I,
+)
+_ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
+_ROLES: dict[int, tuple[weakref.ref[Document], Role | None]] = {}
+
+
+def declared_role(document: Document) -> str | None:
+    """The role a ``<?e2ee-sig role="…"?>`` processing instruction declares, if any."""
+    found = _DECLARED.search(document.raw)
+    return found.group(1).decode().lower() if found else None
+
+
+def applies(document: Document, code: str) -> bool:
+    """Whether E2EE rule ``code`` applies to ``document`` (in scope, and owed by its role)."""
+    role = role_of(document)
+    return role is not None and role in RULE_ROLES.get(code, frozenset(Role))
+
+
+def role_of(document: Document) -> Role | None:
+    """The document's role, or None when it is out of the E2EE rules' scope (worked out once
+    per document and kept while the document lives)."""
+    key = id(document)
+    cached = _ROLES.get(key)
+    if cached is not None and cached[0]() is document:
+        return cached[1]
+    role = _role(document)
+    _ROLES[key] = (weakref.ref(document, lambda _: _ROLES.pop(key, None)), role)
+    return role
+
+
+def _role(document: Document) -> Role | None:
+    declared = declared_role(document)
+    if declared == OPT_OUT:
+        return None
+    if declared in {r.value for r in Role}:
+        return Role(declared)
+    header = document.header
+    if header is None or header.value("type") in NOT_SPECS:
+        return None
+    if not is_encryption_spec(document):
+        return None
+    return _inferred_role(document)
+
+
+def _inferred_role(document: Document) -> Role:
+    header = document.header
+    summary = f"{header.value('title')} {header.value('abstract')}" if header else ""
+    if _PROFILE.search(summary):
+        return Role.PROFILE
+    body = _body(document)
+    if _USES_OTHER_ENCRYPTION.search(body):
+        return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
+    delegates = _DELEGATES.search(body) is not None
+    if defines_keys(document, body):
+        return Role.BASE if delegates else Role.ENCRYPTION
+    if delegates:
+        return Role.FRAMEWORK
+    if encrypts_own_payloads(document):
+        return Role.ENCRYPTION
+    return Role.MARKER
 
 
 def is_encryption_spec(document: Document) -> bool:
-    """True when the title, tags, number, dependencies or defined namespaces are about
-    encryption (and the document is not procedural or humorous)."""
+    """True when the title, tags, dependencies or defined namespaces are about encryption
+    (and the document is not procedural or humorous)."""
     header = document.header
     if header is None or header.value("type") in NOT_SPECS:
         return False
     if _TITLE.search(header.value("title")) or any(t.value == "e2ee" for t in header.tags):
         return True
-    if header.value("number") in ENCRYPTION_XEPS:
-        return True
-    if any(_xep_number(d.value) in CORE_ENCRYPTION_XEPS for d in header.dependencies):
+    if _depends_on_encryption(document):
         return True
     raw = document.raw
     legacy = any(n.encode() in raw for n in _LEGACY_NAMESPACES)
@@ -63,12 +180,96 @@ def is_encryption_spec(document: Document) -> bool:
     return any(_NAMESPACE.match(ns) for ns in defined_namespaces(document))
 
 
+def _depends_on_encryption(document: Document) -> bool:
+    """A dependency on a numbered XEP of the same root whose title is about encryption."""
+    header, root = document.header, document.root
+    if header is None or root is None:
+        return False
+    from e2ee_sig.lint.xep_index import xep_index
+
+    numbered = xep_index(root.path).by_number
+    for spec in header.dependencies:
+        match = re.fullmatch(r"XEP-(\d{4})", spec.value)
+        known = numbered.get(match.group(1)) if match else None
+        if known is not None and known.type not in NOT_SPECS and _CORE.search(known.title):
+            return True
+    return False
+
+
 def defined_namespaces(document: Document) -> set[str]:
     """Namespaces the document defines: schema targets, registered ones, its own in examples."""
     registered = registered_namespaces(document) or set()
     return set(schema_namespaces(document)) | set(own_namespaces(document)) | registered
 
 
-def _xep_number(spec: str) -> str:
-    match = re.fullmatch(r"XEP-(\d{4})", spec.strip())
-    return match.group(1) if match else ""
+def defines_keys(document: Document, body: str | None = None) -> bool:
+    """Whether the document defines keys or encryption of its own: key elements in its own
+    namespaces or schema, or key and cipher vocabulary in its text."""
+    text = _body(document) if body is None else body
+    if len(_KEY_TERMS.findall(text)) >= KEY_TERMS_MIN:
+        return True
+    if len(_CIPHER_TERMS.findall(text)) >= CIPHER_TERMS_MIN:
+        return True
+    return any(_KEY_ELEMENT.search(name) for name in own_elements(document))
+
+
+def own_elements(document: Document) -> set[str]:
+    """Local names of the elements the document defines: those its schema declares and those
+    its examples put in its own (defined or registered) namespaces."""
+    own = set(own_namespaces(document)) | (registered_namespaces(document) or set())
+    names: set[str] = set()
+    for block in code_blocks(document):
+        text = block.text or ""
+        if "targetNamespace" in text:
+            names.update(_SCHEMA_ELEMENT.findall(text))
+        if own:
+            names.update(
+                local for namespace, local in map(_name, _lenient(text).iter()) if namespace in own
+            )
+    return names
+
+
+def encrypts_own_payloads(document: Document) -> bool:
+    """An example ``<message>`` carries an encrypted payload in the document's own namespace."""
+    own = set(own_namespaces(document)) | (registered_namespaces(document) or set())
+    for block in code_blocks(document) if own else []:
+        for child in message_children(block.text or ""):
+            namespace, local = _name(child)
+            holds = len(child) or (child.text or "").strip()  # a marker is empty
+            if holds and namespace in own and _ENCRYPTED_PAYLOAD.search(local):
+                return True
+    return False
+
+
+def message_children(text: str) -> list[etree._Element]:
+    """The elements directly inside each ``<message>`` of an example's text."""
+    if "<message" not in text:
+        return []
+    messages = _lenient(text).iter("message", "{jabber:client}message")
+    return [child for message in messages for child in message if isinstance(child.tag, str)]
+
+
+def _lenient(text: str) -> etree._Element:
+    """An example's XML, parsed leniently (examples may hold ``...`` or be fragments)."""
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    try:
+        wrapper = etree.fromstring(f"<example>{text}</example>".encode(), parser)
+    except etree.XMLSyntaxError:
+        wrapper = None
+    if wrapper is None:
+        return etree.Element("example")
+    return wrapper
+
+
+def _name(element: etree._Element) -> tuple[str, str]:
+    """(namespace, local name) of an element ('' and '' for comments and PIs)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return "", ""
+    namespace, _, local = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+    return namespace, local
+
+
+def _body(document: Document) -> str:
+    root = document.xml_root
+    return "" if root is None else " ".join(prose(s) for s in root.iterchildren("section1"))

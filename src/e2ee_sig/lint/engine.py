@@ -20,7 +20,10 @@ from e2ee_sig.xep.root import is_xep_root
 
 PARALLEL_THRESHOLD = 48
 INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
+CLOSED_STATUSES = frozenset({"Obsolete", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
+ACCEPTED = "XEP006"
+NOT_XEPS = frozenset({"xep-template.xml", "xep-README.xml"})
 
 
 class LintUsageError(Exception):
@@ -208,6 +211,20 @@ def discover(
     return list(targets.values())
 
 
+def _named(options: LintOptions) -> list[str]:
+    """The ``--select``/``--extend-select`` selectors that name rules (``ALL`` names none)."""
+    return [s for s in (*options.select, *options.extend_select) if s.upper() != "ALL"]
+
+
+def without_non_xeps(targets: list[Target], paths: Sequence[str], profile: str) -> list[Target]:
+    """Leave out the template and README that a root's ``xep-*.xml`` also matches, unless
+    named explicitly; ``xsf-ci`` keeps the official CI's selection (which lints them)."""
+    if profile == "xsf-ci":
+        return targets
+    named = {Path(p).resolve() for p in paths}
+    return [t for t in targets if t.path.name not in NOT_XEPS or t.path.resolve() in named]
+
+
 def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:
     if finding.severity is Severity.WARNING:
         severity = Severity.WARNING
@@ -233,17 +250,23 @@ def _severity(
         return None
     severity = rule.severity
     if rule.e2ee:
-        if "encryption" not in facts:
-            from e2ee_sig.lint.e2ee_scope import is_encryption_spec
+        from e2ee_sig.lint.e2ee_scope import applies
 
-            facts["encryption"] = context.e2ee_forced or is_encryption_spec(document)
-        if not facts["encryption"]:
+        if not applies(document, rule.code):
             return None
         if context.profile == "e2ee":
             severity = Severity.ERROR
+    if rule.content and facts["closed"] and _legacy_hidden(rule, context):
+        return None  # a document that will never change again: its content is history
     if rule.content and facts["inactive"]:
         severity = Severity.WARNING
     return severity
+
+
+def _legacy_hidden(rule: Rule, context: LintContext) -> bool:
+    """Legacy findings show only with ``--changed-since`` or when ``rule`` is selected by name
+    (a context that lists no rules, as in library use, shows everything)."""
+    return context.baseline is None and bool(context.enabled) and rule.code not in context.selected
 
 
 def lint_document(
@@ -256,8 +279,12 @@ def lint_document(
         return [
             _diagnostic(document, gate, gate.severity, f) for f in broken if WELL_FORMED in rules
         ]
+    if ACCEPTED in rules:  # a stale inbox copy of an accepted XEP: that one fact only
+        accepted = rules[ACCEPTED]
+        if stale := _checked(accepted, document, context):
+            return [_diagnostic(document, accepted, accepted.severity, f) for f in stale]
     status = document.header_value("status")
-    facts = {"inactive": status in INACTIVE_STATUSES}
+    facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
     found = []
     for rule in rules.values():
         severity = _severity(rule, document, context, facts)
@@ -338,7 +365,9 @@ def lint_paths(
     """Lint every XEP file under ``paths``; the library entry point behind ``e2ee-sig lint``."""
     rules = enabled_rules(options)
     skipped_notes: list[str] = []
-    targets = discover(paths, options.xeps_root, skipped_notes)
+    targets = without_non_xeps(
+        discover(paths, options.xeps_root, skipped_notes), paths, options.profile
+    )
     if on_start:
         on_start(len(targets))
     context = LintContext(
@@ -348,6 +377,7 @@ def lint_paths(
         baseline=options.baseline,
         e2ee_forced=options.profile == "e2ee",
         changed_shared=options.changed_shared,
+        selected=frozenset(c for c, r in rules.items() if _matches(r, _named(options))),
     )
     jobs = options.jobs or os.cpu_count() or 1
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from e2ee_sig.fsio import FileRefused, write_report
+from e2ee_sig.lint.baseline import BaselineError, new_findings, write
 from e2ee_sig.lint.engine import (
     LintOptions,
     LintReport,
@@ -40,6 +41,8 @@ class LintRequest:
     unsafe_fixes: bool = False
     diff: bool = False
     changed_since: str | None = None
+    baseline_file: Path | None = None
+    write_baseline_file: Path | None = None
 
 
 @contextmanager
@@ -152,6 +155,28 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> tuple[str | None, 
     return None, status
 
 
+def _write_baseline(report: LintReport, file: Path) -> int:
+    """Record every finding of ``report`` in ``file``; nothing is reported, exit 0."""
+    count = write(report.diagnostics, file)
+    print(
+        f"Recorded {count} finding{'s' * (count != 1)} in {file}; "
+        f"'e2ee-sig lint --baseline {file}' now reports only new ones.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _apply_baseline(report: LintReport, file: Path) -> None:
+    """Keep only the findings ``file`` does not record, and say how many were left out."""
+    fresh = new_findings(report.diagnostics, file)
+    known = len(report.diagnostics) - len(fresh)
+    report.diagnostics = fresh
+    if known:
+        report.notes.append(
+            f"{known} known finding{'s' * (known != 1)} in baseline {file} not shown"
+        )
+
+
 def run_lint(request: LintRequest) -> int:
     """Run lint as asked; print the report; return the exit status (0, 1 or 2)."""
     try:
@@ -164,7 +189,11 @@ def run_lint(request: LintRequest) -> int:
                 sys.stdout.write(diff)
                 return fix_status
             report = _lint(request, options, paths)
-    except (LintUsageError, FileRefused) as error:
+        if request.write_baseline_file is not None:
+            return _write_baseline(report, request.write_baseline_file)
+        if request.baseline_file is not None:
+            _apply_baseline(report, request.baseline_file)
+    except (LintUsageError, BaselineError, FileRefused) as error:
         print(f"e2ee-sig: error: {error}", file=sys.stderr)
         return 2
     for note in report.notes:

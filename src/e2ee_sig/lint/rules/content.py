@@ -30,6 +30,9 @@ from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>(.*?)</\1\s*>", re.S)
 _CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
+_ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
+_MARKUP = re.compile(rb"<[A-Za-z_]")
+_ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
 _XEP_URL = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html")
 _RFC_URL = re.compile(
     r"https?://(?:tools\.ietf\.org/html/|(?:www\.)?rfc-editor\.org/rfc/|"
@@ -42,9 +45,15 @@ _DEFINED_IN = re.compile(r"defined (?:in|by) XEP-(\d{4})\b", re.I)
 _DEFAULT_XMLNS = re.compile(r"""\sxmlns\s*=\s*['"]([^'"]+)['"]""")
 _TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 _SCHEMA_TAG = re.compile(r"<(?:[\w-]+:)?schema\b[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 XML_SCHEMA = "http://www.w3.org/2001/XMLSchema"
 NEW_STATUSES = ("ProtoXEP", "Experimental")
 REFERENCE_TAGS = frozenset({"cite", "link", "code", "example", "tt", "note", "span"})
+
+
+def _blank(comment: re.Match[str]) -> str:
+    """A comment's newlines only, so that line numbers after it stay right."""
+    return "\n" * comment.group().count("\n")
 
 
 def _new(document: Document) -> bool:
@@ -62,9 +71,9 @@ def _column(document: Document, line_number: int, text: str) -> int:
 
 def _covered_by_e2ee(document: Document, context: LintContext, code: str) -> bool:
     """Whether the E2EE rule ``code`` runs on this document and reports the same fact."""
-    from e2ee_sig.lint.e2ee_scope import is_encryption_spec  # imports the rules: not at the top
+    from e2ee_sig.lint.e2ee_scope import applies  # imports the rules: not at the top
 
-    return code in context.enabled and (context.e2ee_forced or is_encryption_spec(document))
+    return code in context.enabled and applies(document, code)
 
 
 @rule("CNT001", "example-caption", Severity.WARNING, content=True)
@@ -82,7 +91,7 @@ def example_caption(document: Document, context: LintContext) -> Iterator[Findin
     for example in root.iter("example") if root is not None else []:
         if not normalise(example.get("caption", "")):
             yield Finding(
-                "example without a caption",
+                f"example without a caption ({_first_tag(example)})",
                 line(example),
                 _column(document, line(example), "<example"),
                 hint="add caption='…' saying what the example shows",
@@ -96,7 +105,10 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     Why: XEP-0143 §format-contents ("Define an XML CDATA section within both of these
     elements so that you do not need to escape the '<' and '>' characters"). Escaped markup is
     hard to read and to copy, and a forgotten escape breaks the document. Checked on the raw
-    bytes; escapes between CDATA sections (``]]>&ns;<![CDATA[``) are allowed.
+    bytes; escapes between CDATA sections (``]]>&ns;<![CDATA[``) are allowed, and so are
+    ``&lt;`` escapes that are not tags (``&lt;-`` arrows) and blocks that mix real markup
+    (``<strong>``, ``<em>``) or entity references (``&pubKeyB;``) with escapes, where CDATA
+    would print them as text.
 
     Bad: ``<example caption='Offer'>&lt;iq type='get'/&gt;</example>``.
     Good: ``<example caption='Offer'><![CDATA[<iq type='get'/>]]></example>``.
@@ -105,15 +117,24 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     offsets = None
     for match in _CODE_ELEMENT.finditer(raw):
         outside = _CDATA.sub(b"", match.group(2))
-        if b"&lt;" in outside:
-            offsets = offsets or line_offsets(raw)
-            at = raw.count(b"\n", 0, match.start()) + 1
-            yield Finding(
-                f"<{match.group(1).decode()}> escapes markup with &lt; instead of using CDATA",
-                at,
-                match.start() - offsets[at - 1] + 1,
-                hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
-            )
+        escaped = _ESCAPED_TAG.search(outside)
+        if escaped is None or _MARKUP.search(outside) or _ENTITY_REF.search(outside):
+            continue  # no escaped tag (``&lt;-`` is an arrow), or markup or entities CDATA hides
+        offsets = offsets or line_offsets(raw)
+        at = raw.count(b"\n", 0, match.start()) + 1
+        yield Finding(
+            f"<{match.group(1).decode()}> escapes markup ({escaped.group().decode()}…) "
+            "instead of using CDATA",
+            at,
+            match.start() - offsets[at - 1] + 1,
+            hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
+        )
+
+
+def _first_tag(example: etree._Element) -> str:
+    """What an example starts with, to tell it apart: ``<iq type='get'…``."""
+    text = normalise(example.text or "")
+    return (text[:30] + "…") if len(text) > 30 else (text or "empty")
 
 
 def _entities(document: Document) -> set[bytes]:
@@ -231,14 +252,16 @@ def no_shared_file_edits(document: Document, context: LintContext) -> Iterator[F
             )
 
 
-@rule("CNT006", "no-entity-in-link", Severity.ERROR, content=True)
+@rule("CNT006", "no-entity-in-link", Severity.ERROR)
 def no_entity_in_link(document: Document, context: LintContext) -> Iterator[Finding]:
     """No ``&xepNNNN;``/``&rfcNNNN;`` (or other markup entity) inside ``<link>``.
 
     Why: the DTD allows only text and ``<cite>`` in ``<link>`` (``link (#PCDATA|cite)*``),
     and these entities expand to a ``<span>`` and a ``<note>``: ``make check`` fails and the
-    rendered XEP nests a link in a link (XEP-0384 line 430). XSF002 reports the DTD error on
-    root ``xep-*`` files; this rule names the entity and the fix, also for inbox files. An
+    rendered XEP nests a link in a link (XEP-0384 line 430). This rule names the entity and
+    the fix, also for inbox files; when it runs, XSF002 leaves out the raw DTD errors it
+    explains (under ``--profile xsf-ci`` XSF002 reports them). An error whatever the status:
+    the build fails for inactive XEPs too. An
     entity counts as markup when its ``xep.ent`` value contains ``<`` (by name, ``xep…`` or
     ``rfc…``, without a XEP root).
 
@@ -246,6 +269,23 @@ def no_entity_in_link(document: Document, context: LintContext) -> Iterator[Find
     Good: ``<link url='https://xmpp.org/extensions/xep-0060.html#impl'><cite>XEP-0060</cite>
     §12</link>`` (and ``&xep0060;`` at the first mention, outside any link).
     """
+    for name, at, _ in _entities_in_links(document):
+        cite = _cite_for(name)
+        yield Finding(
+            f"&{name}; inside <link>: it expands to markup that <link> may not contain",
+            at,
+            _column(document, at, f"&{name};"),
+            hint=f"write {cite} inside the link instead" if cite else "move it out of the link",
+        )
+
+
+def entity_in_link_lines(document: Document) -> set[int]:
+    """The lines CNT006 reports (where the expanded-DTD check fails for the same reason)."""
+    return {at for _, *places in _entities_in_links(document) for at in places}
+
+
+def _entities_in_links(document: Document) -> Iterator[tuple[str, int, int]]:
+    """Each markup entity referenced inside a ``<link>``, with its line and the link's."""
     tree = document.literal_tree
     if tree is None:
         return
@@ -257,16 +297,8 @@ def no_entity_in_link(document: Document, context: LintContext) -> Iterator[Find
             markup = (
                 b"<" in declared.split(b" ", 2)[-1] if declared else _MARKUP_ENTITY.fullmatch(name)
             )
-            if not markup:
-                continue
-            at = entity.sourceline or line(link)
-            cite = _cite_for(name)
-            yield Finding(
-                f"&{name}; inside <link>: it expands to markup that <link> may not contain",
-                at,
-                _column(document, at, f"&{name};"),
-                hint=f"write {cite} inside the link instead" if cite else "move it out of the link",
-            )
+            if markup:
+                yield name, entity.sourceline or line(link), line(link)
 
 
 def _cite_for(name: str) -> str | None:
@@ -334,14 +366,15 @@ def namespace_form(document: Document, context: LintContext) -> Iterator[Finding
 
 
 def _namespace_ok(namespace: str) -> bool:
-    """``urn:xmpp:a:N`` or a sub-namespace after the version (``urn:xmpp:omemo:2:devices``)."""
-    parts = namespace.split(":")
+    """``urn:xmpp:a:N`` or a sub-namespace after the version (``urn:xmpp:omemo:2:devices``,
+    or a ``#fragment`` one like ``urn:xmpp:muclight:0#create``, as ``muc#owner`` is)."""
+    parts = namespace.split("#", 1)[0].split(":")
     return any(_NAMESPACE_FORM.fullmatch(":".join(parts[:i])) for i in range(4, len(parts) + 1))
 
 
 def _unversioned_only(namespace: str) -> bool:
     """Well formed except for the missing version (what E2E007 reports)."""
-    return _NAMESPACE_FORM.fullmatch(namespace + ":0") is not None
+    return _NAMESPACE_FORM.fullmatch(namespace.split("#", 1)[0] + ":0") is not None
 
 
 @rule("CNT009", "ns-registered", Severity.WARNING, content=True)
@@ -393,7 +426,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
     number = document.header_value("number")
     numbered = not is_protoxep(document) and re.fullmatch(r"\d{4}", number) is not None
     for block in code_blocks(document):
-        text = block.text or ""
+        text = _COMMENT.sub(_blank, block.text or "")  # a comment is not a schema
         start = line(block)
         for tag in _SCHEMA_TAG.finditer(text):
             target = _TARGET.search(tag.group(0))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.xep_index import NumberedXep, xep_index
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import XEP_ENT
 
@@ -111,4 +112,40 @@ def filename(document: Document, context: LintContext) -> Iterator[Finding]:
         f"inbox file name {name!r} starts with 'xep-'",
         1,
         hint=f"rename it to inbox/{suggestion}" if _INBOX_NAME.fullmatch(suggestion) else None,
+    )
+
+
+def accepted_as(document: Document) -> NumberedXep | None:
+    """The numbered XEP an inbox ProtoXEP became: same title or same assigned shortname as
+    an ``xep-NNNN.xml`` of its root (None when it is not in an inbox or has no match)."""
+    header, root = document.header, document.root
+    if header is None or root is None or header.value("status") != "ProtoXEP":
+        return None
+    if document.path.parent.name != "inbox" and not document.relpath.startswith("inbox/"):
+        return None
+    return xep_index(root.path).find(header.value("title"), header.value("shortname"))
+
+
+@rule("XEP006", "accepted-protoxep", Severity.WARNING)
+def accepted_protoxep(document: Document, context: LintContext) -> Iterator[Finding]:
+    """An inbox ProtoXEP that has been accepted as a numbered XEP is reported once, alone.
+
+    Why: docs/PROCESSING.md: on acceptance the Editor publishes the ProtoXEP as
+    ``xep-NNNN.xml``; a copy left in ``inbox/`` is stale, and its findings (fixed or not in the
+    numbered XEP) are noise. A ProtoXEP counts as accepted when a root ``xep-NNNN.xml`` has the
+    same title or the same assigned shortname. When this rule fires, it replaces every other
+    finding of the file.
+
+    Bad: ``inbox/trust-messages.xml`` next to ``xep-0434.xml`` ("Trust Messages (TM)").
+    Good: the inbox copy removed.
+    """
+    accepted = accepted_as(document)
+    if accepted is None:
+        return
+    header = document.header
+    field = header.title if header is not None else None
+    yield Finding(
+        f"accepted as XEP-{accepted.number} ({accepted.title}); remove {document.relpath}",
+        field.line if field is not None else 1,
+        hint=f"edit xep-{accepted.number}.xml instead; this inbox copy is no longer published",
     )

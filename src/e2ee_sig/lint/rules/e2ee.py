@@ -1,8 +1,10 @@
 """Checks for end-to-end-encryption specs (docs/xep-process.md §3, E2E001-E2E013).
 
-Every rule here is ``e2ee=True``: in the default profile it runs only on documents that
-:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects, under ``--profile e2ee`` on every
-file, as an error. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
+Every rule here is ``e2ee=True``: it runs only on documents that
+:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects (or that declare an E2EE role), and
+only where the document's role owes what it checks (:data:`e2ee_sig.lint.e2ee_scope.RULE_ROLES`:
+a marker such as EME has no keys, threat model or discovery of its own); ``--profile e2ee``
+makes its findings errors. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
 (Standards Track or Historical), never to Informational documents such as the SIG's
 recommendations. E2E003, E2E014 and E2E015 (info level in the catalogue) are not implemented.
 """
@@ -19,6 +21,8 @@ from itertools import pairwise
 from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.e2ee_scope import message_children
+from e2ee_sig.lint.messages import plural
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import (
@@ -31,12 +35,22 @@ from e2ee_sig.lint.rules._util import (
     own_namespaces,
     prose,
     registered_namespaces,
+    sections,
     topic,
     word_count,
+)
+from e2ee_sig.lint.rules.sections import (
+    NON_ANSWER,
+    REGISTRAR_ALL_TOPICS,
+    SECURITY_TOPICS,
+    placement,
+    section_or_place,
+    where_missing,
 )
 from e2ee_sig.xep import Document
 
 SECURITY_MIN_WORDS = 150
+TERM_SEARCH_LINES = 200
 PROTOCOL_TYPES = frozenset({"Standards Track", "Historical"})
 SECRET_MIN_HEX = 32
 SECRET_MIN_BASE64 = 40
@@ -90,7 +104,7 @@ _SECRET_VALUE = re.compile(
 _THREAT = re.compile(r"\b(threat model|threats?|attackers?|adversar(y|ies))\b", re.I)
 _NOT_PROTECTED = re.compile(
     r"\bnot (\w+ ){0,3}(protect|prevent|defend|address|hide|cover|guarantee)\w*|"
-    r"\bout of (the )?scope\b|\bdoes not provide\b",
+    r"\b(out of|beyond|outside) (the )?scope\b|\bdoes not provide\b",
     re.I,
 )
 _METADATA = re.compile(
@@ -106,11 +120,14 @@ _AFFIX_NAMES = re.compile(r"<(rpad|time|to|from)\b|\b(rpad)\b")
 _TRUST = re.compile(
     r"\b(fingerprints?|trust (model|management|decisions?|levels?|messages)|"
     r"blind trust|trust on first use|TOFU|BTBV|key verification|verif(y|ied|ies) "
-    r"(the |a |their |its )?(contact'?s? )?(keys?|fingerprints?|identit(y|ies)))\b",
+    r"(the |a |their |its )?(contact'?s? )?(keys?|fingerprints?|identit(y|ies))|"
+    r"certificate authorit(y|ies)|trust anchors?|certificate (chains?|validation|path)|"
+    r"X\.509|PKIX?|(signed|issued) by a (trusted )?(CA|certificate authority))\b",
     re.I,
 )
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher|envelope", re.I)
-_VERSION_SEGMENT = re.compile(r":\d+(:|$)")
+_VERSION_SEGMENT = re.compile(r":\d+(:|#|$)")
+_PREAMBLE = re.compile(r"(introduction|requirements|glossary|terminology)\b", re.I)
 _VERSIONING_TOPIC = re.compile(r"\b(protocol|namespace) versioning\b", re.I)
 
 
@@ -142,6 +159,13 @@ def _dependencies_line(document: Document) -> int:
     return line(element) if element is not None else header_line(document)
 
 
+def _first_protocol_line(document: Document) -> int:
+    """The first top-level section after Introduction, Requirements and Glossary: where a
+    'Discovering Support' section goes."""
+    top = [s for s in sections(document) if not _PREAMBLE.match(topic(s))]
+    return line(top[0]) if top else section_or_place(document, SECURITY_TOPICS)
+
+
 def _references(document: Document, entity: str, spec: str) -> bool:
     """Whether the document cites ``spec`` (``&entity;`` in the text, or a dependency)."""
     return f"&{entity};".encode() in document.raw or spec in _dependencies(document)
@@ -163,13 +187,13 @@ def security_substantive(document: Document, context: LintContext) -> Iterator[F
     Good: threats addressed and not addressed, implementation and deployment issues.
     """
     section = find_section(document, "Security Considerations")
-    if section is None:
-        return
+    if section is None or NON_ANSWER.fullmatch(prose(section)):
+        return  # missing or saying only "TBD": SEC001's finding
     words = word_count(section)
     if words < SECURITY_MIN_WORDS:
         yield Finding(
-            f"Security Considerations has {words} words; an encryption spec needs at least "
-            f"{SECURITY_MIN_WORDS} covering threats addressed and not addressed",
+            f"Security Considerations has {plural(words, 'word')}; an encryption spec needs at "
+            f"least {SECURITY_MIN_WORDS} covering threats addressed and not addressed",
             line(section),
             hint="follow &rfc3552;: threats addressed, threats not addressed, implementation "
             "and deployment issues",
@@ -199,7 +223,7 @@ def threat_model(document: Document, context: LintContext) -> Iterator[Finding]:
     if missing:
         yield Finding(
             "no explicit threat model: the spec does not state " + " nor ".join(missing),
-            header_line(document),
+            section_or_place(document, SECURITY_TOPICS),
             hint="add a 'Threat Model' section2 under Requirements or Security Considerations",
         )
 
@@ -218,31 +242,30 @@ def privacy_metadata(document: Document, context: LintContext) -> Iterator[Findi
     """
     section = find_section(document, "Privacy Considerations")
     if section is None:
+        topics = ("Privacy Considerations",)
         yield Finding(
-            "no Privacy Considerations section: an encryption spec must say which metadata "
-            "remains visible to servers",
-            header_line(document),
+            "no 'Privacy Considerations' section: an encryption spec must say which metadata "
+            f"remains visible to servers (add it {placement(document, topics)})",
+            where_missing(document, topics),
+            hint="name what leaks: device lists, key bundles, timing, message sizes, "
+            "who talks to whom",
         )
     elif not _METADATA.search(prose(section)):
         yield Finding(
             "Privacy Considerations does not discuss metadata exposure (device lists, key "
             "bundles, timing, message size)",
             line(section),
+            hint="say what servers and observers still learn despite the encryption",
         )
 
 
 def _message_payloads(block: etree._Element) -> set[str]:
     """Namespaces of the encrypted payloads (``<encrypted>``, ``<openpgp>`` …) that are direct
     children of a ``<message>`` in an example (parsed leniently: examples may hold ``...``)."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    wrapper = etree.fromstring(f"<example>{block.text or ''}</example>".encode(), parser)
-    if wrapper is None:
-        return set()
     return {
         etree.QName(child).namespace or ""
-        for message in wrapper.iter("message", "{jabber:client}message")
-        for child in message
-        if isinstance(child.tag, str) and _ENCRYPTED_PAYLOAD.search(child.tag)
+        for child in message_children(block.text or "")
+        if _ENCRYPTED_PAYLOAD.search(child.tag)
     }
 
 
@@ -334,7 +357,7 @@ def sce_profile(document: Document, context: LintContext) -> Iterator[Finding]:
         yield Finding(
             "uses Stanza Content Encryption but defines no SCE profile (which affixes rpad, "
             "time, to, from are required and how they are verified)",
-            header_line(document),
+            where_missing(document, ("Implementation Notes",)),
             hint="add a section 'SCE Profile' as in XEP-0384 §sce",
         )
     if "XEP-0420" not in _dependencies(document):
@@ -365,16 +388,18 @@ def ns_versioned(document: Document, context: LintContext) -> Iterator[Finding]:
     for namespace, at in sorted(own.items(), key=lambda item: item[1]):
         if not _VERSION_SEGMENT.search(namespace):
             yield Finding(
-                f"namespace {namespace!r} has no version number (urn:xmpp:ShortName:N)", at
+                f"namespace {namespace!r} has no version number (urn:xmpp:ShortName:N)",
+                at,
+                hint=f"write {namespace}:0 (and bump the number on incompatible changes)",
             )
     versioning = b"&NSVER;" in document.raw or any(
         _VERSIONING_TOPIC.search(topic(s)) for s in all_sections(document)
     )
     if own and not versioning:
-        registrar = find_section(document, "XMPP Registrar Considerations")
+        shown = ", ".join(sorted(own)[:2]) + (f" and {len(own) - 2} more" if len(own) > 2 else "")
         yield Finding(
-            "no namespace versioning note (&NSVER;) for the namespaces this spec defines",
-            line(registrar) if registrar is not None else header_line(document),
+            f"no namespace versioning note (&NSVER;) for {shown}",
+            section_or_place(document, REGISTRAR_ALL_TOPICS),
             hint="add <section2 topic='Protocol Versioning' anchor='registrar-versioning'>"
             "&NSVER;</section2> to XMPP Registrar Considerations",
         )
@@ -401,7 +426,9 @@ def ns_registered(document: Document, context: LintContext) -> Iterator[Finding]
     for namespace, at in sorted(own_namespaces(document).items(), key=lambda item: item[1]):
         if namespace not in registered:
             yield Finding(
-                f"namespace {namespace!r} is not listed in XMPP Registrar Considerations", at
+                f"namespace {namespace!r} is not listed in XMPP Registrar Considerations",
+                at,
+                hint="add it to a 'Protocol Namespaces' section2 (anchor='registrar-ns')",
             )
 
 
@@ -429,7 +456,7 @@ def discovery(document: Document, context: LintContext) -> Iterator[Finding]:
     yield Finding(
         "the spec does not say how support is discovered or announced (service discovery, "
         "PEP device or key lists)",
-        header_line(document),
+        _first_protocol_line(document),
         hint="add a 'Discovering Support' section with a disco#info example",
     )
 
@@ -462,6 +489,7 @@ def deps_crypto(document: Document, context: LintContext) -> Iterator[Finding]:
                 yield Finding(
                     f"examples use {namespace!r} but {' or '.join(specs)} is not in <dependencies>",
                     _dependencies_line(document),
+                    hint=f"add <spec>{specs[0]}</spec> to <dependencies>",
                 )
 
 
@@ -511,11 +539,26 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
         if any(s in folded_citations for s in standards):
             continue
         first = next(p for p, text in paragraphs if pattern.search(text))
+        at, column, term = _term_place(document, line(first), pattern)
         yield Finding(
-            f"{name} is used but not cited (add a reference entity such as "
-            f"&{standards[0].replace(' ', '')};)",
-            line(first),
+            f"{name if term in ('', name) else f'{term} ({name})'} is used but never cited: "
+            f"add a reference such as &{standards[0].replace(' ', '')}; at its first mention",
+            at,
+            column,
+            hint="declare a missing entity in the DOCTYPE's internal subset if xep.ent has none",
+            end_column=column + len(term) if term else None,
         )
+
+
+def _term_place(document: Document, start: int, pattern: re.Pattern[str]) -> tuple[int, int, str]:
+    """Line, column and text of the first match of ``pattern`` from line ``start`` on (the
+    paragraph's line and the primitive's name when it spans lines)."""
+    lines = document.lines
+    for number in range(start, min(start + TERM_SEARCH_LINES, len(lines)) + 1):
+        found = pattern.search(lines[number - 1])
+        if found:
+            return number, found.start() + 1, found.group()
+    return start, 1, ""
 
 
 def _entropy(value: str) -> float:
@@ -610,6 +653,8 @@ def trust_model(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     yield Finding(
         "the spec does not say how trust in keys is established (fingerprint verification, "
-        "XEP-0434, XEP-0450) nor that it is out of scope",
-        header_line(document),
+        "certificates, XEP-0434, XEP-0450) nor that it is out of scope",
+        section_or_place(document, SECURITY_TOPICS),
+        hint="say how users verify keys, or state that trust management is out of scope "
+        "(in Security Considerations)",
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.fixes import replace_element_text
+from e2ee_sig.lint.messages import date_problem
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
@@ -79,14 +80,15 @@ def title(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.title if document.header else None
     if field is None:
         return
-    words = field.value.split()
-    if not words:
+    words = [w for w in field.value.split() if any(c.isalnum() for c in w)]  # not a lone "-"
+    if not field.value:
         yield Finding("the title is empty", field.line)
     elif field.value == "XEP Template":
         yield Finding("the title is the template's 'XEP Template'", field.line)
     elif len(words) > MAX_TITLE_WORDS:
         yield Finding(
-            f"the title has {len(words)} words; keep it under {MAX_TITLE_WORDS + 1}",
+            f"the title {field.value!r} has {len(words)} words; keep it under "
+            f"{MAX_TITLE_WORDS + 1}",
             field.line,
             hint="move the detail into the abstract",
         )
@@ -271,7 +273,11 @@ def deps_exist(document: Document, context: LintContext) -> Iterator[Finding]:
         if status is None and spec.value[4:] > last:
             yield Finding(f"dependency {spec.value} does not exist (no such number yet)", spec.line)
         elif status in GONE_STATUSES:
-            yield Finding(f"dependency {spec.value} is {status}", spec.line)
+            yield Finding(
+                f"dependency {spec.value} is {status}: it is not to be implemented",
+                spec.line,
+                hint="depend on the XEP that replaces it, or remove the <spec>",
+            )
 
 
 @lru_cache(maxsize=64)
@@ -410,10 +416,19 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
         has = {name: _filled(getattr(author, name)) for name in ("email", "jid")}
         who = author.name or "an author"
         if not any(has.values()) and not _filled_element(element.find("uri")):
-            yield Finding(f"{who} has neither an email address nor a JID", where)
+            yield Finding(
+                f"author {who} has neither an email address nor a JID",
+                where,
+                hint="add <email>…</email> and <jid>…</jid> to the <author>",
+            )
         elif not all(has.values()):
-            missing = "email address" if not has["email"] else "JID"
-            yield Finding(f"{who} has no {missing}", where, severity=Severity.WARNING)
+            missing, tag = ("email address", "email") if not has["email"] else ("JID", "jid")
+            yield Finding(
+                f"author {who} has no {missing}",
+                where,
+                hint=f"add <{tag}>…</{tag}> to the <author> (XEP-0001 asks for both)",
+                severity=Severity.WARNING,
+            )
 
 
 def _filled(field: Field | None) -> bool:
@@ -452,7 +467,12 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     if header is None or not is_numbered(document) or header.value("type") == "Procedural":
         return
     for element in header.element.iterchildren("interim"):
-        yield Finding("<interim/> in a numbered, non-Procedural XEP", line(element))
+        yield Finding(
+            f"<interim/> in {document.header_value('type') or 'a'} XEP-"
+            f"{document.header_value('number')}: only Procedural XEPs have interim versions",
+            line(element),
+            hint="remove the <interim/> element",
+        )
 
 
 @rule("HDR016", "lastcall", Severity.ERROR, mixed_severity=True)
@@ -476,7 +496,11 @@ def lastcall(document: Document, context: LintContext) -> Iterator[Finding]:
     for field in header.lastcall:
         when = parse_iso_date(field.value)
         if when is None:
-            yield Finding(f"last call date {field.value!r} is not a YYYY-MM-DD date", field.line)
+            yield Finding(
+                f"<lastcall> date {date_problem(field.value)}",
+                field.line,
+                hint="write the real date of the Last Call's end, as YYYY-MM-DD",
+            )
             continue
         if previous is not None and when > previous:
             yield Finding(

@@ -5,6 +5,9 @@ today's rules, what it inherits may keep its legacy form. A revision is *new* wh
 added since the ``--changed-since`` base; without a base, only the top revision is treated
 as new (it is the one a pending change would have added). Problems in new revisions are
 errors; the same problems in older revisions are warnings or tolerated, as each rule says.
+Findings about inherited history (older revisions, and without a base the two-part versions
+and duplicate versions that predate the rules) are reported only with ``--changed-since`` or
+when the rule is named by ``--select``/``--extend-select``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.messages import date_problem
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, prose
@@ -29,6 +33,8 @@ from e2ee_sig.xep.header import Field, Revision
 
 REVISION_FIELDS = ("version", "date", "initials", "remark")
 PROTOXEP_VERSION = re.compile(r"0\.0\.([1-9][0-9]*)")
+FIRST_PROTOXEP = "0.0.1"
+_FIRST = re.compile(r"(?<![\d.])0\.0\.1(?![\d.])")
 MAJOR_RELEASES = {"Draft": "1.0.0", "Active": "1.0.0", "Final": "2.0.0"}
 PLACEHOLDER_REMARK = re.compile(
     r"(?:TODO|TBD|FIXME|XXX+|tbc|\.\.\.|…|lorem ipsum.*|-+)\.?", re.IGNORECASE
@@ -69,6 +75,13 @@ def _triage_severity(new: bool, context: LintContext) -> Severity | None:
     return None if new and context.baseline is not None else TOLERATED
 
 
+def _history_hidden(context: LintContext, code: str) -> bool:
+    """Whether findings about inherited history (blocks written before today's rule, such as
+    two-part versions) stay hidden: they show only with ``--changed-since`` or when the rule is
+    named by ``--select``/``--extend-select`` (a context listing no rules shows everything)."""
+    return context.baseline is None and bool(context.enabled) and code not in context.selected
+
+
 def _line(revision: Revision, name: str) -> int:
     found: Field | None = getattr(revision, name)
     return (found.line if found is not None else 0) or revision.line or 1
@@ -99,7 +112,10 @@ def rev_fields(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     dtd_checked = document.root is not None and ("XSF001" in context.enabled or not context.enabled)
     revisions = _revisions(document)
+    hidden = _history_hidden(context, "REV001")
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        if hidden and not new:
+            continue
         for name in REVISION_FIELDS:
             found: Field | None = getattr(revision, name)
             if found is None and dtd_checked:
@@ -120,14 +136,15 @@ def version_format(document: Document, context: LintContext) -> Iterator[Finding
     Why: ``tools/triage.sh`` fails a pull request whose added revision block is not
     ``^[0-9]+\\.[0-9]+\\.[0-9]+$`` ("version is not semver format"). Legacy forms (``1.2``,
     ``1.21rc1``) in older revisions are history and tolerated. Without ``--changed-since`` the
-    top revision is only warned about: 120-odd published XEPs still end on a two-part version
-    from before the rule. ProtoXEP versions are checked by REV007.
+    rule reports nothing unless named by ``--select`` (then the top revision is warned about):
+    120-odd published XEPs still end on a two-part version from before the rule. ProtoXEP
+    versions are checked by REV007.
 
     Bad: a new ``<version>0.4</version>``, ``<version>1.1.0-rc.1</version>``.
     Good: ``<version>0.4.0</version>`` (a two-part ``0.3`` is bumped to ``0.3.1`` or ``0.4.0``).
     """
-    if document.header_value("status") == "ProtoXEP":
-        return
+    if document.header_value("status") == "ProtoXEP" or _history_hidden(context, "REV002"):
+        return  # without a base the top version is history: see the rule's documentation
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
         version = _value(revision, "version")
@@ -154,6 +171,8 @@ def version_desc(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: two blocks with ``<version>0.3.0</version>``.  Good: ``0.3.1`` above ``0.3.0``.
     """
+    if _history_hidden(context, "REV003"):
+        return  # without a base no revision is known to be new: all of it is history
     revisions = _revisions(document)
     new = _new_flags(document, context)
     for index in range(len(revisions) - 1):
@@ -180,12 +199,14 @@ def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``2011-1-23``, ``2024-30-30``, ``23 Jan 2011``.  Good: ``2011-01-23``.
     """
     revisions = _revisions(document)
+    hidden = _history_hidden(context, "REV004")
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
         text = _value(revision, "date")
-        if text and parse_iso_date(text) is None:
+        if text and parse_iso_date(text) is None and not (hidden and not new):
             yield Finding(
-                f"revision {_label(revision)}: date {text!r} is not a valid YYYY-MM-DD date",
+                f"revision {_label(revision)}: date {date_problem(text)}",
                 _line(revision, "date"),
+                hint="write the day the revision was made, as YYYY-MM-DD",
                 severity=_severity(new),
             )
 
@@ -237,6 +258,8 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
                 _line(revisions[0], "date"),
                 hint="date the new revision today",
             )
+    if _history_hidden(context, "REV006"):
+        return
     for index in range(len(revisions) - 1):
         upper, lower = dates[index], dates[index + 1]
         if upper and lower and upper < lower and not (index == 0 and reported_top):
@@ -263,8 +286,12 @@ def proto_version(document: Document, context: LintContext) -> Iterator[Finding]
     if document.header_value("status") != "ProtoXEP":
         return
     revisions = _revisions(document)
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+    new_flags = _new_flags(document, context)
+    hidden = _history_hidden(context, "REV007")
+    for revision, new in zip(revisions, new_flags, strict=True):
         version = _value(revision, "version")
+        if hidden and not new:
+            continue
         if version and not PROTOXEP_VERSION.fullmatch(version):
             yield Finding(
                 f"a ProtoXEP's versions are 0.0.N; {version!r} is not",
@@ -272,13 +299,25 @@ def proto_version(document: Document, context: LintContext) -> Iterator[Finding]
                 hint="the Editor assigns 0.1.0 on acceptance",
                 severity=_severity(new),
             )
-    first = _value(revisions[-1], "version") if revisions else ""
-    if PROTOXEP_VERSION.fullmatch(first) and first != "0.0.1":
+    if not revisions or (hidden and not new_flags[-1]):
+        return
+    if any(_FIRST.search(_block_text(r)) for r in revisions):
+        return  # 0.0.1 is there (maybe in a malformed or misplaced block): XSF010's business
+    oldest = revisions[-1]
+    first = _value(oldest, "version")
+    if PROTOXEP_VERSION.fullmatch(first):
         yield Finding(
-            f"a ProtoXEP's first version should be 0.0.1, not {first}",
-            _line(revisions[-1], "version"),
+            f"a ProtoXEP's first version should be {FIRST_PROTOXEP}; the oldest revision "
+            f"(line {oldest.line}) is {first}",
+            _line(oldest, "version"),
+            hint=f"number the first revision {FIRST_PROTOXEP} (XEP-0143)",
             severity=TOLERATED,
         )
+
+
+def _block_text(revision: Revision) -> str:
+    """Everything written in a revision block, tags aside (finds a version in any child)."""
+    return " ".join(revision.element.itertext())
 
 
 @rule("REV008", "version-status", Severity.ERROR)

@@ -8,10 +8,11 @@ Which XEP types the rules apply to, from XEP-0001 and XEP-0143:
   Procedural XEPs (and the legacy types SIG Formation and SIG Proposal) define a process, not
   a protocol (XEP-0001 §types-Procedural); none of the corpus's procedural documents has these
   sections (XEP-0002, XEP-0143, XEP-0381, XEP-0429), and they are not asked for them.
-* SEC004 (XML Schema) applies to Standards Track XEPs that define XML (an example declares an
-  ``xmlns``): XEP-0001 §schema asks it of specifications "that define official XSF protocols"
-  and XEP-0143 §sections-schema makes it a condition of Council approval. It is therefore an
-  error from Proposed on (Proposed, Draft, Final) and a warning for ProtoXEP, Experimental and
+* SEC004 (XML Schema) applies to Standards Track XEPs that define XML of their own (see
+  ``defines_protocol``; using ``disco#info`` in an example is not that): XEP-0001 §schema
+  asks it of specifications "that define official XSF protocols" and XEP-0143
+  §sections-schema makes it a condition of Council approval. It is therefore an error from
+  Proposed on (Proposed, Draft, Final) and a warning for ProtoXEP, Experimental and
   Deferred documents; Deprecated, Retracted, Rejected and Obsolete ones are left alone.
 * SEC005/SEC006 (Privacy, Accessibility) are template requirements since 2024-02-04 only: they
   apply, as warnings, to documents started on or after that date, whatever their type.
@@ -38,16 +39,29 @@ from e2ee_sig.lint.rules._util import (
     all_sections,
     example_namespaces,
     find_section,
+    header_line,
     is_protoxep,
     line,
     normalise,
+    own_namespaces,
     prose,
+    registered_namespaces,
+    schema_namespaces,
     sections,
     topic,
 )
+from e2ee_sig.lint.xep_index import schema_owners
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span, line_offsets
 
+CORE_NAMESPACES = (
+    "jabber:client",
+    "jabber:server",
+    "jabber:iq:roster",
+    "http://etherx.jabber.org/streams",
+    "urn:ietf:params:xml:ns:",
+    "http://www.w3.org/",
+)
 PROCESS_TYPES = frozenset({"Procedural", "SIG Formation", "SIG Proposal"})
 SCHEMA_REQUIRED = frozenset({"Proposed", "Draft", "Final"})
 SCHEMA_EXPECTED = frozenset({"ProtoXEP", "Experimental", "Deferred"})
@@ -88,9 +102,18 @@ _PLACEHOLDER = re.compile(
     r"(?:(?:strongly )?(?:required|recommended)|optional)(?: for protocol specifications)?\.?",
     re.I,
 )
-_SCHEMA_TOPIC = re.compile(r"\bschemas?\b", re.I)
+# Section text that says nothing: a to-do marker or a bare yes/no.
+NON_ANSWER = re.compile(r"(?:TBD|TODO|FIXME|TBC|XXX+|yes|no|-+|\.\.\.|…)[.!]?", re.I)
+SCHEMA_TOPIC = re.compile(r"\bschemas?\b", re.I)
 _XS_SCHEMA = re.compile(r"<(?:[\w-]+:)?schema\b")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def runs(context: LintContext, code: str) -> bool:
+    """Whether rule ``code`` runs in this lint (a context that lists no rules runs them all):
+    a rule leaves a fact to the more specific rule that reports it."""
+    return not context.enabled or code in context.enabled
 
 
 def _type(document: Document) -> str:
@@ -120,12 +143,29 @@ def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | 
     return next((s for s in sections(document) if (r := _rank(s)) is not None and r > rank), None)
 
 
-def _where_missing(document: Document, topics: tuple[str, ...]) -> int:
-    """The line where a missing standard section belongs (its successor, else the end)."""
+def where_missing(document: Document, topics: tuple[str, ...]) -> int:
+    """The line where a missing standard section belongs: the section it comes before, else
+    the last top-level section (it goes after that), never ``<header>`` or ``</xep>``."""
     successor = _successor(document, topics)
     if successor is not None:
         return line(successor)
-    return len(document.lines) or 1
+    top = sections(document)
+    return line(top[-1]) if top else header_line(document)
+
+
+def placement(document: Document, topics: tuple[str, ...]) -> str:
+    """Where a missing standard section goes, in words: "before 'IANA Considerations'"."""
+    successor = _successor(document, topics)
+    if successor is not None:
+        return f"before '{topic(successor)}'"
+    top = sections(document)
+    return f"after '{topic(top[-1])}'" if top else "as the first section"
+
+
+def section_or_place(document: Document, topics: tuple[str, ...]) -> int:
+    """The line of the standard section ``topics`` if present, else where it belongs."""
+    section = find_section(document, *topics)
+    return line(section) if section is not None else where_missing(document, topics)
 
 
 def _missing_or_empty(
@@ -133,7 +173,10 @@ def _missing_or_empty(
 ) -> tuple[etree._Element | None, Finding | None]:
     section = find_section(document, *topics)
     if section is None:
-        return None, Finding(f"no '{topics[0]}' section", _where_missing(document, topics))
+        return None, Finding(
+            f"no '{topics[0]}' section (add it {placement(document, topics)})",
+            where_missing(document, topics),
+        )
     if not prose(section):
         return section, Finding(f"the '{topic(section)}' section is empty", line(section))
     return section, None
@@ -197,14 +240,20 @@ def security_section(document: Document, context: LintContext) -> Iterator[Findi
     there are no security features or concerns related to your proposal, you MUST note that
     fact"). Procedural XEPs are exempt (see the module documentation).
 
-    Bad: no such section (XEP-0374, inbox/trust-messages.xml), or ``<section1 topic='Security
-    Considerations'/>``.
+    A section saying only "TBD." or "Yes." says nothing.
+
+    Bad: no such section (XEP-0374, inbox/trust-messages.xml), ``<section1 topic='Security
+    Considerations'/>``, or one whose text is only ``<p>TBD.</p>``.
     Good: ``<section1 topic='Security Considerations' anchor='security'><p>This protocol
     introduces no security considerations beyond those of RFC 6120.</p></section1>``.
     """
     if not _protocol_document(document):
         return
-    _, finding = _missing_or_empty(document, SECURITY_TOPICS)
+    section, finding = _missing_or_empty(document, SECURITY_TOPICS)
+    if section is not None and finding is None and NON_ANSWER.fullmatch(prose(section)):
+        finding = Finding(
+            f"the '{topic(section)}' section says only {prose(section)!r}", line(section)
+        )
     if finding is not None:
         yield Finding(
             finding.message,
@@ -275,9 +324,9 @@ def _has_schema(document: Document) -> bool:
     if header is not None and header.element.find("schemaloc") is not None:
         return True
     for section in all_sections(document):
-        if not _SCHEMA_TOPIC.search(topic(section)):
+        if not SCHEMA_TOPIC.search(topic(section)):
             continue
-        if any(_XS_SCHEMA.search(code.text or "") for code in section.iter("code")):
+        if any(_XS_SCHEMA.search(_COMMENT.sub("", c.text or "")) for c in section.iter("code")):
             return True
         text = prose(section)
         if text and not is_placeholder(text):
@@ -293,8 +342,10 @@ def xml_schema(document: Document, context: LintContext) -> Iterator[Finding]:
     schema") and §approval-std; XEP-0143 §sections-schema ("An XML Schema is required in order
     for protocols to be approved by the XMPP Council"). Error from Proposed on (Proposed,
     Draft, Final); a warning while the document is a ProtoXEP, Experimental or Deferred;
-    nothing for Deprecated, Retracted, Rejected or Obsolete XEPs. Only documents whose
-    examples declare an ``xmlns`` are protocols here; a
+    nothing for Deprecated, Retracted, Rejected or Obsolete XEPs. Only documents that define
+    XML of their own are protocols here (a schema ``targetNamespace``, an example namespace
+    named after the shortname, or a namespace listed in Registrar Considerations; an example
+    that merely uses ``disco#info`` is not a protocol of its own); a
     schema section that explains why no schema is needed counts, a ``REQUIRED for protocol
     specifications.`` placeholder does not. A ``<schemaloc>`` in the header counts.
 
@@ -302,20 +353,74 @@ def xml_schema(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<section1 topic='XML Schema' anchor='schema'><code><![CDATA[<xs:schema …
     targetNamespace='urn:xmpp:widgets:0'>…</xs:schema>]]></code></section1>``.
     """
-    if _type(document) != "Standards Track" or not example_namespaces(document):
-        return
+    finding = missing_schema(document)
+    if finding is not None:
+        yield finding
+
+
+def missing_schema(document: Document) -> Finding | None:
+    """SEC004's finding for ``document`` (None when it has its schema or needs none)."""
+    if _type(document) != "Standards Track" or not defines_protocol(document):
+        return None
     status = _status(document)
     if status not in SCHEMA_REQUIRED | SCHEMA_EXPECTED or _has_schema(document):
-        return
+        return None
     required = status in SCHEMA_REQUIRED
-    section = next((s for s in sections(document) if _SCHEMA_TOPIC.search(topic(s))), None)
-    yield Finding(
-        "no XML Schema for the protocol"
-        + (f" (required for a {status} XEP)" if required else " (required before Proposed)"),
-        line(section) if section is not None else _where_missing(document, STANDARD_ORDER[13]),
+    section = next((s for s in sections(document) if SCHEMA_TOPIC.search(topic(s))), None)
+    text = prose(section) if section is not None else ""
+    what = (
+        f"the '{topic(section)}' section holds only the template's {text!r}"
+        if section is not None and is_placeholder(text)
+        else f"the '{topic(section)}' section has no xs:schema"
+        if section is not None
+        else f"no XML Schema section for {_namespaces_shown(document)}"
+    )
+    when = f"required for a {status} XEP" if required else "required before Proposed"
+    return Finding(
+        f"{what} ({when})",
+        line(section) if section is not None else where_missing(document, STANDARD_ORDER[13]),
         hint="add <section1 topic='XML Schema' anchor='schema'> with the xs:schema in <code>",
         severity=None if required else Severity.WARNING,
     )
+
+
+def defines_protocol(document: Document) -> bool:
+    """Whether the document defines XML of its own: a schema target, a namespace it names
+    after its shortname or registers, or (with a XEP root at hand) an example namespace that
+    no other XEP's schema defines. Using ``disco#info`` in an example is not a protocol."""
+    return bool(schema_namespaces(document) or _defined_namespaces(document))
+
+
+def _defined_namespaces(document: Document) -> list[str]:
+    registered = registered_namespaces(document) or set()
+    if document.root is not None:
+        registered |= set(_unknown_namespaces(document))
+    shortname = document.header_value("shortname").casefold()
+    named = {
+        ns
+        for ns in example_namespaces(document)
+        if len(shortname) > 2 and shortname in re.split(r"[:/#.]", ns.casefold())
+    }  # legacy forms too: http://jabber.org/protocol/<shortname>
+    return sorted(set(own_namespaces(document)) | registered | named)
+
+
+def _unknown_namespaces(document: Document) -> list[str]:
+    """Example namespaces that no other XEP of the root defines and that are not the core
+    (RFC 6120/6121) or W3C ones: the document's own, whatever their form."""
+    assert document.root is not None
+    owners = schema_owners(document.root.path)
+    number = document.header_value("number")
+    return [
+        ns
+        for ns in example_namespaces(document)
+        if not ns.startswith(CORE_NAMESPACES) and not owners.get(ns, frozenset()) - {number}
+    ]
+
+
+def _namespaces_shown(document: Document) -> str:
+    names = sorted(schema_namespaces(document)) or _defined_namespaces(document)
+    shown = ", ".join(repr(n) for n in names[:2])
+    return shown + (f" and {len(names) - 2} more" if len(names) > 2 else "")
 
 
 def _started(document: Document) -> str:
@@ -338,10 +443,12 @@ def _current_template(document: Document) -> bool:
 def _template_section(document: Document, name: str, anchor: str) -> Iterator[Finding]:
     if not _current_template(document):
         return
+    topics = next(t for t in STANDARD_ORDER if name in t)
     if find_section(document, name) is None:
         yield Finding(
-            f"no '{name}' section (xep-template.xml requires it since {TEMPLATE_SECTIONS_SINCE})",
-            _where_missing(document, next(t for t in STANDARD_ORDER if name in t)),
+            f"no '{name}' section (xep-template.xml requires it since {TEMPLATE_SECTIONS_SINCE}; "
+            f"add it {placement(document, topics)})",
+            where_missing(document, topics),
             hint=f"add <section1 topic='{name}' anchor='{anchor}'>; if there is nothing to "
             "consider, say so",
         )
@@ -363,8 +470,14 @@ def privacy_section(document: Document, context: LintContext) -> Iterator[Findin
 
     Bad: a ProtoXEP without the section.
     Good: ``<section1 topic='Privacy Considerations' anchor='privacy'><p>Offers reveal which
-    widgets a client supports.</p></section1>``.
+    widgets a client supports.</p></section1>``. For an encryption spec, E2E004 reports the
+    missing section instead (with what the section must say).
     """
+    if runs(context, "E2E004"):
+        from e2ee_sig.lint.e2ee_scope import applies  # imports the rules: not at the top
+
+        if applies(document, "E2E004"):
+            return
     yield from _template_section(document, "Privacy Considerations", "privacy")
 
 
@@ -412,8 +525,8 @@ def intro_reqs(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     if not any(re.search(r"\b(requirements?|goals)\b", topic(s), re.I) for s in top):
         yield Finding(
-            "no 'Requirements' section",
-            _where_missing(document, ("Requirements",)),
+            f"no 'Requirements' section (add it {placement(document, ('Requirements',))})",
+            where_missing(document, ("Requirements",)),
             hint="add <section1 topic='Requirements' anchor='reqs'> listing what the protocol "
             "must achieve",
         )
@@ -443,8 +556,9 @@ def section_order(document: Document, context: LintContext) -> Iterator[Finding]
         if highest is not None and rank < highest[0]:
             yield Finding(
                 f"'{topic(section)}' should come before '{topic(highest[1])}' "
-                "(xep-template.xml order)",
+                f"(line {line(highest[1])}; xep-template.xml order)",
                 line(section),
+                hint=f"move the '{topic(section)}' section up",
             )
             return
         highest = (rank, section)
@@ -465,4 +579,5 @@ def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
         yield Finding(
             f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
             line(section),
+            hint="fold it into its section4, or promote the subtree one level",
         )

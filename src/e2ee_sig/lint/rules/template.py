@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._util import all_sections, is_protoxep, line, prose, topic
+from e2ee_sig.lint.rules._util import all_sections, find_section, is_protoxep, line, prose, topic
+from e2ee_sig.lint.rules.sections import (
+    NON_ANSWER,
+    SCHEMA_TOPIC,
+    SECURITY_TOPICS,
+    missing_schema,
+    runs,
+)
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
 
@@ -127,9 +134,12 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
             fix=_removal(document, section),
         )
     root = document.xml_root
+    schema_reported = runs(context, "SEC004") and missing_schema(document) is not None
     for paragraph in root.iter("p") if root is not None else []:
         if styling and any(s in styling for s in paragraph.iterancestors()):
             continue
+        if schema_reported and _in_schema_section(paragraph):
+            continue  # SEC004 reports the placeholder with the missing schema
         if _short_plain(paragraph):
             text = prose(paragraph)
             if text in PLACEHOLDER_PARAGRAPHS:
@@ -137,6 +147,11 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
                 continue
         if remove_me and REMOVE_ME in prose(paragraph).upper():
             yield Finding(f"the template says {REMOVE_ME!r}", line(paragraph))
+
+
+def _in_schema_section(paragraph: etree._Element) -> bool:
+    top = next(paragraph.iterancestors("section1"), None)
+    return top is not None and SCHEMA_TOPIC.search(topic(top)) is not None
 
 
 def _short_plain(paragraph: etree._Element) -> bool:
@@ -238,21 +253,37 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     body = raw.find(b"</header>")
+    said_elsewhere = _non_answer_spans(document, context)
+    starts = sorted((line(s), topic(s)) for s in all_sections(document))
     for pattern in patterns:
         for match in pattern.finditer(raw, max(body, 0)):
             at = match.start()
-            if not _in_text(raw, at):
+            if not _in_text(raw, at) or any(a <= at < b for a, b in said_elsewhere):
                 continue
             line_start = raw.rfind(b"\n", 0, at) + 1
             column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
             word = match.group(0).decode()
+            at_line = raw.count(b"\n", 0, at) + 1
+            where = next((f" of '{t}'" for n, t in reversed(starts) if n <= at_line), "")
             yield Finding(
-                f"placeholder {word!r} left in the text",
-                raw.count(b"\n", 0, at) + 1,
+                f"placeholder {word!r} left in the text{where}",
+                at_line,
                 column,
                 hint="finish the text or remove the placeholder",
                 end_column=column + len(word),
             )
+
+
+def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
+    """Byte spans of required sections that say only 'TODO' or the like: SEC001 reports
+    them, so their placeholder word is not reported again."""
+    if not runs(context, "SEC001"):
+        return []
+    section = find_section(document, *SECURITY_TOPICS)
+    if section is None or not NON_ANSWER.fullmatch(prose(section)):
+        return []
+    span = element_span(document.raw, section)
+    return [(span.start, span.end)] if span is not None else []
 
 
 def _in_text(raw: bytes, at: int) -> bool:

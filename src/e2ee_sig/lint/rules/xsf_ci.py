@@ -50,11 +50,14 @@ def shown(value: str) -> str:
     return repr(value) if value else "missing or empty"
 
 
-def _line(document: Document, *path: str) -> int:
+def _line(document: Document, *names: str) -> int:
+    """The line of the first of the header elements ``names`` present (a missing element
+    points at the one it follows), else the header's."""
     header = document.header
-    field = getattr(header, path[0], None) if header else None
-    if field is not None and getattr(field, "line", None):
-        return field.line
+    for name in names:
+        field = getattr(header, name, None) if header else None
+        if field is not None and getattr(field, "line", None):
+            return field.line
     return header.line if header else 1
 
 
@@ -137,6 +140,10 @@ def dtd_valid_expanded(document: Document, context: LintContext) -> Iterator[Fin
     if not document.is_root_xep_file:
         return
     already = {(e.line, e.message) for e in document.official.literal_errors}
+    if not context.enabled or "CNT006" in context.enabled:  # CNT006 names the entity
+        from e2ee_sig.lint.rules.content import entity_in_link_lines
+
+        already |= {(at, m) for at in entity_in_link_lines(document) for m in _LINK_CHILD}
     for error in document.official.expanded_errors:
         if (error.line, error.message) not in already:
             yield Finding(f"DTD (entities expanded): {error.message}", error.line, error.column)
@@ -286,7 +293,7 @@ def approver_defined(document: Document, context: LintContext) -> Iterator[Findi
     close = _close_match(value, APPROVERS)
     yield Finding(
         f"<approver> is {shown(value)}; expected one of: {', '.join(APPROVERS)}",
-        _line(document, "approver"),
+        _line(document, "approver", "sig", "type"),
         hint="add <approver>Council</approver> after <sig>" if not value else None,
         fix=replace_field_text(document, "approver", close) if close else None,
     )
@@ -383,6 +390,11 @@ def legal_notice(document: Document, context: LintContext) -> Iterator[Finding]:
         hint="put &LEGALNOTICE; on the line after </abstract>",
         fix=insert_legal_notice(document),
     )
+
+
+_LINK_CHILD = tuple(
+    f"Element {name} is not declared in link list of possible children" for name in ("span", "note")
+)
 
 
 def _close_match(value: str, allowed: tuple[str, ...] | list[str]) -> str | None:
