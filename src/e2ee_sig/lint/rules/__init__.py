@@ -14,5 +14,6 @@ MODULES = (
     "e2ee_sig.lint.rules.sections",
     "e2ee_sig.lint.rules.content",
     "e2ee_sig.lint.rules.e2ee",
+    "e2ee_sig.lint.rules.examples",
     "e2ee_sig.lint.suppression",
 )
