@@ -95,19 +95,24 @@ def _entities(document: Document) -> dict[str, str]:
     """Values of the plain-text entities the document can use (its own, then ``xep.ent``)."""
 
     def build() -> dict[str, str]:
-        values: dict[str, str] = {}
         declarations = dict(document.root.entities.declarations) if document.root else {}
         end = _DOCTYPE_END.search(document.raw)
         if document.doctype is not None and document.doctype.has_subset and end:
             declarations.update(entity_declarations(document.raw[: end.end()]))
-        for name, declaration in declarations.items():
-            match = _ENTITY_VALUE.match(declaration)
-            if match:
-                value = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
-                values[name.decode("utf-8", "replace")] = value
-        return values
+        return entity_values(declarations)
 
     return per_document(document, "entity_values", build)
+
+
+def entity_values(declarations: dict[bytes, bytes]) -> dict[str, str]:
+    """Each entity's literal value, from its ``<!ENTITY name 'value'>`` declaration."""
+    values: dict[str, str] = {}
+    for name, declaration in declarations.items():
+        match = _ENTITY_VALUE.match(declaration)
+        if match:
+            value = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
+            values[name.decode("utf-8", "replace")] = value
+    return values
 
 
 def read_blocks(raw: bytes, entities: dict[str, str] | None = None) -> list[Block]:

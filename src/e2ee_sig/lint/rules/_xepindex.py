@@ -1,0 +1,184 @@
+"""Facts about every XEP of a root, gathered once per run per root, lazily, from raw bytes.
+
+Cross-document rules (deep links, references to obsolete XEPs, namespaces no XEP defines,
+schema imports) ask the index of the document's root; it reads each ``xep-*.xml`` and
+``inbox/*.xml`` of that root once (never a file outside it) with light regular expressions,
+so building it costs far less than parsing the files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lint.rules._codeblocks import entity_values, read_blocks
+from e2ee_sig.xep.doctype import entity_declarations
+
+if TYPE_CHECKING:
+    from e2ee_sig.xep import Document
+    from e2ee_sig.xep.root import XepRoot
+
+MAX_BYTES = 10 * 1024 * 1024
+INACTIVE = frozenset({"Obsolete", "Deprecated", "Retracted"})
+GENERATED_IDS = frozenset(
+    {
+        "appendices",
+        "appendix-docinfo",
+        "appendix-authorinfo",
+        "appendix-legal",
+        "appendix-xmpp",
+        "appendix-discuss",
+        "appendix-conformance",
+        "appendix-notes",
+        "appendix-revs",
+        "appendix-biblatex",
+        "toc",
+    }
+)
+"""Ids that ``xep.xsl`` gives every rendered XEP (its appendices and table of contents)."""
+
+_FIELD = {
+    name: re.compile(rb"<" + name.encode() + rb">\s*([^<]*?)\s*</" + name.encode() + rb">")
+    for name in ("number", "status", "type", "shortname")
+}
+_ANCHOR = re.compile(rb"""\banchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_DOCTYPE_END = re.compile(rb"\]\s*>")
+_REGISTRAR = re.compile(
+    rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
+)
+_SECTION1 = re.compile(rb"<section1\b|</xep\s*>")
+_ENTITY_REF = re.compile(r"&([A-Za-z_][\w.-]*);")
+NAMESPACE = re.compile(
+    r"(?:urn:xmpp:[A-Za-z0-9.:_+/-]*[A-Za-z0-9]"
+    r"|https?://jabber\.org/protocol/[A-Za-z0-9._/-]*[A-Za-z0-9](?:#[A-Za-z0-9_-]+)?"
+    r"|jabber:(?:iq|x|client|server|component)(?::[A-Za-z0-9_.-]*[A-Za-z0-9])?)"
+)
+_TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+
+
+@dataclass
+class XepFacts:
+    """What one XEP file says about itself."""
+
+    relpath: str
+    number: str
+    status: str
+    type: str
+    shortname: str
+    anchors: frozenset[str]
+    namespaces: frozenset[str]
+    """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
+    schemas: dict[str, str] = field(default_factory=dict)
+    """Schema text by targetNamespace."""
+
+    @property
+    def label(self) -> str:
+        return f"XEP-{self.number}" if self.number.isdigit() else self.relpath
+
+
+@dataclass
+class RootIndex:
+    """Every XEP of one root: by number, and the namespace → defining XEPs map."""
+
+    xeps: dict[str, XepFacts] = field(default_factory=dict)
+    files: list[XepFacts] = field(default_factory=list)
+    definers: dict[str, list[XepFacts]] = field(default_factory=dict)
+
+    def add(self, facts: XepFacts) -> None:
+        self.files.append(facts)
+        if facts.number.isdigit() and facts.relpath.startswith("xep-"):
+            self.xeps[facts.number] = facts
+        for namespace in facts.namespaces:
+            self.definers.setdefault(namespace, []).append(facts)
+
+    def defined(self, namespace: str) -> bool:
+        """Whether some XEP defines ``namespace`` (or the namespace it is a part of)."""
+        base = namespace.split("#", 1)[0]
+        if base in self.definers:
+            return True
+        parts = base.split(":")
+        return any(":".join(parts[:i]) in self.definers for i in range(3, len(parts)))
+
+    def schema_for(self, namespace: str) -> tuple[XepFacts, str] | None:
+        """A schema some XEP gives for ``namespace`` (accepted XEPs first)."""
+        for facts in sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath)):
+            if namespace in facts.schemas:
+                return facts, facts.schemas[namespace]
+        return None
+
+
+_INDEXES: dict[Path, RootIndex] = {}
+
+
+def root_index(document: Document) -> RootIndex | None:
+    """The index of ``document``'s XEP root (built on first use), or None without a root."""
+    return index_of(document.root) if document.root is not None else None
+
+
+def index_of(root: XepRoot) -> RootIndex:
+    if root.path not in _INDEXES:
+        _INDEXES[root.path] = _build(root.path)
+    return _INDEXES[root.path]
+
+
+def _build(folder: Path) -> RootIndex:
+    index = RootIndex()
+    files = sorted(folder.glob("xep-*.xml")) + sorted((folder / "inbox").glob("*.xml"))
+    for file in files:
+        try:
+            inside = file.resolve().is_relative_to(folder.resolve())
+            if not inside or not file.is_file() or file.stat().st_size > MAX_BYTES:
+                continue
+            raw = file.read_bytes()
+        except OSError:
+            continue
+        index.add(read_facts(raw, file.relative_to(folder).as_posix()))
+    return index
+
+
+def _field(raw: bytes, name: str) -> str:
+    match = _FIELD[name].search(raw)
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def read_facts(raw: bytes, relpath: str) -> XepFacts:
+    """The facts of one XEP file, from its bytes."""
+    text = _COMMENT.sub(b"", raw)
+    end = _DOCTYPE_END.search(raw)
+    values = entity_values(entity_declarations(raw[: end.end()]) if end else {})
+    anchors = {
+        (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
+    }
+    namespaces = set(registrar_namespaces(text, values))
+    schemas: dict[str, str] = {}
+    for block in read_blocks(raw, values) if b"XMLSchema" in raw else []:
+        if SCHEMA_START.search(block.text):
+            target = _TARGET.search(block.text)
+            if target:
+                schemas.setdefault(target.group(1), block.text)
+                namespaces.add(target.group(1))
+    return XepFacts(
+        relpath,
+        _field(text, "number"),
+        _field(text, "status"),
+        _field(text, "type"),
+        _field(text, "shortname"),
+        frozenset(anchors),
+        frozenset(namespaces),
+        schemas,
+    )
+
+
+def registrar_namespaces(raw: bytes, values: dict[str, str]) -> list[str]:
+    """Namespaces named in the Registrar Considerations section, entities expanded."""
+    start = _REGISTRAR.search(raw)
+    if start is None:
+        return []
+    end = _SECTION1.search(raw, start.end())
+    section = raw[start.start() : end.start() if end else len(raw)].decode("utf-8", "replace")
+    section = _ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), section)
+    return NAMESPACE.findall(section)
