@@ -16,5 +16,6 @@ MODULES = (
     "e2ee_sig.lint.rules.e2ee",
     "e2ee_sig.lint.rules.examples",
     "e2ee_sig.lint.rules.schemas",
+    "e2ee_sig.lint.rules.links",
     "e2ee_sig.lint.suppression",
 )
