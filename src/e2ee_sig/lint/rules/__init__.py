@@ -17,5 +17,6 @@ MODULES = (
     "e2ee_sig.lint.rules.examples",
     "e2ee_sig.lint.rules.schemas",
     "e2ee_sig.lint.rules.links",
+    "e2ee_sig.lint.rules.references",
     "e2ee_sig.lint.suppression",
 )

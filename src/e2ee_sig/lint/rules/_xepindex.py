@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from e2ee_sig.xep.root import XepRoot
 
 MAX_BYTES = 10 * 1024 * 1024
+COMPLETE_SHARE = 0.9
 INACTIVE = frozenset({"Obsolete", "Deprecated", "Retracted"})
 GENERATED_IDS = frozenset(
     {
@@ -43,6 +44,7 @@ _FIELD = {
     name: re.compile(rb"<" + name.encode() + rb">\s*([^<]*?)\s*</" + name.encode() + rb">")
     for name in ("number", "status", "type", "shortname")
 }
+_SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
 _ANCHOR = re.compile(rb"""\banchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _DOCTYPE_END = re.compile(rb"\]\s*>")
@@ -74,6 +76,7 @@ class XepFacts:
     """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
     schemas: dict[str, str] = field(default_factory=dict)
     """Schema text by targetNamespace."""
+    superseded_by: str = ""
 
     @property
     def label(self) -> str:
@@ -94,6 +97,13 @@ class RootIndex:
             self.xeps[facts.number] = facts
         for namespace in facts.namespaces:
             self.definers.setdefault(namespace, []).append(facts)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the root holds nearly every XEP up to its highest number (a full
+        xsf/xeps checkout, not a partial copy), so that "no XEP defines it" can be trusted."""
+        numbers = [int(n) for n in self.xeps]
+        return bool(numbers) and len(numbers) >= COMPLETE_SHARE * max(numbers)
 
     def defined(self, namespace: str) -> bool:
         """Whether some XEP defines ``namespace`` (or the namespace it is a part of)."""
@@ -170,6 +180,7 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
         frozenset(anchors),
         frozenset(namespaces),
         schemas,
+        ", ".join(m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text)),
     )
 
 
