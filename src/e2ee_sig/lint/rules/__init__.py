@@ -18,5 +18,6 @@ MODULES = (
     "e2ee_sig.lint.rules.schemas",
     "e2ee_sig.lint.rules.links",
     "e2ee_sig.lint.rules.references",
+    "e2ee_sig.lint.rules.validation",
     "e2ee_sig.lint.suppression",
 )

@@ -425,3 +425,14 @@ def _hint(message: str) -> str:
     if "does not resolve" in message:
         return "define the type, or prefix a built-in type with xs: (xs:integer, xs:dateTime)"
     return "fix the schema so that an XML Schema processor (xmllint --schema) loads it"
+
+
+def standalone_part(text: str) -> SchemaPart | None:
+    """Another XEP's schema text as a parsed part (None when it is not well-formed)."""
+    start = SCHEMA_START.search(text)
+    outcome = check(text)
+    if start is None or outcome.issue is not None:
+        return None
+    part = SchemaPart(Block("code", 0, "", text), start.start(), len(text))
+    _parse(part, outcome.blanks)
+    return part if part.tree is not None else None
