@@ -105,6 +105,7 @@ def test_each_kind_of_syntax_error_is_reported_where_it_is(
         "C: <stream:stream to='example.com'>\nS: <stream:stream from='example.com'>",
         "U: hello\nS: world & more",
         "<!ELEMENT widget (#PCDATA)>",
+        "<any-char> ::= [#x20-#xD7FF] | <other>",
         "<a x='&amp;&#10;&#x41;'>&lt;text&gt;</a>",
     ],
 )

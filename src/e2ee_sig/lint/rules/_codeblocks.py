@@ -78,7 +78,9 @@ def per_document(document: Document, key: str, build: Callable[[], T]) -> T:
 
 def blocks(document: Document) -> list[Block]:
     """Every example and code block of ``document``, in file order (parsed once)."""
-    return per_document(document, "blocks", lambda: read_blocks(document.raw, _entities(document)))
+    return per_document(
+        document, "blocks", lambda: read_blocks(document.raw, document_entities(document))
+    )
 
 
 def position(document: Document, offset: int) -> tuple[int, int]:
@@ -91,15 +93,24 @@ def position(document: Document, offset: int) -> tuple[int, int]:
     return line, len(prefix.decode("utf-8", "replace")) + 1
 
 
-def _entities(document: Document) -> dict[str, str]:
-    """Values of the plain-text entities the document can use (its own, then ``xep.ent``)."""
+_ROOT_VALUES: dict[str, dict[str, str]] = {}
+
+
+def document_entities(document: Document) -> dict[str, str]:
+    """Values of the plain-text entities the document can use (its own, then ``xep.ent``);
+    ``xep.ent``'s are decoded once per root."""
 
     def build() -> dict[str, str]:
-        declarations = dict(document.root.entities.declarations) if document.root else {}
+        values: dict[str, str] = {}
+        if document.root is not None:
+            key = str(document.root.path)
+            if key not in _ROOT_VALUES:
+                _ROOT_VALUES[key] = entity_values(document.root.entities.declarations)
+            values.update(_ROOT_VALUES[key])
         end = _DOCTYPE_END.search(document.raw)
         if document.doctype is not None and document.doctype.has_subset and end:
-            declarations.update(entity_declarations(document.raw[: end.end()]))
-        return entity_values(declarations)
+            values.update(entity_values(entity_declarations(document.raw[: end.end()])))
+        return values
 
     return per_document(document, "entity_values", build)
 

@@ -20,6 +20,12 @@ _TAG_ELISION = re.compile(r"\[?\s*(?:\.\.\.|\u2026)\s*\]?")
 _REFERENCE = re.compile(r"&(?:[^\W\d][\w.\-:]*|#[0-9]+|#x[0-9a-fA-F]+);")
 _TRANSCRIPT = re.compile(r"^[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)", re.M)
 _SPACE = " \t\r\n"
+_QNAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
+_PLAIN_START_TAG = re.compile(
+    rf"""<({_QNAME})((?:\s+{_QNAME}\s*=\s*(?:'[^'<&]*'|"[^"<&]*"))*)\s*(/?)>"""
+)
+"""A start tag with nothing to remark on: the fast path for most tags."""
+_ATTRIBUTE_NAME = re.compile(rf"""\s+({_QNAME})\s*=\s*(?:'[^']*'|"[^"]*")""")
 STANZAS = frozenset({"iq", "message", "presence"})
 
 
@@ -59,9 +65,10 @@ class Outcome:
 
 
 def looks_like_xml(text: str) -> bool:
-    """Whether ``text`` is meant as XML: starts with ``<`` and is not a transcript."""
+    """Whether ``text`` is meant as XML: starts with ``<``, is not a transcript (``C: <iq/>``)
+    and not a grammar (``<name> ::= …``)."""
     stripped = text.lstrip()
-    return stripped.startswith("<") and not _TRANSCRIPT.search(text)
+    return stripped.startswith("<") and "::=" not in text and not _TRANSCRIPT.search(text)
 
 
 def is_stream(name: str) -> bool:
@@ -191,6 +198,14 @@ class _Checker:
 
     def _start_tag(self, at: int) -> None:
         text = self.text
+        plain = _PLAIN_START_TAG.match(text, at)
+        if plain is not None and not _ELISION.search(plain.group(0)):
+            names = _ATTRIBUTE_NAME.findall(plain.group(2))
+            if len(names) == len(set(names)):
+                element = Element(plain.group(1), at, attributes=len(names))
+                self._opened(element, bool(plain.group(3)))
+                self.pos = plain.end()
+                return
         name = _NAME.match(text, at + 1)
         if name is None:
             if self._elision_tag(at):

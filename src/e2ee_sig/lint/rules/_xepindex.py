@@ -90,9 +90,11 @@ class RootIndex:
     xeps: dict[str, XepFacts] = field(default_factory=dict)
     files: list[XepFacts] = field(default_factory=list)
     definers: dict[str, list[XepFacts]] = field(default_factory=dict)
+    by_path: dict[str, XepFacts] = field(default_factory=dict)
 
     def add(self, facts: XepFacts) -> None:
         self.files.append(facts)
+        self.by_path[facts.relpath] = facts
         if facts.number.isdigit() and facts.relpath.startswith("xep-"):
             self.xeps[facts.number] = facts
         for namespace in facts.namespaces:

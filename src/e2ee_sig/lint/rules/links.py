@@ -14,10 +14,9 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import entity_values, per_document, position
+from e2ee_sig.lint.rules._codeblocks import document_entities, per_document, position
 from e2ee_sig.lint.rules._xepindex import GENERATED_IDS, root_index
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.doctype import entity_declarations
 
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
@@ -56,14 +55,6 @@ def _column(document: Document, line: int, text: str) -> int:
     return found + 1 if found >= 0 else 1
 
 
-def _entity_values(document: Document) -> dict[str, str]:
-    declarations = dict(document.root.entities.declarations) if document.root else {}
-    end = document.raw.find(b"]>")
-    if end > 0:
-        declarations.update(entity_declarations(document.raw[: end + 2]))
-    return entity_values(declarations)
-
-
 def links(document: Document) -> list[tuple[str, int, int, str]]:
     """Every ``<link>`` URL of the document with its line, column and the entity it came
     from (``""`` when written directly), read with entity references kept."""
@@ -80,7 +71,7 @@ def links(document: Document) -> list[tuple[str, int, int, str]]:
                 url = node.get("url", "").strip()
                 found.append((url, at, _column(document, at, url), ""))
                 continue
-            values = values if values is not None else _entity_values(document)
+            values = values if values is not None else document_entities(document)
             for url in _URL.findall(values.get(node.name, "")):
                 found.append((url.strip(), at, _column(document, at, f"&{node.name};"), node.name))
         return list(dict.fromkeys(found))

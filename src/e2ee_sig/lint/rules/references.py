@@ -310,4 +310,5 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
 
 def index_own(document: Document, index: RootIndex) -> set[str]:
     """The namespaces the index credits to this very file (Registrar section, schemas)."""
-    return {ns for f in index.files if f.relpath == document.relpath for ns in f.namespaces}
+    facts = index.by_path.get(document.relpath)
+    return set(facts.namespaces) if facts is not None else set()

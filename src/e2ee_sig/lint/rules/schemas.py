@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, blocks, entity_values, per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, blocks, document_entities, per_document, position
 from e2ee_sig.lint.rules._fragments import check
 from e2ee_sig.lint.rules._xepindex import (
     NAMESPACE,
@@ -398,20 +398,21 @@ def _mentions(document: Document) -> str:
     for block in blocks(document):
         if not SCHEMA_START.search(block.text):
             pieces.append(block.text)
-    end = document.raw.find(b"]>")
-    values = entity_values(
-        document.root.entities.declarations if document.root else {}
-    ) | _own_entities(document, end)
-    pieces += registrar_namespaces(document.raw, values)
+    pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
         pieces[0] = pieces[0].replace(part.text, "")
     return "\n".join(pieces)
 
 
-def _own_entities(document: Document, end: int) -> dict[str, str]:
-    from e2ee_sig.xep.doctype import entity_declarations
-
-    return entity_values(entity_declarations(document.raw[: end + 2])) if end > 0 else {}
+def standalone_part(text: str) -> SchemaPart | None:
+    """Another XEP's schema text as a parsed part (None when it is not well-formed)."""
+    start = SCHEMA_START.search(text)
+    outcome = check(text)
+    if start is None or outcome.issue is not None:
+        return None
+    part = SchemaPart(Block("code", 0, "", text), start.start(), len(text))
+    _parse(part, outcome.blanks)
+    return part if part.tree is not None else None
 
 
 def _hint(message: str) -> str:
@@ -425,14 +426,3 @@ def _hint(message: str) -> str:
     if "does not resolve" in message:
         return "define the type, or prefix a built-in type with xs: (xs:integer, xs:dateTime)"
     return "fix the schema so that an XML Schema processor (xmllint --schema) loads it"
-
-
-def standalone_part(text: str) -> SchemaPart | None:
-    """Another XEP's schema text as a parsed part (None when it is not well-formed)."""
-    start = SCHEMA_START.search(text)
-    outcome = check(text)
-    if start is None or outcome.issue is not None:
-        return None
-    part = SchemaPart(Block("code", 0, "", text), start.start(), len(text))
-    _parse(part, outcome.blanks)
-    return part if part.tree is not None else None
