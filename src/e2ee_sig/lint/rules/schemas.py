@@ -21,7 +21,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, blocks, document_entities, per_document, position
-from e2ee_sig.lint.rules._fragments import check
+from e2ee_sig.lint.rules._fragments import Issue, check
 from e2ee_sig.lint.rules._xepindex import (
     NAMESPACE,
     SCHEMA_START,
@@ -53,6 +53,8 @@ class SchemaPart:
     """A strict parser's complaint: (text offset, message)."""
     source: bytes = b""
     """The text as parsed (declarations blanked, lines kept)."""
+    issue: Issue | None = None
+    """What the fragment checker found wrong with the whole block."""
 
     @property
     def text(self) -> str:
@@ -90,7 +92,7 @@ def _parts(document: Document) -> list[SchemaPart]:
         outcome = check(block.text) if starts else None
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(block.text)
-            part = SchemaPart(block, start, end)
+            part = SchemaPart(block, start, end, issue=outcome.issue if outcome else None)
             if outcome is not None and outcome.issue is None:
                 _parse(part, outcome.blanks)
             parts.append(part)
@@ -283,10 +285,9 @@ def schema_well_formed(document: Document, context: LintContext) -> Iterator[Fin
     for part in schema_parts(document):
         if id(part.block) in reported:
             continue
-        outcome = check(part.block.text)
-        if outcome.issue is not None:
+        if part.issue is not None:
             reported.add(id(part.block))
-            yield issue_finding(document, part.block, outcome.issue, "schema: ")
+            yield issue_finding(document, part.block, part.issue, "schema: ")
         elif part.error is not None:
             line, column = _at(document, part, part.error[0])
             yield Finding(f"schema is not well-formed: {part.error[1]}", line, column)
