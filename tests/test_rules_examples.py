@@ -67,6 +67,8 @@ def test_column_after_non_ascii_text_counts_characters() -> None:
         ("<iq type=set id='1'/>", "is not quoted", "set id"),
         ("<body>Fish & chips</body>", "unescaped '&'", "& chips"),
         ("<iq id='1' id='2'/>", "appears twice", "id='2'"),
+        ("<message from='room@chat.example\n  id='p4'/>", "runs over a line end", "'room@"),
+        ("<items node=''urn:xmpp:a:0'/>", "has an empty value", "''urn"),
         ("<xml version='1.0' encoding='UTF-8'?>\n<a/>", "unexpected '?'", "?>\n<a/>"),
         ("<-- a comment -->\n<a/>", "starts no tag", "<--"),
         ("<presence to='a@b'\n  <x/>\n</presence>", "unexpected '<'", "<x/>"),

@@ -219,6 +219,7 @@ class _Checker:
         element = Element(name.group(0), at)
         pos = name.end()
         seen: set[str] = set()
+        last_name, last_value = "", pos
         while True:
             space = pos
             while pos < len(text) and text[pos] in _SPACE:
@@ -253,6 +254,22 @@ class _Checker:
                     hint,
                     pos,
                 )
+            if space == pos and "\n" in text[last_value:space]:
+                raise self._fail(
+                    last_value,
+                    f"value of attribute '{last_name}' at {{0}} runs over a line end into "
+                    f"'{attribute.group(0)}'",
+                    "its closing quote is probably missing",
+                    last_value,
+                )
+            if space == pos and text[last_value:space] in ("''", '""'):
+                raise self._fail(
+                    last_value,
+                    f"attribute '{last_name}' at {{0}} has an empty value followed by "
+                    f"'{attribute.group(0)}'",
+                    "remove the extra quote",
+                    last_value,
+                )
             if space == pos:
                 raise self._fail(
                     pos,
@@ -261,7 +278,14 @@ class _Checker:
                     "separate attributes with a space",
                     pos,
                 )
+            last_name, last_value = attribute.group(0), self._value_start(attribute.end())
             pos = self._attribute(element, attribute, seen)
+
+    def _value_start(self, pos: int) -> int:
+        """Where the quoted value after ``name =`` starts (its quote)."""
+        while pos < len(self.text) and self.text[pos] in _SPACE + "=":
+            pos += 1
+        return pos
 
     def _elide_in_tag(self, element: Element) -> None:
         element.elided = element.contains_elision = True
