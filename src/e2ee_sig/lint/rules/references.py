@@ -22,8 +22,9 @@ from e2ee_sig.xep import Document
 
 _XEP_ENTITY = re.compile(r"xep(\d{4})")
 _QUALIFIED = re.compile(
-    r"supersed|replac|legacy|deprecat|obsolete|historic|older|previous|former|no longer|"
-    r"instead of|used to|backward|compatib|retract|outdated",
+    r"supersed|replac|legacy|deprecat|obsolete|histor|\bold(?:er)?\b|previous|former|"
+    r"no longer|instead of|used to|backward|compatib|retract|outdated|abandon|in favou?r of|experiment|"
+    r"\bsince\b|\badded\b|\bremoved\b|\bdropped\b|\bchanges?\b|\bpast\b",
     re.I,
 )
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
@@ -110,8 +111,9 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     Why: XEP-0001 §states: implementations should not follow Deprecated or Obsolete XEPs, and
     Retracted ones were never meant to be. Citing one as if current sends readers (and
     implementers) to a dead protocol. Not reported when the sentence says the XEP is
-    superseded, legacy, deprecated or kept for compatibility, nor for XEPs this one
-    supersedes; once per cited XEP. The status comes from that XEP in the checkout.
+    superseded, legacy, old, deprecated or kept for compatibility, or speaks of history
+    (changes since, added, removed, in the past), nor for XEPs this one supersedes; once per
+    cited XEP. The status comes from that XEP in the checkout.
 
     Bad: "Files are offered as described in &xep0096;." (XEP-0096 is Deprecated).
     Good: "… described in &xep0234; (the legacy &xep0096; is deprecated)."
