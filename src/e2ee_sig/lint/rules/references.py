@@ -23,8 +23,8 @@ from e2ee_sig.xep import Document
 _XEP_ENTITY = re.compile(r"xep(\d{4})")
 _QUALIFIED = re.compile(
     r"supersed|replac|legacy|deprecat|obsolete|histor|\bold(?:er)?\b|previous|former|"
-    r"no longer|instead of|used to|backward|compatib|retract|outdated|abandon|in favou?r of|experiment|"
-    r"\bsince\b|\badded\b|\bremoved\b|\bdropped\b|\bchanges?\b|\bpast\b",
+    r"no longer|instead of|used to|backward|compatib|retract|outdated|abandon|in favou?r of|"
+    r"experiment|\bsince\b|\badded\b|\bremoved\b|\bdropped\b|\bchanges?\b|\bpast\b",
     re.I,
 )
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
