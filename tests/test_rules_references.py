@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from e2ee_sig.lint.rules import _xepindex
+from e2ee_sig.xep import root_at
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
 
 
@@ -91,3 +92,12 @@ def test_undefined_example_namespace_names_the_likely_version(checkout: Path) ->
 def test_without_a_root_cross_document_rules_are_quiet() -> None:
     text = xep_with("<p>Files MUST be offered as in &xep0096;.</p>")
     assert lint_text(text, select=("REF001", "REF003", "REF004")) == []
+
+
+def test_the_index_never_reads_files_outside_the_root(checkout: Path) -> None:
+    outside = checkout.parent / "elsewhere.xml"
+    outside.write_text(make_xep(number="0995", status="Obsolete"))
+    (checkout / "xep-0995.xml").symlink_to(outside)
+    _xepindex._INDEXES.clear()
+    index = _xepindex.index_of(root_at(checkout))
+    assert "0995" not in index.xeps and "0096" in index.xeps

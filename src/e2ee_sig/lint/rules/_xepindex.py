@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,9 +46,8 @@ _FIELD = {
     for name in ("number", "status", "type", "shortname")
 }
 _SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
-_ANCHOR = re.compile(rb"""\banchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+_ANCHOR = re.compile(rb"""anchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
-_DOCTYPE_END = re.compile(rb"\]\s*>")
 _REGISTRAR = re.compile(
     rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
 )
@@ -58,6 +58,7 @@ NAMESPACE = re.compile(
     r"|https?://jabber\.org/protocol/[A-Za-z0-9._/-]*[A-Za-z0-9](?:#[A-Za-z0-9_-]+)?"
     r"|jabber:(?:iq|x|client|server|component)(?::[A-Za-z0-9_.-]*[A-Za-z0-9])?)"
 )
+_RAW_TARGET = re.compile(rb"""targetNamespace\s*=\s*['"](?:\]\]>)?([^'"<]*?)(?:<!\[CDATA\[)?['"]""")
 _TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
 
@@ -74,9 +75,20 @@ class XepFacts:
     anchors: frozenset[str]
     namespaces: frozenset[str]
     """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
-    schemas: dict[str, str] = field(default_factory=dict)
-    """Schema text by targetNamespace."""
     superseded_by: str = ""
+    raw: bytes = field(default=b"", repr=False)
+    values: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def schemas(self) -> dict[str, str]:
+        """Schema text by targetNamespace (read from the file on first use)."""
+        found: dict[str, str] = {}
+        for block in read_blocks(self.raw, self.values):
+            if SCHEMA_START.search(block.text):
+                target = _TARGET.search(block.text)
+                if target:
+                    found.setdefault(target.group(1), block.text)
+        return found
 
     @property
     def label(self) -> str:
@@ -140,9 +152,11 @@ def index_of(root: XepRoot) -> RootIndex:
 def _build(folder: Path) -> RootIndex:
     index = RootIndex()
     files = sorted(folder.glob("xep-*.xml")) + sorted((folder / "inbox").glob("*.xml"))
+    top = folder.resolve()
     for file in files:
         try:
-            inside = file.resolve().is_relative_to(folder.resolve())
+            linked = file.is_symlink() or file.parent.is_symlink()
+            inside = not linked or file.resolve().is_relative_to(top)
             if not inside or not file.is_file() or file.stat().st_size > MAX_BYTES:
                 continue
             raw = file.read_bytes()
@@ -160,19 +174,16 @@ def _field(raw: bytes, name: str) -> str:
 def read_facts(raw: bytes, relpath: str) -> XepFacts:
     """The facts of one XEP file, from its bytes."""
     text = _COMMENT.sub(b"", raw)
-    end = _DOCTYPE_END.search(raw)
-    values = entity_values(entity_declarations(raw[: end.end()]) if end else {})
+    prolog = raw[: max(raw.find(b"<xep"), 0)]
+    values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     anchors = {
         (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
     }
     namespaces = set(registrar_namespaces(text, values))
-    schemas: dict[str, str] = {}
-    for block in read_blocks(raw, values) if b"XMLSchema" in raw else []:
-        if SCHEMA_START.search(block.text):
-            target = _TARGET.search(block.text)
-            if target:
-                schemas.setdefault(target.group(1), block.text)
-                namespaces.add(target.group(1))
+    if b"XMLSchema" in raw:
+        for match in _RAW_TARGET.finditer(raw):
+            target = match.group(1).decode("utf-8", "replace")
+            namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
     return XepFacts(
         relpath,
         _field(text, "number"),
@@ -181,8 +192,9 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
         _field(text, "shortname"),
         frozenset(anchors),
         frozenset(namespaces),
-        schemas,
         ", ".join(m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text)),
+        raw,
+        values,
     )
 
 
