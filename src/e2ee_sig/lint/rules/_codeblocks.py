@@ -55,13 +55,15 @@ class Block:
     pieces: list[Piece] = field(default_factory=list)
     has_markup: bool = False
     """The element holds real child elements (not only CDATA and text): not a code sample."""
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def raw_offset(self, index: int) -> int:
         """The byte offset in the file of text offset ``index``."""
         if not self.pieces:
             return self.raw_start
-        starts = [p.text_start for p in self.pieces]
-        piece = self.pieces[max(bisect_right(starts, index) - 1, 0)]
+        if len(self._starts) != len(self.pieces):
+            self._starts = [p.text_start for p in self.pieces]
+        piece = self.pieces[max(bisect_right(self._starts, index) - 1, 0)]
         if not piece.exact:
             return piece.raw_start
         return piece.raw_start + len(self.text[piece.text_start : index].encode("utf-8"))

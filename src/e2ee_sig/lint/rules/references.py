@@ -14,7 +14,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, per_document, position
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules._xepindex import INACTIVE, NAMESPACE, RootIndex, root_index
 from e2ee_sig.lint.rules.examples import checked
@@ -236,15 +236,15 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         )
 
 
-def example_namespaces(document: Document) -> list[tuple[str, int]]:
-    """Each namespace declared in the XML examples (entities expanded), with its byte offset."""
-    found: dict[str, int] = {}
+def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
+    """Each namespace declared in the XML examples (entities expanded), with its first block
+    and text offset."""
+    found: dict[str, tuple[Block, int]] = {}
     for block, outcome in checked(document):
-        if not outcome.xml:
-            continue
-        for match in _XMLNS.finditer(block.text):
-            found.setdefault(match.group(2).strip(), block.raw_offset(match.start(2)))
-    return list(found.items())
+        if outcome.xml and "xmlns" in block.text:
+            for match in _XMLNS.finditer(block.text):
+                found.setdefault(match.group(2).strip(), (block, match.start(2)))
+    return found
 
 
 def _likely(namespace: str, index: RootIndex) -> str:
@@ -286,22 +286,22 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
     index = root_index(document)
     if index is None:
         return
-    own = set(own_namespaces(document)) | index_own(document, index)
-    complete = index.complete
-    for namespace, offset in example_namespaces(document):
+    own: set[str] | None = None
+    for namespace, (block, offset) in example_namespaces(document).items():
         if (
             not NAMESPACE.fullmatch(namespace)
             or namespace in NOT_XEP_NAMESPACES
             or _PLACEHOLDER.search(namespace)
             or index.defined(namespace)
-            or namespace in own
-            or any(namespace.startswith(o + ":") for o in own)
         ):
             continue
-        likely = _likely(namespace, index)
-        if not (likely or complete):
+        own = own if own is not None else set(own_namespaces(document)) | index_own(document, index)
+        if namespace in own or any(namespace.startswith(o + ":") for o in own):
             continue
-        line, column = position(document, offset)
+        likely = _likely(namespace, index)
+        if not (likely or index.complete):
+            continue
+        line, column = position(document, block.raw_offset(offset))
         yield Finding(
             f"namespace {namespace!r} is not defined by any XEP in this checkout" + likely,
             line,
