@@ -19,5 +19,6 @@ MODULES = (
     "e2ee_sig.lint.rules.links",
     "e2ee_sig.lint.rules.references",
     "e2ee_sig.lint.rules.validation",
+    "e2ee_sig.lint.rules.history",
     "e2ee_sig.lint.suppression",
 )
