@@ -193,3 +193,23 @@ def _entity_text(value: str) -> str:
     """An entity's value as text; markup (a citation, a note) stands for elided text."""
     value = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), value)
     return "\u2026" if "<" in value else value
+
+
+def line_start(text: str, line: int) -> int:
+    """Offset in ``text`` of the first non-blank character of its 1-based ``line``."""
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            break
+        offset = found + 1
+    while offset < len(text) and text[offset] in " \t":
+        offset += 1
+    return offset
+
+
+def column_of(document: Document, line: int, text: str) -> int:
+    """The 1-based column of ``text`` on ``line`` of the file (1 when it is not there)."""
+    lines = document.lines
+    found = lines[line - 1].find(text) if 0 < line <= len(lines) else -1
+    return found + 1 if found >= 0 else 1

@@ -14,7 +14,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import document_entities, per_document, position
+from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, per_document, position
 from e2ee_sig.lint.rules._xepindex import GENERATED_IDS, root_index
 from e2ee_sig.xep import Document
 
@@ -49,12 +49,6 @@ def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool 
     return lenient_numbers and _NUMBERED.fullmatch(anchor) is not None
 
 
-def _column(document: Document, line: int, text: str) -> int:
-    lines = document.lines
-    found = lines[line - 1].find(text) if 0 < line <= len(lines) else -1
-    return found + 1 if found >= 0 else 1
-
-
 def links(document: Document) -> list[tuple[str, int, int, str]]:
     """Every ``<link>`` URL of the document with its line, column and the entity it came
     from (``""`` when written directly), read with entity references kept."""
@@ -69,11 +63,13 @@ def links(document: Document) -> list[tuple[str, int, int, str]]:
             at = node.sourceline or 1
             if node.tag == "link":
                 url = node.get("url", "").strip()
-                found.append((url, at, _column(document, at, url), ""))
+                found.append((url, at, column_of(document, at, url), ""))
                 continue
             values = values if values is not None else document_entities(document)
             for url in _URL.findall(values.get(node.name, "")):
-                found.append((url.strip(), at, _column(document, at, f"&{node.name};"), node.name))
+                found.append(
+                    (url.strip(), at, column_of(document, at, f"&{node.name};"), node.name)
+                )
         return list(dict.fromkeys(found))
 
     return per_document(document, "links", build)

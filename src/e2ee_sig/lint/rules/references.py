@@ -14,7 +14,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, column_of, per_document, position
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules._xepindex import INACTIVE, NAMESPACE, RootIndex, root_index
 from e2ee_sig.lint.rules.examples import checked
@@ -87,12 +87,6 @@ def citations(document: Document) -> list[tuple[str, int, str]]:
     return per_document(document, "xep_citations", build)
 
 
-def _column(document: Document, line: int, text: str) -> int:
-    lines = document.lines
-    found = lines[line - 1].find(text) if 0 < line <= len(lines) else -1
-    return found + 1 if found >= 0 else 1
-
-
 def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:
     header = document.header
     fields = getattr(header, kind, []) if header is not None else []
@@ -142,7 +136,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         yield Finding(
             f"&xep{number}; cites XEP-{number}, which is {target.status}{replaced}",
             line,
-            _column(document, line, f"&xep{number};"),
+            column_of(document, line, f"&xep{number};"),
             hint="cite the XEP that replaces it, or say that it is legacy/deprecated",
         )
 
@@ -193,7 +187,7 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
                 line,
-                _column(document, line, spec),
+                column_of(document, line, spec),
                 hint="cite it where the protocol uses it, or remove it from <dependencies>",
             )
 
@@ -231,7 +225,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         yield Finding(
             f"XEP-{number} is cited normatively but not listed in <dependencies>",
             line,
-            _column(document, line, f"&xep{number};"),
+            column_of(document, line, f"&xep{number};"),
             hint=f"add <spec>XEP-{number}</spec> to <dependencies>",
         )
 

@@ -20,7 +20,14 @@ from urllib.parse import quote, unquote
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, blocks, document_entities, per_document, position
+from e2ee_sig.lint.rules._codeblocks import (
+    Block,
+    blocks,
+    document_entities,
+    line_start,
+    per_document,
+    position,
+)
 from e2ee_sig.lint.rules._fragments import Issue, check
 from e2ee_sig.lint.rules._xepindex import (
     NAMESPACE,
@@ -112,20 +119,7 @@ def _parse(part: SchemaPart, blanks: list[tuple[int, int]]) -> None:
         part.tree = etree.fromstring(part.source, _parser())
     except etree.XMLSyntaxError as error:
         line = error.lineno or 1
-        part.error = (part.start + _line_start(text, line), _clean(str(error.msg)))
-
-
-def _line_start(text: str, line: int) -> int:
-    """Text offset of the first non-blank character of 1-based ``line`` of ``text``."""
-    offset = 0
-    for _ in range(line - 1):
-        found = text.find("\n", offset)
-        if found < 0:
-            break
-        offset = found + 1
-    while offset < len(text) and text[offset] in " \t":
-        offset += 1
-    return offset
+        part.error = (part.start + line_start(text, line), _clean(str(error.msg)))
 
 
 def _clean(message: str) -> str:
@@ -309,7 +303,7 @@ def schema_compiles(document: Document, context: LintContext) -> Iterator[Findin
     for part, result in document_schemas(document):
         if result.error is not None:
             line_number, message = result.error
-            line, column = _at(document, part, part.start + _line_start(part.text, line_number))
+            line, column = _at(document, part, part.start + line_start(part.text, line_number))
             yield Finding(
                 f"schema does not compile: {message}",
                 line,

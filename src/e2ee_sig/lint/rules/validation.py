@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, line_start, per_document, position
 from e2ee_sig.lint.rules._fragments import Element, Outcome
 from e2ee_sig.lint.rules._xepindex import root_index
 from e2ee_sig.lint.rules.examples import checked
@@ -124,7 +124,7 @@ def _validate(
     if not errors and name not in declared:
         message = f"<{name}> is not declared in {whose}"
         line, column = position(
-            document, block.raw_offset(_offset_of_line(block.text, node.sourceline or 1))
+            document, block.raw_offset(line_start(block.text, node.sourceline or 1))
         )
         return Finding(
             message, line, column, hint="declare the element in the schema, or correct its name"
@@ -132,7 +132,7 @@ def _validate(
     if not errors:
         return None
     error = errors[0]
-    offset = _offset_of_line(block.text, error.line or node.sourceline or 1)
+    offset = line_start(block.text, error.line or node.sourceline or 1)
     line, column = position(document, block.raw_offset(offset))
     return Finding(
         f"example does not match {whose}: {_message(error.message)}",
@@ -145,18 +145,6 @@ def _validate(
 def _message(message: str) -> str:
     """``<x>, attribute 'type': …`` for libxml2's ``Element '{ns}x', attribute 'type': …``."""
     return re.sub(r"^Element '([^']+)'", r"<\1>", _XS_NAME.sub("", message))
-
-
-def _offset_of_line(text: str, line: int) -> int:
-    offset = 0
-    for _ in range(line - 1):
-        found = text.find("\n", offset)
-        if found < 0:
-            break
-        offset = found + 1
-    while offset < len(text) and text[offset] in " \t":
-        offset += 1
-    return offset
 
 
 @rule("EXM002", "example-schema-valid", Severity.WARNING, content=True)
