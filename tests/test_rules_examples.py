@@ -166,3 +166,30 @@ def test_the_fragment_checker_never_crashes(text: str) -> None:
 )
 def test_well_formed_fragments_pass(fragment: str) -> None:
     assert check("<r>" + fragment + "</r>").issue is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["cdata", "entity", "escaped"]), st.text("ab<>é\n x", min_size=1)
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_every_character_maps_back_to_its_bytes(parts: list[tuple[str, str]]) -> None:
+    raw = b"<x><example caption='c'>"
+    for kind, text in parts:
+        if kind == "cdata":
+            raw += b"<![CDATA[" + text.encode() + b"]]>"
+        elif kind == "entity":
+            raw += b"&ns;"
+        else:
+            raw += text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+    raw += b"</example></x>"
+    [block] = read_blocks(raw, {"ns": "urn:x"})
+    ends = [p.text_start for p in block.pieces[1:]] + [len(block.text)]
+    for piece, end in zip(block.pieces, ends, strict=True):
+        for index in range(piece.text_start, end if piece.exact else piece.text_start):
+            assert raw[block.raw_offset(index) :].startswith(block.text[index].encode())

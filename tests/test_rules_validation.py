@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from e2ee_sig.lint.engine import LintOptions, enabled_rules
 from e2ee_sig.lint.rules import _xepindex
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
@@ -67,3 +69,11 @@ def test_other_xeps_schemas_only_on_request(xep_root: Path) -> None:
     assert "EXM003" in enabled_rules(LintOptions(extend_select=("EXM003",)))
     found = lint(text, "EXM003", root=xep_root)
     assert codes(found) == ["EXM003"] and "XEP-0998's schema" in found[0].message
+
+
+def test_rules_lists_opt_in_rules_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    from e2ee_sig.lint.catalogue import show_rules
+
+    show_rules()
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("EXM003"))
+    assert row.split("\t")[4] == "opt-in"
