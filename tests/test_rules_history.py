@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Severity
 from tests.xepfactory import codes, lint_text, make_xep
 
@@ -17,14 +18,19 @@ def revisions(*versions: str) -> str:
     return "\n".join(blocks)
 
 
-def lint(select: str, *versions: str, **kwargs: str):
-    return lint_text(make_xep(revisions=revisions(*versions), **kwargs), select=(select,))
+def lint(select: str, *versions: str, new: bool = False, **kwargs: str):
+    """Lint; with ``new`` every revision counts as added since a ``--changed-since`` base."""
+    context = LintContext(baseline={}) if new else None
+    text = make_xep(revisions=revisions(*versions), **kwargs)
+    return lint_text(text, select=(select,), context=context)
 
 
 @pytest.mark.parametrize("version", ["01.0", "1.", "1.0-rc1", "1.1.0-rc.1", "0.x", "666", "1.02"])
-def test_malformed_top_version_is_an_error(version: str) -> None:
-    found = lint("REV020", version, "0.1.0")
+def test_malformed_new_version_is_an_error(version: str) -> None:
+    found = lint("REV020", version, "0.1.0", new=True)
     assert codes(found) == ["REV020"] and found[0].severity is Severity.ERROR
+    published = lint("REV020", version, "0.1.0")
+    assert codes(published) == ["REV020"] and published[0].severity is Severity.WARNING
 
 
 def test_malformed_old_version_is_a_warning_and_legacy_forms_pass() -> None:
@@ -36,8 +42,9 @@ def test_malformed_old_version_is_a_warning_and_legacy_forms_pass() -> None:
 
 
 def test_release_candidates_come_before_their_release() -> None:
-    found = lint("REV021", "2.4rc1", "2.4", "2.3")
+    found = lint("REV021", "2.4rc1", "2.4", "2.3", new=True)
     assert codes(found) == ["REV021"] and "2.4rc1" in found[0].message
+    assert found[0].severity is Severity.ERROR
     assert codes(lint("REV021", "2.5.0", "2.5rc1", "2.5rc2")) == ["REV021"]  # rc1 above rc2
     assert lint("REV021", "2.5.1", "2.5rc1", "2.4") == []
     assert lint("REV021", "2.5.0", "2.5rc3", "2.5rc2", "2.5rc1", "2.4") == []

@@ -18,16 +18,23 @@ from e2ee_sig.xep import Document
 
 SEMANTIC = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 LEGACY_TWO_PART = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)")
+WARNING = Severity.WARNING
 LEGACY_RC = re.compile(r"(?P<release>(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?)rc(?P<rc>\d+)")
 
 
-def _versions(document: Document) -> list[tuple[str, int]]:
+def _versions(document: Document, context: LintContext) -> list[tuple[str, int, Severity | None]]:
+    """Each revision's version, line and severity: an error for a revision added since the
+    ``--changed-since`` base, else a warning (published history is not failed)."""
     header = document.header
     found = []
     for revision in header.revisions if header else []:
         element = revision.element.find("version")
-        if element is not None:
-            found.append(((element.text or "").strip(), element.sourceline or revision.line))
+        if element is None:
+            continue
+        version = (element.text or "").strip()
+        date = revision.element.findtext("date", "").strip()
+        new = context.baseline is not None and context.is_new(document.path, (version, date))
+        found.append((version, element.sourceline or revision.line, None if new else WARNING))
     return found
 
 
@@ -45,20 +52,20 @@ def version_malformed(document: Document, context: LintContext) -> Iterator[Find
     Why: XEP-0001 §revisions and ``tools/triage.sh``; the XSF's tools sort versions
     (``sort -V``), and a version such as ``01.0``, ``1.``, ``1.0-rc1``, ``x.y`` or ``666``
     sorts wrongly or not at all. Distinct from REV002 (a *legacy* two-part ``1.2`` or
-    ``1.21rc1``, tolerated in old revisions): a malformed version is an error in the top
-    revision and a warning below it. Numbers have no leading zeros.
+    ``1.21rc1``, tolerated in old revisions): a malformed version is an error in a revision
+    added since ``--changed-since``, else a warning. Numbers have no leading zeros.
 
     Bad: ``<version>01.0</version>``, ``<version>1.1.0-rc.1</version>``, ``<version>0.x</version>``.
     Good: ``<version>1.0.0</version>``; in old revisions also ``1.0`` or ``2.5rc1``.
     """
-    for index, (version, line) in enumerate(_versions(document)):
+    for version, line, severity in _versions(document, context):
         if not version or any(p.fullmatch(version) for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC)):
             continue
         yield Finding(
             f"version {version!r} is malformed",
             line,
             hint="write MAJOR.MINOR.PATCH without leading zeros, e.g. 1.0.0 or 0.3.1",
-            severity=None if index == 0 else Severity.WARNING,
+            severity=severity,
         )
 
 
@@ -69,17 +76,18 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
     Why: XEP-0001 §revisions: the revision history is newest first. ``2.4rc2`` comes before
     ``2.4`` (or ``2.4.0``) and after ``2.4rc1``; listing it above its release says the
     candidate replaced the release. ``sort -V`` (XSF010) orders ``2.4rc1`` *after* ``2.4``,
-    so the official check cannot see this. An error in the top revision, else a warning.
+    so the official check cannot see this. An error for a revision added since
+    ``--changed-since``, else a warning.
 
     Bad: ``2.4rc1`` above ``2.4``; ``2.5rc1`` above ``2.5rc2``.
     Good: ``2.5.0``, then ``2.5rc3``, ``2.5rc2``, ``2.5rc1``, then ``2.4``.
     """
-    versions = _versions(document)
-    for index, (version, line) in enumerate(versions):
+    versions = _versions(document, context)
+    for index, (version, line, severity) in enumerate(versions):
         rc = LEGACY_RC.fullmatch(version)
         if rc is None:
             continue
-        for older, older_line in versions[index + 1 :]:
+        for older, older_line, _ in versions[index + 1 :]:
             older_rc = LEGACY_RC.fullmatch(older)
             same = _valid(older) and _release(older) == _release(version)
             if same and (older_rc is None or int(older_rc.group("rc")) > int(rc.group("rc"))):
@@ -88,7 +96,7 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
                     "which is newer",
                     line,
                     hint=f"move {older} above {version}",
-                    severity=None if index == 0 else Severity.WARNING,
+                    severity=severity,
                 )
                 break
 
