@@ -12,6 +12,7 @@ def show_rules() -> None:
     rows = []
     for code, rule in sorted(all_rules().items()):
         profiles = "all" if rule.official else "e2ee*" if rule.e2ee else "default, e2ee"
+        profiles = "opt-in" if rule.opt_in else profiles
         name = f"{rule.name} ({', '.join(rule.aliases)})" if rule.aliases else rule.name
         summary = rule.summary.replace("``", "`")
         rows.append((code, name, rule.severity_label, rule.fixable.value, profiles, summary))
@@ -31,6 +32,7 @@ def show_rules() -> None:
     console = Console()
     console.print(table)
     console.print("e2ee*: encryption specs, by role (errors under --profile e2ee).")
+    console.print("opt-in: only when selected (--select or --extend-select CODE).")
     console.print("Details: e2ee-sig rules CODE")
 
 
@@ -43,6 +45,8 @@ def show_rule(code: str) -> bool:
     print(f"Severity: {rule.severity_label}   Fixable: {rule.fixable.value}")
     if rule.aliases:
         print(f"Catalogue code: {', '.join(rule.aliases)}")
+    if rule.opt_in:
+        print(f"Opt-in: runs only when selected (--extend-select {rule.code})")
     print()
     print(rule.doc)
     return True

@@ -101,7 +101,7 @@ def enabled_rules(options: LintOptions) -> dict[str, Rule]:
     elif options.profile == "xsf-ci":
         chosen = {c: r for c, r in rules.items() if r.official}
     else:
-        chosen = dict(rules)
+        chosen = {c: r for c, r in rules.items() if not r.opt_in}
     chosen.update({c: r for c, r in rules.items() if _matches(r, options.extend_select)})
     return {c: r for c, r in chosen.items() if not _matches(r, options.ignore)}
 

@@ -32,6 +32,7 @@ class Rule:
     needs_dtd: bool = False
     aliases: tuple[str, ...] = ()
     mixed_severity: bool = False
+    opt_in: bool = False
 
     @property
     def severity_label(self) -> str:
@@ -62,6 +63,7 @@ def rule(
     needs_dtd: bool = False,
     aliases: tuple[str, ...] = (),
     mixed_severity: bool = False,
+    opt_in: bool = False,
 ) -> Callable[[Check], Check]:
     """Register ``check`` as rule ``code``.
 
@@ -69,7 +71,8 @@ def rule(
     warnings for inactive XEPs; ``e2ee`` rules apply to encryption specs; ``needs_dtd`` rules
     are skipped when no ``xep.dtd`` is at hand; ``aliases`` are catalogue codes (from
     ``docs/rules.md``) that this rule implements, accepted by ``--select`` and ``rules CODE``;
-    ``mixed_severity`` rules report some findings as warnings only (legacy forms, old revisions).
+    ``mixed_severity`` rules report some findings as warnings only (legacy forms, old revisions);
+    ``opt_in`` rules run only when selected by code (``--select``/``--extend-select``).
     """
 
     def register(check: Check) -> Check:
@@ -87,6 +90,7 @@ def rule(
             needs_dtd,
             aliases,
             mixed_severity,
+            opt_in,
         )
         return check
 

@@ -14,5 +14,11 @@ MODULES = (
     "e2ee_sig.lint.rules.sections",
     "e2ee_sig.lint.rules.content",
     "e2ee_sig.lint.rules.e2ee",
+    "e2ee_sig.lint.rules.examples",
+    "e2ee_sig.lint.rules.schemas",
+    "e2ee_sig.lint.rules.links",
+    "e2ee_sig.lint.rules.references",
+    "e2ee_sig.lint.rules.validation",
+    "e2ee_sig.lint.rules.history",
     "e2ee_sig.lint.suppression",
 )

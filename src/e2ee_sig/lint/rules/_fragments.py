@@ -1,0 +1,531 @@
+"""Check an example's text as a sequence of XML fragments, the way a reader copies it.
+
+Not a general XML parser: it knows what XEP examples are. A block may hold several stanzas
+and text between them, an ``<?xml?>`` declaration, a ``<stream:stream>`` that is opened and
+never closed (or closed without being opened), and elisions (``...``, ``…``, ``[...]``,
+``<!-- ... -->``) standing for content left out: an element in which something was elided may
+stay open, and a closing tag after an elision at the top level needs no start tag. Text that
+does not start with ``<`` (JSON, DNS records, URIs, code) or that is a ``C:``/``S:`` transcript
+or a DTD is not XML and is not judged. The first real problem is reported, with what to write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+_NAME = re.compile(r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?")
+_ELISION = re.compile(r"\.\.\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\]")
+_TAG_ELISION = re.compile(r"\[?\s*(?:\.\.\.|\u2026)\s*\]?")
+_REFERENCE = re.compile(r"&(?:[^\W\d][\w.\-:]*|#[0-9]+|#x[0-9a-fA-F]+);")
+_TRANSCRIPT = re.compile(r"^[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)", re.M)
+_SPACE = " \t\r\n"
+_QNAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
+_PLAIN_START_TAG = re.compile(
+    rf"""<({_QNAME})((?:\s+{_QNAME}\s*=\s*(?:'[^'<&]*'|"[^"<&]*"))*)\s*(/?)>"""
+)
+"""A start tag with nothing to remark on: the fast path for most tags."""
+_ATTRIBUTE_NAME = re.compile(rf"""\s+({_QNAME})\s*=\s*(?:'[^']*'|"[^"]*")""")
+STANZAS = frozenset({"iq", "message", "presence"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem at text offset ``offset``; ``{0}``, ``{1}`` in ``message`` stand for the
+    positions of ``refs`` (filled in as line:column of the XEP file by the caller)."""
+
+    offset: int
+    message: str
+    hint: str
+    refs: tuple[int, ...] = ()
+
+
+@dataclass
+class Element:
+    """A start tag seen: its name, where it starts, whether something was elided inside it."""
+
+    name: str
+    offset: int
+    attributes: int = 0
+    children: int = 0
+    elided: bool = False
+    contains_elision: bool = False
+
+
+@dataclass
+class Outcome:
+    """What the checker made of a block."""
+
+    xml: bool
+    issue: Issue | None = None
+    elements: list[Element] = field(default_factory=list)
+    """Every element in document order (for matching an lxml parse of the same text)."""
+    blanks: list[tuple[int, int]] = field(default_factory=list)
+    """Spans a strict parser must not see: XML declarations, DOCTYPEs, unbalanced stream tags."""
+
+
+def looks_like_xml(text: str) -> bool:
+    """Whether ``text`` is meant as XML: starts with ``<``, is not a transcript (``C: <iq/>``)
+    and not a grammar (``<name> ::= …``)."""
+    stripped = text.lstrip()
+    return stripped.startswith("<") and "::=" not in text and not _TRANSCRIPT.search(text)
+
+
+def is_stream(name: str) -> bool:
+    return name == "stream" or name.endswith(":stream")
+
+
+class _Stop(Exception):
+    def __init__(self, issue: Issue | None) -> None:
+        self.issue = issue
+
+
+class _Checker:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.stack: list[Element] = []
+        self.top_elided = False
+        self.outcome = Outcome(True)
+
+    # --- driving ---------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        try:
+            self._document()
+        except _Stop as stop:
+            if stop.issue is None:
+                return Outcome(False)
+            self.outcome.issue = stop.issue
+        return self.outcome
+
+    def _document(self) -> None:
+        text = self.text
+        while self.pos < len(text):
+            lt = text.find("<", self.pos)
+            end = len(text) if lt < 0 else lt
+            self._chars(self.pos, end)
+            if lt < 0:
+                break
+            self.pos = lt
+            self._markup()
+        self._finish()
+
+    def _fail(self, offset: int, message: str, hint: str, *refs: int) -> _Stop:
+        return _Stop(Issue(offset, message, hint, refs))
+
+    # --- text --------------------------------------------------------------------------------
+
+    def _elide(self) -> None:
+        if self.stack:
+            self.stack[-1].elided = True
+            for element in self.stack:
+                element.contains_elision = True
+        else:
+            self.top_elided = True
+
+    def _chars(self, start: int, end: int) -> None:
+        chunk = self.text[start:end]
+        if _ELISION.search(chunk):
+            self._elide()
+        amp = chunk.find("&")
+        while amp >= 0:
+            if not _REFERENCE.match(chunk, amp):
+                raise self._fail(
+                    start + amp,
+                    "unescaped '&' in text at {0}",
+                    "write &amp; (or a CDATA section)",
+                    start + amp,
+                )
+            amp = chunk.find("&", amp + 1)
+
+    # --- markup ------------------------------------------------------------------------------
+
+    def _markup(self) -> None:
+        text, at = self.text, self.pos
+        if text.startswith("<!--", at):
+            end = text.find("-->", at + 4)
+            if end < 0:
+                raise self._fail(at, "comment at {0} is never closed", "end it with -->", at)
+            if _ELISION.search(text, at, end) or not text[at + 4 : end].strip():
+                self._elide()
+            self.pos = end + 3
+        elif text.startswith("<![CDATA[", at):
+            end = text.find("]]>", at)
+            if end < 0:
+                raise self._fail(at, "CDATA section at {0} is never closed", "end it with ]]>", at)
+            self.pos = end + 3
+        elif text.startswith("<?", at):
+            end = text.find("?>", at)
+            if end < 0:
+                raise self._fail(
+                    at, "processing instruction at {0} is never closed", "end it with ?>", at
+                )
+            self.outcome.blanks.append((at, end + 2))
+            self.pos = end + 2
+        elif text.startswith("<!DOCTYPE", at):
+            end = self._doctype_end(at)
+            self.outcome.blanks.append((at, end))
+            self.pos = end
+        elif text.startswith("<!", at):
+            raise _Stop(None)  # a DTD or SGML declaration: not an XML example
+        elif text.startswith("</", at):
+            self._end_tag(at)
+        else:
+            self._start_tag(at)
+
+    def _doctype_end(self, at: int) -> int:
+        bracket = self.text.find("[", at)
+        close = self.text.find(">", at)
+        if 0 <= bracket < close:
+            close = self.text.find("]", bracket)
+            close = self.text.find(">", close) if close >= 0 else -1
+        if close < 0:
+            raise self._fail(at, "DOCTYPE at {0} is never closed", "end it with >", at)
+        return close + 1
+
+    def _elision_tag(self, at: int) -> bool:
+        """``<...>``, ``<…/>``, ``</...>``: an elided tag."""
+        match = _TAG_ELISION.match(self.text, at + (2 if self.text.startswith("</", at) else 1))
+        if not match or not match.group(0).strip():
+            return False
+        end = match.end()
+        if self.text.startswith("/>", end) or self.text.startswith(">", end):
+            self._elide()
+            self.pos = self.text.find(">", end) + 1
+            return True
+        return False
+
+    def _start_tag(self, at: int) -> None:
+        text = self.text
+        plain = _PLAIN_START_TAG.match(text, at)
+        if plain is not None and not _ELISION.search(plain.group(0)):
+            names = _ATTRIBUTE_NAME.findall(plain.group(2))
+            if len(names) == len(set(names)):
+                element = Element(plain.group(1), at, attributes=len(names))
+                self._opened(element, bool(plain.group(3)))
+                self.pos = plain.end()
+                return
+        name = _NAME.match(text, at + 1)
+        if name is None:
+            if self._elision_tag(at):
+                return
+            raise self._fail(
+                at,
+                "'<' at {0} starts no tag",
+                "write &lt; for a literal '<', or put a name right after '<'",
+                at,
+            )
+        element = Element(name.group(0), at)
+        pos = name.end()
+        seen: set[str] = set()
+        last_name, last_value = "", pos
+        while True:
+            space = pos
+            while pos < len(text) and text[pos] in _SPACE:
+                pos += 1
+            if pos >= len(text):
+                raise self._fail(
+                    at,
+                    f"start tag <{element.name}> at {{0}} is never closed with '>'",
+                    "end the tag with > or />",
+                    at,
+                )
+            if text.startswith("/>", pos) or text[pos] == ">":
+                self._opened(element, text[pos] == "/")
+                self.pos = pos + (2 if text[pos] == "/" else 1)
+                return
+            elision = _TAG_ELISION.match(text, pos)
+            if elision and elision.group(0).strip() and elision.end() > pos:
+                self._elide_in_tag(element)
+                pos = elision.end()
+                continue
+            attribute = _NAME.match(text, pos)
+            if attribute is None:
+                found = text[pos]
+                hint = (
+                    "an XML declaration is written <?xml version='1.0'?>"
+                    if found == "?" and element.name == "xml"
+                    else "remove it, or quote it inside an attribute value"
+                )
+                raise self._fail(
+                    pos,
+                    f"unexpected {found!r} in start tag <{element.name}> at {{0}}",
+                    hint,
+                    pos,
+                )
+            if space == pos and "\n" in text[last_value:space]:
+                raise self._fail(
+                    last_value,
+                    f"value of attribute '{last_name}' at {{0}} runs over a line end into "
+                    f"'{attribute.group(0)}'",
+                    "its closing quote is probably missing",
+                    last_value,
+                )
+            if space == pos and text[last_value:space] in ("''", '""'):
+                raise self._fail(
+                    last_value,
+                    f"attribute '{last_name}' at {{0}} has an empty value followed by "
+                    f"'{attribute.group(0)}'",
+                    "remove the extra quote",
+                    last_value,
+                )
+            if space == pos:
+                raise self._fail(
+                    pos,
+                    f"attributes of <{element.name}> need a space before "
+                    f"'{attribute.group(0)}' at {{0}}",
+                    "separate attributes with a space",
+                    pos,
+                )
+            last_name, last_value = attribute.group(0), self._value_start(attribute.end())
+            pos = self._attribute(element, attribute, seen)
+
+    def _value_start(self, pos: int) -> int:
+        """Where the quoted value after ``name =`` starts (its quote)."""
+        while pos < len(self.text) and self.text[pos] in _SPACE + "=":
+            pos += 1
+        return pos
+
+    def _elide_in_tag(self, element: Element) -> None:
+        element.elided = element.contains_elision = True
+        for parent in self.stack:
+            parent.contains_elision = True
+
+    def _attribute(self, element: Element, attribute: re.Match[str], seen: set[str]) -> int:
+        text, name = self.text, attribute.group(0)
+        pos = attribute.end()
+        while pos < len(text) and text[pos] in _SPACE:
+            pos += 1
+        if pos >= len(text) or text[pos] != "=":
+            raise self._fail(
+                attribute.start(),
+                f"attribute '{name}' of <{element.name}> at {{0}} has no '='",
+                f"write {name}='…'",
+                attribute.start(),
+            )
+        pos += 1
+        while pos < len(text) and text[pos] in _SPACE:
+            pos += 1
+        quote = text[pos] if pos < len(text) else ""
+        if quote not in ("'", '"'):
+            elision = _TAG_ELISION.match(text, pos)
+            if elision and elision.group(0).strip():
+                self._elide_in_tag(element)
+                return elision.end()
+            raise self._fail(
+                pos,
+                f"value of attribute '{name}' of <{element.name}> at {{0}} is not quoted",
+                f"write {name}='…' with single or double quotes",
+                pos,
+            )
+        close = text.find(quote, pos + 1)
+        if close < 0:
+            raise self._fail(
+                pos,
+                f"value of attribute '{name}' at {{0}} is never closed",
+                f"end it with {quote}",
+                pos,
+            )
+        value = text[pos + 1 : close]
+        if "<" in value:
+            raise self._fail(
+                pos,
+                f"value of attribute '{name}' at {{0}} contains '<' (or its quote is missing)",
+                f"write &lt; for '<', or close the value with {quote}",
+                pos,
+            )
+        amp = value.find("&")
+        while amp >= 0:
+            if not _REFERENCE.match(value, amp):
+                offset = pos + 1 + amp
+                raise self._fail(
+                    offset,
+                    f"unescaped '&' in attribute '{name}' at {{0}}",
+                    "write &amp;",
+                    offset,
+                )
+            amp = value.find("&", amp + 1)
+        if _ELISION.search(value):
+            self._elide_in_tag(element)
+        if name in seen:
+            raise self._fail(
+                attribute.start(),
+                f"attribute '{name}' appears twice in <{element.name}> at {{0}}",
+                f"keep one '{name}'",
+                attribute.start(),
+            )
+        seen.add(name)
+        element.attributes += 1
+        return close + 1
+
+    def _opened(self, element: Element, empty: bool) -> None:
+        self.outcome.elements.append(element)
+        if self.stack:
+            self.stack[-1].children += 1
+        if not empty:
+            self.stack.append(element)
+
+    def _end_tag(self, at: int) -> None:
+        text = self.text
+        name = _NAME.match(text, at + 2)
+        if name is None:
+            if self._elision_tag(at):
+                return
+            raise self._fail(
+                at, "'</' at {0} starts no end tag", "write </name> or &lt;/ for text", at
+            )
+        pos = name.end()
+        while pos < len(text) and text[pos] in _SPACE:
+            pos += 1
+        if pos >= len(text) or text[pos] != ">":
+            raise self._fail(
+                at,
+                f"end tag </{name.group(0)}> at {{0}} is not closed with '>'",
+                f"write </{name.group(0)}>",
+                at,
+            )
+        self.pos = pos + 1
+        self._close(name.group(0), at, pos + 1)
+
+    def _close(self, name: str, at: int, end: int) -> None:
+        names = [e.name for e in self.stack]
+        if name not in names:
+            if not self.stack:
+                if is_stream(name) or self.top_elided:
+                    if is_stream(name):
+                        self.outcome.blanks.append((at, end))
+                    return
+                raise self._fail(
+                    at,
+                    f"</{name}> at {{0}} has no start tag",
+                    f"add <{name}> before it, or remove it",
+                    at,
+                )
+            top = self.stack[-1]
+            if top.elided:
+                return  # "</x>" after "…" inside <y>: the part between was left out
+            raise self._fail(
+                at,
+                f"</{name}> at {{0}} does not match <{top.name}> opened at {{1}}",
+                f"did you mean </{top.name}>?",
+                at,
+                top.offset,
+            )
+        while self.stack[-1].name != name:
+            unclosed = self.stack.pop()
+            if not (unclosed.elided or is_stream(unclosed.name)):
+                raise self._unclosed(unclosed, f"before </{name}> at {{1}}", at)
+        self.stack.pop()
+
+    def _unclosed(self, element: Element, where: str, *refs: int) -> _Stop:
+        names = [e.name for e in self.stack]
+        if element.name in names and not element.attributes and not element.children:
+            hint = f"did you mean </{element.name}>?"
+        else:
+            hint = f"add </{element.name}>"
+        return self._fail(
+            element.offset,
+            f"<{element.name}> at {{0}} is never closed {where}".rstrip(),
+            hint,
+            element.offset,
+            *refs,
+        )
+
+    def _finish(self) -> None:
+        if self._lone_start_tag():
+            return
+        while self.stack:
+            element = self.stack.pop()
+            if is_stream(element.name):
+                if not self.stack:
+                    self.outcome.blanks.append((element.offset, self._tag_end(element.offset)))
+                continue
+            if not element.elided:
+                raise self._unclosed(element, "")
+
+    def _lone_start_tag(self) -> bool:
+        """A block that is one extension element's start tag, showing its attributes
+        (``<trust-message xmlns='…' encryption='…'>``); a lone stanza tag is a truncated
+        stanza, and is reported."""
+        elements = self.outcome.elements
+        if len(elements) != 1 or len(self.stack) != 1 or elements[0].name in STANZAS:
+            return False
+        return not self.text[self._tag_end(elements[0].offset) :].strip()
+
+    def _tag_end(self, offset: int) -> int:
+        quote = ""
+        for index in range(offset, len(self.text)):
+            char = self.text[index]
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == ">":
+                return index + 1
+        return len(self.text)
+
+
+def check(text: str) -> Outcome:
+    """Check ``text`` (an example's content); ``Outcome.xml`` is False when it is not XML.
+
+    Most examples are plain well-formed XML: libxml2 says so quickly, and only the others go
+    through the checker above, which knows elisions and says what is wrong.
+    """
+    if not looks_like_xml(text):
+        return Outcome(False)
+    return _well_formed(text) or _Checker(text).run()
+
+
+_FAST_OPEN = (
+    "<e2ee-sig-fragments xmlns:stream='http://etherx.jabber.org/streams'"
+    " xmlns:db='jabber:server:dialback'>"
+)
+_FAST_PARSERS: list[object] = []
+
+
+def _well_formed(text: str) -> Outcome | None:
+    """The outcome for ``text`` when a strict parser accepts it as it stands, else None."""
+    from lxml import etree
+
+    if not _FAST_PARSERS:
+        _FAST_PARSERS.append(
+            etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        )
+    source = (_FAST_OPEN + text + "</e2ee-sig-fragments>").encode("utf-8")
+    try:
+        wrapper = etree.fromstring(source, _FAST_PARSERS[0])  # type: ignore[arg-type]
+    except etree.XMLSyntaxError:
+        return None
+    outcome = Outcome(True)
+    for child in wrapper:
+        if isinstance(child.tag, str):
+            _record(child, outcome.elements)
+    return outcome
+
+
+def _record(node: etree._Element, elements: list[Element]) -> bool:
+    """Add ``node`` and its descendants in document order; whether an elision is inside."""
+    from lxml import etree
+
+    qname = etree.QName(node)
+    name = f"{node.prefix}:{qname.localname}" if node.prefix else qname.localname
+    record = Element(name, 0, attributes=len(node.attrib))
+    elements.append(record)
+    elided = bool(_ELISION.search(node.text or "")) or any(
+        _ELISION.search(value) for value in node.attrib.values()
+    )
+    for child in node:
+        if isinstance(child.tag, str):
+            record.children += 1
+            elided = _record(child, elements) or elided
+        elif isinstance(child, etree._Comment):
+            comment = child.text or ""
+            elided = elided or not comment.strip() or bool(_ELISION.search(comment))
+        elided = elided or bool(_ELISION.search(child.tail or ""))
+    record.elided = record.contains_elision = elided
+    return elided

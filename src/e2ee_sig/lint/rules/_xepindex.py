@@ -1,0 +1,209 @@
+"""Facts about every XEP of a root, gathered once per run per root, lazily, from raw bytes.
+
+Cross-document rules (deep links, references to obsolete XEPs, namespaces no XEP defines,
+schema imports) ask the index of the document's root; it reads each ``xep-*.xml`` and
+``inbox/*.xml`` of that root once (never a file outside it) with light regular expressions,
+so building it costs far less than parsing the files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lint.rules._codeblocks import entity_values, read_blocks
+from e2ee_sig.xep.doctype import entity_declarations
+
+if TYPE_CHECKING:
+    from e2ee_sig.xep import Document
+    from e2ee_sig.xep.root import XepRoot
+
+MAX_BYTES = 10 * 1024 * 1024
+COMPLETE_SHARE = 0.9
+INACTIVE = frozenset({"Obsolete", "Deprecated", "Retracted"})
+GENERATED_IDS = frozenset(
+    {
+        "appendices",
+        "appendix-docinfo",
+        "appendix-authorinfo",
+        "appendix-legal",
+        "appendix-xmpp",
+        "appendix-discuss",
+        "appendix-conformance",
+        "appendix-notes",
+        "appendix-revs",
+        "appendix-biblatex",
+        "toc",
+    }
+)
+"""Ids that ``xep.xsl`` gives every rendered XEP (its appendices and table of contents)."""
+
+_FIELD = {
+    name: re.compile(rb"<" + name.encode() + rb">\s*([^<]*?)\s*</" + name.encode() + rb">")
+    for name in ("number", "status", "type", "shortname")
+}
+_SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
+_ANCHOR = re.compile(rb"""anchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_REGISTRAR = re.compile(
+    rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
+)
+_SECTION1 = re.compile(rb"<section1\b|</xep\s*>")
+_ENTITY_REF = re.compile(r"&([A-Za-z_][\w.-]*);")
+NAMESPACE = re.compile(
+    r"(?:urn:xmpp:[A-Za-z0-9.:_+/-]*[A-Za-z0-9]"
+    r"|https?://jabber\.org/protocol/[A-Za-z0-9._/-]*[A-Za-z0-9](?:#[A-Za-z0-9_-]+)?"
+    r"|jabber:(?:iq|x|client|server|component)(?::[A-Za-z0-9_.-]*[A-Za-z0-9])?)"
+)
+_RAW_TARGET = re.compile(rb"""targetNamespace\s*=\s*['"](?:\]\]>)?([^'"<]*?)(?:<!\[CDATA\[)?['"]""")
+_TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+
+
+@dataclass
+class XepFacts:
+    """What one XEP file says about itself."""
+
+    relpath: str
+    number: str
+    status: str
+    type: str
+    shortname: str
+    anchors: frozenset[str]
+    namespaces: frozenset[str]
+    """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
+    superseded_by: str = ""
+    raw: bytes = field(default=b"", repr=False)
+    values: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def schemas(self) -> dict[str, str]:
+        """Schema text by targetNamespace (read from the file on first use)."""
+        found: dict[str, str] = {}
+        for block in read_blocks(self.raw, self.values):
+            if SCHEMA_START.search(block.text):
+                target = _TARGET.search(block.text)
+                if target:
+                    found.setdefault(target.group(1), block.text)
+        return found
+
+    @property
+    def label(self) -> str:
+        return f"XEP-{self.number}" if self.number.isdigit() else self.relpath
+
+
+@dataclass
+class RootIndex:
+    """Every XEP of one root: by number, and the namespace → defining XEPs map."""
+
+    xeps: dict[str, XepFacts] = field(default_factory=dict)
+    files: list[XepFacts] = field(default_factory=list)
+    definers: dict[str, list[XepFacts]] = field(default_factory=dict)
+    by_path: dict[str, XepFacts] = field(default_factory=dict)
+
+    def add(self, facts: XepFacts) -> None:
+        self.files.append(facts)
+        self.by_path[facts.relpath] = facts
+        if facts.number.isdigit() and facts.relpath.startswith("xep-"):
+            self.xeps[facts.number] = facts
+        for namespace in facts.namespaces:
+            self.definers.setdefault(namespace, []).append(facts)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the root holds nearly every XEP up to its highest number (a full
+        xsf/xeps checkout, not a partial copy), so that "no XEP defines it" can be trusted."""
+        numbers = [int(n) for n in self.xeps]
+        return bool(numbers) and len(numbers) >= COMPLETE_SHARE * max(numbers)
+
+    def defined(self, namespace: str) -> bool:
+        """Whether some XEP defines ``namespace`` (or the namespace it is a part of)."""
+        base = namespace.split("#", 1)[0]
+        if base in self.definers:
+            return True
+        parts = base.split(":")
+        return any(":".join(parts[:i]) in self.definers for i in range(3, len(parts)))
+
+    def schema_for(self, namespace: str) -> tuple[XepFacts, str] | None:
+        """A schema some XEP gives for ``namespace`` (accepted XEPs first)."""
+        for facts in sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath)):
+            if namespace in facts.schemas:
+                return facts, facts.schemas[namespace]
+        return None
+
+
+_INDEXES: dict[Path, RootIndex] = {}
+
+
+def root_index(document: Document) -> RootIndex | None:
+    """The index of ``document``'s XEP root (built on first use), or None without a root."""
+    return index_of(document.root) if document.root is not None else None
+
+
+def index_of(root: XepRoot) -> RootIndex:
+    if root.path not in _INDEXES:
+        _INDEXES[root.path] = _build(root.path)
+    return _INDEXES[root.path]
+
+
+def _build(folder: Path) -> RootIndex:
+    index = RootIndex()
+    files = sorted(folder.glob("xep-*.xml")) + sorted((folder / "inbox").glob("*.xml"))
+    top = folder.resolve()
+    for file in files:
+        try:
+            linked = file.is_symlink() or file.parent.is_symlink()
+            inside = not linked or file.resolve().is_relative_to(top)
+            if not inside or not file.is_file() or file.stat().st_size > MAX_BYTES:
+                continue
+            raw = file.read_bytes()
+        except OSError:
+            continue
+        index.add(read_facts(raw, file.relative_to(folder).as_posix()))
+    return index
+
+
+def _field(raw: bytes, name: str) -> str:
+    match = _FIELD[name].search(raw)
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def read_facts(raw: bytes, relpath: str) -> XepFacts:
+    """The facts of one XEP file, from its bytes."""
+    text = _COMMENT.sub(b"", raw)
+    prolog = raw[: max(raw.find(b"<xep"), 0)]
+    values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
+    anchors = {
+        (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
+    }
+    namespaces = set(registrar_namespaces(text, values))
+    if b"XMLSchema" in raw:
+        for match in _RAW_TARGET.finditer(raw):
+            target = match.group(1).decode("utf-8", "replace")
+            namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
+    return XepFacts(
+        relpath,
+        _field(text, "number"),
+        _field(text, "status"),
+        _field(text, "type"),
+        _field(text, "shortname"),
+        frozenset(anchors),
+        frozenset(namespaces),
+        ", ".join(m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text)),
+        raw,
+        values,
+    )
+
+
+def registrar_namespaces(raw: bytes, values: dict[str, str]) -> list[str]:
+    """Namespaces named in the Registrar Considerations section, entities expanded."""
+    start = _REGISTRAR.search(raw)
+    if start is None:
+        return []
+    end = _SECTION1.search(raw, start.end())
+    section = raw[start.start() : end.start() if end else len(raw)].decode("utf-8", "replace")
+    section = _ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), section)
+    return NAMESPACE.findall(section)

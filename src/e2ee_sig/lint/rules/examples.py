@@ -1,0 +1,73 @@
+"""Examples (EXM001–EXM003): examples are well-formed XML and match the schemas.
+
+``content`` rules: for inactive XEPs the engine lowers them to warnings. Every block is read
+from the raw file once (:mod:`._codeblocks`), so positions are exact even inside CDATA
+sections split by entity references.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import Block, blocks, per_document, position
+from e2ee_sig.lint.rules._fragments import Issue, Outcome, check
+from e2ee_sig.xep import Document
+
+SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+
+
+def is_schema(block: Block) -> bool:
+    """A block holding an XML Schema (the schema rules judge those)."""
+    return SCHEMA_START.search(block.text) is not None
+
+
+def checked(document: Document) -> list[tuple[Block, Outcome]]:
+    """Each XML example or code block (schemas left out) with what the checker found."""
+
+    def build() -> list[tuple[Block, Outcome]]:
+        return [
+            (block, check(block.text))
+            for block in blocks(document)
+            if not block.has_markup and not is_schema(block)
+        ]
+
+    return per_document(document, "checked_examples", build)
+
+
+def where(document: Document, block: Block, offset: int) -> str:
+    line, column = position(document, block.raw_offset(offset))
+    return f"{line}:{column}"
+
+
+def issue_finding(document: Document, block: Block, issue: Issue, prefix: str = "") -> Finding:
+    """A finding at ``issue``'s exact place, its message naming the places it refers to."""
+    line, column = position(document, block.raw_offset(issue.offset))
+    places = [where(document, block, ref) for ref in issue.refs]
+    return Finding(prefix + issue.message.format(*places), line, column, hint=issue.hint)
+
+
+@rule("EXM001", "example-well-formed", Severity.ERROR, content=True)
+def example_well_formed(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every XML ``<example>`` (and XML ``<code>``) is well-formed, read as fragments.
+
+    Why: XEP-0143 §format-contents: examples show the exact XML an implementation sends, and
+    readers copy them; XSF editors sweep XEPs by hand for mismatched and unclosed tags. A block
+    is read as a sequence of fragments with the XMPP prefixes (``stream:``, ``db:``) allowed,
+    ``<?xml?>`` declarations and an unbalanced ``<stream:stream>`` accepted, and elisions
+    (``...``, ``…``, ``[...]``, ``<!-- ... -->``) standing for left-out content (an element
+    with an elision inside may stay open). Blocks that are not XML (JSON, DNS records, URIs,
+    ``C:``/``S:`` transcripts, code, DTDs) are not judged; schemas are SCH001's. The first
+    problem of each block is reported at its exact line and column.
+
+    Bad: ``<items node='urn:xmpp:omemo:2:bundles'><item id='31415'/><items>`` (a start tag
+    where the end tag was meant), ``<retract …></reject>``, ``<join to'hag66@…'/>``.
+    Good: ``<items node='urn:xmpp:omemo:2:bundles'><item id='31415'/></items>``,
+    ``<message>…</message>`` with ``…`` for an elided body.
+    """
+    for block, outcome in checked(document):
+        if outcome.issue is not None:
+            yield issue_finding(document, block, outcome.issue)

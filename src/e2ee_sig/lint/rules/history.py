@@ -1,0 +1,127 @@
+"""Header and history defects editors fix by hand: REV020, REV021, HDR020.
+
+Kept apart from ``revisions.py`` and ``header.py``: these rules judge what those leave alone
+(a version that is neither semantic nor a legacy form, release-candidate order, a numbered
+file still marked ProtoXEP).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._util import header_line, is_numbered
+from e2ee_sig.xep import Document
+
+SEMANTIC = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+LEGACY_TWO_PART = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)")
+WARNING = Severity.WARNING
+LEGACY_RC = re.compile(r"(?P<release>(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?)rc(?P<rc>\d+)")
+
+
+def _versions(document: Document, context: LintContext) -> list[tuple[str, int, Severity | None]]:
+    """Each revision's version, line and severity: an error for a revision added since the
+    ``--changed-since`` base, else a warning (published history is not failed)."""
+    header = document.header
+    found = []
+    for revision in header.revisions if header else []:
+        element = revision.element.find("version")
+        if element is None:
+            continue
+        version = (element.text or "").strip()
+        date = revision.element.findtext("date", "").strip()
+        new = context.baseline is not None and context.is_new(document.path, (version, date))
+        found.append((version, element.sourceline or revision.line, None if new else WARNING))
+    return found
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """``(2, 4, 0)`` for ``2.4``, ``2.4.0`` and ``2.4rc1`` (the release an rc leads to)."""
+    rc = LEGACY_RC.fullmatch(version)
+    parts = tuple(int(p) for p in (rc.group("release") if rc else version).split("."))
+    return parts + (0,) * (3 - len(parts))
+
+
+@rule("REV020", "version-malformed", Severity.ERROR, mixed_severity=True)
+def version_malformed(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A revision's version is ``MAJOR.MINOR.PATCH`` or a legacy form, never malformed.
+
+    Why: XEP-0001 §revisions and ``tools/triage.sh``; the XSF's tools sort versions
+    (``sort -V``), and a version such as ``01.0``, ``1.``, ``1.0-rc1``, ``x.y`` or ``666``
+    sorts wrongly or not at all. Distinct from REV002 (a *legacy* two-part ``1.2`` or
+    ``1.21rc1``, tolerated in old revisions): a malformed version is an error in a revision
+    added since ``--changed-since``, else a warning. Numbers have no leading zeros.
+
+    Bad: ``<version>01.0</version>``, ``<version>1.1.0-rc.1</version>``, ``<version>0.x</version>``.
+    Good: ``<version>1.0.0</version>``; in old revisions also ``1.0`` or ``2.5rc1``.
+    """
+    for version, line, severity in _versions(document, context):
+        if not version or any(p.fullmatch(version) for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC)):
+            continue
+        yield Finding(
+            f"version {version!r} is malformed",
+            line,
+            hint="write MAJOR.MINOR.PATCH without leading zeros, e.g. 1.0.0 or 0.3.1",
+            severity=severity,
+        )
+
+
+@rule("REV021", "rc-order", Severity.ERROR, mixed_severity=True)
+def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A release candidate (``2.4rc1``) is older than its release and its later candidates.
+
+    Why: XEP-0001 §revisions: the revision history is newest first. ``2.4rc2`` comes before
+    ``2.4`` (or ``2.4.0``) and after ``2.4rc1``; listing it above its release says the
+    candidate replaced the release. ``sort -V`` (XSF010) orders ``2.4rc1`` *after* ``2.4``,
+    so the official check cannot see this. An error for a revision added since
+    ``--changed-since``, else a warning.
+
+    Bad: ``2.4rc1`` above ``2.4``; ``2.5rc1`` above ``2.5rc2``.
+    Good: ``2.5.0``, then ``2.5rc3``, ``2.5rc2``, ``2.5rc1``, then ``2.4``.
+    """
+    versions = _versions(document, context)
+    for index, (version, line, severity) in enumerate(versions):
+        rc = LEGACY_RC.fullmatch(version)
+        if rc is None:
+            continue
+        for older, older_line, _ in versions[index + 1 :]:
+            older_rc = LEGACY_RC.fullmatch(older)
+            same = _valid(older) and _release(older) == _release(version)
+            if same and (older_rc is None or int(older_rc.group("rc")) > int(rc.group("rc"))):
+                yield Finding(
+                    f"release candidate {version} is listed above {older} (line {older_line}), "
+                    "which is newer",
+                    line,
+                    hint=f"move {older} above {version}",
+                    severity=severity,
+                )
+                break
+
+
+def _valid(version: str) -> bool:
+    return any(p.fullmatch(version) for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC))
+
+
+@rule("HDR020", "numbered-protoxep", Severity.ERROR)
+def numbered_protoxep(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A numbered ``xep-NNNN.xml`` does not have status ProtoXEP.
+
+    Why: XEP-0001 §approval: a ProtoXEP lives in ``inbox/`` until the Council accepts it; the
+    Editor then gives it a number, renames it ``xep-NNNN.xml`` and sets it Experimental. A
+    numbered file still marked ProtoXEP was renamed without the status change (XSF004
+    checks the opposite: inbox files must be ProtoXEP).
+
+    Bad: ``xep-0999.xml`` with ``<status>ProtoXEP</status>``.
+    Good: ``xep-0999.xml`` with ``<status>Experimental</status>``, or ``inbox/widgets.xml``.
+    """
+    if is_numbered(document) and document.header_value("status") == "ProtoXEP":
+        header = document.header
+        status = header.status if header else None
+        yield Finding(
+            "a numbered XEP file has status ProtoXEP",
+            status.line if status else header_line(document),
+            hint="set <status>Experimental</status> (accepted XEPs), or move it to inbox/",
+        )

@@ -1,0 +1,184 @@
+"""Links (LNK001–LNK003): internal and deep links land on an anchor; xmpp.org, IETF, W3C use https.
+
+Internal links are read from the tree with entity references kept, so a link an entity
+expands to (``&NSNOTE;`` links ``#ns``) is reported at the entity reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, per_document, position
+from e2ee_sig.lint.rules._xepindex import GENERATED_IDS, root_index
+from e2ee_sig.xep import Document
+
+_URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
+_DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
+_NUMBERED = re.compile(r"(example|table)-(\d+)")
+_UNPREDICTABLE = ("sect-", "nt-")
+_MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
+_HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
+HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
+
+
+def anchors(document: Document) -> set[str]:
+    """The anchors of this document, and the ids ``xep.xsl`` gives it."""
+
+    def build() -> set[str]:
+        root = document.xml_root
+        found = set(GENERATED_IDS)
+        if root is not None:
+            found |= {e.get("anchor", "") for e in root.iter() if e.get("anchor")}
+            found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
+            found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
+        return found
+
+    return per_document(document, "anchors", build)
+
+
+def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool = False) -> bool:
+    """Whether ``anchor`` names something (generated section and note ids always pass)."""
+    if anchor in known or anchor in GENERATED_IDS or anchor.startswith(_UNPREDICTABLE):
+        return True
+    return lenient_numbers and _NUMBERED.fullmatch(anchor) is not None
+
+
+def links(document: Document) -> list[tuple[str, int, int, str]]:
+    """Every ``<link>`` URL of the document with its line, column and the entity it came
+    from (``""`` when written directly), read with entity references kept."""
+
+    def build() -> list[tuple[str, int, int, str]]:
+        tree = document.literal_tree
+        if tree is None:
+            return []
+        found: list[tuple[str, int, int, str]] = []
+        values: dict[str, str] | None = None
+        for node in tree.getroot().iter("link", etree.Entity):
+            at = node.sourceline or 1
+            if node.tag == "link":
+                url = node.get("url", "").strip()
+                found.append((url, at, column_of(document, at, url), ""))
+                continue
+            values = values if values is not None else document_entities(document)
+            for url in _URL.findall(values.get(node.name, "")):
+                found.append(
+                    (url.strip(), at, column_of(document, at, f"&{node.name};"), node.name)
+                )
+        return list(dict.fromkeys(found))
+
+    return per_document(document, "links", build)
+
+
+@rule("LNK001", "internal-link-anchor", Severity.WARNING, content=True)
+def internal_link_anchor(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every internal ``<link url='#a'>`` names an anchor of this XEP.
+
+    Why: XEP-0143 §format-contents: sections are linked by their ``anchor``; a link to a
+    missing anchor goes nowhere in the rendered XEP. Links that an entity expands to count:
+    ``&NSNOTE;`` links ``#ns`` and ``&VNOTE;`` links ``#registrar-versioning``, so a XEP that
+    uses them needs those anchors. Ids that ``xep.xsl`` generates (``appendix-revs``,
+    ``example-3``, ``sect-…``) exist without an anchor.
+
+    Bad: ``<link url='#registar'>`` with ``<section1 anchor='registrar'>``; ``&NSNOTE;`` in a
+    XEP without a section anchored ``ns``.
+    Good: ``<link url='#registrar'>``; a ``<section2 topic='Protocol Namespaces' anchor='ns'>``.
+    """
+    known = anchors(document)
+    for url, line, column, entity in links(document):
+        if not url.startswith("#") or exists(url[1:], known):
+            continue
+        target = url[1:]
+        if entity:
+            yield Finding(
+                f"&{entity}; links #{target}, but this XEP has no anchor {target!r}",
+                line,
+                column,
+                hint=f"add anchor='{target}' to the section it means, or drop &{entity};",
+            )
+        else:
+            yield Finding(
+                f"link to #{target}: this XEP has no anchor {target!r}",
+                line,
+                column,
+                hint=_suggest(target, known),
+            )
+
+
+def _suggest(anchor: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(anchor, sorted(known), n=1, cutoff=0.75)
+    if close:
+        return f"did you mean #{close[0]}?"
+    return "add that anchor to the section it means, or correct the link"
+
+
+@rule("LNK002", "deep-link-anchor", Severity.WARNING, content=True)
+def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A link into another XEP (``xep-NNNN.html#a``) names an anchor that XEP has.
+
+    Why: XEP-0143 §format-contents; sections get renamed and their anchors with them, and a
+    deep link into another XEP then lands at its top. Checked against the XEP of that number
+    in the same checkout (skipped when it is not there); generated ids (``appendix-…``,
+    ``sect-…``, ``example-N``) always pass.
+
+    Bad: ``<link url='https://xmpp.org/extensions/xep-0060.html#subscriber-retrieve'>``
+    (XEP-0060's anchor is ``subscriber-retrieve-request``).
+    Good: ``<link url='https://xmpp.org/extensions/xep-0060.html#subscriber-retrieve-request'>``.
+    """
+    index = root_index(document)
+    if index is None:
+        return
+    for url, line, column, _entity in links(document):
+        match = _DEEP.fullmatch(url)
+        if match is None:
+            continue
+        number, anchor = match.groups()
+        target = index.xeps.get(number)
+        if target is None or exists(anchor, target.anchors, lenient_numbers=True):
+            continue
+        yield Finding(
+            f"link to XEP-{number}#{anchor}: XEP-{number} has no anchor {anchor!r}",
+            line,
+            column,
+            hint=_suggest(anchor, set(target.anchors)),
+        )
+
+
+def _https_host(host: str) -> bool:
+    host = host.lower()
+    return any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS)
+
+
+@rule("LNK003", "https-link", Severity.WARNING, content=True, fixable=Fixable.ALWAYS)
+def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Links to xmpp.org (and its subdomains), the IETF, the RFC Editor and W3C use https.
+
+    Why: these hosts serve everything over https and redirect plain http; the XSF editors
+    update such links by hand. The fix inserts the ``s`` and changes nothing else. Only
+    ``<link url>`` attributes are checked (not examples, comments or ``xep.ent``).
+
+    Bad: ``<link url='http://xmpp.org/extensions/xep-0001.html'>``.
+    Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
+    """
+    raw = document.raw
+    masked = _MASKED.sub(lambda m: b" " * len(m.group(0)), raw)
+    for match in _HTTP_LINK.finditer(masked):
+        host = match.group(2).decode("utf-8", "replace")
+        if not _https_host(host):
+            continue
+        at = match.end(1)
+        line, column = position(document, match.start(1))
+        yield Finding(
+            f"link to http://{host}: that host serves https",
+            line,
+            column,
+            hint="use https://",
+            fix=Fix(f"use https://{host}", (Edit(at, at, b"s"),)),
+        )

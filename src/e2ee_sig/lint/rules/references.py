@@ -1,0 +1,310 @@
+"""References (REF001–REF004): cited XEPs are current, dependencies cited, namespaces defined.
+
+Statuses, types and the namespace → defining-XEP map come from the root index (built once
+per run per root); without a XEP root these rules are quiet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import Block, column_of, per_document, position
+from e2ee_sig.lint.rules._util import own_namespaces
+from e2ee_sig.lint.rules._xepindex import INACTIVE, NAMESPACE, RootIndex, root_index
+from e2ee_sig.lint.rules.examples import checked
+from e2ee_sig.xep import Document
+
+_XEP_ENTITY = re.compile(r"xep(\d{4})")
+_QUALIFIED = re.compile(
+    r"supersed|replac|legacy|deprecat|obsolete|histor|\bold(?:er)?\b|previous|former|"
+    r"no longer|instead of|used to|backward|compatib|retract|outdated|abandon|in favou?r of|"
+    r"experiment|\bsince\b|\badded\b|\bremoved\b|\bdropped\b|\bchanges?\b|\bpast\b",
+    re.I,
+)
+_NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
+_BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
+_XMLNS = re.compile(r"""\bxmlns(?::[\w.-]+)?\s*=\s*(['"])(.*?)\1""", re.S)
+_VERSION = re.compile(r":(\d+)$")
+_SPEC_XEP = re.compile(r"XEP-(\d{4})")
+_SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
+RFC_CITES_BY_XSL = frozenset({"xmpp core", "xmpp im"})
+_PLACEHOLDER = re.compile(r":(?:example|foo|bar|stub|tmp)\b")
+NOT_XEP_NAMESPACES = frozenset({"jabber:client", "jabber:server", "jabber:iq:roster"})
+"""Namespaces that RFC 6120/6121 define, not a XEP."""
+
+
+def flat_text(element: etree._Element) -> str:
+    """The text of ``element`` in document order, entity references written ``&name;``."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child, etree._Entity):
+            parts.append(f"&{child.name};")
+        elif isinstance(child.tag, str):
+            parts.append(flat_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _sentence(text: str, needle: str) -> str:
+    return next((s for s in _SENTENCE_END.split(text) if needle in s), text)
+
+
+def _block(node: etree._Element) -> etree._Element | None:
+    parent = node.getparent()
+    while parent is not None and parent.tag not in _BLOCK_TAGS:
+        parent = parent.getparent()
+    return parent
+
+
+def citations(document: Document) -> list[tuple[str, int, str]]:
+    """Each ``&xepNNNN;`` in the body: (number, line, sentence around it), in order."""
+
+    def build() -> list[tuple[str, int, str]]:
+        tree = document.literal_tree
+        if tree is None:
+            return []
+        found = []
+        for part in tree.getroot():
+            if part.tag == "header" or not isinstance(part.tag, str):
+                continue
+            for entity in part.iter(etree.Entity):
+                match = _XEP_ENTITY.fullmatch(entity.name)
+                if match is None:
+                    continue
+                block = _block(entity)
+                text = flat_text(block) if block is not None else ""
+                sentence = _sentence(" ".join(text.split()), f"&{entity.name};")
+                found.append((match.group(1), entity.sourceline or 1, sentence))
+        return found
+
+    return per_document(document, "xep_citations", build)
+
+
+def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:
+    header = document.header
+    fields = getattr(header, kind, []) if header is not None else []
+    return [(f.value, f.line) for f in fields]
+
+
+def _listed_numbers(document: Document) -> set[str]:
+    specs = _header_specs(document, "dependencies") + _header_specs(document, "supersedes")
+    return {n for value, _ in specs for n in _SPEC_XEP.findall(value)}
+
+
+@rule("REF001", "obsolete-reference", Severity.WARNING, content=True)
+def obsolete_reference(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A ``&xepNNNN;`` citation of an Obsolete, Deprecated or Retracted XEP says so.
+
+    Why: XEP-0001 §states: implementations should not follow Deprecated or Obsolete XEPs, and
+    Retracted ones were never meant to be. Citing one as if current sends readers (and
+    implementers) to a dead protocol. Not reported when the sentence says the XEP is
+    superseded, legacy, old, deprecated or kept for compatibility, or speaks of history
+    (changes since, added, removed, in the past), nor for XEPs this one supersedes; once per
+    cited XEP. The status comes from that XEP in the checkout.
+
+    Bad: "Files are offered as described in &xep0096;." (XEP-0096 is Deprecated).
+    Good: "… described in &xep0234; (the legacy &xep0096; is deprecated)."
+    """
+    index = root_index(document)
+    if index is None:
+        return
+    supersedes = {
+        n for value, _ in _header_specs(document, "supersedes") for n in _SPEC_XEP.findall(value)
+    }
+    reported: set[str] = set()
+    own = document.header_value("number")
+    for number, line, sentence in citations(document):
+        target = index.xeps.get(number)
+        if (
+            target is None
+            or target.status not in INACTIVE
+            or number in reported | supersedes
+            or number == own
+        ):
+            continue
+        reported.add(number)
+        if _QUALIFIED.search(sentence):
+            continue
+        replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
+        yield Finding(
+            f"&xep{number}; cites XEP-{number}, which is {target.status}{replaced}",
+            line,
+            column_of(document, line, f"&xep{number};"),
+            hint="cite the XEP that replaces it, or say that it is legacy/deprecated",
+        )
+
+
+def _body(document: Document) -> str:
+    raw = document.raw
+    end = raw.find(b"</header>")
+    return raw[end if end >= 0 else 0 :].decode("utf-8", "replace")
+
+
+def _cited(spec: str, body: str) -> bool | None:
+    """Whether the body cites dependency ``spec`` (None: a spec we cannot recognise)."""
+    xep = _SPEC_XEP.search(spec)
+    if xep:
+        number = xep.group(1)
+        return f"&xep{number};" in body or f"XEP-{number}" in body or f"xep-{number}.html" in body
+    rfcs: tuple[str, ...] = ()
+    rfc = _SPEC_RFC.search(spec)
+    if rfc:
+        rfcs = (rfc.group(1),)
+    if spec.strip().casefold() in RFC_CITES_BY_XSL or rfcs[:1] in (("6120",), ("6121",)):
+        return None  # every rendered XEP cites them (xep.xsl's "Relation to XMPP" appendix)
+    if not rfcs:
+        return None
+    return any(
+        f"&rfc{n};" in body or re.search(rf"RFC\s*-?\s*{n}\b", body) or f"rfc{n}" in body
+        for n in rfcs
+    )
+
+
+@rule("REF002", "uncited-dependency", Severity.WARNING, content=True)
+def uncited_dependency(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every ``<dependencies>`` entry is cited somewhere in the body.
+
+    Why: XEP-0001 §header and XEP-0143: ``<dependencies>`` lists the specifications the
+    protocol builds on, and the body says how it uses each; a dependency never mentioned is
+    usually a leftover from an earlier version or a copy of the template. XEPs are
+    recognised as ``&xepNNNN;``, ``XEP-NNNN`` or a link; RFCs as ``&rfcNNNN;`` or
+    ``RFC NNNN``. "XMPP Core" and "XMPP IM" (RFC 6120/6121) are never reported: ``xep.xsl``
+    cites them in every rendered XEP's "Relation to XMPP" appendix.
+
+    Bad: ``<spec>XEP-0115</spec>`` in the header and no mention of XEP-0115 in the text.
+    Good: the dependency cited where the protocol uses it ("… advertised with &xep0115;").
+    """
+    body = _body(document)
+    for spec, line in _header_specs(document, "dependencies"):
+        if _cited(spec, body) is False:
+            yield Finding(
+                f"dependency {spec!r} is never cited in the body",
+                line,
+                column_of(document, line, spec),
+                hint="cite it where the protocol uses it, or remove it from <dependencies>",
+            )
+
+
+@rule("REF003", "unlisted-dependency", Severity.WARNING, content=True)
+def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A Standards Track XEP cited in a MUST/SHALL/REQUIRED sentence is a listed dependency.
+
+    Why: XEP-0001 §header: the header lists the specifications an implementation needs; the
+    rendered XEP and the XSF's tools (dependency graphs, "what uses XEP-0060") read it. A
+    normative citation (an RFC 2119 MUST, SHALL or REQUIRED in the same sentence) of an active
+    Standards Track XEP that is missing from ``<dependencies>`` is reported once per XEP.
+
+    Bad: "The client MUST publish the node with &xep0060;." and no ``<spec>XEP-0060</spec>``.
+    Good: ``<dependencies><spec>XEP-0060</spec></dependencies>``.
+    """
+    index = root_index(document)
+    if index is None or document.header is None:
+        return
+    listed = _listed_numbers(document)
+    own = document.header_value("number")
+    reported: set[str] = set()
+    for number, line, sentence in citations(document):
+        target = index.xeps.get(number)
+        if (
+            target is None
+            or number in listed | reported
+            or number == own
+            or target.type != "Standards Track"
+            or target.status in INACTIVE | {"Rejected", "Deferred", "ProtoXEP"}
+            or not _NORMATIVE.search(sentence)
+        ):
+            continue
+        reported.add(number)
+        yield Finding(
+            f"XEP-{number} is cited normatively but not listed in <dependencies>",
+            line,
+            column_of(document, line, f"&xep{number};"),
+            hint=f"add <spec>XEP-{number}</spec> to <dependencies>",
+        )
+
+
+def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
+    """Each namespace declared in the XML examples (entities expanded), with its first block
+    and text offset."""
+    found: dict[str, tuple[Block, int]] = {}
+    for block, outcome in checked(document):
+        if outcome.xml and "xmlns" in block.text:
+            for match in _XMLNS.finditer(block.text):
+                found.setdefault(match.group(2).strip(), (block, match.start(2)))
+    return found
+
+
+def _likely(namespace: str, index: RootIndex) -> str:
+    """``; XEP-0300 defines urn:xmpp:hashes:2`` for an older version of a defined namespace."""
+    match = _VERSION.search(namespace)
+    if match is None:
+        return ""
+    stem, version = namespace[: match.start()], int(match.group(1))
+    newer = []
+    for defined, definers in index.definers.items():
+        other = _VERSION.search(defined)
+        if other and defined[: other.start()] == stem and int(other.group(1)) > version:
+            best = min(definers, key=lambda f: (not f.number.isdigit(), f.relpath))
+            newer.append((int(other.group(1)), best.label, defined))
+    if not newer:
+        return ""
+    _, label, defined = max(newer)
+    return f"; {label} defines {defined}"
+
+
+@rule("REF004", "undefined-namespace", Severity.WARNING, content=True)
+def undefined_namespace(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every XSF namespace an example uses is defined by some XEP of the checkout.
+
+    Why: XEP-0053 §namespaces: the Registrar registers each namespace from the Registrar
+    Considerations (or schema) of the XEP that defines it. An example namespace no XEP
+    defines is usually an old version (``urn:xmpp:hashes:1`` when XEP-0300 defines
+    ``urn:xmpp:hashes:2``) or a typo, and implementers copy it. Checked for ``urn:xmpp:``,
+    ``http://jabber.org/protocol/`` and ``jabber:`` namespaces (except RFC 6120/6121's own),
+    once per namespace; the document's own namespaces (its Registrar section, schemas, or
+    named after its shortname) count as defined, and placeholders (``urn:xmpp:example``) are
+    left alone. A namespace that differs from a defined one only by its version is always
+    reported; one that matches nothing only when the checkout holds (nearly) every XEP, since
+    in a partial copy its defining XEP may simply be missing.
+
+    Bad: ``<hash xmlns='urn:xmpp:hashes:1' algo='sha-256'>…</hash>``.
+    Good: ``<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>…</hash>``.
+    """
+    index = root_index(document)
+    if index is None:
+        return
+    own: set[str] | None = None
+    for namespace, (block, offset) in example_namespaces(document).items():
+        if (
+            not NAMESPACE.fullmatch(namespace)
+            or namespace in NOT_XEP_NAMESPACES
+            or _PLACEHOLDER.search(namespace)
+            or index.defined(namespace)
+        ):
+            continue
+        own = own if own is not None else set(own_namespaces(document)) | index_own(document, index)
+        if namespace in own or any(namespace.startswith(o + ":") for o in own):
+            continue
+        likely = _likely(namespace, index)
+        if not (likely or index.complete):
+            continue
+        line, column = position(document, block.raw_offset(offset))
+        yield Finding(
+            f"namespace {namespace!r} is not defined by any XEP in this checkout" + likely,
+            line,
+            column,
+            hint="use the namespace the defining XEP registers",
+        )
+
+
+def index_own(document: Document, index: RootIndex) -> set[str]:
+    """The namespaces the index credits to this very file (Registrar section, schemas)."""
+    facts = index.by_path.get(document.relpath)
+    return set(facts.namespaces) if facts is not None else set()

@@ -1,0 +1,423 @@
+"""Schemas (SCH001–SCH004): each ``xs:schema`` block is well-formed, compiles, and is this XEP's.
+
+Schemas are compiled with lxml's ``XMLSchema`` once per run, cached by content hash. Imports
+are resolved only against the other XEPs' schemas in the same checkout (by namespace, through
+the root index) and a small ``xml.xsd`` shipped with e2ee-sig; nothing is fetched and no file
+outside the XEP root is read. A schema that imports an RFC or W3C schema is not compiled (a
+warning says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import (
+    Block,
+    blocks,
+    document_entities,
+    line_start,
+    per_document,
+    position,
+)
+from e2ee_sig.lint.rules._fragments import Issue, check
+from e2ee_sig.lint.rules._xepindex import (
+    NAMESPACE,
+    SCHEMA_START,
+    RootIndex,
+    registrar_namespaces,
+    root_index,
+)
+from e2ee_sig.lint.rules.examples import issue_finding
+from e2ee_sig.xep import Document
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+XS = "http://www.w3.org/2001/XMLSchema"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_SCHEME = "e2ee-sig-schema:"
+_XS_NAME = re.compile(r"\{" + re.escape(XS) + r"\}")
+
+
+@dataclass
+class SchemaPart:
+    """One schema inside a block: text offsets ``[start, end)`` of ``block.text``."""
+
+    block: Block
+    start: int
+    end: int
+    tree: etree._Element | None = None
+    error: tuple[int, str] | None = None
+    """A strict parser's complaint: (text offset, message)."""
+    source: bytes = b""
+    """The text as parsed (declarations blanked, lines kept)."""
+    issue: Issue | None = None
+    """What the fragment checker found wrong with the whole block."""
+
+    @property
+    def text(self) -> str:
+        return self.block.text[self.start : self.end]
+
+    @property
+    def target(self) -> str:
+        return (self.tree.get("targetNamespace") or "") if self.tree is not None else ""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled schema, or why not: an error (line in the schema text, message) or the
+    outside namespace it needs."""
+
+    schema: etree.XMLSchema | None = None
+    error: tuple[int, str] | None = None
+    external: str | None = None
+
+
+_COMPILED: dict[tuple[str, str], Compiled] = {}
+
+
+def schema_parts(document: Document) -> list[SchemaPart]:
+    """Every schema of the document, parsed strictly (once per document)."""
+    return per_document(document, "schema_parts", lambda: _parts(document))
+
+
+def _parts(document: Document) -> list[SchemaPart]:
+    parts: list[SchemaPart] = []
+    for block in blocks(document):
+        if block.has_markup:
+            continue
+        starts = [m.start() for m in SCHEMA_START.finditer(block.text)]
+        outcome = check(block.text) if starts else None
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(block.text)
+            part = SchemaPart(block, start, end, issue=outcome.issue if outcome else None)
+            if outcome is not None and outcome.issue is None:
+                _parse(part, outcome.blanks)
+            parts.append(part)
+    return parts
+
+
+def _parse(part: SchemaPart, blanks: list[tuple[int, int]]) -> None:
+    from lxml import etree
+
+    text = part.text
+    for start, end in blanks:
+        if part.start <= start < part.end:
+            a, b = start - part.start, min(end, part.end) - part.start
+            text = text[:a] + re.sub(r"[^\n]", " ", text[a:b]) + text[b:]
+    part.source = text.encode("utf-8")
+    try:
+        part.tree = etree.fromstring(part.source, _parser())
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or 1
+        part.error = (part.start + line_start(text, line), _clean(str(error.msg)))
+
+
+def _clean(message: str) -> str:
+    message = _XS_NAME.sub("xs:", message)
+    return re.sub(r",? line \d+(, column \d+)?$", "", message).strip()
+
+
+def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True
+    )
+    parser.resolvers.add(resolver or _nothing())
+    return parser
+
+
+def _nothing() -> etree.Resolver:
+    from lxml import etree
+
+    class Nothing(etree.Resolver):
+        """Every URL resolves to an empty string: nothing is fetched, nothing read."""
+
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            return self.resolve_string("", context)
+
+    return Nothing()
+
+
+def _xml_xsd() -> str:
+    return resources.files("e2ee_sig").joinpath("data/xml.xsd").read_text("utf-8")
+
+
+def _rewrite_imports(tree: etree._Element, index: RootIndex | None) -> str | None:
+    """Point each ``xs:import`` at a schema we have; the first outside schema needed
+    (directly or through an imported XEP schema), else None."""
+    for node in tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine"):
+        if node.tag != f"{{{XS}}}import":
+            return node.get("schemaLocation", "an included schema")
+        namespace = node.get("namespace", "")
+        outside = _outside(namespace, index, set())
+        if outside is not None:
+            return outside
+        node.set("schemaLocation", _SCHEME + quote(namespace, safe=""))
+    return None
+
+
+def _outside(namespace: str, index: RootIndex | None, seen: set[str]) -> str | None:
+    """What outside schema importing ``namespace`` needs (None: all in the checkout)."""
+    from lxml import etree
+
+    if namespace == XML_NS or namespace in seen:
+        return None
+    found = index.schema_for(namespace) if index is not None and namespace else None
+    if found is None:
+        return namespace or "a schema without a namespace"
+    seen.add(namespace)
+    try:
+        tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _parser())
+    except etree.XMLSyntaxError:
+        return f"{namespace} ({found[0].label}'s schema is not well-formed)"
+    for node in tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine"):
+        if node.tag != f"{{{XS}}}import":
+            return node.get("schemaLocation", "an included schema")
+        outside = _outside(node.get("namespace", ""), index, seen)
+        if outside is not None:
+            return outside
+    return None
+
+
+def _resolver(index: RootIndex | None) -> etree.Resolver:
+    from lxml import etree
+
+    class Checkout(etree.Resolver):
+        """Schemas by namespace: xml.xsd and the other XEPs' schemas, imports rewritten."""
+
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            namespace = unquote(url[len(_SCHEME) :]) if url.startswith(_SCHEME) else None
+            if namespace == XML_NS:
+                return self.resolve_string(_xml_xsd(), context)
+            found = index.schema_for(namespace) if index and namespace else None
+            if found is None:
+                return self.resolve_string("", context)
+            try:
+                tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _parser())
+            except etree.XMLSyntaxError:
+                return self.resolve_string("", context)
+            _rewrite_imports(tree, index)
+            return self.resolve_string(etree.tostring(tree), context)
+
+    return Checkout()
+
+
+def _decl_free(text: str) -> str:
+    start = SCHEMA_START.search(text)
+    return text[start.start() :] if start else text
+
+
+def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compiled:
+    """``part`` compiled (cached by content hash per root)."""
+    from lxml import etree
+
+    key = (root_key, hashlib.sha256(part.text.encode("utf-8")).hexdigest())
+    if key in _COMPILED:
+        return _COMPILED[key]
+    result = Compiled()
+    if part.tree is not None:
+        tree = etree.fromstring(part.source, _parser(_resolver(index)))
+        external = _rewrite_imports(tree, index)
+        if external is not None:
+            result = Compiled(external=external)
+        else:
+            try:
+                result = Compiled(schema=etree.XMLSchema(tree))
+            except etree.XMLSchemaParseError as error:
+                entry = error.error_log[0] if len(error.error_log) else None
+                line = entry.line if entry is not None and entry.line else 1
+                message = entry.message if entry is not None else str(error)
+                result = Compiled(error=(line, _clean(message)))
+    _COMPILED[key] = result
+    return result
+
+
+def document_schemas(document: Document) -> list[tuple[SchemaPart, Compiled]]:
+    """Each well-formed schema of ``document`` with its compilation (once per document)."""
+
+    def build() -> list[tuple[SchemaPart, Compiled]]:
+        index = root_index(document)
+        key = str(document.root.path) if document.root else ""
+        found = [(p, compiled(p, index, key)) for p in schema_parts(document) if p.tree is not None]
+        outside = {p.target: c.external for p, c in found if c.external is not None}
+        return [  # a module of a multi-document schema shares its driver's outside imports
+            (p, Compiled(external=outside[p.target]) if c.error and p.target in outside else c)
+            for p, c in found
+        ]
+
+    return per_document(document, "compiled_schemas", build)
+
+
+def _at(document: Document, part: SchemaPart, offset: int) -> tuple[int, int]:
+    return position(document, part.block.raw_offset(offset))
+
+
+@rule("SCH001", "schema-well-formed", Severity.ERROR, content=True)
+def schema_well_formed(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every ``xs:schema`` block is well-formed XML.
+
+    Why: XEP-0001 §schema: a Standards Track XEP's schema is normative and is published as a
+    file at xmpp.org/schemas/; a schema that does not parse is no schema at all. Reported at
+    the exact place in the XEP, with the fix.
+
+    Bad: ``<xml version='1.0' encoding='UTF-8'?>`` (no ``?`` after ``<``) before
+    ``<xs:schema>``; ``<xs:element name='a'>`` never closed.
+    Good: ``<?xml version='1.0' encoding='UTF-8'?>`` and every element closed.
+    """
+    reported: set[int] = set()
+    for part in schema_parts(document):
+        if id(part.block) in reported:
+            continue
+        if part.issue is not None:
+            reported.add(id(part.block))
+            yield issue_finding(document, part.block, part.issue, "schema: ")
+        elif part.error is not None:
+            line, column = _at(document, part, part.error[0])
+            yield Finding(f"schema is not well-formed: {part.error[1]}", line, column)
+
+
+@rule("SCH002", "schema-compiles", Severity.ERROR, content=True)
+def schema_compiles(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Every well-formed ``xs:schema`` compiles as an XML Schema.
+
+    Why: XEP-0001 §schema and the XSF's schema publication: implementations validate against
+    these schemas, and an invalid schema (a type without its ``xs:`` prefix, ``xs:attribute``
+    before ``xs:sequence``, ``abstract`` on a simpleType) validates nothing. Imports are
+    resolved against the other XEPs' schemas in the checkout and e2ee-sig's ``xml.xsd``; a
+    schema importing an outside (RFC, W3C) schema is SCH003's note instead.
+
+    Bad: ``<xs:complexType><xs:attribute name='jid' type='xs:string'/><xs:sequence>…``.
+    Good: ``<xs:complexType><xs:sequence>…</xs:sequence><xs:attribute name='jid' …/>``.
+    """
+    for part, result in document_schemas(document):
+        if result.error is not None:
+            line_number, message = result.error
+            line, column = _at(document, part, part.start + line_start(part.text, line_number))
+            yield Finding(
+                f"schema does not compile: {message}",
+                line,
+                column,
+                hint=_hint(message),
+            )
+
+
+@rule("SCH003", "schema-external-import", Severity.WARNING, content=True)
+def schema_external_import(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A schema that imports a schema from outside the XEPs is not compiled (a note).
+
+    Why: e2ee-sig never fetches from the network; XEP schemas may import RFC schemas (XMPP
+    stanza errors, streams) or W3C ones (XHTML) that no XEP defines. This says the schema was
+    not checked, so that a clean run is not mistaken for a verified schema. ``xml:lang`` and
+    the other ``xml:`` attributes are always resolved (e2ee-sig ships an ``xml.xsd``).
+
+    Bad: (not a defect) ``<xs:import namespace='urn:ietf:params:xml:ns:xmpp-stanzas'/>``.
+    Good: an import of a namespace some XEP in the checkout gives a schema for.
+    """
+    for part, result in document_schemas(document):
+        if result.external is not None:
+            line, column = _at(document, part, part.start)
+            yield Finding(
+                f"schema imports {result.external!r}, which no XEP here has a schema for: "
+                "not compiled",
+                line,
+                column,
+                hint="nothing to fix if it is an RFC or W3C schema; it is checked elsewhere",
+            )
+
+
+@rule("SCH004", "schema-target-namespace", Severity.WARNING, content=True)
+def schema_target_namespace(document: Document, context: LintContext) -> Iterator[Finding]:
+    """A schema's ``targetNamespace`` is a namespace this XEP defines, not a stale or foreign one.
+
+    Why: XEP-0001 §schema: each XEP gives the schema of the namespaces it defines. Reported
+    when the ``targetNamespace`` is never named by the XEP's examples, text or Registrar
+    section and either another XEP of the checkout defines it (a copy-paste slip) or the XEP
+    uses the same namespace with another version (the examples moved to ``:2``, the schema
+    stayed at ``:1``). A schema-only namespace the XEP invents for its own types is fine.
+
+    Bad: a schema with ``targetNamespace='urn:xmpp:widgets:1'`` in a XEP whose examples and
+    Registrar section use ``urn:xmpp:widgets:2``.
+    Good: ``targetNamespace='urn:xmpp:widgets:2'``.
+    """
+    parts = [p for p in schema_parts(document) if p.tree is not None and p.target]
+    if not parts:
+        return
+    haystack = _mentions(document)
+    used = set(NAMESPACE.findall(haystack))
+    index = root_index(document)
+    for part in parts:
+        if part.target in haystack:
+            continue
+        others = sorted(
+            {
+                f.label
+                for f in (index.definers.get(part.target, []) if index else [])
+                if f.relpath != document.relpath
+            }
+        )
+        versions = sorted(ns for ns in used if _unversioned(ns) == _unversioned(part.target))
+        if others:
+            why = f"; {', '.join(others)} defines it"
+        elif versions and _unversioned(part.target) != part.target:
+            why = f"; the XEP uses {', '.join(versions)}"
+        else:
+            continue
+        line, column = _at(document, part, part.start)
+        yield Finding(
+            f"schema targetNamespace {part.target!r} is not a namespace this XEP defines{why}",
+            line,
+            column,
+            hint="give the schema the namespace the XEP defines",
+        )
+
+
+def _unversioned(namespace: str) -> str:
+    return re.sub(r":\d+$", "", namespace)
+
+
+def _mentions(document: Document) -> str:
+    """All of the document's text except its schemas, entities expanded where it matters."""
+    raw = document.raw.decode("utf-8", "replace")
+    pieces = [raw]
+    for block in blocks(document):
+        if not SCHEMA_START.search(block.text):
+            pieces.append(block.text)
+    pieces += registrar_namespaces(document.raw, document_entities(document))
+    for part in schema_parts(document):
+        pieces[0] = pieces[0].replace(part.text, "")
+    return "\n".join(pieces)
+
+
+def standalone_part(text: str) -> SchemaPart | None:
+    """Another XEP's schema text as a parsed part (None when it is not well-formed)."""
+    start = SCHEMA_START.search(text)
+    outcome = check(text)
+    if start is None or outcome.issue is not None:
+        return None
+    part = SchemaPart(Block("code", 0, "", text), start.start(), len(text))
+    _parse(part, outcome.blanks)
+    return part if part.tree is not None else None
+
+
+def _hint(message: str) -> str:
+    if "content is not valid" in message:
+        return (
+            "order the children as XML Schema requires (in xs:complexType: xs:sequence or "
+            "xs:choice first, then xs:attribute)"
+        )
+    if "not indicated by an import" in message:
+        return "add <xs:import namespace='…'/> for that namespace"
+    if "does not resolve" in message:
+        return "define the type, or prefix a built-in type with xs: (xs:integer, xs:dateTime)"
+    return "fix the schema so that an XML Schema processor (xmllint --schema) loads it"

@@ -1,0 +1,228 @@
+"""Examples against schemas (EXM002, EXM003): what the examples show, the schemas allow.
+
+Each well-formed XML example is parsed once more, strictly, inside a synthetic root that
+declares the XMPP prefixes (``stream:``, ``db:``) and ``jabber:client`` as the default
+namespace. Every subtree whose namespace has a compiling schema is validated on its own;
+subtrees with an elision inside (``…``, ``<!-- ... -->``) are skipped, and so are elements the
+schema does not declare at the top level (a child shown on its own).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.model import Finding, Severity
+from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import Block, line_start, per_document, position
+from e2ee_sig.lint.rules._fragments import Element, Outcome
+from e2ee_sig.lint.rules._xepindex import root_index
+from e2ee_sig.lint.rules.examples import checked
+from e2ee_sig.lint.rules.schemas import (
+    Compiled,
+    SchemaPart,
+    compiled,
+    document_schemas,
+    schema_parts,
+)
+from e2ee_sig.xep import Document
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+ROOT_OPEN = (
+    "<e2ee-sig-examples xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+    " xmlns:db='jabber:server:dialback'>"
+)
+ROOT_CLOSE = "</e2ee-sig-examples>"
+_NOT_JUDGED = ("No matching global declaration", "No matching global element declaration")
+"""The element is not declared at the top level, or is foreign content another schema owns."""
+_XS_NAME = re.compile(r"\{[^}]*\}")
+_PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
+XS = "http://www.w3.org/2001/XMLSchema"
+
+Subtree = tuple[Block, "etree._Element", Element]
+
+
+def _strict_text(block: Block, outcome: Outcome) -> str:
+    text = block.text
+    for start, end in outcome.blanks:
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
+
+
+def subtrees(document: Document) -> list[Subtree]:
+    """Each example element whose parent is in another namespace (or is the example's top),
+    with the checker's record of it (once per document)."""
+
+    def build() -> list[Subtree]:
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        found: list[Subtree] = []
+        for block, outcome in checked(document):
+            if not outcome.xml or outcome.issue is not None or not outcome.elements:
+                continue
+            source = ROOT_OPEN + _strict_text(block, outcome) + ROOT_CLOSE
+            try:
+                wrapper = etree.fromstring(source.encode("utf-8"), parser)
+            except etree.XMLSyntaxError:
+                continue  # an undeclared prefix or entity: nothing to validate reliably
+            elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
+            if len(elements) != len(outcome.elements):
+                continue
+            for node, record in zip(elements, outcome.elements, strict=True):
+                parent = node.getparent()
+                if (
+                    parent is wrapper
+                    or etree.QName(parent).namespace != etree.QName(node).namespace
+                ):
+                    found.append((block, node, record))
+        return found
+
+    return per_document(document, "example_subtrees", build)
+
+
+def _schemas_by_namespace(
+    pairs: list[tuple[SchemaPart, Compiled]],
+) -> dict[str, tuple[etree.XMLSchema, set[str]]]:
+    """Each target namespace's first compiling schema, and every element name it declares."""
+    found: dict[str, tuple[etree.XMLSchema, set[str]]] = {}
+    for part, result in pairs:
+        if result.schema is not None and part.target and part.tree is not None:
+            found.setdefault(part.target, (result.schema, _declared(part.tree)))
+    return found
+
+
+def _declared(tree: etree._Element) -> set[str]:
+    return {e.get("name", "") for e in tree.iter(f"{{{XS}}}element")}
+
+
+def _validate(
+    document: Document,
+    block: Block,
+    node: etree._Element,
+    schema: tuple[etree.XMLSchema, set[str]],
+    whose: str,
+) -> Finding | None:
+    from lxml import etree
+
+    validator, declared = schema
+    subtree = copy.deepcopy(node)
+    if validator.validate(etree.ElementTree(subtree)):
+        return None
+    name = etree.QName(node).localname
+    errors = [
+        e
+        for e in validator.error_log
+        if not _message(e.message).split(": ", 1)[-1].startswith(_NOT_JUDGED)
+        and not _PLACEHOLDER.search(e.message)
+    ]
+    if not errors and name not in declared:
+        message = f"<{name}> is not declared in {whose}"
+        line, column = position(
+            document, block.raw_offset(line_start(block.text, node.sourceline or 1))
+        )
+        return Finding(
+            message, line, column, hint="declare the element in the schema, or correct its name"
+        )
+    if not errors:
+        return None
+    error = errors[0]
+    offset = line_start(block.text, error.line or node.sourceline or 1)
+    line, column = position(document, block.raw_offset(offset))
+    return Finding(
+        f"example does not match {whose}: {_message(error.message)}",
+        line,
+        column,
+        hint="correct the example, or the schema if the example is right",
+    )
+
+
+def _message(message: str) -> str:
+    """``<x>, attribute 'type': …`` for libxml2's ``Element '{ns}x', attribute 'type': …``."""
+    return re.sub(r"^Element '([^']+)'", r"<\1>", _XS_NAME.sub("", message))
+
+
+@rule("EXM002", "example-schema-valid", Severity.WARNING, content=True)
+def example_schema_valid(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Examples in a namespace this XEP gives a schema for validate against that schema.
+
+    Why: XEP-0001 §schema: the schema is normative, and the examples illustrate it; when they
+    disagree one of them is wrong (an element missing from the schema, a misspelt
+    attribute), and implementers cannot tell which. Only this XEP's own compiling schemas
+    are used (EXM003 checks other XEPs' namespaces on request); subtrees with an elision
+    inside and elements the schema does not declare globally are skipped.
+
+    Bad: ``<opt-out xmlns='urn:xmpp:omemo:2'/>`` in an example when the schema declares no
+    ``opt-out`` element.
+    Good: the schema declares every element and attribute the examples use.
+    """
+    schemas = _schemas_by_namespace(document_schemas(document))
+    if not schemas:
+        return
+    for block, node, record in subtrees(document):
+        from lxml import etree
+
+        schema = schemas.get(etree.QName(node).namespace or "")
+        if schema is None or record.contains_elision:
+            continue
+        finding = _validate(document, block, node, schema, "this XEP's schema")
+        if finding is not None:
+            yield finding
+
+
+@rule("EXM003", "example-other-schema-valid", Severity.WARNING, content=True, opt_in=True)
+def example_other_schema_valid(document: Document, context: LintContext) -> Iterator[Finding]:
+    """Examples in another XEP's namespace validate against that XEP's schema (opt-in).
+
+    Why: examples often embed other protocols (pubsub, data forms, hashes), and a stale
+    attribute or element name there is as wrong as in the XEP's own namespace. The schema is
+    found through the namespace → defining-XEP map of the checkout (Registrar sections and
+    schemas). Opt-in (``--extend-select EXM003``): other XEPs' schemas are not always in step
+    with their own examples, so findings here need judgement.
+
+    Bad: ``<hash xmlns='urn:xmpp:hashes:2' algorithm='sha-256'>`` (XEP-0300 calls it ``algo``).
+    Good: ``<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>``.
+    """
+    from lxml import etree
+
+    index = root_index(document)
+    if index is None:
+        return
+    own = {p.target for p in schema_parts(document)}
+    key = str(document.root.path) if document.root else ""
+    cache: dict[str, tuple[tuple[etree.XMLSchema, set[str]], str] | None] = {}
+    for block, node, record in subtrees(document):
+        namespace = etree.QName(node).namespace or ""
+        if namespace in own or record.contains_elision:
+            continue
+        if namespace not in cache:
+            cache[namespace] = _other_schema(namespace, index, key)
+        found = cache[namespace]
+        if found is not None:
+            finding = _validate(document, block, node, found[0], f"{found[1]}'s schema")
+            if finding is not None:
+                yield finding
+
+
+def _other_schema(
+    namespace: str, index: object, key: str
+) -> tuple[tuple[etree.XMLSchema, set[str]], str] | None:
+    from e2ee_sig.lint.rules._xepindex import RootIndex
+    from e2ee_sig.lint.rules.schemas import standalone_part
+
+    if not isinstance(index, RootIndex):
+        return None
+    found = index.schema_for(namespace)
+    if found is None:
+        return None
+    part = standalone_part(found[1])
+    result = compiled(part, index, key) if part is not None else None
+    schema = result.schema if result is not None else None
+    if schema is None or part is None or part.tree is None:
+        return None
+    return (schema, _declared(part.tree)), found[0].label
