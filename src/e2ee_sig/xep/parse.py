@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.xep.doctype import Doctype, scan_doctype
+from e2ee_sig.xep.official import OfficialView, ValidityError
 from e2ee_sig.xep.root import XepRoot, entity_references, find_root
 
 if TYPE_CHECKING:
     from lxml import etree
 
     from e2ee_sig.xep.header import Header
-    from e2ee_sig.xep.official import OfficialView
 
 MAX_BYTES = 10 * 1024 * 1024
 _XML_DECL_ENCODING = re.compile(
@@ -54,13 +54,10 @@ class Document:
     parse_errors: list[Problem] = field(default_factory=list)
     parsed_bytes: bytes = field(default=b"", repr=False)
 
-    @cached_property
+    @property
     def literal_tree(self) -> etree._ElementTree | None:
         """The tree with entity references kept (parsed on first use: few rules need it)."""
-        if not self.parsed_bytes:
-            return None
-        tree, _ = _parse(self.parsed_bytes, False, str(self.path))
-        return tree
+        return self.official.literal_tree
 
     @property
     def name(self) -> str:
@@ -89,10 +86,19 @@ class Document:
 
     @cached_property
     def official(self) -> OfficialView:
-        """The values and DTD verdicts the official XSF CI would compute."""
-        from e2ee_sig.xep.official import OfficialView
-
-        return OfficialView(self)
+        """The values and DTD verdicts the official XSF CI would compute (a view of this
+        document's parts that does not point back at it: no reference cycle)."""
+        return OfficialView(
+            self.path,
+            self.raw,
+            self.tree,
+            self.root,
+            self.doctype,
+            _validity(self.fatal) if self.fatal else None,
+            [_validity(p) for p in self.parse_errors],
+            self.parsed_bytes,
+            partial(_literal_tree, self.parsed_bytes, str(self.path)),
+        )
 
     def header_value(self, name: str) -> str:
         """A single-valued header field, stripped; ``""`` when absent or there is no header."""
@@ -140,6 +146,14 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
     if element is None or any(e.level_name == "FATAL" for e in errors):
         return None, errors
     return element.getroottree(), errors
+
+
+def _literal_tree(data: bytes, base_url: str) -> etree._ElementTree | None:
+    return _parse(data, False, base_url)[0] if data else None
+
+
+def _validity(problem: Problem) -> ValidityError:
+    return ValidityError(problem.message, problem.line, problem.column)
 
 
 def _problem(error: object) -> Problem:
