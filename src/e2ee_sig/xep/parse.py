@@ -53,6 +53,9 @@ class Document:
     fatal: Problem | None = None
     parse_errors: list[Problem] = field(default_factory=list)
     parsed_bytes: bytes = field(default=b"", repr=False)
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What readers derive from the trees once per document and share (body text, sections,
+    namespaces); values never point back at the document."""
 
     @property
     def literal_tree(self) -> etree._ElementTree | None:
