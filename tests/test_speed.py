@@ -11,7 +11,8 @@ import pytest
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
-from e2ee_sig.xep import load, root_at
+from e2ee_sig.xep import load, parse_bytes, root_at
+from tests.xepfactory import SECTIONS, make_xep
 
 
 @pytest.fixture
@@ -54,3 +55,51 @@ def test_the_literal_tree_of_a_broken_document_is_freed_too(
     gone = weakref.ref(document)
     del document
     assert gone() is None
+
+
+def _lint(text: str, root: Path, select: str) -> tuple[list[str], bool]:
+    """The codes ``select`` reports on ``text``, and whether the entity-kept tree was parsed."""
+    document = parse_bytes(text.encode(), root / "xep-0999.xml", "xep-0999.xml", root_at(root))
+    rules = enabled_rules(LintOptions(select=(select,)))
+    found = lint_document(document, rules, LintContext(enabled=frozenset(rules)))
+    return [d.code for d in found], "literal_tree" in document.official.__dict__
+
+
+def test_a_document_without_hand_links_is_parsed_once(xep_root: Path) -> None:
+    body = (
+        "<p>As in &xep0060; (see <link url='https://xmpp.org/extensions/xep-0060.html#x'>"
+        "<cite>XEP-0060</cite> §6</link>); XEP-0060 again.</p>"
+    )
+    text = make_xep(sections=SECTIONS + f"<section1 topic='P' anchor='p'>{body}</section1>")
+    for code in ("CNT004", "CNT006"):
+        assert _lint(text, xep_root, code) == ([], False)
+
+
+@pytest.mark.parametrize(
+    ("subset", "body"),
+    [
+        # a </link> in an entity value of the internal subset before the real link
+        ("\n  <!ENTITY close '&lt;/link>'><!ENTITY two '</link></link>'>", ""),
+        # a comment and CDATA holding </link> inside the link
+        ("", "<!-- </link> --><![CDATA[</link>]]>"),
+        # an attribute value holding '>' in the start tag
+        ("", ""),
+    ],
+)
+def test_an_entity_inside_a_link_is_found_past_decoys(
+    xep_root: Path, subset: str, body: str
+) -> None:
+    url = "https://xmpp.org/extensions/xep-0060.html#x"
+    link = f"<p><link title='a > b' url='{url}'>{body}&xep0060; §6</link>.</p>"
+    text = make_xep(
+        internal_subset=subset,
+        sections=SECTIONS + f"<section1 topic='P' anchor='p'>{link}</section1>",
+    )
+    assert _lint(text, xep_root, "CNT006") == (["CNT006"], True)
+
+
+def test_a_bare_mention_after_an_entity_is_still_found(xep_root: Path) -> None:
+    body = "<p>The &xep0163;XEP-0060 profile.</p>"  # no word boundary in the expanded text
+    text = make_xep(sections=SECTIONS + f"<section1 topic='P' anchor='p'>{body}</section1>")
+    codes, parsed = _lint(text, xep_root, "CNT004")
+    assert codes == ["CNT004"] and parsed

@@ -2,7 +2,8 @@
 
 These are ``content`` rules: for Obsolete, Deferred, Retracted and Rejected XEPs the engine
 lowers them to warnings. Rules that need the entity references as written (CNT004, CNT006)
-read ``Document.literal_tree``; rules about the protocol read the expanded tree.
+read ``Document.literal_tree`` (only when a byte scan says they may find something: a second
+parse costs as much as the first); rules about the protocol read the expanded tree.
 """
 
 from __future__ import annotations
@@ -36,6 +37,22 @@ _RFC_URL = re.compile(
     r"datatracker\.ietf\.org/doc/html/)rfc(\d+)(?:\.txt|\.html)?/?"
 )
 _MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
+# Byte scans that tell when CNT004/CNT006 need the entity-kept tree (a second parse): they may
+# say yes wrongly, never no wrongly. A <link> start tag, attribute values quoted:
+_LINK_TAG = rb"""<(/?)link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?(/?)>"""
+_HAND_LINK = re.compile(
+    rb"""xmpp\.org/extensions/xep-\d{4}\.html\s*['"]|"""
+    rb"""(?:tools\.ietf\.org/html/|rfc-editor\.org/rfc/|datatracker\.ietf\.org/doc/html/)"""
+    rb"""rfc\d+(?:\.txt|\.html)?/?\s*['"]|<link\s(?:[^>'"]|'[^']*'|"[^"]*")*&"""
+)
+_LINKS_AND_ENTITIES = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|"
+    + _LINK_TAG
+    + rb"|&(?!#|lt;|gt;|amp;|apos;|quot;)",
+    re.S,
+)
+_BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
+_WORD_BYTE = re.compile(rb"\w")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
 _DEFINED_IN = re.compile(r"defined (?:in|by) XEP-(\d{4})\b", re.I)
@@ -135,7 +152,9 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``as described in &xep0030;``, later ``<cite>XEP-0030</cite>``.
     """
     known = _entities(document)
-    tree = document.literal_tree if known else None
+    if not known or not (_HAND_LINK.search(document.raw) or _may_mention_bare(document, known)):
+        return
+    tree = document.literal_tree
     if tree is None:
         return
     body = [e for e in tree.getroot() if isinstance(e.tag, str) and e.tag != "header"]
@@ -159,12 +178,7 @@ def _bare_mentions(
 ) -> Iterator[Finding]:
     """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
     reported: set[str] = set()
-    own = document.header_value("number")
-    candidates = {
-        number.decode()
-        for number in re.findall(rb"\bXEP-(\d{4})\b", document.raw)
-        if b"xep" + number in known and b"&xep" + number + b";" not in document.raw
-    } - {own}
+    candidates = _bare_candidates(document, known)
     if not candidates:
         return
     for paragraph in (p for part in body for p in part.iter("p", "li")):
@@ -182,6 +196,57 @@ def _bare_mentions(
                     _column(document, at, match.group(0)),
                     hint=f"write &{name}; at the first mention",
                 )
+
+
+def _bare_candidates(document: Document, known: set[bytes]) -> set[str]:
+    """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
+    raw = document.raw
+    numbers = {
+        match.group(1)
+        for match in _BARE_XEP.finditer(raw)
+        if not (match.start() and _WORD_BYTE.match(raw, match.start() - 1))
+    }
+    return {
+        number.decode()
+        for number in numbers
+        if b"xep" + number in known and b"&xep" + number + b";" not in raw
+    } - {document.header_value("number")}
+
+
+def _may_mention_bare(document: Document, known: set[bytes]) -> bool:
+    """Whether a candidate ``XEP-NNNN`` may stand in a body paragraph: in the expanded tree,
+    whose text holds every text of the entity-kept one (and what entities bring)."""
+    candidates = _bare_candidates(document, known)
+    root = document.xml_root
+    if not candidates or root is None:
+        return bool(candidates)
+    texts = "\n".join(
+        text
+        for part in root
+        if part.tag != "header"
+        for paragraph in part.iter("p", "li")
+        for text in paragraph.itertext()
+    )
+    return any(f"XEP-{number}" in texts for number in candidates)
+
+
+def _may_have_entity_in_link(document: Document) -> bool:
+    """Whether an entity reference may stand inside a ``<link>``: always for a file the parser
+    had to recover; else a scan of the bytes, comments, CDATA and processing instructions
+    skipped, depth never below 0 (a ``</link>`` in the internal subset hides no real link)."""
+    if document.parse_errors:
+        return True
+    depth = 0
+    for match in _LINKS_AND_ENTITIES.finditer(document.raw):
+        token = match.group(0)
+        if token[:1] == b"&":
+            if depth > 0:
+                return True
+        elif token.startswith(b"<link") and not match.group(2):
+            depth += 1
+        elif token.startswith(b"</link"):
+            depth = max(depth - 1, 0)
+    return False
 
 
 def _running_text(paragraph: etree._Element) -> Iterator[tuple[etree._Element, str]]:
@@ -246,7 +311,7 @@ def no_entity_in_link(document: Document, context: LintContext) -> Iterator[Find
     Good: ``<link url='https://xmpp.org/extensions/xep-0060.html#impl'><cite>XEP-0060</cite>
     §12</link>`` (and ``&xep0060;`` at the first mention, outside any link).
     """
-    tree = document.literal_tree
+    tree = document.literal_tree if _may_have_entity_in_link(document) else None
     if tree is None:
         return
     declarations = document.root.entities.declarations if document.root else {}
