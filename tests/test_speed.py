@@ -5,12 +5,16 @@ from __future__ import annotations
 import gc
 import weakref
 from collections.abc import Iterator
+from functools import cmp_to_key
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
+from e2ee_sig.versions import _line_cmp, sort_version_reverse
 from e2ee_sig.xep import load, parse_bytes, root_at
 from tests.xepfactory import SECTIONS, make_xep
 
@@ -103,3 +107,9 @@ def test_a_bare_mention_after_an_entity_is_still_found(xep_root: Path) -> None:
     text = make_xep(sections=SECTIONS + f"<section1 topic='P' anchor='p'>{body}</section1>")
     codes, parsed = _lint(text, xep_root, "CNT004")
     assert codes == ["CNT004"] and parsed
+
+
+@given(st.lists(st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,3}", fullmatch=True), max_size=12))
+def test_the_numeric_fast_path_sorts_like_sort_v(versions: list[str]) -> None:
+    lines = [v.encode() for v in versions]
+    assert sort_version_reverse(lines) == sorted(lines, key=cmp_to_key(_line_cmp), reverse=True)

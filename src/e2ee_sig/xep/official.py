@@ -67,16 +67,19 @@ def _value(elements: list[etree._Element], has_cdata: bool) -> str:
     return "\n".join(nodes).rstrip("\n")
 
 
-def _header_children(tree: etree._ElementTree | None, path: tuple[str, ...]) -> list:
-    if tree is None:
-        return []
-    root = tree.getroot()
-    if root.tag != "xep":
-        return []
-    found = [root]
-    for tag in ("header", *path):
-        found = [child for parent in found for child in parent.findall(tag)]
-    return found
+def _header_fields(tree: etree._ElementTree | None) -> dict[tuple[str, ...], list]:
+    """The elements at ``/xep/header/X`` and ``/xep/header/revision/version``, by path, in
+    document order (every header value is read from one walk)."""
+    fields: dict[tuple[str, ...], list] = {}
+    root = tree.getroot() if tree is not None else None
+    if root is None or root.tag != "xep":
+        return fields
+    for header in root.iterchildren("header"):
+        for child in header.iterchildren():
+            fields.setdefault((child.tag,), []).append(child)
+    for revision in fields.get(("revision",), []):
+        fields.setdefault(("revision", "version"), []).extend(revision.iterchildren("version"))
+    return fields
 
 
 def _errors(log: object) -> list[ValidityError]:
@@ -119,9 +122,16 @@ class OfficialView:
             return self.tree
         return self.literal_tree
 
+    @cached_property
+    def _fields(self) -> dict[tuple[str, ...], list]:
+        return _header_fields(self._literal_tree)
+
     def _read(self, *path: str, expanded: bool = False) -> str:
-        tree = self.tree if expanded else self._literal_tree
-        return _value(_header_children(tree, path), self._has_cdata)
+        if expanded and self.tree is not self._literal_tree:
+            elements = _header_fields(self.tree).get(path, [])
+        else:
+            elements = self._fields.get(path, [])
+        return _value(elements, self._has_cdata)
 
     @cached_property
     def number(self) -> str:
