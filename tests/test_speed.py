@@ -72,7 +72,7 @@ def _lint(text: str, root: Path, select: str) -> tuple[list[str], bool]:
 def test_a_document_without_hand_links_is_parsed_once(xep_root: Path) -> None:
     body = (
         "<p>As in &xep0060; (see <link url='https://xmpp.org/extensions/xep-0060.html#x'>"
-        "<cite>XEP-0060</cite> §6</link>); XEP-0060 again.</p>"
+        "<cite>XEP-0060</cite> §6</link>); XEP-0060 again.</p><p><link url='#a'/>&xep0163;</p>"
     )
     text = make_xep(sections=SECTIONS + f"<section1 topic='P' anchor='p'>{body}</section1>")
     for code in ("CNT004", "CNT006"):

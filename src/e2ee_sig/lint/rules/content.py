@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 from lxml import etree
 
@@ -38,19 +39,16 @@ _RFC_URL = re.compile(
 )
 _MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
 # Byte scans that tell when CNT004/CNT006 need the entity-kept tree (a second parse): they may
-# say yes wrongly, never no wrongly. A <link> start tag, attribute values quoted:
-_LINK_TAG = rb"""<(/?)link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?(/?)>"""
-_HAND_LINK = re.compile(
-    rb"""xmpp\.org/extensions/xep-\d{4}\.html\s*['"]|"""
-    rb"""(?:tools\.ietf\.org/html/|rfc-editor\.org/rfc/|datatracker\.ietf\.org/doc/html/)"""
-    rb"""rfc\d+(?:\.txt|\.html)?/?\s*['"]|<link\s(?:[^>'"]|'[^']*'|"[^"]*")*&"""
+# say yes wrongly, never no wrongly. Each starts with a literal, which the regex engine finds fast.
+_HAND_LINKS = (
+    re.compile(rb"""xmpp\.org/extensions/xep-\d{4}\.html\s*['"]"""),
+    re.compile(rb"""/rfc\d+(?:\.txt|\.html)?/?\s*['"]"""),  # the end of every _RFC_URL
+    re.compile(rb"""<link\s(?:[^>'"]|'[^']*'|"[^"]*")*&"""),  # a reference in an attribute
 )
-_LINKS_AND_ENTITIES = re.compile(
-    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|"
-    + _LINK_TAG
-    + rb"|&(?!#|lt;|gt;|amp;|apos;|quot;)",
-    re.S,
-)
+_LINK_OPEN = re.compile(rb"""<link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?>""")
+_LINK_CLOSE = re.compile(rb"</link\s*>")
+_ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
+_HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
 _WORD_BYTE = re.compile(rb"\w")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
@@ -133,8 +131,8 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
             )
 
 
-def _entities(document: Document) -> set[bytes]:
-    return set(document.root.entities.declarations) if document.root else set()
+def _entities(document: Document) -> AbstractSet[bytes]:
+    return document.root.entities.declarations.keys() if document.root else frozenset()
 
 
 @rule("CNT004", "entity-refs", Severity.WARNING, content=True)
@@ -152,7 +150,9 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``as described in &xep0030;``, later ``<cite>XEP-0030</cite>``.
     """
     known = _entities(document)
-    if not known or not (_HAND_LINK.search(document.raw) or _may_mention_bare(document, known)):
+    if not known or not (
+        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document, known)
+    ):
         return
     tree = document.literal_tree
     if tree is None:
@@ -174,7 +174,7 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
 
 
 def _bare_mentions(
-    document: Document, body: list[etree._Element], known: set[bytes]
+    document: Document, body: list[etree._Element], known: AbstractSet[bytes]
 ) -> Iterator[Finding]:
     """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
     reported: set[str] = set()
@@ -198,7 +198,7 @@ def _bare_mentions(
                 )
 
 
-def _bare_candidates(document: Document, known: set[bytes]) -> set[str]:
+def _bare_candidates(document: Document, known: AbstractSet[bytes]) -> set[str]:
     """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
     raw = document.raw
     numbers = {
@@ -213,7 +213,7 @@ def _bare_candidates(document: Document, known: set[bytes]) -> set[str]:
     } - {document.header_value("number")}
 
 
-def _may_mention_bare(document: Document, known: set[bytes]) -> bool:
+def _may_mention_bare(document: Document, known: AbstractSet[bytes]) -> bool:
     """Whether a candidate ``XEP-NNNN`` may stand in a body paragraph: in the expanded tree,
     whose text holds every text of the entity-kept one (and what entities bring)."""
     candidates = _bare_candidates(document, known)
@@ -232,20 +232,37 @@ def _may_mention_bare(document: Document, known: set[bytes]) -> bool:
 
 def _may_have_entity_in_link(document: Document) -> bool:
     """Whether an entity reference may stand inside a ``<link>``: always for a file the parser
-    had to recover; else a scan of the bytes, comments, CDATA and processing instructions
-    skipped, depth never below 0 (a ``</link>`` in the internal subset hides no real link)."""
+    had to recover; else whether one stands between a ``<link>`` and its ``</link>`` in the
+    bytes (an end tag that may be in a comment, CDATA or a processing instruction ends
+    nothing; depth never below 0, so a ``</link>`` in the internal subset hides no link)."""
     if document.parse_errors:
         return True
-    depth = 0
-    for match in _LINKS_AND_ENTITIES.finditer(document.raw):
-        token = match.group(0)
-        if token[:1] == b"&":
-            if depth > 0:
+    raw = document.raw
+    events = [(m.start(), m.end()) for m in _LINK_OPEN.finditer(raw) if m[0][-2:] != b"/>"]
+    if not events:
+        return False
+    events += [
+        (m.start(), -1) for m in _LINK_CLOSE.finditer(raw) if not _maybe_hidden(raw, m.start())
+    ]
+    depth = content = 0
+    for at, end in sorted(events):
+        if end < 0:
+            if depth == 1 and _ENTITY_REFERENCE.search(raw, content, at):
                 return True
-        elif token.startswith(b"<link") and not match.group(2):
-            depth += 1
-        elif token.startswith(b"</link"):
             depth = max(depth - 1, 0)
+        else:
+            content = end if depth == 0 else content
+            depth += 1
+    return depth > 0 and _ENTITY_REFERENCE.search(raw, content) is not None
+
+
+def _maybe_hidden(raw: bytes, at: int) -> bool:
+    """Whether ``at`` may lie in a comment, CDATA section or processing instruction (the last
+    opening before it is not closed before it)."""
+    for opening, closing in _HIDING:
+        begin = raw.rfind(opening, 0, at)
+        if begin >= 0 and raw.find(closing, begin + len(opening), at) < 0:
+            return True
     return False
 
 
