@@ -241,9 +241,9 @@ def _may_have_entity_in_link(document: Document) -> bool:
     events = [(m.start(), m.end()) for m in _LINK_OPEN.finditer(raw) if m[0][-2:] != b"/>"]
     if not events:
         return False
-    events += [
-        (m.start(), -1) for m in _LINK_CLOSE.finditer(raw) if not _maybe_hidden(raw, m.start())
-    ]
+    closes = [m.start() for m in _LINK_CLOSE.finditer(raw)]
+    hidden = [_maybe_hidden(raw, closes, opening, closing) for opening, closing in _HIDING]
+    events += [(at, -1) for at, *flags in zip(closes, *hidden, strict=True) if not any(flags)]
     depth = content = 0
     for at, end in sorted(events):
         if end < 0:
@@ -256,14 +256,16 @@ def _may_have_entity_in_link(document: Document) -> bool:
     return depth > 0 and _ENTITY_REFERENCE.search(raw, content) is not None
 
 
-def _maybe_hidden(raw: bytes, at: int) -> bool:
-    """Whether ``at`` may lie in a comment, CDATA section or processing instruction (the last
-    opening before it is not closed before it)."""
-    for opening, closing in _HIDING:
-        begin = raw.rfind(opening, 0, at)
-        if begin >= 0 and raw.find(closing, begin + len(opening), at) < 0:
-            return True
-    return False
+def _maybe_hidden(raw: bytes, positions: list[int], opening: bytes, closing: bytes) -> list[bool]:
+    """For each of the ascending ``positions``, whether the last ``opening`` before it is not
+    closed before it (it may then lie in a comment, CDATA section or processing instruction)."""
+    flags, last, searched = [], -1, 0
+    for at in positions:
+        while (found := raw.find(opening, searched, at)) >= 0:
+            last, searched = found, found + 1
+        searched = max(searched, at - len(opening) + 1)
+        flags.append(last >= 0 and raw.find(closing, last + len(opening), at) < 0)
+    return flags
 
 
 def _running_text(paragraph: etree._Element) -> Iterator[tuple[etree._Element, str]]:
