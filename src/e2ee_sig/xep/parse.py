@@ -9,6 +9,7 @@ external entity resolves to nothing (and is reported).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -69,8 +70,12 @@ class Document:
     @cached_property
     def relpath(self) -> str:
         """Path relative to the XEP root (``xep-0001.xml``, ``inbox/x.xml``), else the name."""
-        relative = self.root.relative(self.path) if self.root else None
-        return relative or self.path.name
+        if self.root is None:
+            return self.path.name
+        base, absolute = str(self.root.path), os.path.abspath(self.path)
+        if absolute.startswith(base + os.sep):  # the usual case, without pathlib's cost
+            return absolute[len(base) + 1 :].replace(os.sep, "/")
+        return self.root.relative(self.path) or self.path.name
 
     @property
     def is_root_xep_file(self) -> bool:
