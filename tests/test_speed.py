@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import weakref
 from collections.abc import Iterator
 from functools import cmp_to_key
@@ -13,7 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
+from e2ee_sig.lint.engine import (
+    LintOptions,
+    default_jobs,
+    discover,
+    enabled_rules,
+    lint_document,
+)
 from e2ee_sig.versions import _line_cmp, sort_version_reverse
 from e2ee_sig.xep import load, parse_bytes, root_at
 from tests.xepfactory import SECTIONS, make_xep
@@ -113,3 +120,18 @@ def test_a_bare_mention_after_an_entity_is_still_found(xep_root: Path) -> None:
 def test_the_numeric_fast_path_sorts_like_sort_v(versions: list[str]) -> None:
     lines = [v.encode() for v in versions]
     assert sort_version_reverse(lines) == sorted(lines, key=cmp_to_key(_line_cmp), reverse=True)
+
+
+def test_workers_start_only_when_the_work_repays_them(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    whole = discover([str(corpus)], None)
+    assert default_jobs(whole, "e2ee") == 2
+    assert default_jobs(whole, "xsf-ci") == 1  # 7.7 MB: measured no faster with two workers
+    for index in range(60):
+        (tmp_path / f"x{index}.xml").write_text("<xep/>")
+    assert default_jobs(discover([str(tmp_path)], None), "e2ee") == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 3.5, 3.5))  # no idle core
+    assert default_jobs(whole, "e2ee") == 1
