@@ -1,10 +1,26 @@
-"""Time ``e2ee-sig lint`` over the real corpus against plain lxml parsing of the same files.
+"""Time ``e2ee-sig lint`` next to its floors, as ratios, in one run.
 
-Usage: python benchmarks/lint_corpus.py [CORPUS] [--repeat N] [--official SCRIPT --sample K]
+Usage: python benchmarks/lint_corpus.py [CORPUS] [--rounds N] [--jobs N] [--before SRC]
+       [--official SCRIPT --sample K]
 
-CORPUS defaults to ../shared/corpus. With --official, also times SCRIPT (a command taking
-ROOT and a relative path, e.g. a wrapper around the XSF's conformance script plus the make
-check) on K sampled files and extrapolates to the whole corpus, to report the speed-up.
+Every command is a whole process (interpreter start-up included, bytecode cached in a
+temporary PYTHONPYCACHEPREFIX after a warm-up round, as an installed package has it), run
+once per round in a rotating order so that background load hits all of them alike. Each
+round measures its own floors, so a ratio compares runs taken seconds apart; the table shows
+the median of the per-round ratios, of wall time and of CPU time (user + system, workers
+included), and the peak RSS. The floors, over the same files:
+
+* ``parse``: lxml parses every file, entities neither loaded nor expanded;
+* ``parse+DTD``: the same parse, then validation of every tree against ``xep.dtd`` compiled
+  once (the official script's ``xmllint --dtdvalid xep.dtd`` check, minus its process per
+  file). Loading ``xep.ent`` per file instead, as ``xmllint --loaddtd`` does, is 5x slower:
+  that would be no floor.
+
+``--help`` is compared with ``python -c pass``. ``--before SRC`` adds the same lint commands
+run with ``PYTHONPATH=SRC`` (another checkout's ``src``), interleaved, for before/after ratios.
+With ``--official``, also times SCRIPT (a
+command taking ROOT and a relative path, e.g. a wrapper around the XSF's conformance script
+plus the make check) on K sampled files and extrapolates to the whole corpus.
 """
 
 from __future__ import annotations
@@ -15,43 +31,143 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from timing import DEFAULT_CORPUS, best_of
+from timing import DEFAULT_CORPUS
+
+FLOOR_CODE = """
+import sys
+from pathlib import Path
+from lxml import etree
+root = Path(sys.argv[1])
+files = sorted(root.glob("xep-*.xml")) + sorted((root / "inbox").glob("*.xml"))
+parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+dtd = etree.DTD(str(root / "xep.dtd")) if sys.argv[2] == "dtd" else None
+for file in files:
+    tree = etree.parse(str(file), parser)
+    if dtd is not None:
+        dtd.validate(tree)
+"""
 
 
-def files_of(corpus: Path) -> list[Path]:
-    return sorted(corpus.glob("xep-*.xml")) + sorted((corpus / "inbox").glob("*.xml"))
+@dataclass
+class Command:
+    """One whole-process command and what each round measured for it."""
+
+    label: str
+    argv: list[str]
+    floor: str | None = None
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    src: str | None = None
 
 
-def plain_lxml(files: list[Path]) -> None:
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
-    for file in files:
-        etree.parse(str(file), parser)
-
-
-def cli_run(corpus: Path, profile: str) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "e2ee_sig",
-            "lint",
-            "--profile",
-            profile,
-            "--format",
-            "concise",
-            str(corpus),
-        ],
-        stdout=subprocess.DEVNULL,
-        check=False,
+def run(command: Command, pycache: str, record: bool = True) -> None:
+    """Run ``command`` once and record its wall time, CPU time and peak RSS."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": command.src or os.pathsep.join(sys.path[1:]),
+        "PYTHONPYCACHEPREFIX": pycache,
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
+    _, _, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    if record:
+        command.wall.append(time.perf_counter() - start)
+        command.cpu.append(usage.ru_utime + usage.ru_stime)
+        command.rss_kib.append(usage.ru_maxrss)
 
 
-def official(script: str, corpus: Path, files: list[Path], sample: int) -> float:
+def commands(corpus: Path, jobs: int | None, before: str | None) -> list[Command]:
+    python = sys.executable
+    lint = [python, "-m", "e2ee_sig", "lint", "--format", "concise"]
+    if jobs:
+        lint += ["--jobs", str(jobs)]
+    floor = [python, "-c", FLOOR_CODE, str(corpus)]
+    return [
+        Command("floor: python -c pass", [python, "-c", "pass"]),
+        Command("e2ee-sig --help", [python, "-m", "e2ee_sig", "--help"], "floor: python -c pass"),
+        Command("floor: parse", [*floor, "parse"]),
+        Command("floor: parse+DTD", [*floor, "dtd"]),
+        *(
+            Command(f"lint --profile {p}", [*lint, "--profile", p, str(corpus)], "floor: parse+DTD")
+            for p in ("xsf-ci", "default", "e2ee")
+        ),
+        *(
+            Command(
+                f"before: {p}",
+                [*lint, "--profile", p, str(corpus)],
+                "floor: parse+DTD",
+                src=before,
+            )
+            for p in ("xsf-ci", "default", "e2ee")
+            if before
+        ),
+        *(
+            [
+                Command(
+                    "before: --help",
+                    [python, "-m", "e2ee_sig", "--help"],
+                    "floor: python -c pass",
+                    src=before,
+                )
+            ]
+            if before
+            else []
+        ),
+    ]
+
+
+def ratios(command: Command, floor: Command, attribute: str) -> float:
+    ours, base = getattr(command, attribute), getattr(floor, attribute)
+    return statistics.median(o / b for o, b in zip(ours, base, strict=True))
+
+
+def report(table: list[Command]) -> None:
+    by_label = {c.label: c for c in table}
+    print(f"{'command':<24} {'wall ms':>8} {'cpu ms':>8} {'MiB':>5}  ratio to floor (wall, cpu)")
+    for command in table:
+        line = (
+            f"{command.label:<24} {statistics.median(command.wall) * 1000:8.0f} "
+            f"{statistics.median(command.cpu) * 1000:8.0f} "
+            f"{max(command.rss_kib) / 1024:5.0f}"
+        )
+        if command.floor:
+            floor = by_label[command.floor]
+            if command.floor.endswith("pass"):
+                extra = statistics.median(
+                    o - b for o, b in zip(command.wall, floor.wall, strict=True)
+                )
+                line += f"  +{extra * 1000:.0f} ms over {command.floor[7:]}"
+            else:
+                line += (
+                    f"  {ratios(command, floor, 'wall'):.2f}x, {ratios(command, floor, 'cpu'):.2f}x"
+                    f" {command.floor[7:]}"
+                )
+        print(line)
+    default, e2ee = by_label["lint --profile default"], by_label["lint --profile e2ee"]
+    print(f"e2ee / default: {ratios(e2ee, default, 'wall'):.2f}x wall")
+    for label in ("xsf-ci", "default", "e2ee"):
+        before = by_label.get(f"before: {label}")
+        if before:
+            ours = by_label[f"lint --profile {label}"]
+            print(
+                f"{label}: now / before {ratios(ours, before, 'wall'):.2f}x wall, "
+                f"{ratios(ours, before, 'cpu'):.2f}x cpu"
+            )
+
+
+def official(script: str, corpus: Path, sample: int) -> float:
+    """Seconds per file of the official checks, from ``sample`` random files."""
+    files = sorted(corpus.glob("xep-*.xml")) + sorted((corpus / "inbox").glob("*.xml"))
     chosen = random.Random(0).sample(files, min(sample, len(files)))
     start = time.perf_counter()
     for file in chosen:
@@ -70,55 +186,35 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--jobs", type=int, help="pass --jobs to lint (default: its own choice)")
+    parser.add_argument(
+        "--before", metavar="SRC", help="also time the e2ee_sig package under SRC (e.g. main's)"
+    )
     parser.add_argument("--official", metavar="SCRIPT")
     parser.add_argument("--sample", type=int, default=40)
     args = parser.parse_args()
-    files = files_of(args.corpus)
+    corpus = args.corpus.resolve()
+    files = len(list(corpus.glob("xep-*.xml"))) + len(list((corpus / "inbox").glob("*.xml")))
     if not files:
-        sys.exit(f"no XEP files in {args.corpus}")
-    from e2ee_sig.lint.engine import LintOptions, lint_paths
-
-    lxml_time = best_of(args.repeat, lambda: plain_lxml(files))
+        sys.exit(f"no XEP files in {corpus}")
+    table = commands(corpus, args.jobs, args.before)
+    with tempfile.TemporaryDirectory() as pycache:
+        for command in table:  # a warm-up round fills the bytecode cache, as users have it
+            run(command, pycache, record=False)
+        for round_number in range(args.rounds):
+            shift = round_number % len(table)
+            for command in table[shift:] + table[:shift]:
+                run(command, pycache)
     print(
-        f"corpus: {args.corpus} ({len(files)} files), best of {args.repeat}, {os.cpu_count()} cores"
+        f"corpus: {corpus} ({files} files); {args.rounds} rounds, medians; "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"plain lxml parse (no DTD, no entities):   {lxml_time * 1000:8.1f} ms")
-    for profile in ("xsf-ci", "default"):
-        library = best_of(
-            args.repeat, lambda p=profile: lint_paths([str(args.corpus)], LintOptions(profile=p))
-        )
-        cli = best_of(args.repeat, lambda p=profile: cli_run(args.corpus, p))
-        print(
-            f"lint --profile {profile:<8} library:       {library * 1000:8.1f} ms"
-            f"  ({library / lxml_time:.1f}x plain lxml)"
-        )
-        print(f"lint --profile {profile:<8} whole command: {cli * 1000:8.1f} ms")
-    help_time = statistics.median(
-        best_of(
-            1,
-            lambda: subprocess.run(
-                [sys.executable, "-m", "e2ee_sig", "--help"], stdout=subprocess.DEVNULL
-            ),
-        )
-        for _ in range(args.repeat)
-    )
-    bare = statistics.median(
-        best_of(1, lambda: subprocess.run([sys.executable, "-c", "pass"]))
-        for _ in range(args.repeat)
-    )
-    print(
-        f"e2ee-sig --help: {help_time * 1000:.0f} ms "
-        f"(python -c pass: {bare * 1000:.0f} ms, +{(help_time - bare) * 1000:.0f} ms)"
-    )
+    report(table)
     if args.official:
-        per_file = official(args.official, args.corpus, files, args.sample)
-        whole = per_file * len(files)
-        cli = best_of(args.repeat, lambda: cli_run(args.corpus, "xsf-ci"))
-        print(
-            f"official checks: {per_file * 1000:.1f} ms/file, ~{whole:.1f} s for the corpus; "
-            f"speed-up {whole / cli:.0f}x"
-        )
+        whole = official(args.official, corpus, args.sample) * files
+        ci = statistics.median(next(c for c in table if c.label.endswith("xsf-ci")).wall)
+        print(f"official checks: ~{whole:.1f} s for the corpus; speed-up {whole / ci:.0f}x")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def main() -> None:
     help="Folder with xep.dtd and xep.ent (default: found by walking up from each file).",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: by input size)."
 )
 @click.option(
     "--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic."

@@ -129,8 +129,14 @@ def _line_cmp(a: bytes, b: bytes) -> int:
     return filevercmp(a, b) or (a > b) - (a < b)
 
 
+_NUMERIC = re.compile(rb"[0-9]+(?:\.[0-9]+)*")
+
+
 def sort_version_reverse(lines: list[bytes]) -> list[bytes]:
     """Return ``lines`` in the order ``LC_ALL=C.UTF-8 sort -Vr`` prints them."""
+    if all(_NUMERIC.fullmatch(line) for line in lines):
+        # Dotted numbers (nearly every XEP): version order is the order of the integers.
+        return sorted(lines, key=lambda line: ([*map(int, line.split(b"."))], line), reverse=True)
     return sorted(lines, key=cmp_to_key(_line_cmp), reverse=True)
 
 

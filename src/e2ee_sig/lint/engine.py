@@ -19,6 +19,12 @@ from e2ee_sig.xep import Document, XepRoot, find_root, load, parse_bytes, root_a
 from e2ee_sig.xep.root import is_xep_root
 
 PARALLEL_THRESHOLD = 48
+# Worker processes pay for themselves only on large inputs: forking, then sending results
+# back, costs 60-100 ms of CPU, and on the 399-file corpus (7.7 MB) xsf-ci ran no faster with
+# two workers while the default profile did (benchmarks/lint_corpus.py, --jobs 1 vs 2). The
+# default choice estimates the serial work as file bytes times the profile's relative cost.
+PARALLEL_MIN_WORK = 16 * 1024 * 1024  # bytes of xsf-ci-equivalent work
+PROFILE_COST = {"xsf-ci": 1, "default": 4, "e2ee": 7}  # CPU per byte, relative to xsf-ci
 INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
 CLOSED_STATUSES = frozenset({"Obsolete", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
@@ -356,6 +362,25 @@ def _run(
                 progress(len(chunk))
 
 
+def default_jobs(targets: list[Target], profile: str) -> int:
+    """Workers for a run without ``--jobs``: one unless the work is large enough to repay
+    starting more, then one per core that is idle (by the load average) plus this one."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    if cores < 2 or len(targets) < PARALLEL_THRESHOLD:
+        return 1
+    size = 0
+    for target in targets:
+        try:
+            size += os.stat(target.path).st_size
+        except OSError:
+            continue
+    if size * PROFILE_COST.get(profile, 1) < PARALLEL_MIN_WORK:
+        return 1
+    idle = cores - os.getloadavg()[0] if hasattr(os, "getloadavg") else cores
+    return max(1, min(cores, 1 + int(idle)))
+
+
 def lint_paths(
     paths: Sequence[str],
     options: LintOptions,
@@ -379,7 +404,7 @@ def lint_paths(
         changed_shared=options.changed_shared,
         selected=frozenset(c for c, r in rules.items() if _matches(r, _named(options))),
     )
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = options.jobs or default_jobs(targets, options.profile)
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]
     notes = skipped_notes + ([] if targets else [f"no XEP files found in {', '.join(paths)}"])
     standalone = [t.display for t in targets if t.root is None]

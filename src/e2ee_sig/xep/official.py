@@ -14,8 +14,10 @@ readings from the shared parse, quirks included (see ``official-ci.md``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.xep.doctype import system_dtd_problem
@@ -23,7 +25,8 @@ from e2ee_sig.xep.doctype import system_dtd_problem
 if TYPE_CHECKING:
     from lxml import etree
 
-    from e2ee_sig.xep.parse import Document
+    from e2ee_sig.xep.doctype import Doctype
+    from e2ee_sig.xep.root import XepRoot
 
 _ENTITY_INSIDE = re.compile(
     rb"<(status|type|approver|version)\b[^>]*>(?:(?!</\1).)*?&[A-Za-z_:]", re.S
@@ -66,16 +69,19 @@ def _value(elements: list[etree._Element], has_cdata: bool) -> str:
     return "\n".join(nodes).rstrip("\n")
 
 
-def _header_children(tree: etree._ElementTree | None, path: tuple[str, ...]) -> list:
-    if tree is None:
-        return []
-    root = tree.getroot()
-    if root.tag != "xep":
-        return []
-    found = [root]
-    for tag in ("header", *path):
-        found = [child for parent in found for child in parent.findall(tag)]
-    return found
+def _header_fields(tree: etree._ElementTree | None) -> dict[tuple[str, ...], list]:
+    """The elements at ``/xep/header/X`` and ``/xep/header/revision/version``, by path, in
+    document order (every header value is read from one walk)."""
+    fields: dict[tuple[str, ...], list] = {}
+    root = tree.getroot() if tree is not None else None
+    if root is None or root.tag != "xep":
+        return fields
+    for header in root.iterchildren("header"):
+        for child in header.iterchildren():
+            fields.setdefault((child.tag,), []).append(child)
+    for revision in fields.get(("revision",), []):
+        fields.setdefault(("revision", "version"), []).extend(revision.iterchildren("version"))
+    return fields
 
 
 def _errors(log: object) -> list[ValidityError]:
@@ -84,27 +90,51 @@ def _errors(log: object) -> list[ValidityError]:
 
 @dataclass
 class OfficialView:
-    """Values and validity exactly as the official CI computes them for one document."""
+    """Values and validity exactly as the official CI computes them for one document.
 
-    document: Document
+    A plain view of the document's parts (bytes, trees, root): it never points back at the
+    :class:`~e2ee_sig.xep.parse.Document`, so both are freed by reference counting.
+    """
+
+    path: Path
+    raw: bytes
+    tree: etree._ElementTree | None
+    root: XepRoot | None
+    doctype: Doctype | None
+    fatal: ValidityError | None
+    parse_errors: list[ValidityError]
+    parsed_bytes: bytes = field(repr=False)
+    parse_literal: Callable[[], etree._ElementTree | None] = field(repr=False)
+    is_root_xep_file: bool = False
+
+    @cached_property
+    def literal_tree(self) -> etree._ElementTree | None:
+        """The tree with entity references kept (parsed on first use: it is rarely needed)."""
+        return self.parse_literal()
 
     @cached_property
     def _has_cdata(self) -> bool:
-        raw = self.document.raw
+        raw = self.raw
         end = raw.find(b"</header>")
         return b"<![CDATA[" in (raw[:end] if end >= 0 else raw)
 
     @cached_property
     def _literal_tree(self) -> etree._ElementTree | None:
         """Entity references kept; only parsed when a header value or a verdict needs it."""
-        document = self.document
-        if document.tree is not None and not _ENTITY_INSIDE.search(document.raw):
-            return document.tree
-        return document.literal_tree
+        if self.tree is not None and not _ENTITY_INSIDE.search(self.raw):
+            return self.tree
+        return self.literal_tree
+
+    @cached_property
+    def _fields(self) -> dict[tuple[str, ...], list]:
+        return _header_fields(self._literal_tree)
 
     def _read(self, *path: str, expanded: bool = False) -> str:
-        tree = self.document.tree if expanded else self._literal_tree
-        return _value(_header_children(tree, path), self._has_cdata)
+        if expanded and self.tree is not self._literal_tree:
+            elements = _header_fields(self.tree).get(path, [])
+        else:
+            elements = self._fields.get(path, [])
+        return _value(elements, self._has_cdata)
 
     @cached_property
     def number(self) -> str:
@@ -142,62 +172,57 @@ class OfficialView:
     @cached_property
     def expanded_errors(self) -> list[ValidityError]:
         """What ``xmllint --noent --loaddtd --valid`` reports (the ``make`` check)."""
-        document, root = self.document, self.document.root
+        root, tree = self.root, self.tree
         if root is None:
             return []
-        if document.tree is None:
-            fatal = document.fatal
-            return [ValidityError(fatal.message, fatal.line, fatal.column)] if fatal else []
-        doctype = document.doctype
+        if tree is None:
+            return [self.fatal] if self.fatal else []
+        doctype = self.doctype
         if doctype is None:
             return [ValidityError("no DOCTYPE: the document names no DTD", 1)]
-        errors = [ValidityError(p.message, p.line, p.column) for p in document.parse_errors]
-        if document.is_root_xep_file:  # make resolves the system identifier like xmllint
-            problem = system_dtd_problem(doctype.system, document.path, root.path)
+        errors = list(self.parse_errors)
+        if self.is_root_xep_file:  # make resolves the system identifier like xmllint
+            problem = system_dtd_problem(doctype.system, self.path, root.path)
             if problem:
                 errors.append(ValidityError(problem, 1))
         elif (doctype.system or "").replace("\\", "/").rsplit("/", 1)[-1] != "xep.dtd":
             errors.append(ValidityError(f"DOCTYPE names {doctype.system!r}, not 'xep.dtd'", 1))
-        if doctype.name != document.tree.getroot().tag:
+        if doctype.name != tree.getroot().tag:
             errors.append(
                 ValidityError(
-                    f"root element {document.tree.getroot().tag!r} does not match "
+                    f"root element {tree.getroot().tag!r} does not match "
                     f"the DOCTYPE name {doctype.name!r}",
-                    document.tree.getroot().sourceline or 1,
+                    tree.getroot().sourceline or 1,
                 )
             )
         if doctype.declares_elements:
-            return errors + _validate_with_own_dtd(document)
+            return errors + _validate_with_own_dtd(root, self.parsed_bytes, self.path)
         dtd = root.dtd
-        if not dtd.validate(document.tree):
+        if not dtd.validate(tree):
             errors += _errors(dtd.error_log)
         return errors
 
     @cached_property
     def literal_errors(self) -> list[ValidityError]:
         """What ``xmllint --dtdvalid xep.dtd`` reports (the script's first check)."""
-        document, root = self.document, self.document.root
+        root = self.root
         if root is None:
             return []
-        own_declarations = document.doctype is not None and document.doctype.declares_elements
-        if not (document.parse_errors or own_declarations or self.expanded_errors):
+        own_declarations = self.doctype is not None and self.doctype.declares_elements
+        if not (self.parse_errors or own_declarations or self.expanded_errors):
             return []
-        tree = document.literal_tree
+        tree = self.literal_tree
         if tree is None:
-            fatal = document.fatal or document.parse_errors[0]
-            return [ValidityError(fatal.message, fatal.line, fatal.column)]
+            return [self.fatal or self.parse_errors[0]]
         dtd = root.dtd
         return [] if dtd.validate(tree) else _errors(dtd.error_log)
 
 
-def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
+def _validate_with_own_dtd(root: XepRoot, parsed_bytes: bytes, path: Path) -> list[ValidityError]:
     """Validate against ``xep.dtd`` plus the internal subset's own declarations (rare)."""
     from lxml import etree
 
     from e2ee_sig.fsio import display_name
-
-    root = document.root
-    assert root is not None
 
     class _RootFiles(etree.Resolver):
         def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
@@ -210,7 +235,7 @@ def _validate_with_own_dtd(document: Document) -> list[ValidityError]:
     )
     parser.resolvers.add(_RootFiles())
     try:
-        etree.fromstring(document.parsed_bytes, parser, base_url=display_name(document.path))
+        etree.fromstring(parsed_bytes, parser, base_url=display_name(path))
     except etree.XMLSyntaxError as error:
         return _errors(error.error_log) or [ValidityError(str(error), 1)]
     return _errors(parser.error_log.filter_from_errors())

@@ -9,21 +9,22 @@ external entity resolves to nothing (and is reported).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.fsio import ReadRefused, display_name, read_capped
 from e2ee_sig.xep.doctype import Doctype, scan_doctype
+from e2ee_sig.xep.official import OfficialView, ValidityError
 from e2ee_sig.xep.root import XepRoot, entity_references, find_root
 
 if TYPE_CHECKING:
     from lxml import etree
 
     from e2ee_sig.xep.header import Header
-    from e2ee_sig.xep.official import OfficialView
 
 MAX_BYTES = 10 * 1024 * 1024
 _XML_DECL_ENCODING = re.compile(
@@ -54,14 +55,14 @@ class Document:
     fatal: Problem | None = None
     parse_errors: list[Problem] = field(default_factory=list)
     parsed_bytes: bytes = field(default=b"", repr=False)
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What readers derive from the trees once per document and share (body text, sections,
+    namespaces); values never point back at the document."""
 
-    @cached_property
+    @property
     def literal_tree(self) -> etree._ElementTree | None:
         """The tree with entity references kept (parsed on first use: few rules need it)."""
-        if not self.parsed_bytes:
-            return None
-        tree, _ = _parse(self.parsed_bytes, False, str(self.path))
-        return tree
+        return self.official.literal_tree
 
     @property
     def name(self) -> str:
@@ -70,8 +71,12 @@ class Document:
     @cached_property
     def relpath(self) -> str:
         """Path relative to the XEP root (``xep-0001.xml``, ``inbox/x.xml``), else the name."""
-        relative = self.root.relative(self.path) if self.root else None
-        return relative or self.path.name
+        if self.root is None:
+            return self.path.name
+        base, absolute = str(self.root.path), os.path.abspath(self.path)
+        if absolute.startswith(base + os.sep):  # the usual case, without pathlib's cost
+            return absolute[len(base) + 1 :].replace(os.sep, "/")
+        return self.root.relative(self.path) or self.path.name
 
     @property
     def is_root_xep_file(self) -> bool:
@@ -90,10 +95,20 @@ class Document:
 
     @cached_property
     def official(self) -> OfficialView:
-        """The values and DTD verdicts the official XSF CI would compute."""
-        from e2ee_sig.xep.official import OfficialView
-
-        return OfficialView(self)
+        """The values and DTD verdicts the official XSF CI would compute (a view of this
+        document's parts that does not point back at it: no reference cycle)."""
+        return OfficialView(
+            self.path,
+            self.raw,
+            self.tree,
+            self.root,
+            self.doctype,
+            _validity(self.fatal) if self.fatal else None,
+            [_validity(p) for p in self.parse_errors],
+            self.parsed_bytes,
+            partial(_literal_tree, self.parsed_bytes, str(self.path)),
+            self.is_root_xep_file,
+        )
 
     def header_value(self, name: str) -> str:
         """A single-valued header field, stripped; ``""`` when absent or there is no header."""
@@ -141,6 +156,14 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
     if element is None or any(e.level_name == "FATAL" for e in errors):
         return None, errors
     return element.getroottree(), errors
+
+
+def _literal_tree(data: bytes, base_url: str) -> etree._ElementTree | None:
+    return _parse(data, False, base_url)[0] if data else None
+
+
+def _validity(problem: Problem) -> ValidityError:
+    return ValidityError(problem.message, problem.line, problem.column)
 
 
 def _problem(error: object) -> Problem:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from functools import wraps
+from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 
@@ -12,8 +13,24 @@ if TYPE_CHECKING:
     from e2ee_sig.xep import Document
 
 SECTION_TAGS = ("section1", "section2", "section3", "section4", "section5")
-_SPACE = re.compile(r"\s+")
 NUMBERED_FILE = re.compile(r"xep-\d{4}\.xml")
+_Value = TypeVar("_Value")
+
+
+def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Value]:
+    """``read(document)`` computed once per document and shared by every rule (kept in
+    ``Document.cache``; callers get a copy of a list, set or dict, so they may change it)."""
+    key = f"{read.__module__}.{read.__qualname__}"
+
+    @wraps(read)
+    def shared(document: Document) -> _Value:
+        cache = document.cache
+        if key not in cache:
+            cache[key] = read(document)
+        value = cache[key]
+        return value.copy() if isinstance(value, list | set | dict) else value  # type: ignore[return-value]
+
+    return shared
 
 
 def is_protoxep(document: Document) -> bool:
@@ -28,10 +45,18 @@ def is_numbered(document: Document) -> bool:
 
 def sections(document: Document, level: int = 1) -> list[etree._Element]:
     """The ``<sectionN>`` elements of the body at ``level`` (1 = top level), in order."""
+    if level == 1:
+        return _top_sections(document)
     root = document.xml_root
     if root is None:
         return []
     return [s for s in root.iter(f"section{level}")]
+
+
+@per_document
+def _top_sections(document: Document) -> list[etree._Element]:
+    root = document.xml_root
+    return [] if root is None else list(root.iter("section1"))
 
 
 def topic(section: etree._Element) -> str:
@@ -39,17 +64,26 @@ def topic(section: etree._Element) -> str:
     return normalise(section.get("topic", ""))
 
 
+@per_document
+def _folded_topics(document: Document) -> tuple[tuple[str, etree._Element], ...]:
+    return tuple((topic(s).casefold(), s) for s in _top_sections(document))
+
+
 def find_section(document: Document, *topics: str) -> etree._Element | None:
     """The first top-level section whose topic is one of ``topics`` (case-insensitive)."""
     wanted = {t.casefold() for t in topics}
-    return next((s for s in sections(document) if topic(s).casefold() in wanted), None)
+    return next((s for folded, s in _folded_topics(document) if folded in wanted), None)
 
 
 def all_sections(document: Document) -> Iterator[etree._Element]:
     """Every ``sectionN`` element in document order."""
+    yield from _all_sections(document)
+
+
+@per_document
+def _all_sections(document: Document) -> tuple[etree._Element, ...]:
     root = document.xml_root
-    if root is not None:
-        yield from root.iter(*SECTION_TAGS)
+    return () if root is None else tuple(root.iter(*SECTION_TAGS))
 
 
 def prose(element: etree._Element) -> str:
@@ -63,12 +97,22 @@ def prose(element: etree._Element) -> str:
     return normalise(" ".join(parts))
 
 
+@per_document
+def body_text(document: Document) -> str:
+    """The prose of every top-level section, joined (shared by the rules that search it)."""
+    root = document.xml_root
+    if root is None:
+        return ""
+    return " ".join(prose(s) for s in root.iterchildren("section1"))
+
+
 def word_count(element: etree._Element) -> int:
     return len(prose(element).split())
 
 
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace runs collapsed to one space, ends stripped."""
+    return " ".join(text.split())
 
 
 def line(element: etree._Element | None) -> int:
@@ -89,12 +133,14 @@ _TARGET_NAMESPACE = re.compile(r"""targetNamespace=['"]([^'"]+)['"]""")
 REGISTRAR_TOPICS = ("XMPP Registrar Considerations", "Registrar Considerations")
 
 
+@per_document
 def code_blocks(document: Document) -> list[etree._Element]:
     """The ``<example>`` and ``<code>`` elements (their CDATA is the protocol text)."""
     root = document.xml_root
     return [] if root is None else list(root.iter("example", "code"))
 
 
+@per_document
 def example_namespaces(document: Document) -> dict[str, int]:
     """Each ``xmlns`` value used in examples and code, with the line of its first use."""
     found: dict[str, int] = {}
@@ -105,6 +151,7 @@ def example_namespaces(document: Document) -> dict[str, int]:
     return found
 
 
+@per_document
 def schema_namespaces(document: Document) -> dict[str, int]:
     """Each schema ``targetNamespace``, with its line."""
     found: dict[str, int] = {}
@@ -115,6 +162,7 @@ def schema_namespaces(document: Document) -> dict[str, int]:
     return found
 
 
+@per_document
 def registered_namespaces(document: Document) -> set[str] | None:
     """The ``urn:xmpp:`` namespaces named in Registrar Considerations (None: no such section)."""
     section = find_section(document, *REGISTRAR_TOPICS)
@@ -123,6 +171,7 @@ def registered_namespaces(document: Document) -> set[str] | None:
     return set(URN_XMPP.findall(" ".join(section.itertext())))
 
 
+@per_document
 def own_namespaces(document: Document) -> dict[str, int]:
     """The ``urn:xmpp:`` namespaces the document defines, with a line for each.
 

@@ -2,13 +2,15 @@
 
 These are ``content`` rules: for Obsolete, Deferred, Retracted and Rejected XEPs the engine
 lowers them to warnings. Rules that need the entity references as written (CNT004, CNT006)
-read ``Document.literal_tree``; rules about the protocol read the expanded tree.
+read ``Document.literal_tree`` (only when a byte scan says they may find something: a second
+parse costs as much as the first); rules about the protocol read the expanded tree.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 from lxml import etree
 
@@ -39,6 +41,19 @@ _RFC_URL = re.compile(
     r"datatracker\.ietf\.org/doc/html/)rfc(\d+)(?:\.txt|\.html)?/?"
 )
 _MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
+# Byte scans that tell when CNT004/CNT006 need the entity-kept tree (a second parse): they may
+# say yes wrongly, never no wrongly. Each starts with a literal, which the regex engine finds fast.
+_HAND_LINKS = (
+    re.compile(rb"""xmpp\.org/extensions/xep-\d{4}\.html\s*['"]"""),
+    re.compile(rb"""/rfc\d+(?:\.txt|\.html)?/?\s*['"]"""),  # the end of every _RFC_URL
+    re.compile(rb"""<link\s(?:[^>'"]|'[^']*'|"[^"]*")*&"""),  # a reference in an attribute
+)
+_LINK_OPEN = re.compile(rb"""<link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?>""")
+_LINK_CLOSE = re.compile(rb"</link\s*>")
+_ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
+_HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
+_BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
+_WORD_BYTE = re.compile(rb"\w")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
 _DEFINED_IN = re.compile(r"defined (?:in|by) XEP-(\d{4})\b", re.I)
@@ -137,8 +152,8 @@ def _first_tag(example: etree._Element) -> str:
     return (text[:30] + "…") if len(text) > 30 else (text or "empty")
 
 
-def _entities(document: Document) -> set[bytes]:
-    return set(document.root.entities.declarations) if document.root else set()
+def _entities(document: Document) -> AbstractSet[bytes]:
+    return document.root.entities.declarations.keys() if document.root else frozenset()
 
 
 @rule("CNT004", "entity-refs", Severity.WARNING, content=True)
@@ -156,7 +171,11 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``as described in &xep0030;``, later ``<cite>XEP-0030</cite>``.
     """
     known = _entities(document)
-    tree = document.literal_tree if known else None
+    if not known or not (
+        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document, known)
+    ):
+        return
+    tree = document.literal_tree
     if tree is None:
         return
     body = [e for e in tree.getroot() if isinstance(e.tag, str) and e.tag != "header"]
@@ -176,16 +195,11 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
 
 
 def _bare_mentions(
-    document: Document, body: list[etree._Element], known: set[bytes]
+    document: Document, body: list[etree._Element], known: AbstractSet[bytes]
 ) -> Iterator[Finding]:
     """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
     reported: set[str] = set()
-    own = document.header_value("number")
-    candidates = {
-        number.decode()
-        for number in re.findall(rb"\bXEP-(\d{4})\b", document.raw)
-        if b"xep" + number in known and b"&xep" + number + b";" not in document.raw
-    } - {own}
+    candidates = _bare_candidates(document, known)
     if not candidates:
         return
     for paragraph in (p for part in body for p in part.iter("p", "li")):
@@ -203,6 +217,76 @@ def _bare_mentions(
                     _column(document, at, match.group(0)),
                     hint=f"write &{name}; at the first mention",
                 )
+
+
+def _bare_candidates(document: Document, known: AbstractSet[bytes]) -> set[str]:
+    """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
+    raw = document.raw
+    numbers = {
+        match.group(1)
+        for match in _BARE_XEP.finditer(raw)
+        if not (match.start() and _WORD_BYTE.match(raw, match.start() - 1))
+    }
+    return {
+        number.decode()
+        for number in numbers
+        if b"xep" + number in known and b"&xep" + number + b";" not in raw
+    } - {document.header_value("number")}
+
+
+def _may_mention_bare(document: Document, known: AbstractSet[bytes]) -> bool:
+    """Whether a candidate ``XEP-NNNN`` may stand in a body paragraph: in the expanded tree,
+    whose text holds every text of the entity-kept one (and what entities bring)."""
+    candidates = _bare_candidates(document, known)
+    root = document.xml_root
+    if not candidates or root is None:
+        return bool(candidates)
+    texts = "\n".join(
+        text
+        for part in root
+        if part.tag != "header"
+        for paragraph in part.iter("p", "li")
+        for text in paragraph.itertext()
+    )
+    return any(f"XEP-{number}" in texts for number in candidates)
+
+
+def _may_have_entity_in_link(document: Document) -> bool:
+    """Whether an entity reference may stand inside a ``<link>``: always for a file the parser
+    had to recover; else whether one stands between a ``<link>`` and its ``</link>`` in the
+    bytes (an end tag that may be in a comment, CDATA or a processing instruction ends
+    nothing; depth never below 0, so a ``</link>`` in the internal subset hides no link)."""
+    if document.parse_errors:
+        return True
+    raw = document.raw
+    events = [(m.start(), m.end()) for m in _LINK_OPEN.finditer(raw) if m[0][-2:] != b"/>"]
+    if not events:
+        return False
+    closes = [m.start() for m in _LINK_CLOSE.finditer(raw)]
+    hidden = [_maybe_hidden(raw, closes, opening, closing) for opening, closing in _HIDING]
+    events += [(at, -1) for at, *flags in zip(closes, *hidden, strict=True) if not any(flags)]
+    depth = content = 0
+    for at, end in sorted(events):
+        if end < 0:
+            if depth == 1 and _ENTITY_REFERENCE.search(raw, content, at):
+                return True
+            depth = max(depth - 1, 0)
+        else:
+            content = end if depth == 0 else content
+            depth += 1
+    return depth > 0 and _ENTITY_REFERENCE.search(raw, content) is not None
+
+
+def _maybe_hidden(raw: bytes, positions: list[int], opening: bytes, closing: bytes) -> list[bool]:
+    """For each of the ascending ``positions``, whether the last ``opening`` before it is not
+    closed before it (it may then lie in a comment, CDATA section or processing instruction)."""
+    flags, last, searched = [], -1, 0
+    for at in positions:
+        while (found := raw.find(opening, searched, at)) >= 0:
+            last, searched = found, found + 1
+        searched = max(searched, at - len(opening) + 1)
+        flags.append(last >= 0 and raw.find(closing, last + len(opening), at) < 0)
+    return flags
 
 
 def _running_text(paragraph: etree._Element) -> Iterator[tuple[etree._Element, str]]:
@@ -286,7 +370,7 @@ def entity_in_link_lines(document: Document) -> set[int]:
 
 def _entities_in_links(document: Document) -> Iterator[tuple[str, int, int]]:
     """Each markup entity referenced inside a ``<link>``, with its line and the link's."""
-    tree = document.literal_tree
+    tree = document.literal_tree if _may_have_entity_in_link(document) else None
     if tree is None:
         return
     declarations = document.root.entities.declarations if document.root else {}

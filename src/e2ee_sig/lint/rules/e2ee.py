@@ -27,6 +27,7 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import (
     all_sections,
+    body_text,
     code_blocks,
     example_namespaces,
     find_section,
@@ -137,13 +138,6 @@ def is_protocol_spec(document: Document) -> bool:
     return header is not None and header.value("type") in PROTOCOL_TYPES
 
 
-def _body_text(document: Document) -> str:
-    root = document.xml_root
-    if root is None:
-        return ""
-    return " ".join(prose(s) for s in root.iterchildren("section1"))
-
-
 def _raw_line(document: Document, offset: int) -> int:
     return document.raw.count(b"\n", 0, offset) + 1
 
@@ -213,7 +207,7 @@ def threat_model(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<section2 topic='Threat Model'>`` … "OMEMO does not protect against attackers who
     rely on metadata".
     """
-    text = _body_text(document)
+    text = body_text(document)
     titled = any("threat" in topic(s).casefold() for s in all_sections(document))
     missing = []
     if not titled and not _THREAT.search(text):
@@ -649,7 +643,7 @@ def trust_model(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     if b"&xep0434;" in document.raw or b"&xep0450;" in document.raw:
         return
-    if _TRUST.search(_body_text(document)):
+    if _TRUST.search(body_text(document)):
         return
     yield Finding(
         "the spec does not say how trust in keys is established (fingerprint verification, "
