@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.e2ee_scope import is_encryption_spec
+from e2ee_sig.xep.scope import is_encryption_spec
 from e2ee_sig.lint.engine import LintOptions, lint_paths
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.lint.rules.e2ee import SECURITY_MIN_WORDS

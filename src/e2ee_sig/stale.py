@@ -417,7 +417,7 @@ def _protoxeps(
     titles = {_title_key(e.title): e.number for e in accepted if e.title}
     documents = _load_all(options.root, files)
     if options.sig:
-        from e2ee_sig.lint.e2ee_scope import is_encryption_spec
+        from e2ee_sig.xep.scope import is_encryption_spec
 
         documents = [d for d in documents if is_encryption_spec(d)]
     protoxeps = []

@@ -156,7 +156,7 @@ def _severity(
     severity = rule.severity
     if rule.e2ee:
         if "encryption" not in facts:
-            from e2ee_sig.lint.e2ee_scope import is_encryption_spec
+            from e2ee_sig.xep.scope import is_encryption_spec
 
             facts["encryption"] = context.e2ee_forced or is_encryption_spec(document)
         if not facts["encryption"]:

@@ -62,7 +62,7 @@ def _column(document: Document, line_number: int, text: str) -> int:
 
 def _covered_by_e2ee(document: Document, context: LintContext, code: str) -> bool:
     """Whether the E2EE rule ``code`` runs on this document and reports the same fact."""
-    from e2ee_sig.lint.e2ee_scope import is_encryption_spec  # imports the rules: not at the top
+    from e2ee_sig.xep.scope import is_encryption_spec  # imports the rules: not at the top
 
     return code in context.enabled and (context.e2ee_forced or is_encryption_spec(document))
 

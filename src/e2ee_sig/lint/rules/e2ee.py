@@ -1,7 +1,7 @@
 """Checks for end-to-end-encryption specs (docs/xep-process.md §3, E2E001-E2E013).
 
 Every rule here is ``e2ee=True``: in the default profile it runs only on documents that
-:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects, under ``--profile e2ee`` on every
+:func:`e2ee_sig.xep.scope.is_encryption_spec` selects, under ``--profile e2ee`` on every
 file, as an error. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
 (Standards Track or Historical), never to Informational documents such as the SIG's
 recommendations. E2E003, E2E014 and E2E015 (info level in the catalogue) are not implemented.
