@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from e2ee_sig.bump import BumpError, apply_bump, judge_bump, plan_bump
+from e2ee_sig.bump import BumpError, apply_bump, plan_bump
 from e2ee_sig.cli import main
 from e2ee_sig.xep import Document, parse_bytes
 from e2ee_sig.xep.header import text_of
+from e2ee_sig.xep.policy import judge_bump
 from tests.xepfactory import codes, lint_text, make_xep
 
 DATE = "2026-11-25"

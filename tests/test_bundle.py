@@ -412,7 +412,6 @@ def test_uncommitted_changes_to_the_xep_are_not_judged_or_included(clone: git.Re
 @pytest.fixture
 def marker_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A temporary non-official error rule that fires on the text 'LEGACY-MARKER'."""
-    from e2ee_sig import bundle
     from e2ee_sig.lint.model import Finding, Severity
     from e2ee_sig.lint.registry import RULES, Rule, all_rules
 
@@ -422,9 +421,7 @@ def marker_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     all_rules()
     monkeypatch.setitem(RULES, "TST999", Rule("TST999", "legacy-marker", Severity.ERROR, check))
-    bundle._lint_rules.cache_clear()
     yield "TST999"
-    bundle._lint_rules.cache_clear()
 
 
 def test_unofficial_errors_already_at_the_base_do_not_block(

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
+from e2ee_sig.commands.new_xep import TerminalPrompter
 from e2ee_sig.lint.engine import LintOptions, lint_paths
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.scaffold import (
@@ -437,7 +438,7 @@ def test_prompts_offer_defaults_and_ask_again_after_a_bad_answer(tmp_path: Path)
     def ask() -> None:
         path, _ = create_draft(
             DraftRequest(template="protocol"),
-            interactive=True,
+            prompter=TerminalPrompter(),
             today=date(2026, 11, 25),
             cwd=tmp_path,
         )

@@ -18,14 +18,10 @@ from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
 from e2ee_sig.lint.model import Severity
-from e2ee_sig.stale import (
-    StaleOptions,
-    build_report,
-    months_before,
-    parse_number,
-    sig_numbers,
-    stale_from,
-)
+from e2ee_sig.stale.judging import build_report
+from e2ee_sig.stale.model import StaleOptions
+from e2ee_sig.xep.policy import months_before, stale_from
+from e2ee_sig.xep.scope import parse_number, sig_numbers
 from tests.xepfactory import lint_text, make_xep
 
 NOW = "2026-11-25"
@@ -467,7 +463,7 @@ def test_table_lists_urgent_first(states_repo: Repo) -> None:
 
 def test_rich_is_imported_only_for_the_table() -> None:
     code = (
-        "import sys, e2ee_sig.cli, e2ee_sig.stale, e2ee_sig.stale_report; "
+        "import sys, e2ee_sig.cli, e2ee_sig.stale.judging, e2ee_sig.stale.render.markdown; "
         "print('rich' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -572,7 +568,7 @@ def test_defer_changes_only_the_intended_lines(defer_repo: Repo) -> None:
     before = {n: (root / f"xep-{n}.xml").read_bytes() for n in ("0990", "0991", "0992")}
     assert errors(before["0990"], "xep-0990.xml", root) == []
     assert errors(before["0991"], "xep-0991.xml", root) == []
-    code, out, _ = stale(str(root), "--now", NOW, "--defer", "--initials", "XYZ")
+    code, out, _ = stale(str(root), "--now", NOW, "--defer", "--initials", "XYZ", "--date", NOW)
     assert code == 0
     assert out.splitlines() == [
         "XEP-0990: deferred, version 0.4.0",

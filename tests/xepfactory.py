@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from e2ee_sig.lint import check_document
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
 from e2ee_sig.lint.model import Diagnostic
 from e2ee_sig.xep import parse_bytes, root_at
 
@@ -118,8 +118,17 @@ def lint_text(
     xep_root = root_at(root) if root else None
     path = (root / name) if root else Path(name)
     document = parse_bytes(raw, path, name, xep_root)
-    rules = enabled_rules(LintOptions(profile=profile, select=select))
-    return lint_document(document, rules, context or LintContext(profile=profile))
+    if context is None:
+        return check_document(document, profile=profile, select=select, e2ee_forced=False)
+    known = context.baseline
+    return check_document(
+        document,
+        profile=profile,
+        select=select,
+        today=context.today,
+        baseline=None if known is None else known.get(str(path.resolve()), frozenset()),
+        e2ee_forced=context.e2ee_forced,
+    )
 
 
 def codes(diagnostics: list[Diagnostic]) -> list[str]:

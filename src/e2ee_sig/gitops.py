@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2ee_sig.errors import E2eeSigError
+
 if TYPE_CHECKING:
     from git import Repo
 
 
-class GitError(Exception):
+class RepoError(E2eeSigError):
     """A git operation cannot proceed (not a repository, unknown ref, shallow history …)."""
 
 
@@ -24,18 +26,18 @@ def open_repo(path: Path) -> Repo:
     try:
         return Repo(path, search_parent_directories=True)
     except (InvalidGitRepositoryError, NoSuchPathError) as error:
-        raise GitError(f"{path}: not inside a git repository") from error
+        raise RepoError(f"{path}: not inside a git repository") from error
 
 
 def resolve(repo: Repo, ref: str) -> str:
-    """The commit hex sha ``ref`` names, or GitError."""
+    """The commit hex sha ``ref`` names, or RepoError."""
     from git import BadName, GitCommandError
 
     try:
         return repo.commit(ref).hexsha
     except (BadName, GitCommandError, ValueError) as error:
         shallow = " (the clone is shallow: fetch more history)" if is_shallow(repo) else ""
-        raise GitError(f"unknown git revision {ref!r}{shallow}") from error
+        raise RepoError(f"unknown git revision {ref!r}{shallow}") from error
 
 
 def is_shallow(repo: Repo) -> bool:
@@ -125,22 +127,22 @@ class DirtyFile:
     state: str
 
 
-def _git_error(error: Exception, doing: str) -> GitError:
-    """A one-line GitError from a failed git command."""
+def _git_error(error: Exception, doing: str) -> RepoError:
+    """A one-line RepoError from a failed git command."""
     from git import GitCommandError
 
     if isinstance(error, GitCommandError):
         lines = [line.strip() for line in str(error.stderr or "").splitlines() if line.strip()]
         detail = next((line for line in lines if "fatal:" in line or "error:" in line), None)
         detail = (detail or (lines[-1] if lines else f"exit status {error.status}")).strip("'")
-        return GitError(f"{doing}: {detail.removeprefix('stderr: ')}")
-    return GitError(f"{doing}: {error}")
+        return RepoError(f"{doing}: {detail.removeprefix('stderr: ')}")
+    return RepoError(f"{doing}: {error}")
 
 
 def work_tree(repo: Repo) -> Path:
-    """The top folder of ``repo``'s work tree (GitError for a bare repository)."""
+    """The top folder of ``repo``'s work tree (RepoError for a bare repository)."""
     if repo.bare or repo.working_tree_dir is None:
-        raise GitError(f"{repo.git_dir}: a bare repository has no work tree")
+        raise RepoError(f"{repo.git_dir}: a bare repository has no work tree")
     return Path(repo.working_tree_dir).resolve()
 
 
@@ -150,9 +152,9 @@ def common_git_dir(repo: Repo) -> Path:
 
 
 def current_branch(repo: Repo) -> str:
-    """The checked-out branch's name; GitError when HEAD is detached."""
+    """The checked-out branch's name; RepoError when HEAD is detached."""
     if repo.head.is_detached:
-        raise GitError(
+        raise RepoError(
             f"{work_tree(repo)}: HEAD is detached (at {repo.head.commit.hexsha[:12]}): "
             "check out the branch with your work first"
         )
@@ -161,7 +163,7 @@ def current_branch(repo: Repo) -> str:
 
 def upstream_branch(repo: Repo) -> str:
     """The upstream default branch: what origin/HEAD points to, else origin/main,
-    origin/master, main or master (GitError when none exists)."""
+    origin/master, main or master (RepoError when none exists)."""
     from git import GitCommandError
 
     try:
@@ -175,14 +177,14 @@ def upstream_branch(repo: Repo) -> str:
             return candidate
         except GitCommandError:
             continue
-    raise GitError(
+    raise RepoError(
         "cannot find the upstream default branch (origin/HEAD, "
         f"{', '.join(UPSTREAM_CANDIDATES)}): give --base REF"
     )
 
 
 def merge_base(repo: Repo, ref: str, head: str = "HEAD") -> str:
-    """The best common ancestor of ``ref`` and ``head``; GitError when there is none (in a
+    """The best common ancestor of ``ref`` and ``head``; RepoError when there is none (in a
     shallow clone that usually means the history holding it was not fetched)."""
     from git import GitCommandError
 
@@ -191,11 +193,11 @@ def merge_base(repo: Repo, ref: str, head: str = "HEAD") -> str:
         return repo.git.merge_base(ref_sha, head_sha).strip()
     except GitCommandError as error:
         if is_shallow(repo):
-            raise GitError(
+            raise RepoError(
                 f"the shallow clone's history does not reach the common ancestor of {ref} and "
                 "HEAD: fetch more history (git fetch --unshallow) or give --base"
             ) from error
-        raise GitError(f"{ref} and HEAD have no common history: give --base REF") from error
+        raise RepoError(f"{ref} and HEAD have no common history: give --base REF") from error
 
 
 def commits_between(repo: Repo, base: str, head: str) -> list[CommitInfo]:
@@ -245,7 +247,7 @@ def dirty_files(repo: Repo) -> list[DirtyFile]:
     without refreshing or writing the index: unstaged candidates are confirmed by content."""
     top = work_tree(repo)
     found: dict[str, str] = {}
-    has_head = repo.head.is_valid()
+    has_head = has_commits(repo)
     staged = repo.git.diff_index("--cached", "--name-only", "-z", "HEAD") if has_head else ""
     for path in filter(None, staged.split("\0")):
         found[path] = "staged"
@@ -272,21 +274,31 @@ def dirty_files(repo: Repo) -> list[DirtyFile]:
 
 
 def check_branch_name(repo: Repo, name: str) -> None:
-    """GitError unless ``name`` is a valid branch name that does not exist yet."""
+    """RepoError unless ``name`` is a valid branch name that does not exist yet."""
     from git import GitCommandError
 
     try:
         repo.git.check_ref_format("--branch", name)
     except GitCommandError as error:
-        raise GitError(f"{name!r} is not a valid branch name") from error
+        raise RepoError(f"{name!r} is not a valid branch name") from error
     if f"refs/heads/{name}" in {ref.path for ref in repo.branches}:
-        raise GitError(f"branch {name!r} already exists")
+        raise RepoError(f"branch {name!r} already exists")
 
 
 def create_branch(repo: Repo, name: str, commit: str) -> None:
     """Create branch ``name`` at ``commit`` without checking it out."""
     check_branch_name(repo, name)
     repo.create_head(name, commit)
+
+
+def delete_branch(repo: Repo, name: str) -> None:
+    """Delete branch ``name`` (one this program created), merged or not."""
+    repo.delete_head(name, force=True)
+
+
+def has_commits(repo: Repo) -> bool:
+    """Whether HEAD points at a commit (false in a repository with no commits yet)."""
+    return bool(repo.head.is_valid())
 
 
 def create_bundle(repo: Repo, file: Path, refs: Sequence[str], base: str) -> None:
@@ -422,20 +434,20 @@ class FileHistory:
 def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
     """Every non-merge commit of HEAD's history touching a file that matches one of
     ``patterns`` (``fnmatch`` globs relative to ``folder``, such as ``xep-*.xml``), from one
-    ``git log``; GitError when ``folder`` is not inside a git work tree.
+    ``git log``; RepoError when ``folder`` is not inside a git work tree.
 
     The globs are applied here, not as git pathspecs: git matching them against every tree
     entry of every commit is slower than listing all changes."""
     from fnmatch import fnmatchcase
 
-    from git.exc import GitError as GitFailure
+    from git.exc import GitError
 
     repo = open_repo(folder)
     top = work_tree(repo)
     prefix = folder.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     history = FileHistory(repo, {}, is_shallow(repo))
-    if not repo.head.is_valid():
+    if not has_commits(repo):
         return history
     try:
         output = repo.git.log(
@@ -446,7 +458,7 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
             f"--format={_RECORD}%H{_UNIT}%as{_UNIT}%s",
             *(["--", prefix] if prefix else []),
         )
-    except GitFailure as error:
+    except GitError as error:
         raise _git_error(error, f"git log in {top}") from error
     wanted: dict[str, bool] = {}
     for record in output.split(_RECORD)[1:]:

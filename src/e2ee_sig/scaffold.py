@@ -5,8 +5,9 @@ Templates are ``<name>.xml.j2`` files whose first lines are ``{# description: �
 top-level ``templates/`` folder of a source tree; ``--template-dir`` (or the ``template-dir``
 setting) adds a user's own, which win over packaged ones of the same name.
 
-Every value comes from the command line, a prompt (only on a terminal) or a default; a value
-that has none of these is an error, so the command never waits for input that cannot come.
+Every value comes from the command line, a :class:`Prompter` (the command gives one only on a
+terminal) or a default; a value that has none of these is an error, so the command never waits
+for input that cannot come.
 """
 
 from __future__ import annotations
@@ -18,22 +19,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-import click
-
+from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.xep import parse_bytes
 from e2ee_sig.xep.edit import write_atomically
 from e2ee_sig.xep.root import find_root, is_xep_root
+from e2ee_sig.xep.vocab import INBOX, PROTOXEP_TYPES, STANDARDS_TRACK, WORKSPACE
 
 if TYPE_CHECKING:
     from jinja2 import Template as JinjaTemplate
 
 TEMPLATE_SUFFIX = ".xml.j2"
 DEFAULT_TEMPLATE = "encryption"
-DEFAULT_TYPE = "Standards Track"
-PROTOXEP_TYPES = ("Standards Track", "Informational")
-INBOX = "inbox"
-WORKSPACE = "xeps"
+DEFAULT_TYPE = STANDARDS_TRACK
 HEADER_BYTES = 16384  # <shortname> comes before authors and revisions: well inside this
 
 _HEADER_LINE = re.compile(r"\{#-?\s*(description|type):\s*(.*?)\s*-?#\}")
@@ -52,12 +51,24 @@ _SURNAME_PARTICLES = frozenset(
 T = TypeVar("T")
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(E2eeSigError):
     """The draft cannot be written (exit status 2); the message names the problem."""
 
 
 class InvalidValue(ValueError):
     """A value given for one field is not acceptable; the message says why."""
+
+
+class Prompter(Protocol):
+    """Asks the user for a value until ``check`` accepts it (raising InvalidValue refuses it)."""
+
+    def ask(
+        self,
+        prompt: str,
+        check: Callable[[str], T],
+        default: str | None = None,
+        show_default: bool = True,
+    ) -> T: ...
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,8 @@ class TemplateInfo:
 
 
 @dataclass(frozen=True)
-class Author:
-    """One ``<author>`` of the header."""
+class DraftAuthor:
+    """One ``<author>`` of the new draft's header."""
 
     firstname: str
     surname: str
@@ -176,8 +187,6 @@ def render(template: TemplateInfo, context: dict[str, object]) -> bytes:
 
 def _check_well_formed(data: bytes, template: TemplateInfo) -> None:
     """Refuse output that is not XML (a user's template may put a value in a comment)."""
-    from e2ee_sig.xep import parse_bytes
-
     problem = parse_bytes(data, template.path, template.name, None).fatal
     if problem is not None:
         raise ScaffoldError(
@@ -261,16 +270,16 @@ def split_name(name: str) -> tuple[str, str]:
     return " ".join(words[:start]), " ".join(words[start:])
 
 
-def parse_author(value: str, jid: str | None = None) -> Author:
-    """An :class:`Author` from ``"Name <email>"``."""
+def parse_author(value: str, jid: str | None = None) -> DraftAuthor:
+    """A :class:`DraftAuthor` from ``"Name <email>"``."""
     match = _AUTHOR.fullmatch(value.strip())
     if not match:
         raise InvalidValue(f"{value!r}: write the author as 'Name <email>'")
     firstname, surname = split_name(_one_line(match.group("name"), "the author's name"))
-    return Author(firstname, surname, check_email(match.group("email")), jid)
+    return DraftAuthor(firstname, surname, check_email(match.group("email")), jid)
 
 
-def initials(author: Author) -> str:
+def initials(author: DraftAuthor) -> str:
     """Lowercase initials of every part of the name ("Peter Saint-Andre" → "psa")."""
     parts = re.split(r"[\s\-]+", f"{author.firstname} {author.surname}")
     letters = "".join(part[0] for part in parts if part and part[0].isalnum()).lower()
@@ -363,9 +372,9 @@ def display(path: Path, cwd: Path) -> str:
 
 @dataclass
 class _Asker:
-    """Takes each value from the command line, a prompt (when interactive) or a default."""
+    """Takes each value from the command line, the prompter (when there is one) or a default."""
 
-    interactive: bool
+    prompter: Prompter | None
 
     def value(
         self,
@@ -375,8 +384,8 @@ class _Asker:
         check: Callable[[str], T],
         default: str | None = None,
     ) -> T:
-        if given is None and self.interactive:
-            return click.prompt(prompt, default=default or None, value_proc=_prompt_check(check))
+        if given is None and self.prompter is not None:
+            return self.prompter.ask(prompt, check, default or None)
         value = given if given is not None else default
         if value is None:
             raise self.missing(option)
@@ -393,18 +402,6 @@ class _Asker:
         )
 
 
-def _prompt_check(check: Callable[[str], T]) -> Callable[[str], T]:
-    """``check`` raising click's exception, so that a prompt asks again."""
-
-    def wrapped(value: str) -> T:
-        try:
-            return check(value)
-        except InvalidValue as error:
-            raise click.BadParameter(str(error)) from error
-
-    return wrapped
-
-
 def _choice(options: Sequence[str], what: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if value not in options:
@@ -418,12 +415,12 @@ def _optional_jid(value: str) -> str | None:
     return check_jid(value) if value.strip() else None
 
 
-def _authors(request: DraftRequest, asker: _Asker) -> list[Author]:
+def _authors(request: DraftRequest, asker: _Asker) -> list[DraftAuthor]:
     """The ``--author`` values with the n-th ``--jid`` as the n-th author's, or prompts."""
     if not request.authors:
-        if not asker.interactive:
+        if asker.prompter is None:
             raise asker.missing("--author")
-        return _prompt_authors(request.jids)
+        return _prompt_authors(asker.prompter, request.jids)
     if len(request.jids) > len(request.authors):
         raise ScaffoldError("--jid: more JIDs than authors (the n-th --jid is the n-th author's)")
     jids: list[str | None] = [*request.jids, *[None] * len(request.authors)]
@@ -436,32 +433,25 @@ def _authors(request: DraftRequest, asker: _Asker) -> list[Author]:
         raise ScaffoldError(f"--author: {error}") from error
 
 
-def _prompt_authors(jids: list[str]) -> list[Author]:
-    authors: list[Author] = []
+def _another_author(text: str) -> DraftAuthor | None:
+    return parse_author(text) if text.strip() else None
+
+
+def _prompt_authors(prompter: Prompter, jids: list[str]) -> list[DraftAuthor]:
+    authors = [prompter.ask("Author (Name <email>)", parse_author, show_default=False)]
     while True:
-        first = not authors
-        text = click.prompt(
-            "Author (Name <email>)" if first else "Another author (empty to finish)",
-            default=None if first else "",
-            show_default=False,
-        )
-        if not first and not text.strip():
-            return authors
-        try:
-            author = parse_author(text)
-        except InvalidValue as error:
-            click.echo(f"Error: {error}", err=True)
-            continue
-        if len(authors) < len(jids):
-            jid = _optional_jid(jids[len(authors)])
+        if len(authors) <= len(jids):
+            jid = _optional_jid(jids[len(authors) - 1])
         else:
-            jid = click.prompt(
-                f"JID of {author.firstname} {author.surname} (optional)",
-                default="",
-                show_default=False,
-                value_proc=_prompt_check(_optional_jid),
+            last = authors[-1]
+            jid = prompter.ask(
+                f"JID of {last.firstname} {last.surname} (optional)", _optional_jid, "", False
             )
-        authors.append(replace(author, jid=jid))
+        authors[-1] = replace(authors[-1], jid=jid)
+        another = prompter.ask("Another author (empty to finish)", _another_author, "", False)
+        if another is None:
+            return authors
+        authors.append(another)
 
 
 # --- the command --------------------------------------------------------------------------
@@ -485,13 +475,14 @@ def _target_checker(request: DraftRequest, cwd: Path) -> Callable[[str], tuple[s
 
 
 def create_draft(
-    request: DraftRequest, *, interactive: bool, today: date, cwd: Path
+    request: DraftRequest, *, prompter: Prompter | None, today: date, cwd: Path
 ) -> tuple[Path, TemplateInfo]:
-    """Collect the values, render the template and write the draft: ``(path, template)``."""
+    """Collect the values (asking ``prompter`` for missing ones when given), render the
+    template and write the draft: ``(path, template)``."""
     templates = discover_templates(request.template_dirs)
     if not templates:
         raise ScaffoldError("no templates found (is the package installed completely?)")
-    asker = _Asker(interactive)
+    asker = _Asker(prompter)
     name = asker.value(
         request.template,
         "--template",
@@ -506,7 +497,7 @@ def create_draft(
         "--shortname",
         "Short name",
         _target_checker(request, cwd),
-        suggest_shortname(title) if interactive else None,
+        suggest_shortname(title) if prompter else None,
     )
     abstract = asker.value(
         request.abstract, "--abstract", "Abstract (This specification defines …)", check_abstract

@@ -14,16 +14,6 @@ _VERSION_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 _SEMVER3_RE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 _ECHO_OPTION_RE = re.compile(r"-[neE]+")
 
-# The lowest and highest major version a status allows (XEP-0001 §approval-std, §mods).
-MAJOR_RANGE_BY_STATUS: dict[str, tuple[int, int | None]] = {
-    "Experimental": (0, 0),
-    "Proposed": (0, 0),
-    "Deferred": (0, 0),
-    "Draft": (1, None),
-    "Active": (1, None),
-    "Final": (2, None),
-}
-
 
 def _isdigit(c: int) -> bool:
     return c in _DIGITS

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from e2ee_sig.dates import today_utc
+from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.lint.context import PROFILES, LintContext
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
 from e2ee_sig.lint.registry import Rule, all_rules, official_rules
@@ -21,7 +22,7 @@ INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
 
 
-class LintUsageError(Exception):
+class LintUsageError(E2eeSigError):
     """A problem with how lint was called (exit status 2)."""
 
 

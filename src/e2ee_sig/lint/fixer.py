@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from e2ee_sig.lint.model import Diagnostic
+from e2ee_sig.textdiff import unified_diff
 from e2ee_sig.xep.edit import apply_edits, write_atomically
 
 
@@ -22,14 +22,7 @@ class FixResult:
     after: bytes
 
     def diff(self) -> str:
-        return "".join(
-            difflib.unified_diff(
-                self.before.decode("utf-8", "replace").splitlines(keepends=True),
-                self.after.decode("utf-8", "replace").splitlines(keepends=True),
-                fromfile=f"a/{self.path}",
-                tofile=f"b/{self.path}",
-            )
-        )
+        return unified_diff(self.before, self.after, self.path)
 
 
 def fixable(diagnostics: Iterable[Diagnostic], unsafe: bool) -> dict[str, list[Diagnostic]]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from e2ee_sig.lint.engine import LintOptions, LintReport, LintUsageError, lint_paths
+from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.lint.engine import LintOptions, LintReport, lint_paths
 
 PROGRESS_THRESHOLD = 20
 
@@ -78,12 +79,9 @@ def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
     )
     paths = request.paths
     if request.changed_since:
-        from e2ee_sig.gitops import GitError, changed_since
+        from e2ee_sig.gitops import changed_since
 
-        try:
-            changes = changed_since(request.changed_since, paths)
-        except GitError as error:
-            raise LintUsageError(str(error)) from error
+        changes = changed_since(request.changed_since, paths)
         options.baseline = changes.baseline
         options.changed_shared = frozenset(changes.shared)
         paths = changes.paths
@@ -127,19 +125,16 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> str | None:
 
 
 def run_lint(request: LintRequest) -> int:
-    """Run lint as asked; print the report; return the exit status (0, 1 or 2)."""
-    try:
-        options, paths = _options(request)
+    """Run lint as asked; print the report; return the exit status (0 or 1; E2eeSigError when
+    it cannot proceed)."""
+    options, paths = _options(request)
+    report = _lint(request, options, paths)
+    if request.fix or request.diff:
+        diff = _apply_fixes(request, report)
+        if diff is not None:
+            sys.stdout.write(diff)
+            return 1 if diff else 0
         report = _lint(request, options, paths)
-        if request.fix or request.diff:
-            diff = _apply_fixes(request, report)
-            if diff is not None:
-                sys.stdout.write(diff)
-                return 1 if diff else 0
-            report = _lint(request, options, paths)
-    except LintUsageError as error:
-        print(f"e2ee-sig: error: {error}", file=sys.stderr)
-        return 2
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     if request.output_file is not None:
@@ -148,11 +143,7 @@ def run_lint(request: LintRequest) -> int:
         try:
             request.output_file.write_text(buffer.getvalue(), encoding="utf-8")
         except OSError as error:
-            print(
-                f"e2ee-sig: error: cannot write {request.output_file}: {error.strerror}",
-                file=sys.stderr,
-            )
-            return 2
+            raise E2eeSigError(f"cannot write {request.output_file}: {error.strerror}") from error
     else:
         _write(report, request, sys.stdout)
     return report.exit_code

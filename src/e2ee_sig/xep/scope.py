@@ -10,19 +10,49 @@ procedural and humorous documents (the SIG-E2EE charter, XEP-0429) never are.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
 
-from e2ee_sig.lint.rules._util import own_namespaces, registered_namespaces, schema_namespaces
-from e2ee_sig.xep import Document
+from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.xep.query import own_namespaces, registered_namespaces, schema_namespaces
 
-# The E2EE-related XEPs of docs/xep-process.md §3 (Experimental, Deferred, Obsolete, Draft).
-ENCRYPTION_XEPS = frozenset(
-    re.findall(
-        r"\d{4}",
-        "0027 0116 0187 0188 0189 0200 0210 0217 0218 0241 0246 0247 0250 0262 0320 0348 0364 "
-        "0373 0374 0378 0380 0384 0391 0396 0399 0416 0417 0420 0434 0448 0450 0454 0473 0475 "
-        "0476 0477 0504 0510",
-    )
-)
+if TYPE_CHECKING:
+    from e2ee_sig.xep import Document
+
+SIG_XEPS_FILE = "data/sig_xeps.txt"
+_NUMBER = re.compile(r"(?:xep-?)?0*(\d{1,4})", re.I)
+
+
+def parse_number(text: str) -> int:
+    """``384``, ``0384``, ``XEP-0384`` or ``xep-0384.xml`` → 384 (ValueError otherwise)."""
+    match = _NUMBER.fullmatch(text.strip().removesuffix(".xml"))
+    if match is None:
+        raise ValueError(f"{text!r} is not a XEP number")
+    return int(match.group(1))
+
+
+@cache
+def _shipped_numbers() -> tuple[int, ...]:
+    text = resources.files("e2ee_sig").joinpath(SIG_XEPS_FILE).read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(sorted({parse_number(line) for line in lines if line}))
+
+
+def sig_numbers(configured: Sequence[str | int] | None = None) -> list[int]:
+    """The SIG's encryption XEPs: ``configured`` (``sig-xeps`` in the configuration) when
+    given, else the list shipped in ``e2ee_sig/data/sig_xeps.txt``."""
+    if configured is not None:
+        try:
+            return sorted({parse_number(str(item)) for item in configured})
+        except ValueError as error:
+            raise E2eeSigError(f"sig-xeps: {error}") from error
+    return list(_shipped_numbers())
+
+
+# The SIG's XEPs (data/sig_xeps.txt), as four-digit numbers.
+ENCRYPTION_XEPS = frozenset(f"{number:04d}" for number in sig_numbers())
 # Depending on one of these means building on an encryption protocol.
 CORE_ENCRYPTION_XEPS = frozenset(
     re.findall(
