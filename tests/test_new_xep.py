@@ -92,23 +92,23 @@ def test_the_packaged_templates_are_found() -> None:
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_every_template_passes_the_official_checks(xep_root: Path, template: str) -> None:
-    code, output = new_xep(xep_root, *complete(f"new-{template}", "--template", template))
+def test_every_template_passes_the_official_checks(xsf_root: Path, template: str) -> None:
+    code, output = new_xep(xsf_root, *complete(f"new-{template}", "--template", template))
     assert code == 0, output
-    draft = xep_root / "inbox" / f"new-{template}.xml"
+    draft = xsf_root / "inbox" / f"new-{template}.xml"
     assert f"inbox/new-{template}.xml" in output
     assert lint(draft, "xsf-ci") == []
     if XMLLINT:
-        assert xmllint_problems(xep_root, draft) == ""
+        assert xmllint_problems(xsf_root, draft) == ""
 
 
 @pytest.mark.skipif(XMLLINT is None, reason="xmllint is not installed")
-def test_xmllint_notices_a_broken_draft(xep_root: Path) -> None:
+def test_xmllint_notices_a_broken_draft(xsf_root: Path) -> None:
     """The xmllint comparison above can fail: a draft without &LEGALNOTICE; is invalid."""
-    assert new_xep(xep_root, *complete())[0] == 0
-    draft = xep_root / "inbox" / "widget-sync.xml"
+    assert new_xep(xsf_root, *complete())[0] == 0
+    draft = xsf_root / "inbox" / "widget-sync.xml"
     draft.write_bytes(draft.read_bytes().replace(b"&LEGALNOTICE;", b""))
-    assert "legal" in xmllint_problems(xep_root, draft)
+    assert "legal" in xmllint_problems(xsf_root, draft)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from xml.dom import minidom
 
@@ -22,7 +22,7 @@ from e2ee_sig.stale.judging import build_report
 from e2ee_sig.stale.model import StaleOptions
 from e2ee_sig.xep.policy import months_before, stale_from
 from e2ee_sig.xep.scope import parse_number, sig_numbers
-from tests.xepfactory import lint_text, make_xep
+from tests.xepfactory import codes, lint_text, make_xep
 
 NOW = "2026-11-25"
 DEFER_DATES = ("2026-06-30", "2026-11-25", "2024-02-29", "2025-02-28", "2027-03-01")
@@ -586,6 +586,28 @@ def test_defer_changes_only_the_intended_lines(defer_repo: Repo) -> None:
     # Deferred now: nothing stale any more.
     code, data = report_json(root)
     assert code == 0 and by_number(data)[990]["status"] == "Deferred"
+
+
+def test_defer_judges_with_now_and_stamps_today(defer_repo: Repo) -> None:
+    root = defer_repo.root
+    before = (root / "xep-0990.xml").read_text()
+    code, _, err = stale(str(root), "--now", "2099-03-02", "--defer", "--initials", "XYZ")
+    assert code == 0, err
+    after = (root / "xep-0990.xml").read_text()
+    today = datetime.now(UTC).date().isoformat()
+    assert after == deferred_text(before, "0.4.0", day=today)
+    assert "REV005" not in codes(lint_text(after, "xep-0990.xml", root=root))
+
+
+def test_defer_stamps_the_given_date(defer_repo: Repo) -> None:
+    root = defer_repo.root
+    before = (root / "xep-0991.xml").read_bytes().decode()
+    code, _, err = stale(
+        str(root), "--now", NOW, "--defer", "--initials", "X", "--date", "2026-11-30"
+    )
+    assert code == 0, err
+    after = (root / "xep-0991.xml").read_bytes().decode()
+    assert after == deferred_text(before, "0.2.0", day="2026-11-30", initials="X")
 
 
 def test_defer_dry_run_changes_nothing(defer_repo: Repo) -> None:

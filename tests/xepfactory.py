@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from e2ee_sig.lint import check_document
@@ -9,7 +10,11 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Diagnostic
 from e2ee_sig.xep import parse_bytes, root_at
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# ../shared/corpus next to the project; E2EE_SIG_CORPUS points elsewhere (or at nothing, to
+# see which tests need it).
+CORPUS = Path(
+    os.environ.get("E2EE_SIG_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
 
 REVISIONS = """  <revision>
     <version>0.2.0</version>
