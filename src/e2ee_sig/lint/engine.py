@@ -16,9 +16,9 @@ from e2ee_sig.lint.registry import Rule, all_rules, official_rules
 from e2ee_sig.lint.suppression import Suppressions
 from e2ee_sig.xep import Document, XepRoot, find_root, load, root_at
 from e2ee_sig.xep.root import is_xep_root
+from e2ee_sig.xep.vocab import INACTIVE_STATUSES
 
 PARALLEL_THRESHOLD = 48
-INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
 
 

@@ -30,7 +30,7 @@ class Status(StrEnum):
     DEPRECATED = "Deprecated"
 
 
-STATUSES: tuple[str, ...] = tuple(Status)
+STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
 # Statuses whose XEPs no longer change (content rules only warn about them).
 INACTIVE_STATUSES = frozenset({Status.OBSOLETE, Status.DEFERRED, Status.RETRACTED, Status.REJECTED})
 # Changes to XEPs in these statuses are approved by their authors (xsf/xeps docs/TRIAGING.md).
