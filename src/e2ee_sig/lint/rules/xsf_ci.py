@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.fixes import insert_legal_notice, insert_stylesheet_pi, replace_field_text
+from e2ee_sig.lint.fix_builders import insert_legal_notice, insert_stylesheet_pi, replace_field_text
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.versions import versions_descending_like_xsf_ci
