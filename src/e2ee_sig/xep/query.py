@@ -52,24 +52,24 @@ def code_blocks(document: Document) -> list[etree._Element]:
     return [] if root is None else list(root.iter("example", "code"))
 
 
-def example_namespaces(document: Document) -> dict[str, int]:
-    """Each ``xmlns`` value used in examples and code, with the line of its first use."""
+def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:
+    """Each first group of ``pattern`` in examples and code, with the line of its first use."""
     found: dict[str, int] = {}
     for block in code_blocks(document):
         text = block.text or ""
-        for match in _XMLNS.finditer(text):
+        for match in pattern.finditer(text):
             found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
     return found
+
+
+def example_namespaces(document: Document) -> dict[str, int]:
+    """Each ``xmlns`` value used in examples and code, with the line of its first use."""
+    return _in_code(document, _XMLNS)
 
 
 def schema_namespaces(document: Document) -> dict[str, int]:
     """Each schema ``targetNamespace``, with its line."""
-    found: dict[str, int] = {}
-    for block in code_blocks(document):
-        text = block.text or ""
-        for match in _TARGET_NAMESPACE.finditer(text):
-            found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
-    return found
+    return _in_code(document, _TARGET_NAMESPACE)
 
 
 def registered_namespaces(document: Document) -> set[str] | None:

@@ -6,9 +6,10 @@ when it is used, so the command line can list the names without loading them.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
+
+from e2ee_sig.lazy import load
 
 if TYPE_CHECKING:
     from e2ee_sig.lint.engine import LintReport
@@ -28,6 +29,5 @@ def reporter(name: str) -> Reporter:
     """The reporter for ``--format name``."""
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
-    module, function = FORMATS[name].split(":")
-    found: Reporter = getattr(importlib.import_module(module), function)
+    found: Reporter = load(FORMATS[name])
     return found

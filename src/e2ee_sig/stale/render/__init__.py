@@ -3,10 +3,11 @@ command line can list them without importing rich or jinja2)."""
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
+
+from e2ee_sig.lazy import load
 
 if TYPE_CHECKING:
     from e2ee_sig.stale.model import StaleReport
@@ -22,8 +23,7 @@ WRITERS = {
 
 def writer(name: str) -> Writer:
     """The writer for ``--format name``."""
-    module, function = WRITERS[name].split(":")
-    found: Writer = getattr(importlib.import_module(module), function)
+    found: Writer = load(WRITERS[name])
     return found
 
 
