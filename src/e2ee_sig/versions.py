@@ -6,7 +6,7 @@ import re
 from functools import cmp_to_key
 from typing import Literal
 
-Level = Literal["patch", "minor", "major"]
+from e2ee_sig.xep.vocab import Level
 
 _DIGITS = b"0123456789"
 _ALPHA = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import get_args
-
-from e2ee_sig.versions import Level
+from typing import Literal, get_args
 
 
 class Status(StrEnum):
@@ -43,6 +41,8 @@ PROCEDURAL = "Procedural"
 PROTOXEP_TYPES = (STANDARDS_TRACK, "Informational")
 APPROVERS = ("Board", "Council", "Editor")
 
+# How much a revision changes a XEP (XEP-0001 §editorial): editorial, substantive, new status.
+Level = Literal["patch", "minor", "major"]
 BUMP_LEVELS: tuple[str, ...] = get_args(Level)
 # The Special Interest Groups whose XEP lists the tools know (``stale --sig``).
 SIGS = ("e2ee",)
