@@ -4,6 +4,7 @@ modules, and a ``--help`` that imports no heavy library."""
 from __future__ import annotations
 
 import ast
+import errno
 import os
 import re
 import subprocess
@@ -100,6 +101,18 @@ def test_an_interrupt_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(e2ee_sig.lint.catalogue, "show_rules", interrupted)
     result = CliRunner().invoke(main, ["rules"])
     assert (result.exit_code, result.stderr) == (2, "e2ee-sig: error: interrupted\n")
+
+
+def test_a_full_disk_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import e2ee_sig.lint.catalogue
+
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(e2ee_sig.lint.catalogue, "show_rules", full)
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 2
+    assert result.stderr == "e2ee-sig: error: cannot write the output: No space left on device\n"
 
 
 def test_a_closed_pipe_is_one_line_and_exit_2() -> None:

@@ -217,6 +217,14 @@ def test_bump_must_fit_the_status(clone: git.Repo, version: str, message: str) -
     assert code == 1 and message in output, output
 
 
+def test_a_major_bump_is_reported_once(clone: git.Repo) -> None:
+    bump_0999(clone, "1.0.0")
+    code, output = run(top_of(clone))
+    assert code == 1
+    assert output.count("needs a status change") == 1, output
+    assert "REV008" not in output and "REV009" not in output
+
+
 def test_major_bump_with_advancement_to_stable_fits(clone: git.Repo) -> None:
     text = with_revision(make_xep(number="0999", status="Draft"), "1.0.0")
     commit(clone, "XEP-0999: advance to Stable", {"xep-0999.xml": text})
