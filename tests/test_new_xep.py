@@ -369,6 +369,24 @@ def custom_template(folder: Path, name: str = "mls") -> Path:
     return path
 
 
+def test_a_draft_failing_the_xsf_checks_is_written_with_a_warning(
+    xep_root: Path, tmp_path: Path
+) -> None:
+    path = custom_template(tmp_path / "mine")
+    path.write_text(path.read_text("utf-8").replace("&LEGALNOTICE;", ""), "utf-8")
+    args = [*complete(), "--template", "mls", "--template-dir", str(tmp_path / "mine")]
+    code, output = new_xep(xep_root, *args)
+    assert code == 0, output
+    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    assert warnings and all(" XSF" in line for line in warnings), output
+    assert any("LEGALNOTICE" in line for line in warnings), output
+
+
+def test_a_packaged_draft_has_no_warning(xep_root: Path) -> None:
+    code, output = new_xep(xep_root, *complete())
+    assert code == 0 and "warning:" not in output, output
+
+
 def test_a_template_dir_adds_templates(xep_root: Path, tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     custom_template(folder)

@@ -117,6 +117,7 @@ def new_xep(
         create_draft,
         discover_templates,
         display,
+        self_check,
         template_listing,
     )
 
@@ -145,6 +146,8 @@ def new_xep(
     path, used = create_draft(request, prompter=prompter, today=today_utc(), cwd=cwd)
     shown = display(path, cwd)
     click.echo(f"Wrote {shown} (template '{used.name}').")
+    for problem in self_check(path, shown):
+        click.echo(f"warning: {shown}:{problem.line}: {problem.code} {problem.message}", err=True)
     click.echo("Next steps:")
     click.echo("  1. Replace every TODO; the XML comments explain each section.")
     click.echo(f"  2. e2ee-sig lint {shown}")

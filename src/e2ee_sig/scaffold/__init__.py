@@ -10,7 +10,7 @@ terminal) or a default; a value that has none of these is an error, so the comma
 for input that cannot come.
 """
 
-from e2ee_sig.scaffold.draft import create_draft
+from e2ee_sig.scaffold.draft import create_draft, self_check
 from e2ee_sig.scaffold.model import (
     DraftAuthor,
     DraftRequest,
@@ -35,6 +35,7 @@ __all__ = [
     "display",
     "initials",
     "parse_author",
+    "self_check",
     "split_name",
     "suggest_shortname",
     "template_listing",

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from e2ee_sig.lint import check_document
+from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.scaffold.model import (
     DraftAuthor,
     DraftRequest,
@@ -29,7 +31,9 @@ from e2ee_sig.scaffold.values import (
     parse_author,
     suggest_shortname,
 )
+from e2ee_sig.xep import load
 from e2ee_sig.xep.edit import write_atomically
+from e2ee_sig.xep.root import find_root
 from e2ee_sig.xep.vocab import PROTOXEP_TYPES
 
 T = TypeVar("T")
@@ -195,3 +199,11 @@ def create_draft(
     except OSError as error:
         raise ScaffoldError(f"{target}: cannot write: {error.strerror or error}") from error
     return target, template
+
+
+def self_check(path: Path, display: str) -> list[Diagnostic]:
+    """The errors the XSF's CI would find in the written draft: none for the packaged
+    templates (their tests make sure), maybe some for a user's own template."""
+    document = load(path, display, find_root(path.resolve()))
+    found = check_document(document, profile="xsf-ci")
+    return [d for d in found if d.severity is Severity.ERROR]
