@@ -75,7 +75,8 @@ def build_repository(corpus: Path, folder: Path, commits: int) -> None:
 
 
 def library_run(root: Path) -> None:
-    from e2ee_sig.stale import StaleOptions, build_report
+    from e2ee_sig.stale.judging import build_report
+    from e2ee_sig.stale.model import StaleOptions
 
     build_report(StaleOptions(root, now=date(2026, 6, 30)))
 
@@ -96,7 +97,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="Build the repository here and keep it.")
     args = parser.parse_args()
-    from e2ee_sig.stale import StaleOptions, build_report
+    from e2ee_sig.stale.judging import build_report
+    from e2ee_sig.stale.model import StaleOptions
 
     with tempfile.TemporaryDirectory(prefix="stale-bench-") as temporary:
         repository = args.keep or Path(temporary) / "xeps"

@@ -1,27 +1,45 @@
-"""Shared fixtures: the real corpus (skipped when absent) and a XEP root built from it."""
+"""Shared fixtures: the real corpus (skipped when absent), a XEP root with the small test DTD
+(never skipped) and one with the XSF's own DTD (skipped without the corpus)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.xepfactory import CORPUS
 
+TEST_DTD = Path(__file__).resolve().parent / "fixtures" / "xep-root"
+
 
 @pytest.fixture
 def corpus() -> Path:
     """``../shared/corpus``: the real xsf/xeps files; tests using it skip when it is absent."""
     if not (CORPUS / "xep.dtd").is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the corpus is missing at {CORPUS}")
         pytest.skip("../shared/corpus is not available")
     return CORPUS
 
 
-@pytest.fixture
-def xep_root(tmp_path: Path, corpus: Path) -> Path:
-    """An empty xsf/xeps-like root: xep.dtd and xep.ent from the corpus, and an inbox/."""
+def _root(tmp_path: Path, source: Path) -> Path:
     root = tmp_path / "xeps-root"
     (root / "inbox").mkdir(parents=True)
     for name in ("xep.dtd", "xep.ent"):
-        (root / name).write_bytes((corpus / name).read_bytes())
+        (root / name).write_bytes((source / name).read_bytes())
     return root
+
+
+@pytest.fixture
+def xep_root(tmp_path: Path) -> Path:
+    """An empty xsf/xeps-like root: the small xep.dtd and xep.ent written for the tests
+    (tests/fixtures/xep-root), and an inbox/."""
+    return _root(tmp_path, TEST_DTD)
+
+
+@pytest.fixture
+def xsf_root(tmp_path: Path, corpus: Path) -> Path:
+    """An empty xsf/xeps-like root with the XSF's own xep.dtd and xep.ent from the corpus, for
+    tests about what the real DTD accepts."""
+    return _root(tmp_path, corpus)

@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from e2ee_sig.bump import BumpError, apply_bump, judge_bump, plan_bump
+from e2ee_sig.bump import BumpError, apply_bump, plan_bump
 from e2ee_sig.cli import main
 from e2ee_sig.xep import Document, parse_bytes
 from e2ee_sig.xep.header import text_of
+from e2ee_sig.xep.policy import judge_bump
 from tests.xepfactory import codes, lint_text, make_xep
 
 DATE = "2026-11-25"
@@ -452,16 +453,16 @@ CORPUS_FILES = (
 )
 
 
-def test_bumping_real_xeps(corpus: Path, xep_root: Path) -> None:
+def test_bumping_real_xeps(corpus: Path, xsf_root: Path) -> None:
     for relpath in CORPUS_FILES:
-        shutil.copyfile(corpus / relpath, xep_root / relpath)
-    paths = [str(xep_root / relpath) for relpath in CORPUS_FILES]
+        shutil.copyfile(corpus / relpath, xsf_root / relpath)
+    paths = [str(xsf_root / relpath) for relpath in CORPUS_FILES]
     code, out, err = run("bump", *paths, "-m", "Clarify <keys> & trust.", "--initials", "ps",
                          "--date", DATE)  # fmt: skip
     assert (code, err) == (0, "")
     assert len(out.splitlines()) == len(CORPUS_FILES)
     for relpath in CORPUS_FILES:
-        old, new = (corpus / relpath).read_bytes(), (xep_root / relpath).read_bytes()
+        old, new = (corpus / relpath).read_bytes(), (xsf_root / relpath).read_bytes()
         old_header, new_header = document(old).header, document(new).header
         assert old_header is not None and new_header is not None
         deleted = deleted_lines(old, new)
@@ -478,8 +479,8 @@ def test_bumping_real_xeps(corpus: Path, xep_root: Path) -> None:
             assert new_top == [0, 0, old_top[2] + 1]
         else:
             assert new_top == [old_top[0], old_top[1] + 1, 0]
-        before = Counter(codes(lint_text(old, relpath, profile="xsf-ci", root=xep_root)))
-        after = Counter(codes(lint_text(new, relpath, profile="xsf-ci", root=xep_root)))
+        before = Counter(codes(lint_text(old, relpath, profile="xsf-ci", root=xsf_root)))
+        after = Counter(codes(lint_text(new, relpath, profile="xsf-ci", root=xsf_root)))
         assert after == before, relpath
-    assert not lint_text((xep_root / "xep-0373.xml").read_bytes(), "xep-0373.xml",
-                         profile="xsf-ci", root=xep_root)  # fmt: skip
+    assert not lint_text((xsf_root / "xep-0373.xml").read_bytes(), "xep-0373.xml",
+                         profile="xsf-ci", root=xsf_root)  # fmt: skip

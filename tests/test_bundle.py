@@ -217,6 +217,14 @@ def test_bump_must_fit_the_status(clone: git.Repo, version: str, message: str) -
     assert code == 1 and message in output, output
 
 
+def test_a_major_bump_is_reported_once(clone: git.Repo) -> None:
+    bump_0999(clone, "1.0.0")
+    code, output = run(top_of(clone))
+    assert code == 1
+    assert output.count("needs a status change") == 1, output
+    assert "REV008" not in output and "REV009" not in output
+
+
 def test_major_bump_with_advancement_to_stable_fits(clone: git.Repo) -> None:
     text = with_revision(make_xep(number="0999", status="Draft"), "1.0.0")
     commit(clone, "XEP-0999: advance to Stable", {"xep-0999.xml": text})
@@ -412,7 +420,6 @@ def test_uncommitted_changes_to_the_xep_are_not_judged_or_included(clone: git.Re
 @pytest.fixture
 def marker_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A temporary non-official error rule that fires on the text 'LEGACY-MARKER'."""
-    from e2ee_sig import bundle
     from e2ee_sig.lint.model import Finding, Severity
     from e2ee_sig.lint.registry import RULES, Rule, all_rules
 
@@ -422,9 +429,7 @@ def marker_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     all_rules()
     monkeypatch.setitem(RULES, "TST999", Rule("TST999", "legacy-marker", Severity.ERROR, check))
-    bundle._lint_rules.cache_clear()
     yield "TST999"
-    bundle._lint_rules.cache_clear()
 
 
 def test_unofficial_errors_already_at_the_base_do_not_block(

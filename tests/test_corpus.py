@@ -15,6 +15,8 @@ def test_every_corpus_file_lints_under_every_profile(corpus: Path) -> None:
             root_files = [p for p in root_files if p.name not in NOT_XEPS]
         assert report.files == len(root_files) + len(list((corpus / "inbox").glob("*.xml")))
         assert all(d.line >= 1 for d in report.diagnostics)
+        crashed = [d for d in report.diagnostics if d.message.startswith("internal error")]
+        assert crashed == [], crashed[:3]
 
 
 def test_official_failures_of_known_xeps(corpus: Path) -> None:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
+from e2ee_sig.commands.new_xep import TerminalPrompter
 from e2ee_sig.lint.engine import LintOptions, lint_paths
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.scaffold import (
@@ -91,23 +92,23 @@ def test_the_packaged_templates_are_found() -> None:
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
-def test_every_template_passes_the_official_checks(xep_root: Path, template: str) -> None:
-    code, output = new_xep(xep_root, *complete(f"new-{template}", "--template", template))
+def test_every_template_passes_the_official_checks(xsf_root: Path, template: str) -> None:
+    code, output = new_xep(xsf_root, *complete(f"new-{template}", "--template", template))
     assert code == 0, output
-    draft = xep_root / "inbox" / f"new-{template}.xml"
+    draft = xsf_root / "inbox" / f"new-{template}.xml"
     assert f"inbox/new-{template}.xml" in output
     assert lint(draft, "xsf-ci") == []
     if XMLLINT:
-        assert xmllint_problems(xep_root, draft) == ""
+        assert xmllint_problems(xsf_root, draft) == ""
 
 
 @pytest.mark.skipif(XMLLINT is None, reason="xmllint is not installed")
-def test_xmllint_notices_a_broken_draft(xep_root: Path) -> None:
+def test_xmllint_notices_a_broken_draft(xsf_root: Path) -> None:
     """The xmllint comparison above can fail: a draft without &LEGALNOTICE; is invalid."""
-    assert new_xep(xep_root, *complete())[0] == 0
-    draft = xep_root / "inbox" / "widget-sync.xml"
+    assert new_xep(xsf_root, *complete())[0] == 0
+    draft = xsf_root / "inbox" / "widget-sync.xml"
     draft.write_bytes(draft.read_bytes().replace(b"&LEGALNOTICE;", b""))
-    assert "legal" in xmllint_problems(xep_root, draft)
+    assert "legal" in xmllint_problems(xsf_root, draft)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -368,6 +369,24 @@ def custom_template(folder: Path, name: str = "mls") -> Path:
     return path
 
 
+def test_a_draft_failing_the_xsf_checks_is_written_with_a_warning(
+    xep_root: Path, tmp_path: Path
+) -> None:
+    path = custom_template(tmp_path / "mine")
+    path.write_text(path.read_text("utf-8").replace("&LEGALNOTICE;", ""), "utf-8")
+    args = [*complete(), "--template", "mls", "--template-dir", str(tmp_path / "mine")]
+    code, output = new_xep(xep_root, *args)
+    assert code == 0, output
+    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    assert warnings and all(" XSF" in line for line in warnings), output
+    assert any("LEGALNOTICE" in line for line in warnings), output
+
+
+def test_a_packaged_draft_has_no_warning(xep_root: Path) -> None:
+    code, output = new_xep(xep_root, *complete())
+    assert code == 0 and "warning:" not in output, output
+
+
 def test_a_template_dir_adds_templates(xep_root: Path, tmp_path: Path) -> None:
     folder = tmp_path / "mine"
     custom_template(folder)
@@ -437,7 +456,7 @@ def test_prompts_offer_defaults_and_ask_again_after_a_bad_answer(tmp_path: Path)
     def ask() -> None:
         path, _ = create_draft(
             DraftRequest(template="protocol"),
-            interactive=True,
+            prompter=TerminalPrompter(),
             today=date(2026, 11, 25),
             cwd=tmp_path,
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2ee_sig.lint.e2ee_scope import Role, role_of
 from e2ee_sig.lint.engine import LintOptions, lint_paths
 from e2ee_sig.xep import parse_bytes
+from e2ee_sig.xep.scope import Role, role_of
 from tests.test_rules_e2ee import FILLER, SECTIONS, spec
 from tests.xepfactory import codes, lint_text, make_xep
 

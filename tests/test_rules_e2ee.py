@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from e2ee_sig.lint.e2ee_scope import is_encryption_spec
 from e2ee_sig.lint.engine import LintOptions, lint_paths
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.lint.rules.e2ee import SECURITY_MIN_WORDS
 from e2ee_sig.xep import load, root_at
+from e2ee_sig.xep.scope import is_encryption_spec
 from tests.xepfactory import codes, lint_text, make_xep
 
 PROJECT_DRAFTS = Path(__file__).resolve().parents[1] / "xeps"

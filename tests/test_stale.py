@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from xml.dom import minidom
 
@@ -18,15 +18,11 @@ from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
 from e2ee_sig.lint.model import Severity
-from e2ee_sig.stale import (
-    StaleOptions,
-    build_report,
-    months_before,
-    parse_number,
-    sig_numbers,
-    stale_from,
-)
-from tests.xepfactory import lint_text, make_xep
+from e2ee_sig.stale.judging import build_report
+from e2ee_sig.stale.model import StaleOptions
+from e2ee_sig.xep.policy import months_before, stale_from
+from e2ee_sig.xep.scope import parse_number, sig_numbers
+from tests.xepfactory import codes, lint_text, make_xep
 
 NOW = "2026-11-25"
 DEFER_DATES = ("2026-06-30", "2026-11-25", "2024-02-29", "2025-02-28", "2027-03-01")
@@ -467,7 +463,7 @@ def test_table_lists_urgent_first(states_repo: Repo) -> None:
 
 def test_rich_is_imported_only_for_the_table() -> None:
     code = (
-        "import sys, e2ee_sig.cli, e2ee_sig.stale, e2ee_sig.stale_report; "
+        "import sys, e2ee_sig.cli, e2ee_sig.stale.judging, e2ee_sig.stale.render.markdown; "
         "print('rich' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -572,7 +568,7 @@ def test_defer_changes_only_the_intended_lines(defer_repo: Repo) -> None:
     before = {n: (root / f"xep-{n}.xml").read_bytes() for n in ("0990", "0991", "0992")}
     assert errors(before["0990"], "xep-0990.xml", root) == []
     assert errors(before["0991"], "xep-0991.xml", root) == []
-    code, out, _ = stale(str(root), "--now", NOW, "--defer", "--initials", "XYZ")
+    code, out, _ = stale(str(root), "--now", NOW, "--defer", "--initials", "XYZ", "--date", NOW)
     assert code == 0
     assert out.splitlines() == [
         "XEP-0990: deferred, version 0.4.0",
@@ -590,6 +586,28 @@ def test_defer_changes_only_the_intended_lines(defer_repo: Repo) -> None:
     # Deferred now: nothing stale any more.
     code, data = report_json(root)
     assert code == 0 and by_number(data)[990]["status"] == "Deferred"
+
+
+def test_defer_judges_with_now_and_stamps_today(defer_repo: Repo) -> None:
+    root = defer_repo.root
+    before = (root / "xep-0990.xml").read_text()
+    code, _, err = stale(str(root), "--now", "2099-03-02", "--defer", "--initials", "XYZ")
+    assert code == 0, err
+    after = (root / "xep-0990.xml").read_text()
+    today = datetime.now(UTC).date().isoformat()
+    assert after == deferred_text(before, "0.4.0", day=today)
+    assert "REV005" not in codes(lint_text(after, "xep-0990.xml", root=root))
+
+
+def test_defer_stamps_the_given_date(defer_repo: Repo) -> None:
+    root = defer_repo.root
+    before = (root / "xep-0991.xml").read_bytes().decode()
+    code, _, err = stale(
+        str(root), "--now", NOW, "--defer", "--initials", "X", "--date", "2026-11-30"
+    )
+    assert code == 0, err
+    after = (root / "xep-0991.xml").read_bytes().decode()
+    assert after == deferred_text(before, "0.2.0", day="2026-11-30", initials="X")
 
 
 def test_defer_dry_run_changes_nothing(defer_repo: Repo) -> None:

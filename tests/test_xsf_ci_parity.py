@@ -45,8 +45,8 @@ def _lint_case(name: str, root: Path) -> list:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_verdict_matches_official_ci(name: str, xep_root: Path) -> None:
-    diagnostics = _lint_case(name, xep_root)
+def test_verdict_matches_official_ci(name: str, xsf_root: Path) -> None:
+    diagnostics = _lint_case(name, xsf_root)
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     assert failed == (CASES[name]["verdict"] == "FAIL"), [(d.code, d.message) for d in diagnostics]
 
@@ -55,8 +55,8 @@ def test_verdict_matches_official_ci(name: str, xep_root: Path) -> None:
     "name",
     sorted(n for n, c in CASES.items() if c["failed_checks"] and "DTD" not in c["failed_checks"]),
 )
-def test_each_failed_official_check_has_its_rule(name: str, xep_root: Path) -> None:
-    codes = {d.code for d in _lint_case(name, xep_root)}
+def test_each_failed_official_check_has_its_rule(name: str, xsf_root: Path) -> None:
+    codes = {d.code for d in _lint_case(name, xsf_root)}
     if "XSF000" in codes:  # an unusable file gets one line, not one per check
         return
     expected = {CHECK_RULES[check] for check in CASES[name]["failed_checks"]}

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from e2ee_sig.lint import check_document
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
 from e2ee_sig.lint.model import Diagnostic
 from e2ee_sig.xep import parse_bytes, root_at
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# ../shared/corpus next to the project; E2EE_SIG_CORPUS points elsewhere (or at nothing, to
+# see which tests need it).
+CORPUS = Path(
+    os.environ.get("E2EE_SIG_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+)
 
 REVISIONS = """  <revision>
     <version>0.2.0</version>
@@ -118,8 +123,17 @@ def lint_text(
     xep_root = root_at(root) if root else None
     path = (root / name) if root else Path(name)
     document = parse_bytes(raw, path, name, xep_root)
-    rules = enabled_rules(LintOptions(profile=profile, select=select))
-    return lint_document(document, rules, context or LintContext(profile=profile))
+    if context is None:
+        return check_document(document, profile=profile, select=select, e2ee_forced=False)
+    known = context.baseline
+    return check_document(
+        document,
+        profile=profile,
+        select=select,
+        today=context.today,
+        baseline=None if known is None else known.get(str(path.resolve()), frozenset()),
+        e2ee_forced=context.e2ee_forced,
+    )
 
 
 def codes(diagnostics: list[Diagnostic]) -> list[str]:

@@ -16,40 +16,31 @@ the text of ``<status>``); every other byte of the file stays as it was.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
-from e2ee_sig.dates import ISO_DATE, parse_iso_date, today_utc
-from e2ee_sig.versions import (
-    MAJOR_RANGE_BY_STATUS,
-    Level,
-    bump_level,
-    bump_version,
-    filevercmp,
-    is_semver3,
-    parse_version,
-)
+from e2ee_sig.dates import date_problem, today_utc
+from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.textdiff import unified_diff
+from e2ee_sig.versions import Level, bump_version, filevercmp, parse_version
+from e2ee_sig.xep import load, parse_bytes
 from e2ee_sig.xep.edit import apply_edits, write_atomically
+from e2ee_sig.xep.parse import declared_encoding
+from e2ee_sig.xep.policy import judge_bump, lowest_major, status_after_bump
 from e2ee_sig.xep.revise import ByteEdit, NewRevision, ReviseError, insert_revision, replace_text
+from e2ee_sig.xep.vocab import STATUSES, Status
 
 if TYPE_CHECKING:
     from e2ee_sig.xep import Document
     from e2ee_sig.xep.header import Header, Revision
 
-PROTOXEP = "ProtoXEP"
-DEFERRED = "Deferred"
-EXPERIMENTAL = "Experimental"
-_PROTOXEP_VERSION = re.compile(r"0\.0\.[0-9]+")
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-class BumpError(Exception):
+class BumpError(E2eeSigError):
     """A bump that cannot or must not be made; the message is one line."""
 
 
@@ -84,62 +75,17 @@ class BumpPlan:
 
     def diff(self) -> str:
         """The change as a unified diff."""
-        old = self.old_raw.decode("utf-8", "replace").splitlines(keepends=True)
-        new = self.new_raw.decode("utf-8", "replace").splitlines(keepends=True)
-        return "".join(difflib.unified_diff(old, new, f"a/{self.display}", f"b/{self.display}"))
-
-
-def judge_bump(old_version: str, new_version: str, old_status: str, new_status: str) -> str | None:
-    """Why the step to ``new_version``/``new_status`` breaks the version rules, or None if it fits.
-
-    What can be judged without reading the change: a ProtoXEP stays 0.0.N; any other new
-    version is x.y.z and above the old one; a major bump comes with a status change; a minor
-    bump of a Deferred XEP returns it to Experimental; the major version fits the new status.
-    Whether a patch bump was really editorial needs a human.
-    """
-    if new_status == PROTOXEP:
-        if not _PROTOXEP_VERSION.fullmatch(new_version):
-            return f"a ProtoXEP's version must be 0.0.N; {new_version!r} is not"
-    elif not is_semver3(new_version):
-        return f"version {new_version!r} is not x.y.z (three numbers, as the XSF triage requires)"
-    level = bump_level(old_version, new_version)
-    if level == "none" or (
-        level is None and filevercmp(new_version.encode(), old_version.encode()) <= 0
-    ):
-        return f"version {new_version} is not above {old_version}"
-    if level == "major" and old_status == new_status:
-        return f"a major bump ({old_version} → {new_version}) needs a status change"
-    if level == "minor" and old_status == new_status == DEFERRED:
-        return "a substantive (minor) change to a Deferred XEP returns it to Experimental"
-    return _major_problem(new_version, new_status)
-
-
-def _major_problem(version: str, status: str) -> str | None:
-    parsed = parse_version(version)
-    low, high = MAJOR_RANGE_BY_STATUS.get(status, (0, None))
-    if parsed is None or parsed[0] < low:
-        return f"status {status} needs version {low}.0.0 or above; {version} is below"
-    if high is not None and parsed[0] > high:
-        return f"status {status} needs a version below {high + 1}.0.0; {version} is not"
-    return None
+        return unified_diff(self.old_raw, self.new_raw, self.display)
 
 
 def checked_date(text: str | None) -> str:
     """``text`` if it is a real YYYY-MM-DD date; today (UTC) when None."""
     if text is None:
         return today_utc().isoformat()
-    problem = _date_problem(text)
+    problem = date_problem(text)
     if problem:
         raise BumpError(problem)
     return text
-
-
-def _date_problem(text: str) -> str | None:
-    if not ISO_DATE.fullmatch(text):
-        return f"date {text!r} is not YYYY-MM-DD"
-    if parse_iso_date(text) is None:
-        return f"date {text} does not exist"
-    return None
 
 
 def plan_bump(
@@ -168,11 +114,11 @@ def plan_bump(
         raise BumpError("the header has no <status>")
     revision_date = checked_date(date)
     _check_newest_date(top, old_version, revision_date)
-    if old_status == PROTOXEP:
+    if old_status == Status.PROTOXEP:
         level = "patch"  # a ProtoXEP only ever goes to 0.0.(N+1)
     new_status = _new_status(old_status, status, level)
     level = level or _default_level(old_version, new_status)
-    new_version = _next_version(old_version, level, old_status == PROTOXEP)
+    new_version = _next_version(old_version, level, old_status == Status.PROTOXEP)
     problem = judge_bump(old_version, new_version, old_status, new_status)
     if problem:
         raise BumpError(problem)
@@ -227,7 +173,7 @@ def _header(document: Document) -> Header:
 
 def _check_newest_date(top: Revision, version: str, revision_date: str) -> None:
     newest = top.date.value if top.date else ""
-    problem = _date_problem(newest)
+    problem = date_problem(newest)
     if problem:
         raise BumpError(f"the newest revision ({version}): {problem}; fix it first")
     if newest > revision_date:
@@ -251,11 +197,9 @@ def _check_above_all(revisions: Sequence[Revision], new_version: str) -> None:
 def _new_status(old_status: str, status: str | None, level: Level | None) -> str:
     """The status after the bump: an explicit change, or Experimental for a revived Deferred XEP."""
     if status is not None and status != old_status:
-        from e2ee_sig.lint.rules.xsf_ci import STATUSES
-
         if status not in STATUSES:
             raise BumpError(f"unknown status {status!r}; expected one of: {', '.join(STATUSES)}")
-        if PROTOXEP in (status, old_status):
+        if Status.PROTOXEP in (status, old_status):
             raise BumpError(
                 "a ProtoXEP changes status only when the Council accepts it"
                 " (the XEP Editor assigns its number)"
@@ -263,16 +207,13 @@ def _new_status(old_status: str, status: str | None, level: Level | None) -> str
         return status
     if level == "major":
         raise BumpError("--level major needs a status change: add --status Draft, Active or Final")
-    if old_status == DEFERRED and level in (None, "minor"):
-        return EXPERIMENTAL
-    return old_status
+    return status_after_bump(old_status, level)
 
 
 def _default_level(old_version: str, new_status: str) -> Level:
     """Minor, or major when the new status needs a higher major version (1.0.0, 2.0.0)."""
     parsed = parse_version(old_version)
-    low = MAJOR_RANGE_BY_STATUS.get(new_status, (0, None))[0]
-    return "major" if parsed is not None and parsed[0] < low else "minor"
+    return "major" if parsed is not None and parsed[0] < lowest_major(new_status) else "minor"
 
 
 def _next_version(old_version: str, level: Level, protoxep: bool) -> str:
@@ -308,8 +249,6 @@ def _remarks(remarks: Sequence[str]) -> tuple[str, ...]:
 
 def _check_text(document: Document, revision: NewRevision) -> None:
     """Initials and remarks must be characters XML allows, in the file's encoding."""
-    from e2ee_sig.xep.parse import declared_encoding
-
     if not revision.initials:
         raise BumpError("the initials are empty")
     texts = (revision.initials, *revision.remarks)
@@ -326,8 +265,6 @@ def _check_result(
     document: Document, new_raw: bytes, revision: NewRevision, status: str, count: int
 ) -> None:
     """Re-parse the edited bytes: the new block must be the first of ``count`` revisions."""
-    from e2ee_sig.xep import parse_bytes
-
     header = parse_bytes(new_raw, document.path, document.display, document.root).header
     top = header.revisions[0] if header is not None and header.revisions else None
     placed = (
@@ -354,38 +291,17 @@ class BumpRequest:
     dry_run: bool = False
 
 
-def run_bump(request: BumpRequest) -> int:
-    """Bump each file on its own (a file is either fully bumped or untouched); exit status."""
-    from e2ee_sig.xep import load
-
-    try:
-        revision_date = checked_date(request.date)
-    except BumpError as error:
-        _error(str(error))
-        return 2
-    failed = False
-    for path in request.paths:
-        display = str(path)
-        try:
-            plan = plan_bump(
-                load(path, display),
-                request.remarks,
-                request.initials,
-                request.level,
-                revision_date,
-                request.status,
-            )
-            if request.dry_run:
-                click.echo(plan.diff(), nl=False)
-            else:
-                apply_bump(path, plan)
-        except BumpError as error:
-            _error(f"{display}: {error}")
-            failed = True
-            continue
-        click.echo(plan.summary() + (" [dry run: nothing written]" if request.dry_run else ""))
-    return 2 if failed else 0
-
-
-def _error(message: str) -> None:
-    click.echo(f"e2ee-sig: error: {message}", err=True)
+def bump_file(path: Path, request: BumpRequest) -> BumpPlan:
+    """Plan the bump of one file and, unless ``request.dry_run``, write it (BumpError when the
+    file is refused; it is then left as it was)."""
+    plan = plan_bump(
+        load(path, str(path)),
+        request.remarks,
+        request.initials,
+        request.level,
+        checked_date(request.date),
+        request.status,
+    )
+    if not request.dry_run:
+        apply_bump(path, plan)
+    return plan

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from e2ee_sig.errors import E2eeSigError
+
 KEYS: dict[str, type[Any]] = {
     "profile": str,
     "select": list,
@@ -25,7 +27,7 @@ KEYS: dict[str, type[Any]] = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(E2eeSigError):
     """The configuration file cannot be used (exit status 2)."""
 
 

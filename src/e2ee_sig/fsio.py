@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from e2ee_sig.errors import E2eeSigError
+
 LOCK_TIMEOUT = 30.0
 TEMP_MARK = ".e2ee-sig."
 _TEMP = re.compile(r"^\.(?P<name>.+)\.e2ee-sig\.(?P<pid>\d+)\.[0-9a-f]+\.tmp$")
@@ -43,11 +45,11 @@ _KINDS = (
 )
 
 
-class FileRefused(OSError):
+class FileRefused(E2eeSigError, OSError):
     """A file cannot be read or written safely; the message is one line (exit status 2).
 
-    An ``OSError`` (``strerror`` is the reason) so callers that already turn write errors into
-    one-line messages keep doing so; the CLI's own error base can be added as a first base.
+    Also an ``OSError`` (``strerror`` is the reason) so callers that turn write errors into
+    one-line messages keep doing so.
     """
 
     exit_code = 2

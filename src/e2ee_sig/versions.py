@@ -6,23 +6,13 @@ import re
 from functools import cmp_to_key
 from typing import Literal
 
-Level = Literal["patch", "minor", "major"]
+from e2ee_sig.xep.vocab import Level
 
 _DIGITS = b"0123456789"
 _ALPHA = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _VERSION_RE = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 _SEMVER3_RE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 _ECHO_OPTION_RE = re.compile(r"-[neE]+")
-
-# The lowest and highest major version a status allows (XEP-0001 §approval-std, §mods).
-MAJOR_RANGE_BY_STATUS: dict[str, tuple[int, int | None]] = {
-    "Experimental": (0, 0),
-    "Proposed": (0, 0),
-    "Deferred": (0, 0),
-    "Draft": (1, None),
-    "Active": (1, None),
-    "Final": (2, None),
-}
 
 
 def _isdigit(c: int) -> bool:

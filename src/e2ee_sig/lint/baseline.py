@@ -23,13 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.lint.model import Diagnostic
 
 FORMAT_VERSION = 1
 _LINE_NUMBERS = re.compile(r"\b(lines?) \d+(?:(?:, | and )\d+)*")
 
 
-class BaselineError(Exception):
+class BaselineError(E2eeSigError):
     """The baseline file cannot be read or written (a usage error, exit status 2)."""
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from e2ee_sig.dates import today_utc
+from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.fsio import display_name, kind_of
 from e2ee_sig.lint.context import PROFILES, LintContext
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
@@ -17,6 +18,7 @@ from e2ee_sig.lint.registry import Rule, all_rules, official_rules
 from e2ee_sig.lint.suppression import Suppressions
 from e2ee_sig.xep import Document, XepRoot, find_root, load, parse_bytes, root_at
 from e2ee_sig.xep.root import is_xep_root
+from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
 
 PARALLEL_THRESHOLD = 48
 # Worker processes pay for themselves only on large inputs: forking, then sending results
@@ -25,14 +27,12 @@ PARALLEL_THRESHOLD = 48
 # default choice estimates the serial work as file bytes times the profile's relative cost.
 PARALLEL_MIN_WORK = 16 * 1024 * 1024  # bytes of xsf-ci-equivalent work
 PROFILE_COST = {"xsf-ci": 1, "default": 4, "e2ee": 7}  # CPU per byte, relative to xsf-ci
-INACTIVE_STATUSES = frozenset({"Obsolete", "Deferred", "Retracted", "Rejected"})
-CLOSED_STATUSES = frozenset({"Obsolete", "Retracted", "Rejected"})
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
 NOT_XEPS = frozenset({"xep-template.xml", "xep-README.xml"})
 
 
-class LintUsageError(Exception):
+class LintUsageError(E2eeSigError):
     """A problem with how lint was called (exit status 2)."""
 
 
@@ -256,7 +256,7 @@ def _severity(
         return None
     severity = rule.severity
     if rule.e2ee:
-        from e2ee_sig.lint.e2ee_scope import applies
+        from e2ee_sig.xep.scope import applies
 
         if not applies(document, rule.code):
             return None

@@ -8,13 +8,13 @@ changed by a writer that takes no lock) is refused and reported; the others are 
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from e2ee_sig.fsio import FileRefused, display_name, locked_edit, read_capped
 from e2ee_sig.lint.model import Diagnostic, Severity
+from e2ee_sig.textdiff import unified_diff
 from e2ee_sig.xep.edit import apply_edits
 from e2ee_sig.xep.parse import MAX_BYTES
 
@@ -32,15 +32,7 @@ class FixResult:
     remaining_errors: int = 0
 
     def diff(self) -> str:
-        name = display_name(self.path)
-        return "".join(
-            difflib.unified_diff(
-                self.before.decode("utf-8", "replace").splitlines(keepends=True),
-                self.after.decode("utf-8", "replace").splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
-            )
-        )
+        return unified_diff(self.before, self.after, display_name(self.path))
 
 
 @dataclass

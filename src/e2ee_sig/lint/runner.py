@@ -9,15 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from e2ee_sig.errors import E2eeSigError, print_error
 from e2ee_sig.fsio import FileRefused, write_report
-from e2ee_sig.lint.baseline import BaselineError, new_findings, write
-from e2ee_sig.lint.engine import (
-    LintOptions,
-    LintReport,
-    LintUsageError,
-    inside_folders,
-    lint_paths,
-)
+from e2ee_sig.lint.baseline import new_findings, write
+from e2ee_sig.lint.engine import LintOptions, LintReport, inside_folders, lint_paths
 from e2ee_sig.lint.model import Severity
 
 PROGRESS_THRESHOLD = 20
@@ -89,12 +84,9 @@ def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
     )
     paths = request.paths
     if request.changed_since:
-        from e2ee_sig.gitops import GitError, changed_since
+        from e2ee_sig.gitops import changed_since
 
-        try:
-            changes = changed_since(request.changed_since, paths)
-        except GitError as error:
-            raise LintUsageError(str(error)) from error
+        changes = changed_since(request.changed_since, paths)
         options.baseline = changes.baseline
         options.changed_shared = frozenset(changes.shared)
         paths, skipped = inside_folders(changes.paths, [str(p) for p in paths])
@@ -135,7 +127,7 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> tuple[str | None, 
         relint=lambda path, raw: relint(report, path, raw),
     )
     for refused in outcome.refused:
-        print(f"e2ee-sig: error: {refused}", file=sys.stderr)
+        print_error(refused)
     status = 2 if outcome.refused else 0
     results = outcome.results
     if request.diff:
@@ -178,24 +170,21 @@ def _apply_baseline(report: LintReport, file: Path) -> None:
 
 
 def run_lint(request: LintRequest) -> int:
-    """Run lint as asked; print the report; return the exit status (0, 1 or 2)."""
-    try:
-        options, paths = _options(request)
+    """Run lint as asked; print the report; return the exit status (0 or 1; E2eeSigError when
+    it cannot proceed)."""
+    options, paths = _options(request)
+    report = _lint(request, options, paths)
+    fix_status = 0
+    if request.fix or request.diff:
+        diff, fix_status = _apply_fixes(request, report)
+        if diff is not None:
+            sys.stdout.write(diff)
+            return fix_status
         report = _lint(request, options, paths)
-        fix_status = 0
-        if request.fix or request.diff:
-            diff, fix_status = _apply_fixes(request, report)
-            if diff is not None:
-                sys.stdout.write(diff)
-                return fix_status
-            report = _lint(request, options, paths)
-        if request.write_baseline_file is not None:
-            return _write_baseline(report, request.write_baseline_file)
-        if request.baseline_file is not None:
-            _apply_baseline(report, request.baseline_file)
-    except (LintUsageError, BaselineError, FileRefused) as error:
-        print(f"e2ee-sig: error: {error}", file=sys.stderr)
-        return 2
+    if request.write_baseline_file is not None:
+        return _write_baseline(report, request.write_baseline_file)
+    if request.baseline_file is not None:
+        _apply_baseline(report, request.baseline_file)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     if request.output_file is not None:
@@ -204,8 +193,7 @@ def run_lint(request: LintRequest) -> int:
         try:
             write_report(request.output_file, buffer.getvalue().encode("utf-8"))
         except FileRefused as error:
-            print(f"e2ee-sig: error: cannot write the report: {error}", file=sys.stderr)
-            return 2
+            raise E2eeSigError(f"cannot write the report: {error}") from error
     else:
         _write(report, request, sys.stdout)
     return fix_status or report.exit_code

@@ -1,27 +1,33 @@
-"""Reporters turn a :class:`~e2ee_sig.lint.engine.LintReport` into text for people or machines."""
+"""Reporters turn a :class:`~e2ee_sig.lint.engine.LintReport` into text for people or machines.
+
+``FORMATS`` maps each ``--format`` name to its function; a reporter module is imported only
+when it is used, so the command line can list the names without loading them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from e2ee_sig.lint.engine import LintReport
+from e2ee_sig.lazy import load
 
-Reporter = Callable[[LintReport, TextIO], None]
+if TYPE_CHECKING:
+    from e2ee_sig.lint.engine import LintReport
+
+Reporter = Callable[["LintReport", TextIO], None]
+
+FORMATS = {
+    "text": "e2ee_sig.lint.reporters.text:full",
+    "concise": "e2ee_sig.lint.reporters.text:concise",
+    "json": "e2ee_sig.lint.reporters.json:render",
+    "github": "e2ee_sig.lint.reporters.github:render",
+    "sarif": "e2ee_sig.lint.reporters.sarif:render",
+}
 
 
 def reporter(name: str) -> Reporter:
     """The reporter for ``--format name``."""
-    if name in ("text", "concise"):
-        from e2ee_sig.lint.reporters.text import concise, full
-
-        return full if name == "text" else concise
-    if name == "json":
-        from e2ee_sig.lint.reporters.json import render
-    elif name == "github":
-        from e2ee_sig.lint.reporters.github import render
-    elif name == "sarif":
-        from e2ee_sig.lint.reporters.sarif import render
-    else:
+    if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
-    return render
+    found: Reporter = load(FORMATS[name])
+    return found

@@ -86,7 +86,7 @@ def _column(document: Document, line_number: int, text: str) -> int:
 
 def _covered_by_e2ee(document: Document, context: LintContext, code: str) -> bool:
     """Whether the E2EE rule ``code`` runs on this document and reports the same fact."""
-    from e2ee_sig.lint.e2ee_scope import applies  # imports the rules: not at the top
+    from e2ee_sig.xep.scope import applies  # imports the rules: not at the top
 
     return code in context.enabled and applies(document, code)
 

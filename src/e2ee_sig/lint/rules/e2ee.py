@@ -1,8 +1,8 @@
 """Checks for end-to-end-encryption specs (docs/xep-process.md §3, E2E001-E2E013).
 
 Every rule here is ``e2ee=True``: it runs only on documents that
-:func:`e2ee_sig.lint.e2ee_scope.is_encryption_spec` selects (or that declare an E2EE role), and
-only where the document's role owes what it checks (:data:`e2ee_sig.lint.e2ee_scope.RULE_ROLES`:
+:func:`e2ee_sig.xep.scope.is_encryption_spec` selects (or that declare an E2EE role), and
+only where the document's role owes what it checks (:data:`e2ee_sig.xep.scope.RULE_ROLES`:
 a marker such as EME has no keys, threat model or discovery of its own); ``--profile e2ee``
 makes its findings errors. Rules about wire protocol (E2E005-E2E009) apply only to protocol specs
 (Standards Track or Historical), never to Informational documents such as the SIG's
@@ -21,7 +21,6 @@ from itertools import pairwise
 from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.e2ee_scope import message_children
 from e2ee_sig.lint.messages import plural
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
@@ -49,6 +48,7 @@ from e2ee_sig.lint.rules.sections import (
     where_missing,
 )
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.scope import message_children
 
 SECURITY_MIN_WORDS = 150
 TERM_SEARCH_LINES = 200

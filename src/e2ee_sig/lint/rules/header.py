@@ -17,7 +17,7 @@ from pathlib import Path
 
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.fixes import replace_element_text
+from e2ee_sig.lint.fix_builders import replace_element_text
 from e2ee_sig.lint.messages import date_problem
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule

@@ -22,7 +22,6 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, prose
 from e2ee_sig.versions import (
-    MAJOR_RANGE_BY_STATUS,
     bump_level,
     bump_version,
     is_semver3,
@@ -30,6 +29,7 @@ from e2ee_sig.versions import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.header import Field, Revision
+from e2ee_sig.xep.policy import MAJOR_RANGE_BY_STATUS, major_problem
 
 REVISION_FIELDS = ("version", "date", "initials", "remark")
 PROTOXEP_VERSION = re.compile(r"0\.0\.([1-9][0-9]*)")
@@ -336,16 +336,9 @@ def version_status(document: Document, context: LintContext) -> Iterator[Finding
     if status not in MAJOR_RANGE_BY_STATUS or not revisions:
         return
     version = _value(revisions[0], "version")
-    parsed = parse_version(version)
-    if parsed is None:
-        return
-    lowest, highest = MAJOR_RANGE_BY_STATUS[status]
-    if parsed[0] < lowest or (highest is not None and parsed[0] > highest):
-        wanted = "below 1.0" if highest == 0 else f"{lowest}.0.0 or later"
-        yield Finding(
-            f"status {status} needs a version {wanted}; the top version is {version}",
-            _line(revisions[0], "version"),
-        )
+    problem = major_problem(version, status) if parse_version(version) else None
+    if problem:
+        yield Finding(problem, _line(revisions[0], "version"))
 
 
 @rule("REV009", "bump-level", Severity.ERROR)

@@ -474,7 +474,7 @@ def privacy_section(document: Document, context: LintContext) -> Iterator[Findin
     missing section instead (with what the section must say).
     """
     if runs(context, "E2E004"):
-        from e2ee_sig.lint.e2ee_scope import applies  # imports the rules: not at the top
+        from e2ee_sig.xep.scope import applies  # imports the rules: not at the top
 
         if applies(document, "E2E004"):
             return

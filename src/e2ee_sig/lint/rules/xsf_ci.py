@@ -11,28 +11,15 @@ import re
 from collections.abc import Iterator
 
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.fixes import insert_legal_notice, insert_stylesheet_pi, replace_field_text
+from e2ee_sig.lint.fix_builders import insert_legal_notice, insert_stylesheet_pi, replace_field_text
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.versions import versions_descending_like_xsf_ci
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.official import STYLESHEET_HREF
+from e2ee_sig.xep.vocab import APPROVERS, STATUSES, TYPES
 
 NUMBERED_FILE = re.compile(r"xep-[0-9]{4}.xml")
-STATUSES = [
-    "ProtoXEP",
-    "Experimental",
-    "Proposed",
-    "Draft",
-    "Active",
-    "Final",
-    "Retracted",
-    "Obsolete",
-    "Deferred",
-    "Rejected",
-    "Deprecated",
-]
-TYPES = ("Historical", "Humorous", "Informational", "Organizational", "Standards Track")
 LEGACY_TYPES = {
     **dict.fromkeys(
         ("0001", "0002", "0019", "0053", "0143", "0182", "0345", "0381", "0429", "0458"),
@@ -41,7 +28,6 @@ LEGACY_TYPES = {
     **dict.fromkeys(("0006", "0010", "0069", "0139"), "SIG Formation"),
     "0007": "SIG Proposal",
 }
-APPROVERS = ("Board", "Council", "Editor")
 LEGAL_NOTICE = b"&LEGALNOTICE;"
 
 

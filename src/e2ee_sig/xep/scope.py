@@ -30,19 +30,55 @@ document out of the E2EE rules' scope; a declared role also brings a document in
 from __future__ import annotations
 
 import re
-import weakref
+from collections.abc import Sequence
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from e2ee_sig.lint.rules._util import (
+from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.xep.query import (
     code_blocks,
     own_namespaces,
+    per_document,
     prose,
     registered_namespaces,
     schema_namespaces,
 )
-from e2ee_sig.xep import Document
+
+if TYPE_CHECKING:
+    from e2ee_sig.xep import Document
+
+SIG_XEPS_FILE = "data/sig_xeps.txt"
+_NUMBER = re.compile(r"(?:xep-?)?0*(\d{1,4})", re.I)
+
+
+def parse_number(text: str) -> int:
+    """``384``, ``0384``, ``XEP-0384`` or ``xep-0384.xml`` → 384 (ValueError otherwise)."""
+    match = _NUMBER.fullmatch(text.strip().removesuffix(".xml"))
+    if match is None:
+        raise ValueError(f"{text!r} is not a XEP number")
+    return int(match.group(1))
+
+
+@cache
+def _shipped_numbers() -> tuple[int, ...]:
+    text = resources.files("e2ee_sig").joinpath(SIG_XEPS_FILE).read_text("utf-8")
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return tuple(sorted({parse_number(line) for line in lines if line}))
+
+
+def sig_numbers(configured: Sequence[str | int] | None = None) -> list[int]:
+    """The SIG's encryption XEPs: ``configured`` (``sig-xeps`` in the configuration) when
+    given, else the list shipped in ``e2ee_sig/data/sig_xeps.txt``."""
+    if configured is not None:
+        try:
+            return sorted({parse_number(str(item)) for item in configured})
+        except ValueError as error:
+            raise E2eeSigError(f"sig-xeps: {error}") from error
+    return list(_shipped_numbers())
 
 
 class Role(StrEnum):
@@ -104,7 +140,6 @@ _USES_OTHER_ENCRYPTION = re.compile(
     re.I,
 )
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
-_ROLES: dict[int, tuple[weakref.ref[Document], Role | None]] = {}
 
 
 def declared_role(document: Document) -> str | None:
@@ -119,19 +154,10 @@ def applies(document: Document, code: str) -> bool:
     return role is not None and role in RULE_ROLES.get(code, frozenset(Role))
 
 
+@per_document
 def role_of(document: Document) -> Role | None:
     """The document's role, or None when it is out of the E2EE rules' scope (worked out once
-    per document and kept while the document lives)."""
-    key = id(document)
-    cached = _ROLES.get(key)
-    if cached is not None and cached[0]() is document:
-        return cached[1]
-    role = _role(document)
-    _ROLES[key] = (weakref.ref(document, lambda _: _ROLES.pop(key, None)), role)
-    return role
-
-
-def _role(document: Document) -> Role | None:
+    per document)."""
     declared = declared_role(document)
     if declared == OPT_OUT:
         return None

@@ -1,0 +1,114 @@
+"""``e2ee-sig lint``: check XEP files against the XSF's rules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from e2ee_sig.commands._common import CONTEXT, config, split
+from e2ee_sig.errors import EXIT_FINDINGS
+from e2ee_sig.lint.context import PROFILES
+from e2ee_sig.lint.reporters import FORMATS
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    help="Rule set: xsf-ci = exactly the official XSF CI; e2ee = default + E2EE rules as errors.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS)),
+    help="Output format (default: text).",
+)
+@click.option(
+    "--select", multiple=True, help="Only these rule codes, prefixes or names (e.g. SEC,HDR012)."
+)
+@click.option("--extend-select", multiple=True, help="Add rules to the profile's set.")
+@click.option("--ignore", multiple=True, help="Leave out these rule codes, prefixes or names.")
+@click.option(
+    "--xeps-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder with xep.dtd and xep.ent (default: found by walking up from each file).",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic."
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here.",
+)
+@click.option(
+    "--fix", is_flag=True, help="Apply safe fixes in place (only the bytes of each problem change)."
+)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; change nothing.")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only XEP files changed since git REF; revision rules judge only revisions added since.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
+def lint(
+    paths: tuple[str, ...],
+    profile: str | None,
+    output_format: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    xeps_root: Path | None,
+    jobs: int | None,
+    statistics: bool,
+    output_file: Path | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    changed_since: str | None,
+    exit_zero: bool,
+) -> None:
+    """Check XEP files against the XSF's rules.
+
+    PATHS are XEP files or folders (an xsf/xeps checkout: its xep-*.xml and inbox/*.xml; any
+    other folder: its *.xml). Default: the current folder.
+
+    \b
+    Examples:
+      e2ee-sig lint xeps/
+      e2ee-sig lint --profile xsf-ci xep-0384.xml inbox/omemo-mls.xml
+      e2ee-sig lint --changed-since origin/master --format github
+      e2ee-sig lint --select SEC,E2E --statistics .
+      e2ee-sig lint --fix inbox/my-draft.xml
+
+    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+    """
+    from e2ee_sig.lint.runner import LintRequest, run_lint
+
+    settings = config()
+    request = LintRequest(
+        paths=list(paths) or ["."],
+        profile=profile or settings.get("profile", "default"),
+        output_format=output_format or settings.get("format", "text"),
+        select=split(select) or settings.get("select", []),
+        extend_select=split(extend_select) + settings.get("extend-select", []),
+        ignore=split(ignore) + ([] if select else settings.get("ignore", [])),
+        xeps_root=xeps_root or settings.path("xeps-root"),
+        jobs=jobs or settings.get("jobs"),
+        statistics=statistics,
+        output_file=output_file,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+        changed_since=changed_since,
+    )
+    status = run_lint(request)
+    sys.exit(0 if exit_zero and status == EXIT_FINDINGS else status)

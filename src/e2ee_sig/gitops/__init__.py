@@ -1,0 +1,73 @@
+"""Everything that touches git, through gitpython (imported inside the functions, so that
+commands which do not need git never load it)."""
+
+from e2ee_sig.gitops.changes import (
+    Change,
+    ChangedFiles,
+    CommitInfo,
+    DirtyFile,
+    changed_since,
+    changes_between,
+    commits_between,
+    dirty_files,
+)
+from e2ee_sig.gitops.history import FileCommit, FileHistory, commit_introducing, file_history
+from e2ee_sig.gitops.repo import (
+    RepoError,
+    check_branch_name,
+    common_git_dir,
+    create_branch,
+    current_branch,
+    delete_branch,
+    file_at,
+    has_commits,
+    is_shallow,
+    merge_base,
+    open_repo,
+    repo_of_file,
+    resolve,
+    upstream_branch,
+    work_tree,
+)
+from e2ee_sig.gitops.writing import (
+    commit_file,
+    commit_only,
+    create_bundle,
+    format_patches,
+    temporary_worktree,
+)
+
+__all__ = [
+    "Change",
+    "ChangedFiles",
+    "CommitInfo",
+    "DirtyFile",
+    "FileCommit",
+    "FileHistory",
+    "RepoError",
+    "changed_since",
+    "changes_between",
+    "check_branch_name",
+    "commit_file",
+    "commit_introducing",
+    "commit_only",
+    "commits_between",
+    "common_git_dir",
+    "create_branch",
+    "create_bundle",
+    "current_branch",
+    "delete_branch",
+    "dirty_files",
+    "file_at",
+    "file_history",
+    "format_patches",
+    "has_commits",
+    "is_shallow",
+    "merge_base",
+    "open_repo",
+    "repo_of_file",
+    "resolve",
+    "temporary_worktree",
+    "upstream_branch",
+    "work_tree",
+]

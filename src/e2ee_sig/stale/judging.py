@@ -1,0 +1,214 @@
+"""Reading the XEPs of a checkout and judging each by the deferral rule and XEP-0001."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from e2ee_sig.stale.history import add_git, read_history
+from e2ee_sig.stale.model import (
+    Judgement,
+    RevisionInfo,
+    StaleError,
+    StaleOptions,
+    StaleReport,
+    XepEntry,
+    parse_date,
+)
+from e2ee_sig.versions import parse_version
+from e2ee_sig.xep import Document, load, root_at
+from e2ee_sig.xep.policy import stale_from
+from e2ee_sig.xep.root import is_xep_root
+from e2ee_sig.xep.scope import is_encryption_spec, sig_numbers
+from e2ee_sig.xep.vocab import INBOX, XEP_GLOB, Status
+
+if TYPE_CHECKING:
+    from e2ee_sig.xep.header import Revision
+
+_SPACE = re.compile(r"\s+")
+
+
+# --- Reading the XEPs -----------------------------------------------------------------------
+
+
+def _revision_info(revision: Revision) -> RevisionInfo:
+    version = revision.version.value if revision.version else ""
+    text = revision.date.text if revision.date else ""
+    return RevisionInfo(version, text.strip(), revision.line, parse_date(text))
+
+
+def _date_problems(revisions: list[Revision]) -> list[str]:
+    """Problems with the first revision's date (the one the deferral rule reads)."""
+    if not revisions:
+        return ["no <revision> block: the deferral rule cannot date this XEP"]
+    first = revisions[0]
+    if first.date is None:
+        return [f"line {first.line}: the first <revision> has no <date>"]
+    text = first.date.text
+    if parse_date(text) is None:
+        return [f"line {first.date.line}: <date>{text}</date> is not a YYYY-MM-DD date"]
+    if text != text.strip():
+        return [
+            f"line {first.date.line}: <date> has whitespace around {text.strip()!r} "
+            "(the Editor's deferrals.py aborts on it)"
+        ]
+    return []
+
+
+def _judge(revision: RevisionInfo | None, applies: bool, options: StaleOptions) -> Judgement:
+    if revision is None or revision.day is None:
+        return Judgement(revision, "unknown" if applies else "ok", None)
+    if not applies:
+        return Judgement(revision, "ok", None)
+    start = stale_from(revision.day, options.months)
+    if options.now >= start:
+        state = "stale"
+    elif (start - options.now).days <= options.soon_days:
+        state = "due-soon"
+    else:
+        state = "ok"
+    return Judgement(revision, state, start)
+
+
+def _major_minor(revision: Revision) -> tuple[int, int] | str:
+    text = revision.version.value if revision.version else ""
+    parsed = parse_version(text)
+    return (parsed[0], (*parsed, 0)[1]) if parsed else text
+
+
+def activity_revision(revisions: list[Revision]) -> Revision | None:
+    """XEP-0001 §editorial: the newest revision that is not a patch-level update of the next
+    older one (the oldest revision always counts)."""
+    for newer, older in pairwise(revisions):
+        if _major_minor(newer) != _major_minor(older):
+            return newer
+    return revisions[-1] if revisions else None
+
+
+def _newest(revisions: list[RevisionInfo]) -> RevisionInfo | None:
+    """The revision with the latest readable date (the first one on ties)."""
+    dated = [r for r in revisions if r.day is not None]
+    return max(dated, key=lambda r: r.day or date.min) if dated else None
+
+
+def _entry(document: Document, number: int | None, options: StaleOptions) -> XepEntry:
+    header = document.header
+    if document.fatal is not None or header is None:
+        fatal = document.fatal
+        problem = f"line {fatal.line}: {fatal.message}" if fatal else "no <header> element"
+        unknown = Judgement(None, "unknown" if number is not None else "ok", None)
+        return XepEntry(
+            path=document.display,
+            number=number,
+            title="",
+            status="",
+            official=unknown,
+            xep0001=unknown,
+            age_days=None,
+            newest=None,
+            problems=[problem],
+        )
+    experimental = number is not None and header.value("status") == Status.EXPERIMENTAL
+    revisions = header.revisions
+    infos = [_revision_info(r) for r in revisions]
+    first = infos[0] if infos else None
+    activity = activity_revision(revisions)
+    newest = _newest(infos)
+    age = (options.now - first.day).days if first and first.day else None
+    return XepEntry(
+        path=document.display,
+        number=number,
+        title=_SPACE.sub(" ", header.value("title")),
+        status=header.value("status"),
+        official=_judge(first, experimental, options),
+        xep0001=_judge(_revision_info(activity) if activity else None, experimental, options),
+        age_days=age,
+        newest=newest,
+        problems=_date_problems(revisions),
+        document=document,
+    )
+
+
+def _load_all(root: Path, files: Iterable[Path]) -> list[Document]:
+    """Parse ``files``, each shown by its path relative to ``root`` (with the root's entities
+    when it has ``xep.dtd``)."""
+    xep_root = root_at(root) if is_xep_root(root) else None
+    return [load(file, file.relative_to(root).as_posix(), xep_root) for file in files]
+
+
+def discover_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``xep-NNNN.xml`` files."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if next(folder.glob(XEP_GLOB), None) is not None:
+            return folder
+    return None
+
+
+def _title_key(title: str) -> str:
+    return _SPACE.sub(" ", title).strip().casefold()
+
+
+def build_report(
+    options: StaleOptions, progress: Callable[[str], None] | None = None
+) -> StaleReport:
+    """Read every XEP of ``options.root`` (and the inbox), judge each, add git facts. The
+    ``git log`` runs in a thread while the XEPs are parsed."""
+    step = progress or (lambda message: None)
+    root = options.root
+    if not root.is_dir():
+        raise StaleError(f"{root}: not a folder")
+    files = sorted(root.glob(XEP_GLOB))
+    if not files:
+        raise StaleError(f"{root}: no xep-NNNN.xml files (is it an xsf/xeps checkout?)")
+    by_number = {int(file.name[4:8]): file for file in files}
+    wanted = _scope(options, by_number)
+    with ThreadPoolExecutor(1) as pool:
+        history = pool.submit(read_history, root)
+        step(f"reading {len(by_number)} XEPs")
+        entries = {
+            int(doc.name[4:8]): _entry(doc, int(doc.name[4:8]), options)
+            for doc in _load_all(root, by_number.values())
+        }
+        xeps = [entries[number] for number in sorted(wanted)]
+        protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
+        report = StaleReport(options, xeps, protoxeps, git_available=False)
+        step("reading git history")
+        add_git(report, history.result())
+    return report
+
+
+def _scope(options: StaleOptions, by_number: dict[int, Path]) -> set[int]:
+    if options.numbers:
+        missing = sorted(set(options.numbers) - set(by_number))
+        if missing:
+            names = ", ".join(f"xep-{n:04d}.xml" for n in missing)
+            raise StaleError(f"{options.root}: no {names}")
+        return set(options.numbers)
+    if options.sig:
+        return set(sig_numbers(options.sig_xeps)) & set(by_number)
+    return set(by_number)
+
+
+def _protoxeps(
+    options: StaleOptions, accepted: Iterable[XepEntry], step: Callable[[str], None]
+) -> list[XepEntry]:
+    inbox = options.root / INBOX
+    files = sorted(inbox.glob("*.xml")) if inbox.is_dir() else []
+    if not files:
+        return []
+    step(f"reading {len(files)} ProtoXEPs")
+    titles = {_title_key(e.title): e.number for e in accepted if e.title}
+    documents = _load_all(options.root, files)
+    if options.sig:
+        documents = [d for d in documents if is_encryption_spec(d)]
+    protoxeps = []
+    for document in documents:
+        entry = _entry(document, None, options)
+        entry.accepted_as = titles.get(_title_key(entry.title))
+        protoxeps.append(entry)
+    return protoxeps

@@ -1,0 +1,151 @@
+"""Document queries shared by the rules and the commands: sections by topic, and the
+namespaces a XEP uses, defines and registers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from e2ee_sig.xep import Document
+
+_Value = TypeVar("_Value")
+URN_XMPP = re.compile(r"urn:xmpp:[A-Za-z0-9.:_+-]*[A-Za-z0-9]")
+_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?=['"]([^'"]+)['"]""")
+_TARGET_NAMESPACE = re.compile(r"""targetNamespace=['"]([^'"]+)['"]""")
+REGISTRAR_TOPICS = ("XMPP Registrar Considerations", "Registrar Considerations")
+
+
+def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Value]:
+    """``read(document)`` computed once per document and shared by every rule (kept in
+    ``Document.cache``; callers get a copy of a list, set or dict, so they may change it)."""
+    key = f"{read.__module__}.{read.__qualname__}"
+
+    @wraps(read)
+    def shared(document: Document) -> _Value:
+        cache = document.cache
+        if key not in cache:
+            cache[key] = read(document)
+        value = cache[key]
+        return value.copy() if isinstance(value, list | set | dict) else value  # type: ignore[return-value]
+
+    return shared
+
+
+def sections(document: Document, level: int = 1) -> list[etree._Element]:
+    """The ``<sectionN>`` elements of the body at ``level`` (1 = top level), in order."""
+    if level == 1:
+        return _top_sections(document)
+    root = document.xml_root
+    if root is None:
+        return []
+    return [s for s in root.iter(f"section{level}")]
+
+
+@per_document
+def _top_sections(document: Document) -> list[etree._Element]:
+    root = document.xml_root
+    return [] if root is None else list(root.iter("section1"))
+
+
+def topic(section: etree._Element) -> str:
+    """A section's ``topic`` attribute with whitespace collapsed."""
+    return normalise(section.get("topic", ""))
+
+
+@per_document
+def _folded_topics(document: Document) -> tuple[tuple[str, etree._Element], ...]:
+    return tuple((topic(s).casefold(), s) for s in _top_sections(document))
+
+
+def find_section(document: Document, *topics: str) -> etree._Element | None:
+    """The first top-level section whose topic is one of ``topics`` (case-insensitive)."""
+    wanted = {t.casefold() for t in topics}
+    return next((s for folded, s in _folded_topics(document) if folded in wanted), None)
+
+
+def normalise(text: str) -> str:
+    """Whitespace runs collapsed to one space, ends stripped."""
+    return " ".join(text.split())
+
+
+def prose(element: etree._Element) -> str:
+    """The text of ``element`` and its descendants, comments and PIs left out, collapsed."""
+    parts: list[str] = []
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return normalise(" ".join(parts))
+
+
+def line(element: etree._Element | None) -> int:
+    """The element's line in the file (1 when unknown)."""
+    return (element.sourceline or 1) if element is not None else 1
+
+
+@per_document
+def code_blocks(document: Document) -> list[etree._Element]:
+    """The ``<example>`` and ``<code>`` elements (their CDATA is the protocol text)."""
+    root = document.xml_root
+    return [] if root is None else list(root.iter("example", "code"))
+
+
+def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:
+    """Each first group of ``pattern`` in examples and code, with the line of its first use."""
+    found: dict[str, int] = {}
+    for block in code_blocks(document):
+        text = block.text or ""
+        for match in pattern.finditer(text):
+            found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
+    return found
+
+
+@per_document
+def example_namespaces(document: Document) -> dict[str, int]:
+    """Each ``xmlns`` value used in examples and code, with the line of its first use."""
+    return _in_code(document, _XMLNS)
+
+
+@per_document
+def schema_namespaces(document: Document) -> dict[str, int]:
+    """Each schema ``targetNamespace``, with its line."""
+    return _in_code(document, _TARGET_NAMESPACE)
+
+
+@per_document
+def registered_namespaces(document: Document) -> set[str] | None:
+    """The ``urn:xmpp:`` namespaces named in Registrar Considerations (None: no such section)."""
+    section = find_section(document, *REGISTRAR_TOPICS)
+    if section is None:
+        return None
+    return set(URN_XMPP.findall(" ".join(section.itertext())))
+
+
+@per_document
+def own_namespaces(document: Document) -> dict[str, int]:
+    """The ``urn:xmpp:`` namespaces the document defines, with a line for each.
+
+    A namespace counts as the document's own when it is a schema ``targetNamespace`` or when
+    an example uses it and its first segment after ``urn:xmpp:`` is the document's shortname
+    (``urn:xmpp:omemo:2`` in XEP-0384, shortname OMEMO). Namespaces of other specifications
+    used in examples (hints, SCE in OMEMO, Jingle in a Jingle application) are not.
+    """
+    header = document.header
+    shortname = header.value("shortname").casefold() if header else ""
+    own = {ns: at for ns, at in schema_namespaces(document).items() if ns.startswith("urn:xmpp:")}
+    for ns, at in example_namespaces(document).items():
+        if shortname and _stem(ns) == shortname:
+            own.setdefault(ns, at)
+    return own
+
+
+def _stem(namespace: str) -> str:
+    """``omemo`` for ``urn:xmpp:omemo:2`` (the ShortName segment of XEP-0053)."""
+    parts = namespace.split(":")
+    return parts[2].casefold() if len(parts) > 2 and namespace.startswith("urn:xmpp:") else ""
