@@ -116,12 +116,12 @@ def test_plurals() -> None:
 # --- one fact, one diagnostic ---
 
 
-def test_entity_in_link_is_one_cnt006_and_keeps_the_official_verdict(xep_root: Path) -> None:
+def test_entity_in_link_is_one_cnt006_and_keeps_the_official_verdict(xsf_root: Path) -> None:
     linked = PLAIN_SECTIONS.replace(
         "as described in &xep0030;.",
         "as described in <link url='https://xmpp.org/extensions/xep-0030.html'>&xep0030;</link>.",
     )
-    target = xep_root / "xep-0999.xml"
+    target = xsf_root / "xep-0999.xml"
     target.write_text(make_xep(sections=linked), encoding="utf-8")
     default = lint_paths([str(target)], LintOptions(jobs=1)).diagnostics
     assert [d.code for d in default if d.code in ("CNT006", "XSF002")] == ["CNT006"]

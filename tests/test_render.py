@@ -63,8 +63,8 @@ def test_parity_with_xsltproc_on_every_inbox_xep(corpus: Path, tmp_path: Path) -
     assert differing == []
 
 
-def test_entities_expanded_and_dtd_defaults_applied(xep_root: Path) -> None:
-    xep = xep_root / "xep-0999.xml"
+def test_entities_expanded_and_dtd_defaults_applied(xsf_root: Path) -> None:
+    xep = xsf_root / "xep-0999.xml"
     xep.write_text(make_xep())
     html = Renderer(STYLESHEET).render(xep).decode()
     assert "Service Discovery" in html  # &xep0030; from xep.ent

@@ -34,14 +34,14 @@ def test_existing_and_generated_anchors_pass() -> None:
     assert lint(xep_with(body), "LNK001") == []
 
 
-def test_links_from_entities_are_reported_at_the_reference(xep_root: Path) -> None:
+def test_links_from_entities_are_reported_at_the_reference(xsf_root: Path) -> None:
     text = xep_with("<p>The namespace is urn:xmpp:widgets:0 &NSNOTE;.</p>")
-    found = lint(text, "LNK001", root=xep_root)
+    found = lint(text, "LNK001", root=xsf_root)
     assert codes(found) == ["LNK001"] and "&NSNOTE; links #ns" in found[0].message
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "&NSNOTE;" in t)
     assert found[0].line == line
     with_ns = text.replace("anchor='protocol'", "anchor='ns'")
-    assert lint(with_ns, "LNK001", root=xep_root) == []
+    assert lint(with_ns, "LNK001", root=xsf_root) == []
 
 
 def test_deep_links_are_checked_against_the_other_xep(xep_root: Path) -> None:

@@ -41,7 +41,7 @@ def test_a_linted_document_is_freed_by_reference_counting(
     corpus: Path, name: str, no_cycle_collector: None
 ) -> None:
     rules = enabled_rules(LintOptions(profile="e2ee"))
-    context = LintContext(profile="e2ee", enabled=frozenset(rules), e2ee_forced=True)
+    context = LintContext(profile="e2ee", enabled=frozenset(rules))
     document = load(corpus / name, name, root_at(corpus))
     assert lint_document(document, rules, context)
     document.official.literal_errors  # noqa: B018  (the view is built and used)

@@ -124,7 +124,7 @@ def lint_text(
     path = (root / name) if root else Path(name)
     document = parse_bytes(raw, path, name, xep_root)
     if context is None:
-        return check_document(document, profile=profile, select=select, e2ee_forced=False)
+        return check_document(document, profile=profile, select=select)
     known = context.baseline
     return check_document(
         document,
@@ -132,7 +132,6 @@ def lint_text(
         select=select,
         today=context.today,
         baseline=None if known is None else known.get(str(path.resolve()), frozenset()),
-        e2ee_forced=context.e2ee_forced,
     )
 
 

@@ -37,7 +37,7 @@ from e2ee_sig.lint.reporters import FORMATS
     help="Folder with xep.dtd and xep.ent (default: found by walking up from each file).",
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: by input size)."
 )
 @click.option(
     "--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic."
@@ -58,6 +58,18 @@ from e2ee_sig.lint.reporters import FORMATS
     metavar="REF",
     help="Only XEP files changed since git REF; revision rules judge only revisions added since.",
 )
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not recorded in this file (see --write-baseline).",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record today's findings in this file (for --baseline in CI) and exit 0.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found.")
 def lint(
     paths: tuple[str, ...],
@@ -74,6 +86,8 @@ def lint(
     unsafe_fixes: bool,
     diff: bool,
     changed_since: str | None,
+    baseline_file: Path | None,
+    write_baseline_file: Path | None,
     exit_zero: bool,
 ) -> None:
     """Check XEP files against the XSF's rules.
@@ -88,6 +102,8 @@ def lint(
       e2ee-sig lint --changed-since origin/master --format github
       e2ee-sig lint --select SEC,E2E --statistics .
       e2ee-sig lint --fix inbox/my-draft.xml
+      e2ee-sig lint --write-baseline .e2ee-sig-baseline.json .   (once; commit the file)
+      e2ee-sig lint --baseline .e2ee-sig-baseline.json .         (in CI: only new findings)
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
     """
@@ -109,6 +125,8 @@ def lint(
         unsafe_fixes=unsafe_fixes,
         diff=diff,
         changed_since=changed_since,
+        baseline_file=baseline_file,
+        write_baseline_file=write_baseline_file,
     )
     status = run_lint(request)
     sys.exit(0 if exit_zero and status == EXIT_FINDINGS else status)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from e2ee_sig.dates import today_utc
-from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
+from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_context, lint_document
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.lint.registry import all_rules
 from e2ee_sig.xep import Document
@@ -27,7 +25,6 @@ def check_document(
     ignore: Iterable[str] = (),
     today: date | None = None,
     baseline: Iterable[tuple[str, str]] | None = None,
-    e2ee_forced: bool | None = None,
 ) -> list[Diagnostic]:
     """The diagnostics ``e2ee-sig lint`` would report for ``document``, in order.
 
@@ -35,17 +32,10 @@ def check_document(
     line does (LintUsageError for an unknown one); ``today`` is the day the date rules judge
     by (default: today, UTC); ``baseline`` holds the (version, date) revisions the file had
     at a base commit, which makes the rules judge only what changed since (as with
-    ``--changed-since``); ``e2ee_forced`` applies the E2EE rules whatever the document is
-    about (default: with the ``e2ee`` profile).
+    ``--changed-since``).
     """
-    options = LintOptions(profile, list(select), list(ignore), list(extend_select))
+    options = LintOptions(profile, list(select), list(ignore), list(extend_select), today=today)
+    if baseline is not None:
+        options.baseline = {str(document.path.resolve()): frozenset(baseline)}
     rules = enabled_rules(options)
-    known = None if baseline is None else {str(document.path.resolve()): frozenset(baseline)}
-    context = LintContext(
-        profile=profile,
-        enabled=frozenset(rules),
-        today=today or today_utc(),
-        baseline=known,
-        e2ee_forced=profile == "e2ee" if e2ee_forced is None else e2ee_forced,
-    )
-    return lint_document(document, rules, context)
+    return lint_document(document, rules, lint_context(options, rules))

@@ -19,7 +19,6 @@ class LintContext:
     enabled: frozenset[str] = frozenset()
     today: date = field(default_factory=today_utc)
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
-    e2ee_forced: bool = False
     changed_shared: frozenset[str] = frozenset()
     selected: frozenset[str] = frozenset()
     """Rules named explicitly (``--select``/``--extend-select``): they report legacy history."""

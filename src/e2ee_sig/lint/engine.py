@@ -222,6 +222,19 @@ def _named(options: LintOptions) -> list[str]:
     return [s for s in (*options.select, *options.extend_select) if s.upper() != "ALL"]
 
 
+def lint_context(options: LintOptions, rules: dict[str, Rule]) -> LintContext:
+    """What every rule of a run is judged with: the profile, the enabled and the explicitly
+    named rules, the day, and the ``--changed-since`` base."""
+    return LintContext(
+        profile=options.profile,
+        enabled=frozenset(rules),
+        today=options.today or today_utc(),
+        baseline=options.baseline,
+        changed_shared=options.changed_shared,
+        selected=frozenset(c for c, r in rules.items() if _matches(r, _named(options))),
+    )
+
+
 def without_non_xeps(targets: list[Target], paths: Sequence[str], profile: str) -> list[Target]:
     """Leave out the template and README that a root's ``xep-*.xml`` also matches, unless
     named explicitly; ``xsf-ci`` keeps the official CI's selection (which lints them)."""
@@ -395,15 +408,7 @@ def lint_paths(
     )
     if on_start:
         on_start(len(targets))
-    context = LintContext(
-        profile=options.profile,
-        enabled=frozenset(rules),
-        today=options.today or today_utc(),
-        baseline=options.baseline,
-        e2ee_forced=options.profile == "e2ee",
-        changed_shared=options.changed_shared,
-        selected=frozenset(c for c, r in rules.items() if _matches(r, _named(options))),
-    )
+    context = lint_context(options, rules)
     jobs = options.jobs or default_jobs(targets, options.profile)
     diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]
     notes = skipped_notes + ([] if targets else [f"no XEP files found in {', '.join(paths)}"])

@@ -104,7 +104,6 @@ def setup_for(path: Path) -> Setup:
         profile=profile if problem is None else "default",
         enabled=frozenset(rules),
         today=today_utc(),
-        e2ee_forced=profile == "e2ee",
     )
     setup = Setup(rules, context, config.path("xeps-root"), config.get("initials"), problem)
     if problem is None:

@@ -56,9 +56,7 @@ class Preview:
 
         root = self.renderer.xeps_root
         document = load(self.file, str(self.file), root)
-        context = LintContext(
-            self.profile, frozenset(self.rules), e2ee_forced=self.profile == "e2ee"
-        )
+        context = LintContext(self.profile, frozenset(self.rules))
         diagnostics = lint_document(document, self.rules, context)
         try:
             rendered = self.renderer.render_bytes(document.raw, self.file)
