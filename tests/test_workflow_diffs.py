@@ -12,32 +12,23 @@ import pytest
 from click.testing import CliRunner
 
 from e2ee_sig.cli import main
-from tests.test_bundle import bump_0999, commit, identify, top_of, with_revision
+from tests.test_bundle import (
+    bump_0999,
+    clone,
+    commit,
+    identify,
+    top_of,
+    upstream,
+    with_revision,
+)
 from tests.xepfactory import make_xep
 
-DATE = "2026-01-05T12:00:00"
+__all__ = ["clone", "upstream"]  # the fixtures of test_bundle, used here too
 
 
 def invoke(*args: str | Path) -> tuple[int, str]:
     result = CliRunner().invoke(main, [*map(str, args)])
     return result.exit_code, result.output
-
-
-@pytest.fixture
-def upstream(xep_root: Path) -> git.Repo:
-    """An xsf/xeps-like repository with two XEPs, xep.dtd and xep.ent."""
-    repo = identify(git.Repo.init(xep_root, initial_branch="master"))
-    files = {"xep-0998.xml": make_xep(number="0998"), "xep-0999.xml": make_xep(number="0999")}
-    commit(repo, "Initial XEPs", files, DATE)
-    repo.index.add(["xep.dtd", "xep.ent"])
-    repo.index.commit("DTD and entities", author_date=DATE, commit_date=DATE)
-    return repo
-
-
-@pytest.fixture
-def clone(upstream: git.Repo, tmp_path: Path) -> git.Repo:
-    """The author's clone: origin/HEAD points at master."""
-    return identify(git.Repo.clone_from(upstream.working_tree_dir, tmp_path / "clone"))
 
 
 def markdown_links(text: str) -> list[str]:
@@ -72,6 +63,23 @@ def test_bundle_of_a_new_xep_has_no_diff_and_says_so(clone: git.Repo, tmp_path: 
     summary = (out / "SUMMARY.md").read_text(encoding="utf-8")
     assert "no earlier version at the base" in summary
     assert not list(out.glob("diff-*.html"))
+
+
+def test_bundle_diff_follows_an_accepted_protoxep_renamed(
+    upstream: git.Repo, tmp_path: Path
+) -> None:
+    proto = make_xep(number="XXXX", status="ProtoXEP")
+    commit(upstream, "ProtoXEP: widgets", {"inbox/widgets.xml": proto})
+    clone = identify(git.Repo.clone_from(upstream.working_tree_dir, tmp_path / "accept"))
+    clone.git.mv("inbox/widgets.xml", "xep-0997.xml")
+    accepted = with_revision(make_xep(number="0997"), "0.3.0")
+    commit(clone, "XEP-0997: accepted", {"xep-0997.xml": accepted})
+    out = tmp_path / "out"
+    status, output = invoke("bundle", top_of(clone), "--out", out, "--force")
+    assert status in (0, 1), output
+    page = (out / "diff-xep-0997.html").read_text(encoding="utf-8")
+    assert "status ProtoXEP → Experimental" in page
+    assert "diff-xep-0997.html" in markdown_links((out / "SUMMARY.md").read_text("utf-8"))
 
 
 # --- stale --since ----------------------------------------------------------------------------
