@@ -156,3 +156,18 @@ def test_stale_since_usage_errors(meeting: Path, args: list[str], message: str) 
     status, output = invoke("stale", meeting, *args)
     assert status == 2
     assert message in output and "Traceback" not in output
+
+
+def test_stale_since_a_version_that_does_not_parse_is_said_not_hidden(
+    upstream: git.Repo, tmp_path: Path
+) -> None:
+    upstream.create_tag("meeting")
+    commit(upstream, "broken", {"xep-0998.xml": make_xep(number="0998") + "<oops"})
+    root = top_of(upstream)
+    out = tmp_path / "agenda"
+    status, output = invoke("stale", root, "--since", "meeting", "-o", out)
+    assert status in (0, 1), output
+    section = since_section((out / "agenda.md").read_text(encoding="utf-8"))
+    assert "no rendered diff:" in section
+    assert "diff-xep-0998.html" in markdown_links(section)
+    assert "no rendered diff" in (out / "diff-xep-0998.html").read_text(encoding="utf-8")

@@ -169,11 +169,16 @@ def stale(
     if defer:
         sys.exit(_defer(report, (initials or "").strip(), stamp or today_utc(), commit, dry_run))
     if since is not None or out is not None:
-        from e2ee_sig.stale.diffs import write_agenda
+        from e2ee_sig.stale.diffs import agenda_markdown, make_folder, save_agenda
 
-        written = write_agenda(report, since, out, sys.stdout)
-        if written is not None:
-            click.echo(f"Wrote {written}", err=True)
+        if out is not None:
+            make_folder(out)
+        with _spinner(sys.stderr.isatty()) as progress:
+            text = agenda_markdown(report, since, out, progress)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            click.echo(f"Wrote {save_agenda(text, out)}", err=True)
         sys.exit(report.exit_code)
     writer(output_format or default_format())(report, sys.stdout)
     sys.exit(report.exit_code)

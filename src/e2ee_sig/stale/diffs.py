@@ -9,9 +9,9 @@ it. A XEP new since REF has no earlier version and so no diff."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from e2ee_sig.render.diffpages import changed_files, render_page, write_page
 from e2ee_sig.reports import render_template
@@ -87,24 +87,35 @@ def since_markdown(section: SinceSection) -> str:
     return render_template("agenda-since.md.j2", section=section)
 
 
-def write_agenda(
-    report: StaleReport, since: str | None, folder: Path | None, stream: TextIO
-) -> Path | None:
-    """The markdown agenda (with the ``--since`` section) on ``stream``, or as
-    ``folder/agenda.md`` with the diff pages beside it; the agenda file written, if any."""
-    from e2ee_sig.fsio import write_output
-
-    if folder is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StaleError(f"{folder}: cannot create the folder: {error.strerror}") from error
+def agenda_markdown(
+    report: StaleReport,
+    since: str | None,
+    folder: Path | None,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """The markdown agenda, with the ``--since`` section (diff pages written into ``folder``
+    when one is given)."""
     text = io.StringIO()
     write_markdown(report, text)
     if since is not None:
+        if progress is not None:
+            progress(f"rendering the diffs since {since}")
         text.write("\n" + since_markdown(changed_since(report, since, folder)))
-    if folder is None:
-        stream.write(text.getvalue())
-        return None
-    write_output(folder / AGENDA, text.getvalue().encode())
-    return folder / AGENDA
+    return text.getvalue()
+
+
+def save_agenda(text: str, folder: Path) -> Path:
+    """Write ``folder/agenda.md``; the file written."""
+    from e2ee_sig.fsio import write_output
+
+    target = folder / AGENDA
+    write_output(target, text.encode())
+    return target
+
+
+def make_folder(folder: Path) -> None:
+    """Create the output folder (and its parents) or say in one line why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StaleError(f"{folder}: cannot create the folder: {error.strerror}") from error
