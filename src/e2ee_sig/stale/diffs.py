@@ -50,12 +50,15 @@ def _name(entry: XepEntry) -> str:
 def changed_since(report: StaleReport, ref: str, folder: Path | None) -> SinceSection:
     """The XEPs of ``report`` changed between ``ref`` and HEAD; with ``folder``, their diff
     pages written there."""
-    from e2ee_sig.gitops import open_repo, resolve, work_tree
+    from e2ee_sig.gitops import RepoError, open_repo, resolve, work_tree
 
     root = report.options.root
-    repo = open_repo(root)
-    top = work_tree(repo)
-    base, head = resolve(repo, ref), resolve(repo, "HEAD")
+    try:
+        repo = open_repo(root)
+        top = work_tree(repo)
+        base, head = resolve(repo, ref), resolve(repo, "HEAD")
+    except RepoError as error:
+        raise StaleError(f"--since {ref}: {error}") from error
     entries = {
         (root / e.path).resolve().relative_to(top).as_posix(): e
         for e in [*report.xeps, *report.protoxeps]
