@@ -50,6 +50,7 @@ def test_bundle_writes_and_links_the_rendered_diff(clone: git.Repo, tmp_path: Pa
     assert "0.2.0 → 0.3.0" in page
     summary = (out / "SUMMARY.md").read_text(encoding="utf-8")
     assert "diff-xep-0999.html" in markdown_links(summary)
+    assert "- `diff-xep-0999.html`" in summary.split("## Files")[1]
     assert "diff-xep-0999.html" in output
     assert not (out / "diff-xep-0998.html").exists()
 
