@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2ee_sig.bundle.diffs import write_diffs
 from e2ee_sig.bundle.model import BundleError, BundleRequest, BundleResult, Plan
 from e2ee_sig.bundle.planning import plan_submission
 from e2ee_sig.bundle.summary import render_summary
@@ -171,6 +172,7 @@ def _write(repo: Repo, plan: Plan, out: Path | None, branch: str | None) -> Bund
     out = out or default_out(repo, plan.name)
     try:
         files = write_outputs(repo, plan, out)
+        files += write_diffs(repo, plan, out)
     except (BundleError, RepoError):
         if branch is not None:
             delete_branch(repo, branch)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from e2ee_sig.bundle.diffs import diff_name
 from e2ee_sig.bundle.model import LISTED_DIRTY, Plan, XepFacts
 from e2ee_sig.reports import render_template
 
@@ -53,4 +54,5 @@ def render_summary(plan: Plan, files: Sequence[str] = ()) -> str:
         files=list(files),
         bundle=next((name for name in files if name.endswith(".bundle")), None),
         listed=LISTED_DIRTY,
+        diff_name=diff_name,
     )

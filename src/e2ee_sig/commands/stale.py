@@ -73,6 +73,21 @@ if TYPE_CHECKING:
     help="With --defer: date of the deferral's revision block (default: today, UTC; --now "
     "only sets the day the XEPs are judged on).",
 )
+@click.option(
+    "--since",
+    metavar="REF",
+    help="Markdown: also list each XEP changed from REF (the last meeting's tag or commit) to "
+    "HEAD with its rendered diff; with -o the diffs are written and linked.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the markdown agenda to DIR/agenda.md and, with --since, each diff to "
+    "DIR/diff-<name>.html beside it (relative links: publish the folder as it is).",
+)
 def stale(
     root: Path | None,
     now: date | None,
@@ -86,6 +101,8 @@ def stale(
     commit: bool,
     dry_run: bool,
     stamp: date | None,
+    since: str | None,
+    out: Path | None,
 ) -> None:
     """Report stale XEPs for the SIG meeting and apply deferrals.
 
@@ -94,6 +111,12 @@ def stale(
     XEP-0001 reading (patch revisions are no activity), git commits after the newest revision
     ('unrecorded changes'), and the inbox ProtoXEPs' age. ROOT is an xsf/xeps checkout
     (default: config xeps-root, else the nearest folder up with xep-NNNN.xml files).
+
+    --since REF adds "Changed since REF" to the markdown agenda: each XEP whose committed file
+    differs between REF and HEAD, with its header changes ("0.8.3 → 0.9.0, status
+    Experimental") and its rendered diff. With -o DIR the agenda is DIR/agenda.md and each diff
+    DIR/diff-xep-NNNN.html, linked relatively; without -o nothing is written and each XEP shows
+    the 'e2ee-sig diff' command that renders it.
 
     \b
     Examples:
@@ -104,6 +127,7 @@ def stale(
       e2ee-sig stale --defer --initials XYZ --dry-run
       e2ee-sig stale --defer --initials XYZ --commit
       e2ee-sig stale --now 2027-01-15 --defer --initials XYZ --date 2027-01-16
+      e2ee-sig stale --sig e2ee --since meeting-2026-11 -o agenda/
 
     Exit status: 0 nothing stale, 1 something stale or undatable (after --defer: undatable
     only), 2 usage error or a deferral that cannot be made.
@@ -119,6 +143,10 @@ def stale(
         raise E2eeSigError("--defer needs --initials (the Editor's, for 'XEP Editor (XX)')")
     if commit and dry_run:
         raise E2eeSigError("--commit and --dry-run exclude each other")
+    if (since is not None or out is not None) and (
+        defer or output_format not in (None, "markdown")
+    ):
+        raise E2eeSigError("--since and -o apply to the markdown agenda (not --defer or --format)")
     try:
         wanted = [parse_number(n) for n in split(numbers)]
     except ValueError as error:
@@ -140,6 +168,18 @@ def stale(
         report = build_report(options, progress)
     if defer:
         sys.exit(_defer(report, (initials or "").strip(), stamp or today_utc(), commit, dry_run))
+    if since is not None or out is not None:
+        from e2ee_sig.stale.diffs import agenda_markdown, make_folder, save_agenda
+
+        if out is not None:
+            make_folder(out)
+        with _spinner(sys.stderr.isatty()) as progress:
+            text = agenda_markdown(report, since, out, progress)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            click.echo(f"Wrote {save_agenda(text, out)}", err=True)
+        sys.exit(report.exit_code)
     writer(output_format or default_format())(report, sys.stdout)
     sys.exit(report.exit_code)
 
