@@ -18,7 +18,9 @@ from pathlib import Path
 import git
 import pytest
 
-from tests.test_reliability import BOUND, SRC, e2ee_sig, e2ee_sig_process
+from tests import test_stale
+from tests.test_reliability import BOUND, SRC, e2ee_sig
+from tests.test_stale import NOW, Repo, stale
 from tests.xepfactory import make_xep
 
 BUMP = ("bump", "-m", "Clarify.", "--initials", "ae", "--date", "2026-06-01")
@@ -82,3 +84,92 @@ def test_bump_keeps_crlf_in_the_inserted_block(xep_root: Path) -> None:
     data = path.read_bytes()
     assert len(data) > len(original)
     assert data.count(b"\n") == data.count(b"\r\n")
+
+
+# --- stale --defer ------------------------------------------------------------------------
+
+stale_xeps = test_stale.defer_repo  # the fixture "stale_xeps": two stale XEPs, one CRLF
+STALE_DEFER = ("--now", NOW, "--defer", "--initials", "XYZ")
+
+
+def snapshot(repo: Repo) -> tuple[str, str, dict[str, bytes]]:
+    files = {p.name: p.read_bytes() for p in repo.root.glob("xep-*.xml")}
+    return repo.git.head.commit.hexsha, repo.git.git.status("--porcelain"), files
+
+
+def test_defer_commit_with_a_failing_hook_leaves_the_repository_untouched(
+    stale_xeps: Repo,
+) -> None:
+    hook = Path(stale_xeps.git.git_dir) / "hooks" / "pre-commit"
+    hook.write_text(
+        "#!/bin/sh\nif git diff --cached --name-only | grep -q xep-0991; then\n"
+        "  echo 'pre-commit: xep-0991.xml is frozen' >&2; exit 1\nfi\n"
+    )
+    hook.chmod(0o755)
+    before = snapshot(stale_xeps)
+    code, out, err = stale(str(stale_xeps.root), *STALE_DEFER, "--commit")
+    assert code == 2 and out == "", err
+    assert "xep-0991.xml is frozen;" in err and "nothing deferred" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    # XEP-0990 was committed before XEP-0991's commit failed: that commit is undone too
+    assert snapshot(stale_xeps) == before
+    hook.unlink()  # a rerun still finds both stale and defers them
+    code, out, err = stale(str(stale_xeps.root), *STALE_DEFER, "--commit")
+    assert code == 0, err
+    assert out.count("committed") == 2
+
+
+def test_defer_commit_refuses_a_detached_head_before_writing(stale_xeps: Repo) -> None:
+    stale_xeps.git.git.checkout("--detach", "--quiet")
+    before = snapshot(stale_xeps)
+    code, _, err = stale(str(stale_xeps.root), *STALE_DEFER, "--commit")
+    assert code == 2 and "HEAD is detached" in err, err
+    assert snapshot(stale_xeps) == before
+
+
+def test_defer_commit_refuses_a_merge_in_progress(stale_xeps: Repo) -> None:
+    base = stale_xeps.git.active_branch.name
+    stale_xeps.git.git.checkout("--quiet", "-b", "other")
+    stale_xeps.commit("2026-02-01", "Other", {"README": "theirs\n"})
+    stale_xeps.git.git.checkout("--quiet", base)
+    stale_xeps.commit("2026-02-02", "Ours", {"README": "ours\n"})
+    with pytest.raises(git.GitCommandError):
+        stale_xeps.git.git.merge("other")
+    before = snapshot(stale_xeps)
+    code, _, err = stale(str(stale_xeps.root), *STALE_DEFER, "--commit")
+    assert code == 2 and "a merge is in progress" in err, err
+    assert snapshot(stale_xeps) == before
+
+
+def test_the_git_state_check_refuses_an_unborn_branch(tmp_path: Path) -> None:
+    from e2ee_sig.gitops import RepoError, check_can_commit
+
+    repo = git.Repo.init(tmp_path)
+    with pytest.raises(RepoError, match="no commits yet"):
+        check_can_commit(repo)
+
+
+def test_stale_xepsrts_a_read_only_file_in_one_line_and_defers_the_others(
+    stale_xeps: Repo,
+) -> None:
+    frozen = stale_xeps.root / "xep-0990.xml"
+    frozen.chmod(0o444)
+    before = frozen.read_bytes()
+    code, out, err = stale(str(stale_xeps.root), *STALE_DEFER)
+    assert code == 2
+    assert err.strip() == "e2ee-sig: error: xep-0990.xml: is read-only; not changing it"
+    assert out.strip() == "XEP-0991: deferred, version 0.2.0"
+    assert frozen.read_bytes() == before
+
+
+def test_a_deferral_planned_on_other_bytes_is_refused(stale_xeps: Repo) -> None:
+    from e2ee_sig.stale.deferral import Deferral, apply_deferral
+    from e2ee_sig.stale.model import StaleError
+
+    path = stale_xeps.root / "xep-0990.xml"
+    current = path.read_bytes()
+    stale_plan = Deferral(None, path, b"<xep/>", b"<xep>deferred</xep>", "0.4.0")  # type: ignore[arg-type]
+    stale_plan.entry = type("Entry", (), {"path": "xep-0990.xml"})()  # type: ignore[assignment]
+    with pytest.raises(StaleError, match="changed"):
+        apply_deferral(stale_plan)
+    assert path.read_bytes() == current

@@ -106,3 +106,17 @@ def commit_only(repo: Repo, relpath: str, message: str) -> str:
     except GitCommandError as error:
         raise _git_error(error, f"git commit {relpath}") from error
     return repo.head.commit.hexsha
+
+
+def undo_commits(repo: Repo, original: str, relpaths: Sequence[str]) -> None:
+    """Move HEAD's branch back to ``original`` (only if it is still where this program left
+    it) and reset the index entries of ``relpaths`` to ``original``; nothing else is touched."""
+    from git import GitCommandError
+
+    current = repo.head.commit.hexsha
+    try:
+        repo.git.update_ref("-m", "e2ee-sig: undo its own commits", "HEAD", original, current)
+        if relpaths:
+            repo.git.reset("--quiet", original, "--", *relpaths)
+    except GitCommandError as error:
+        raise _git_error(error, "undoing the commits") from error
