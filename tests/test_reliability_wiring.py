@@ -18,7 +18,9 @@ from pathlib import Path
 import git
 import pytest
 
-from tests import test_stale
+from e2ee_sig.bundle.output import MARKER
+from tests import test_bundle, test_stale
+from tests.test_bundle import bump_0999, run, state, top_of
 from tests.test_reliability import BOUND, SRC, e2ee_sig
 from tests.test_stale import NOW, Repo, stale
 from tests.xepfactory import make_xep
@@ -173,3 +175,100 @@ def test_a_deferral_planned_on_other_bytes_is_refused(stale_xeps: Repo) -> None:
     with pytest.raises(StaleError, match="changed"):
         apply_deferral(stale_plan)
     assert path.read_bytes() == current
+
+
+# --- bundle -------------------------------------------------------------------------------
+
+upstream = test_bundle.upstream  # fixtures: an xsf/xeps-like upstream and the author's clone
+clone = test_bundle.clone
+
+
+def branches(repo: git.Repo) -> list[str]:
+    return sorted(b.name for b in repo.branches)
+
+
+def test_bundle_out_refuses_a_folder_with_the_users_files(clone: git.Repo, tmp_path: Path) -> None:
+    bump_0999(clone)
+    out = tmp_path / "mine"
+    (out / "patches").mkdir(parents=True)
+    users = {
+        out / "SUMMARY.md": b"my summary\n",
+        out / "patches" / "0001-mine.patch": b"my patch\n",
+    }
+    for path, data in users.items():
+        path.write_bytes(data)
+    before = branches(clone)
+    code, output = run(top_of(clone), "--out", out, "--branch")
+    assert code == 2 and f"--out {out}: the folder is not empty" in output, output
+    assert "Traceback" not in output
+    assert {path: path.read_bytes() for path in users} == users
+    assert sorted(p.name for p in out.rglob("*")) == ["0001-mine.patch", "SUMMARY.md", "patches"]
+    assert branches(clone) == before
+
+
+def test_bundle_out_reuses_only_its_own_folder_and_keeps_other_files(
+    clone: git.Repo, tmp_path: Path
+) -> None:
+    bump_0999(clone)
+    out = tmp_path / "new" / "bundle"
+    assert run(top_of(clone), "--out", out)[0] == 0
+    assert (out / MARKER).is_file() and (out / "SUMMARY.md").is_file()
+    notes = out / "notes.txt"
+    notes.write_bytes(b"the user's notes\n")
+    (out / "SUMMARY.md").write_text("stale output\n")
+    code, output = run(top_of(clone), "--out", out)
+    assert code == 0, output
+    assert notes.read_bytes() == b"the user's notes\n"
+    assert "XEP-0999" in (out / "SUMMARY.md").read_text()
+    # a file of the user's under an output's name is never replaced
+    (out / MARKER).write_text("# a marker listing nothing\n")
+    kept = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+    code, output = run(top_of(clone), "--out", out)
+    assert code == 2 and ".bundle: already exists" in output, output
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MARKER} == kept
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "temporary-folder"])
+def test_bundle_rolls_back_its_branch_and_folders_when_it_cannot_write(
+    clone: git.Repo, tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    bump_0999(clone)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    out = blocker / "out" if where == "under-a-file" else tmp_path / "fresh" / "out"
+    if where == "temporary-folder":
+        monkeypatch.setattr(tempfile, "tempdir", str(blocker / "tmp"))  # mkdtemp fails
+    before = branches(clone)
+    code, output = run(top_of(clone), "--out", out, "--branch")
+    assert code == 2 and "Traceback" not in output, output
+    assert output.startswith("e2ee-sig: error:") and len(output.strip().splitlines()) == 1
+    assert branches(clone) == before
+    assert blocker.read_text() == "not a folder\n"
+    assert not (tmp_path / "fresh").exists()
+
+
+@pytest.mark.parametrize("setting", ["autocrlf", "eol=crlf"])
+def test_bundle_asks_git_whether_crlf_checkouts_are_modified(clone: git.Repo, setting: str) -> None:
+    top = top_of(clone)
+    bump_0999(clone)
+    if setting == "autocrlf":
+        with clone.config_writer() as config:
+            config.set_value("core", "autocrlf", "true")
+    else:
+        (top / ".git" / "info" / "attributes").write_text("*.xml eol=crlf\n")
+    # what a checkout under that setting leaves in the work tree: CRLF, other stat data
+    for name in ("xep-0998.xml", "xep-0999.xml"):
+        path = top / name
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = state(clone)
+    code, output = run(top_of(clone))
+    assert code == 0, output
+    assert "Not included" not in output
+    assert state(clone) == before  # the user's index is not refreshed
+    # a real change is still seen
+    path = top / "xep-0998.xml"
+    path.write_bytes(path.read_bytes().replace(b"widgets", b"gadgets", 1))
+    code, output = run(top_of(clone))
+    assert "Not included (uncommitted): xep-0998.xml (modified)" in output, output

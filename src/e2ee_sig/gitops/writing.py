@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from git import Repo
 
-from e2ee_sig.gitops.repo import _git_error
+from e2ee_sig.gitops.repo import RepoError, _git_error
 
 
 def create_bundle(repo: Repo, file: Path, refs: Sequence[str], base: str) -> None:
@@ -50,7 +50,10 @@ def temporary_worktree(repo: Repo, commit: str) -> Iterator[Path]:
 
     from git import GitCommandError
 
-    holder = Path(tempfile.mkdtemp(prefix="e2ee-sig-worktree-"))
+    try:
+        holder = Path(tempfile.mkdtemp(prefix="e2ee-sig-worktree-"))
+    except OSError as error:
+        raise RepoError(f"cannot make a temporary worktree: {error.strerror or error}") from error
     folder = holder / "worktree"
     try:
         repo.git.worktree("add", "--detach", "--quiet", str(folder), commit)
