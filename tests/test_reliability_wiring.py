@@ -21,7 +21,7 @@ import pytest
 from e2ee_sig.bundle.output import MARKER
 from tests import test_bundle, test_stale
 from tests.test_bundle import bump_0999, run, state, top_of
-from tests.test_reliability import BOUND, SRC, e2ee_sig
+from tests.test_reliability import BOUND, NEW_XEP, SRC, e2ee_sig
 from tests.test_stale import NOW, Repo, stale
 from tests.xepfactory import make_xep
 
@@ -272,3 +272,66 @@ def test_bundle_asks_git_whether_crlf_checkouts_are_modified(clone: git.Repo, se
     path.write_bytes(path.read_bytes().replace(b"widgets", b"gadgets", 1))
     code, output = run(top_of(clone))
     assert "Not included (uncommitted): xep-0998.xml (modified)" in output, output
+
+
+# --- new-xep ------------------------------------------------------------------------------
+
+
+def test_new_xep_eof_at_a_prompt_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "e2ee_sig", "new-xep", "--output", str(tmp_path)],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": SRC},
+            cwd=tmp_path,
+        )
+        os.write(controller, b"\x04")  # ^D: end of input at the first prompt
+        _, stderr = process.communicate(timeout=BOUND)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    message = stderr.decode()
+    assert process.returncode == 2, message
+    assert "Aborted" not in message and "Traceback" not in message
+    assert message.strip().startswith("e2ee-sig: error: no answer to 'Template")
+    assert len(message.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_xep_names_the_option_in_conflicts(tmp_path: Path) -> None:
+    existing = tmp_path / "draft.xml"
+    existing.write_bytes(b"the user's draft\n")
+    result = e2ee_sig(*NEW_XEP, "--output", str(existing), cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.startswith("e2ee-sig: error: --output: ")
+        and "already exists" in result.stderr
+    )
+    assert existing.read_bytes() == b"the user's draft\n"
+    bad_jid = [*NEW_XEP[:-1], "not a jid@@"]
+    result = e2ee_sig(*bad_jid, "--output", str(tmp_path / "new.xml"), cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("e2ee-sig: error: --jid: ")
+    assert not (tmp_path / "new.xml").exists()
+
+
+def test_new_xep_creates_without_replacing_a_file_that_appears(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import e2ee_sig.scaffold.draft as draft
+
+    target = tmp_path / "omemo-mls.xml"
+    real_render = draft.render
+
+    def render_then_race(*args: object) -> bytes:  # another program creates the file meanwhile
+        target.write_bytes(b"written meanwhile\n")
+        return real_render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(draft, "render", render_then_race)
+    result = e2ee_sig(*NEW_XEP, "--output", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2 and "--output:" in result.stderr, result.stderr
+    assert target.read_bytes() == b"written meanwhile\n"
