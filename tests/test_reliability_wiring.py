@@ -335,3 +335,94 @@ def test_new_xep_creates_without_replacing_a_file_that_appears(
     result = e2ee_sig(*NEW_XEP, "--output", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 2 and "--output:" in result.stderr, result.stderr
     assert target.read_bytes() == b"written meanwhile\n"
+
+
+# --- the top-level handler: a full device, a closed pipe, an interrupt ----------------------
+
+
+def run_e2ee_sig(*args: str, **options: object) -> subprocess.CompletedProcess[bytes]:
+    """``python -m e2ee_sig ARGS`` as a real process, bounded in time."""
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "e2ee_sig", *args],
+        env={**os.environ, "PYTHONPATH": SRC},
+        timeout=BOUND,
+        **options,
+    )
+
+
+def test_stdout_on_a_full_device_is_one_line_and_exit_2() -> None:
+    with open("/dev/full", "wb") as full:
+        result = run_e2ee_sig("rules", stdout=full, stderr=subprocess.PIPE)
+    message = result.stderr.decode()
+    assert result.returncode == 2, message
+    assert message == "e2ee-sig: error: cannot write the output: No space left on device\n"
+
+
+def test_a_closed_pipe_is_one_line_and_exit_2() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before anything is written
+    try:
+        result = run_e2ee_sig("rules", stdout=writer, stderr=subprocess.PIPE)
+    finally:
+        os.close(writer)
+    message = result.stderr.decode()
+    assert result.returncode == 2, message
+    assert message == "e2ee-sig: error: the output was closed before everything was written\n"
+
+
+def test_piping_into_head_prints_no_traceback() -> None:
+    command = f"{sys.executable} -m e2ee_sig rules | head -c1; exit ${{PIPESTATUS[0]}}"
+    result = subprocess.run(
+        ["bash", "-c", command],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        timeout=BOUND,
+    )
+    assert len(result.stdout) == 1
+    assert result.returncode in (0, 2) and b"Traceback" not in result.stderr
+    assert result.stderr in (
+        b"",
+        b"e2ee-sig: error: the output was closed before everything was written\n",
+    )
+
+
+INTERRUPT_AT_START_UP = """
+import builtins, sys
+real_import = builtins.__import__
+def interrupted_import(name, *args, **kwargs):
+    if name == "click":
+        raise KeyboardInterrupt  # ^C while the program is still importing
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = interrupted_import
+sys.argv = ["e2ee-sig", "rules"]
+from e2ee_sig.__main__ import run
+run()
+"""
+
+
+def test_sigint_during_start_up_is_one_line_and_exit_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_AT_START_UP],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        timeout=BOUND,
+    )
+    assert (result.returncode, result.stderr) == (2, b"e2ee-sig: error: interrupted\n")
+
+
+def test_sigint_during_a_run_is_one_line_and_exit_2(corpus: Path) -> None:
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "e2ee_sig", "lint", "--jobs", "1", str(corpus)],
+        env={**os.environ, "PYTHONPATH": SRC},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(3)  # well into the corpus run
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=BOUND)
+    assert process.returncode == 2, stderr
+    assert stderr.decode().splitlines()[-1] == "e2ee-sig: error: interrupted"
+    assert b"Traceback" not in stderr
