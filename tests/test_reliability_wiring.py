@@ -21,7 +21,7 @@ import pytest
 from e2ee_sig.bundle.output import MARKER
 from tests import test_bundle, test_stale
 from tests.test_bundle import bump_0999, run, state, top_of
-from tests.test_reliability import BOUND, NEW_XEP, SRC, e2ee_sig
+from tests.test_reliability import BOUND, NEW_XEP, SRC, e2ee_sig, python
 from tests.test_stale import NOW, Repo, stale
 from tests.xepfactory import make_xep
 
@@ -426,3 +426,41 @@ def test_sigint_during_a_run_is_one_line_and_exit_2(corpus: Path) -> None:
     assert process.returncode == 2, stderr
     assert stderr.decode().splitlines()[-1] == "e2ee-sig: error: interrupted"
     assert b"Traceback" not in stderr
+
+
+def test_defer_in_a_folder_it_cannot_write_is_one_line_per_file(xep_root: Path) -> None:
+    import shutil
+    import tempfile
+
+    from tests.test_stale import xep
+
+    folder = Path(tempfile.mkdtemp(prefix="e2ee-sig-ro-"))  # reachable by an unprivileged user
+    try:
+        for name in ("xep.dtd", "xep.ent"):
+            shutil.copy(xep_root / name, folder / name)
+        for number in (990, 991):
+            (folder / f"xep-{number:04d}.xml").write_text(xep(number, ("0.1.0", "2023-05-01")))
+        before = {p.name: p.read_bytes() for p in folder.iterdir()}
+        folder.chmod(0o555)
+        code = f"""
+            import os, sys
+            from e2ee_sig.cli import main
+            arguments = ["stale", {str(folder)!r}, *{list(STALE_DEFER)!r}]
+            try:  # a dry run first loads every module the real run needs
+                main([*arguments, "--dry-run"], standalone_mode=False)
+            except SystemExit:
+                pass
+            if os.getuid() == 0:  # root ignores the folder's mode: run as nobody
+                os.setgid(65534); os.setuid(65534)
+            main(arguments)
+        """
+        result = python(code)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and len(lines) == 2
+        assert all(line.startswith("e2ee-sig: error: xep-099") for line in lines), lines
+        folder.chmod(0o755)
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
