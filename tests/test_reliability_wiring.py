@@ -151,7 +151,7 @@ def test_the_git_state_check_refuses_an_unborn_branch(tmp_path: Path) -> None:
         check_can_commit(repo)
 
 
-def test_stale_xepsrts_a_read_only_file_in_one_line_and_defers_the_others(
+def test_defer_reports_a_read_only_file_in_one_line_and_defers_the_others(
     stale_xeps: Repo,
 ) -> None:
     frozen = stale_xeps.root / "xep-0990.xml"
