@@ -112,6 +112,7 @@ def _listed(marker: Path) -> list[str]:
         for name in names
         if name
         and not name.startswith("#")
+        and name != MARKER
         and ".." not in name.split("/")
         and not name.startswith("/")
     ]
