@@ -55,6 +55,19 @@ def test_bundle_writes_and_links_the_rendered_diff(clone: git.Repo, tmp_path: Pa
     assert not (out / "diff-xep-0998.html").exists()
 
 
+def test_bundle_rerun_into_its_own_folder_replaces_its_diff_pages(
+    clone: git.Repo, tmp_path: Path
+) -> None:
+    bump_0999(clone)
+    out = tmp_path / "out"
+    assert invoke("bundle", top_of(clone), "--out", out)[0] == 0
+    (out / "diff-xep-0999.html").write_text("stale page", encoding="utf-8")
+    status, output = invoke("bundle", top_of(clone), "--out", out)
+    assert status == 0, output
+    assert "diff-xep-0999.html" in (out / ".e2ee-sig-bundle").read_text(encoding="utf-8")
+    assert "stale page" not in (out / "diff-xep-0999.html").read_text(encoding="utf-8")
+
+
 def test_bundle_of_a_new_xep_has_no_diff_and_says_so(clone: git.Repo, tmp_path: Path) -> None:
     commit(clone, "XEP-0997: new", {"xep-0997.xml": make_xep(number="0997")})
     out = tmp_path / "out"

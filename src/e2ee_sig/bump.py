@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING
 
 from e2ee_sig.dates import date_problem, today_utc
 from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.fsio import FileRefused, locked_edit
 from e2ee_sig.textdiff import unified_diff
 from e2ee_sig.versions import Level, bump_version, filevercmp, parse_version
-from e2ee_sig.xep import load, parse_bytes
+from e2ee_sig.xep import find_root, load, parse_bytes
 from e2ee_sig.xep.edit import apply_edits, write_atomically
-from e2ee_sig.xep.parse import declared_encoding
+from e2ee_sig.xep.parse import MAX_BYTES, declared_encoding
 from e2ee_sig.xep.policy import judge_bump, lowest_major, status_after_bump
 from e2ee_sig.xep.revise import ByteEdit, NewRevision, ReviseError, insert_revision, replace_text
 from e2ee_sig.xep.vocab import STATUSES, Status
@@ -147,17 +148,11 @@ def plan_bump(
 
 
 def apply_bump(path: Path, plan: BumpPlan) -> None:
-    """Write ``plan`` to ``path`` in one atomic rename, if the file is still as it was planned."""
+    """Write ``plan`` to ``path`` under the file's lock, if it still holds the planned bytes."""
     try:
-        current = path.read_bytes()
-    except OSError as error:
-        raise BumpError(f"cannot read file: {error.strerror or error}") from None
-    if current != plan.old_raw:
-        raise BumpError("the file changed since it was read; run bump again")
-    try:
-        write_atomically(path, apply_edits(current, plan.edits))
-    except OSError as error:
-        raise BumpError(f"cannot write file: {error.strerror or error}") from None
+        write_atomically(path, plan.new_raw, expected=plan.old_raw)
+    except FileRefused as refusal:
+        raise BumpError(refusal.reason) from None
 
 
 def _header(document: Document) -> Header:
@@ -293,15 +288,29 @@ class BumpRequest:
 
 def bump_file(path: Path, request: BumpRequest) -> BumpPlan:
     """Plan the bump of one file and, unless ``request.dry_run``, write it (BumpError when the
-    file is refused; it is then left as it was)."""
-    plan = plan_bump(
-        load(path, str(path)),
+    file is refused; it is then left as it was).
+
+    The plan is made under the file's exclusive lock from the bytes the lock protects, so a
+    concurrent bump waits and then stacks its block on top of this one instead of losing it.
+    """
+    if request.dry_run:
+        return _plan_request(load(path, str(path)), request)
+    try:
+        with locked_edit(path, limit=MAX_BYTES) as file:
+            document = parse_bytes(file.data, path, str(path), find_root(path))
+            plan = _plan_request(document, request)
+            file.replace(plan.new_raw)
+    except FileRefused as refusal:
+        raise BumpError(refusal.reason) from None
+    return plan
+
+
+def _plan_request(document: Document, request: BumpRequest) -> BumpPlan:
+    return plan_bump(
+        document,
         request.remarks,
         request.initials,
         request.level,
         checked_date(request.date),
         request.status,
     )
-    if not request.dry_run:
-        apply_bump(path, plan)
-    return plan

@@ -5,17 +5,16 @@ them is removed again when writing fails."""
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2ee_sig.bundle.diffs import write_diffs
+from e2ee_sig.bundle.diffs import diff_pages
 from e2ee_sig.bundle.model import BundleError, BundleRequest, BundleResult, Plan
+from e2ee_sig.bundle.output import OutputFolder
 from e2ee_sig.bundle.planning import plan_submission
 from e2ee_sig.bundle.summary import render_summary
 from e2ee_sig.gitops import (
-    RepoError,
     check_branch_name,
     commit_file,
     common_git_dir,
@@ -47,31 +46,33 @@ def default_out(repo: Repo, name: str) -> Path:
     return common_git_dir(repo) / "e2ee-sig" / "bundles" / name
 
 
-def write_outputs(repo: Repo, plan: Plan, out: Path) -> list[Path]:
-    """Write ``<name>.bundle`` (verified), ``patches/`` and ``SUMMARY.md`` into ``out``,
-    replacing earlier outputs of the same names; nothing is left behind on failure."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".e2ee-sig-bundle-", dir=out.parent))
+def write_outputs(repo: Repo, plan: Plan, out: Path, *, owned: bool = False) -> list[Path]:
+    """Write ``<name>.bundle`` (verified), ``patches/``, the diff pages and ``SUMMARY.md`` into
+    ``out`` (empty, new, or marked by an earlier run: see :mod:`e2ee_sig.bundle.output`); on
+    failure, what this run created is removed again."""
+    folder = OutputFolder.claim(out.resolve(), owned=owned)
     try:
-        bundle = staging / f"{plan.name}.bundle"
-        create_bundle(repo, bundle, [plan.ref], plan.base)
-        patches = format_patches(repo, plan.base, plan.head, staging / "patches")
-        names = [bundle.name, *(f"patches/{p.name}" for p in patches), "SUMMARY.md"]
-        (staging / "SUMMARY.md").write_text(render_summary(plan, names), encoding="utf-8")
-        out.mkdir(exist_ok=True)
-        for old in (out / "SUMMARY.md", out / bundle.name, *(out / "patches").glob("*.patch")):
-            old.unlink(missing_ok=True)
-        (out / "patches").mkdir(exist_ok=True)
-        for patch in patches:
-            patch.replace(out / "patches" / patch.name)
-        for name in (bundle.name, "SUMMARY.md"):
-            (staging / name).replace(out / name)
+        with tempfile.TemporaryDirectory(prefix="e2ee-sig-bundle-") as staging_name:
+            staging = Path(staging_name)
+            bundle = staging / f"{plan.name}.bundle"
+            create_bundle(repo, bundle, [plan.ref], plan.base)
+            patches = format_patches(repo, plan.base, plan.head, staging / "patches")
+            pages = diff_pages(repo, plan)
+            names = [bundle.name, *(f"patches/{p.name}" for p in patches), "SUMMARY.md"]
+            summary = render_summary(plan, names).encode("utf-8")
+            written = [folder.write(bundle.name, bundle.read_bytes())]
+            written += [folder.write(f"patches/{p.name}", p.read_bytes()) for p in patches]
+            written += [folder.write(name, html) for name, html in pages]
+            names += [name for name, _ in pages]
+            written.append(folder.write("SUMMARY.md", summary))
+            folder.finish(names)
     except OSError as error:
+        folder.roll_back()
         raise BundleError(f"cannot write {out}: {error.strerror or error}") from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out / name for name in names]
+    except BaseException:
+        folder.roll_back()
+        raise
+    return written
 
 
 def _open(path: Path) -> Repo:
@@ -169,11 +170,11 @@ def prepare(request: BundleRequest) -> BundleResult:
 
 def _write(repo: Repo, plan: Plan, out: Path | None, branch: str | None) -> BundleResult:
     """Write the outputs; a branch created for them is deleted again if writing fails."""
+    owned = out is None
     out = out or default_out(repo, plan.name)
     try:
-        files = write_outputs(repo, plan, out)
-        files += write_diffs(repo, plan, out)
-    except (BundleError, RepoError):
+        files = write_outputs(repo, plan, out, owned=owned)
+    except BaseException:
         if branch is not None:
             delete_branch(repo, branch)
         raise

@@ -21,7 +21,8 @@ from e2ee_sig.errors import E2eeSigError
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write here (default: <git-dir>/e2ee-sig/bundles/<name>/, outside the work tree).",
+    help="Write here: a new or empty folder, or one an earlier run wrote (it holds "
+    ".e2ee-sig-bundle); default: <git-dir>/e2ee-sig/bundles/<name>/, outside the work tree.",
 )
 @click.option(
     "--branch",

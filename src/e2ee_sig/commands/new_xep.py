@@ -12,6 +12,7 @@ from typing import TypeVar
 import click
 
 from e2ee_sig.commands._common import CONTEXT, DAY, config
+from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.xep.vocab import PROTOXEP_TYPES
 
 T = TypeVar("T")
@@ -35,9 +36,13 @@ class TerminalPrompter:
             except InvalidValue as error:
                 raise click.BadParameter(str(error)) from error
 
-        return click.prompt(  # type: ignore[no-any-return]
-            prompt, default=default, show_default=show_default, value_proc=convert
-        )
+        try:
+            return click.prompt(  # type: ignore[no-any-return]
+                prompt, default=default, show_default=show_default, value_proc=convert
+            )
+        except click.Abort:  # end of input (or ^C) at the prompt: nothing was written
+            click.echo(err=True)
+            raise E2eeSigError(f"no answer to {prompt!r}; nothing written") from None
 
 
 @click.command("new-xep", context_settings=CONTEXT)

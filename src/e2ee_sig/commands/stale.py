@@ -198,26 +198,42 @@ def _spinner(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 
 def _defer(report: StaleReport, initials: str, stamp: date, commit: bool, dry_run: bool) -> int:
     """Defer every stale XEP (or show the diffs), each on its own; the exit status."""
-    from e2ee_sig.stale.deferral import apply_deferral, check_committable, plan_deferral
+    from e2ee_sig.stale.deferral import (
+        DeferralAborted,
+        DeferralCommits,
+        apply_deferral,
+        plan_deferral,
+        start_commits,
+    )
     from e2ee_sig.stale.model import StaleError
 
     stale = sorted(report.stale, key=lambda e: e.number or 0)
+    commits: DeferralCommits | None = None
     if commit and not dry_run and stale:
-        check_committable(report.options.root, stale)
+        commits = start_commits(report.options.root, stale)
     failed = 0
+    done: list[str] = []
     for entry in stale:
         try:
             deferral = plan_deferral(entry, initials, stamp, report.options.now)
             if dry_run:
                 sys.stdout.write(deferral.diff())
                 continue
-            sha = apply_deferral(deferral, commit)
+            apply_deferral(deferral)
+            sha = commits.commit(deferral) if commits is not None else None
+        except DeferralAborted as error:
+            print_error(error)
+            return 2
         except StaleError as error:
             print_error(error)
             failed += 1
             continue
         committed = f", committed {sha[:12]}" if sha else ""
-        click.echo(f"XEP-{entry.number:04d}: deferred, version {deferral.version}{committed}")
+        done.append(f"XEP-{entry.number:04d}: deferred, version {deferral.version}{committed}")
+        if commits is None:
+            click.echo(done.pop())
+    for line in done:  # with --commit, told once every commit is made (or none is kept)
+        click.echo(line)
     if failed:
         return 2
     if dry_run:

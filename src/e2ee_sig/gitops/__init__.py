@@ -15,6 +15,7 @@ from e2ee_sig.gitops.history import FileCommit, FileHistory, commit_introducing,
 from e2ee_sig.gitops.repo import (
     RepoError,
     check_branch_name,
+    check_can_commit,
     common_git_dir,
     create_branch,
     current_branch,
@@ -35,6 +36,7 @@ from e2ee_sig.gitops.writing import (
     create_bundle,
     format_patches,
     temporary_worktree,
+    undo_commits,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "changed_since",
     "changes_between",
     "check_branch_name",
+    "check_can_commit",
     "commit_file",
     "commit_introducing",
     "commit_only",
@@ -68,6 +71,7 @@ __all__ = [
     "repo_of_file",
     "resolve",
     "temporary_worktree",
+    "undo_commits",
     "upstream_branch",
     "work_tree",
 ]

@@ -123,21 +123,43 @@ def changes_between(repo: Repo, base: str, head: str) -> list[Change]:
     return changes
 
 
-def _blob_sha(file: Path) -> str | None:
-    """The blob id git would give ``file`` (symlinks: their target), or None if unreadable."""
+def _work_tree_blobs(repo: Repo, top: Path, paths: Sequence[str]) -> dict[str, str | None]:
+    """The blob id ``git add`` would store for each work-tree file in ``paths`` (None when
+    unreadable), through ``git hash-object`` so that git's clean filters (``core.autocrlf``,
+    ``eol``/``text`` attributes, ``filter=``) apply; nothing is written. A symlink's blob is
+    its target's name, as git stores it."""
     import hashlib
     import os
 
-    try:
-        data = os.readlink(file).encode() if file.is_symlink() else file.read_bytes()
-    except OSError:
-        return None
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    blobs: dict[str, str | None] = {}
+    regular = []
+    for path in paths:
+        file = top / path
+        if file.is_symlink():
+            target = os.readlink(file).encode()
+            blobs[path] = hashlib.sha1(b"blob %d\0" % len(target) + target).hexdigest()
+        elif file.is_file():
+            regular.append(path)
+        else:
+            blobs[path] = None
+    if regular:
+        from git import GitCommandError
+
+        try:
+            hashed = repo.git.hash_object("--", *regular).split()
+        except GitCommandError:  # an unreadable file: counted as modified
+            hashed = []
+        if len(hashed) != len(regular):
+            hashed = [None] * len(regular)
+        blobs.update(zip(regular, hashed, strict=True))
+    return blobs
 
 
 def dirty_files(repo: Repo) -> list[DirtyFile]:
     """Uncommitted changes (staged, modified, deleted, untracked but not ignored), found
-    without refreshing or writing the index: unstaged candidates are confirmed by content."""
+    without refreshing or writing the index: the files whose stat data differ from the index
+    are confirmed by asking git for the blob each would become (its line-ending and clean
+    filters applied), so a checkout under ``core.autocrlf`` or ``eol=crlf`` is clean."""
     top = work_tree(repo)
     found: dict[str, str] = {}
     has_head = has_commits(repo)
@@ -154,11 +176,12 @@ def dirty_files(repo: Repo) -> list[DirtyFile]:
             if entry:
                 info, path = entry.split("\t", 1)
                 staged_blobs[path] = info.split()[1]
+    present = [p for p in candidates if (top / p).exists() or (top / p).is_symlink()]
+    blobs = _work_tree_blobs(repo, top, present)
     for path in candidates:
-        file = top / path
-        if not file.exists() and not file.is_symlink():
+        if path not in blobs:
             found.setdefault(path, "deleted")
-        elif _blob_sha(file) != staged_blobs.get(path):
+        elif blobs[path] is None or blobs[path] != staged_blobs.get(path):
             found.setdefault(path, "modified")
     untracked = repo.git.ls_files("--others", "--exclude-standard", "-z")
     for path in filter(None, untracked.split("\0")):

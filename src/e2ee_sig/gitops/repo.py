@@ -57,8 +57,8 @@ def _git_error(error: Exception, doing: str) -> RepoError:
     if isinstance(error, GitCommandError):
         lines = [line.strip() for line in str(error.stderr or "").splitlines() if line.strip()]
         detail = next((line for line in lines if "fatal:" in line or "error:" in line), None)
-        detail = (detail or (lines[-1] if lines else f"exit status {error.status}")).strip("'")
-        return RepoError(f"{doing}: {detail.removeprefix('stderr: ')}")
+        detail = detail or (lines[-1] if lines else f"exit status {error.status}")
+        return RepoError(f"{doing}: {detail.removeprefix('stderr: ').strip(chr(39))}")
     return RepoError(f"{doing}: {error}")
 
 
@@ -158,3 +158,27 @@ def repo_of_file(file: Path) -> tuple[Repo, str]:
     if not file.resolve().is_relative_to(top):
         raise RepoError(f"{file}: outside the git work tree {top}")
     return repo, file.resolve().relative_to(top).as_posix()
+
+
+_OPERATIONS_IN_PROGRESS = (
+    ("MERGE_HEAD", "a merge"),
+    ("rebase-merge", "a rebase"),
+    ("rebase-apply", "a rebase or git am"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"),
+    ("BISECT_LOG", "a bisect"),
+)
+
+
+def check_can_commit(repo: Repo) -> str:
+    """The branch HEAD is on, when a commit can be made there now: RepoError for a detached
+    HEAD, a branch with no commits yet, or a merge, rebase, cherry-pick, revert or bisect in
+    progress (the one git-state check of every command that commits)."""
+    top = work_tree(repo)
+    for marker, operation in _OPERATIONS_IN_PROGRESS:
+        if Path(repo.git_dir, marker).exists():
+            raise RepoError(f"{top}: {operation} is in progress: finish or abort it first")
+    branch = current_branch(repo)
+    if not has_commits(repo):
+        raise RepoError(f"{top}: branch {branch!r} has no commits yet: make a first commit")
+    return branch

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from git import Repo
 
-from e2ee_sig.gitops.repo import _git_error
+from e2ee_sig.gitops.repo import RepoError, _git_error
 
 
 def create_bundle(repo: Repo, file: Path, refs: Sequence[str], base: str) -> None:
@@ -50,7 +50,10 @@ def temporary_worktree(repo: Repo, commit: str) -> Iterator[Path]:
 
     from git import GitCommandError
 
-    holder = Path(tempfile.mkdtemp(prefix="e2ee-sig-worktree-"))
+    try:
+        holder = Path(tempfile.mkdtemp(prefix="e2ee-sig-worktree-"))
+    except OSError as error:
+        raise RepoError(f"cannot make a temporary worktree: {error.strerror or error}") from error
     folder = holder / "worktree"
     try:
         repo.git.worktree("add", "--detach", "--quiet", str(folder), commit)
@@ -106,3 +109,17 @@ def commit_only(repo: Repo, relpath: str, message: str) -> str:
     except GitCommandError as error:
         raise _git_error(error, f"git commit {relpath}") from error
     return repo.head.commit.hexsha
+
+
+def undo_commits(repo: Repo, original: str, relpaths: Sequence[str]) -> None:
+    """Move HEAD's branch back to ``original`` (only if it is still where this program left
+    it) and reset the index entries of ``relpaths`` to ``original``; nothing else is touched."""
+    from git import GitCommandError
+
+    current = repo.head.commit.hexsha
+    try:
+        repo.git.update_ref("-m", "e2ee-sig: undo its own commits", "HEAD", original, current)
+        if relpaths:
+            repo.git.reset("--quiet", original, "--", *relpaths)
+    except GitCommandError as error:
+        raise _git_error(error, "undoing the commits") from error

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from e2ee_sig.fsio import FileRefused, write_output
 from e2ee_sig.lint import check_document
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.scaffold.model import (
@@ -32,7 +33,6 @@ from e2ee_sig.scaffold.values import (
     suggest_shortname,
 )
 from e2ee_sig.xep import load
-from e2ee_sig.xep.edit import write_atomically
 from e2ee_sig.xep.root import find_root
 from e2ee_sig.xep.vocab import PROTOXEP_TYPES
 
@@ -92,12 +92,13 @@ def _authors(request: DraftRequest, asker: _Asker) -> list[DraftAuthor]:
         return _prompt_authors(asker.prompter, request.jids)
     if len(request.jids) > len(request.authors):
         raise ScaffoldError("--jid: more JIDs than authors (the n-th --jid is the n-th author's)")
-    jids: list[str | None] = [*request.jids, *[None] * len(request.authors)]
     try:
-        return [
-            parse_author(text, _optional_jid(jid) if jid else None)
-            for text, jid in zip(request.authors, jids, strict=False)
-        ]
+        jids = [_optional_jid(jid) for jid in request.jids]
+    except InvalidValue as error:
+        raise ScaffoldError(f"--jid: {error}") from error
+    jids += [None] * len(request.authors)
+    try:
+        return [parse_author(text, jid) for text, jid in zip(request.authors, jids, strict=False)]
     except InvalidValue as error:
         raise ScaffoldError(f"--author: {error}") from error
 
@@ -130,7 +131,10 @@ def _target_checker(request: DraftRequest, cwd: Path) -> Callable[[str], tuple[s
         shortname = check_shortname(value)
         target = target_path(shortname, request.output, cwd).resolve()
         if target.exists() and not request.force:
-            raise InvalidValue(f"{target} already exists (use --force to overwrite it)")
+            problem = f"{target} already exists (use --force to overwrite it)"
+            if request.output is not None and not request.output.is_dir():
+                raise ScaffoldError(f"--output: {problem}")  # no other short name helps
+            raise InvalidValue(problem)
         folders = folders_to_search(target, cwd, request.xeps_root)
         owner = shortname_owner(shortname, folders, target)
         if owner is not None:
@@ -195,9 +199,12 @@ def create_draft(
     )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, data)
     except OSError as error:
-        raise ScaffoldError(f"{target}: cannot write: {error.strerror or error}") from error
+        raise ScaffoldError(f"{target.parent}: cannot create: {error.strerror or error}") from error
+    try:
+        write_output(target, data, overwrite=request.force)
+    except FileRefused as refusal:
+        raise ScaffoldError(f"--output: {refusal}") from refusal
     return target, template
 
 

@@ -4,12 +4,22 @@ Editor's remark), checked against the xsf-ci rules, written atomically, optional
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from e2ee_sig.bump import BumpError, plan_bump
-from e2ee_sig.gitops import RepoError, commit_only, dirty_files, has_commits, open_repo, work_tree
+from e2ee_sig.fsio import FileRefused
+from e2ee_sig.gitops import (
+    RepoError,
+    check_can_commit,
+    commit_only,
+    dirty_files,
+    open_repo,
+    undo_commits,
+    work_tree,
+)
 from e2ee_sig.lint import check_document
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.stale.model import StaleError, XepEntry
@@ -19,6 +29,9 @@ from e2ee_sig.xep import Document, parse_bytes
 from e2ee_sig.xep.edit import write_atomically
 from e2ee_sig.xep.policy import DEFER_COMMIT_MESSAGE, DEFER_INITIALS, DEFER_REMARK
 from e2ee_sig.xep.vocab import Status
+
+if TYPE_CHECKING:
+    from git import Repo
 
 
 @dataclass
@@ -77,13 +90,58 @@ def plan_deferral(entry: XepEntry, initials: str, stamp: date, judged: date) -> 
     return Deferral(entry, document.path, document.raw, plan.new_raw, plan.new_version)
 
 
-def check_committable(root: Path, entries: Sequence[XepEntry]) -> None:
-    """StaleError unless every entry's file is tracked and has no uncommitted change."""
+class DeferralAborted(StaleError):
+    """A deferral commit failed and every deferral of the run was undone."""
+
+
+@dataclass
+class DeferralCommits:
+    """``--defer --commit``: one commit per deferral on the branch checked out, all or none.
+
+    When a commit fails (a pre-commit hook refuses, git cannot write), the file of that
+    deferral and of every one committed before it get their original bytes back, the branch
+    returns to the commit it was on and their index entries to that commit: the repository is
+    as it was before the run.
+    """
+
+    repo: Repo
+    top: Path
+    original: str
+    done: list[tuple[Deferral, str]] = field(default_factory=list)
+
+    def commit(self, deferral: Deferral) -> str:
+        """Commit the written ``deferral`` alone; DeferralAborted (everything undone) if not."""
+        relpath = deferral.path.resolve().relative_to(self.top).as_posix()
+        message = DEFER_COMMIT_MESSAGE.format(number=deferral.entry.number)
+        try:
+            sha = commit_only(self.repo, relpath, message)
+        except RepoError as error:
+            self._undo(deferral)
+            raise DeferralAborted(
+                f"{deferral.entry.path}: {error}; nothing deferred (files, index and branch "
+                "restored)"
+            ) from error
+        self.done.append((deferral, relpath))
+        return sha
+
+    def _undo(self, failed: Deferral) -> None:
+        restore_deferral(failed)
+        try:
+            undo_commits(self.repo, self.original, [relpath for _, relpath in self.done])
+        except RepoError as error:
+            raise DeferralAborted(f"cannot undo the deferral commits: {error}") from error
+        for deferral, _ in self.done:
+            restore_deferral(deferral)
+
+
+def start_commits(root: Path, entries: Sequence[XepEntry]) -> DeferralCommits:
+    """Check that the deferrals of ``entries`` can be committed (StaleError before anything is
+    written): HEAD on a branch with commits, no merge/rebase/cherry-pick in progress, every
+    entry's file tracked and without uncommitted changes."""
     try:
         repo = open_repo(root)
         top = work_tree(repo)
-        if not has_commits(repo):
-            raise StaleError(f"{top}: the repository has no commits yet")
+        check_can_commit(repo)
         dirty = {d.path: d.state for d in dirty_files(repo)}
     except RepoError as error:
         raise StaleError(f"--commit: {error}") from error
@@ -94,18 +152,23 @@ def check_committable(root: Path, entries: Sequence[XepEntry]) -> None:
                 f"{entry.path} has uncommitted changes ({dirty[relpath]}): "
                 "commit or stash them before --defer --commit"
             )
+    return DeferralCommits(repo, top, repo.head.commit.hexsha)
 
 
-def apply_deferral(deferral: Deferral, commit: bool) -> str | None:
-    """Write the deferral atomically; with ``commit``, commit that file alone and return the
-    commit's sha."""
-    write_atomically(deferral.path, deferral.after)
-    if not commit:
-        return None
+def apply_deferral(deferral: Deferral) -> None:
+    """Write the deferral under the file's lock, if the file still holds the bytes it was
+    planned on (StaleError, one line, otherwise; the file is then untouched)."""
     try:
-        repo = open_repo(deferral.path.parent)
-        relpath = deferral.path.resolve().relative_to(work_tree(repo)).as_posix()
-        message = DEFER_COMMIT_MESSAGE.format(number=deferral.entry.number)
-        return commit_only(repo, relpath, message)
-    except RepoError as error:
-        raise StaleError(str(error)) from error
+        write_atomically(deferral.path, deferral.after, expected=deferral.before)
+    except FileRefused as refusal:
+        raise StaleError(f"{deferral.entry.path}: {refusal.reason}") from None
+
+
+def restore_deferral(deferral: Deferral) -> None:
+    """Put the file's original bytes back (if it still holds the deferral's)."""
+    try:
+        write_atomically(deferral.path, deferral.before, expected=deferral.after)
+    except FileRefused as refusal:
+        raise DeferralAborted(
+            f"{deferral.entry.path}: cannot restore it after a failed commit: {refusal.reason}"
+        ) from None
