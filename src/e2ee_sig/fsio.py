@@ -139,6 +139,31 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
         os.close(fd)
 
 
+def read_through(path: str | os.PathLike[str], marker: bytes, limit: int) -> bytes:
+    """The start of the regular file ``path`` up to and including the first ``marker`` (the
+    whole file when it has none), read in small chunks; :class:`ReadRefused` past ``limit``."""
+    fd = _open_regular(path, os.O_RDONLY, ReadRefused)
+    try:
+        data = b""
+        while True:
+            chunk = os.read(fd, 16384 if len(data) < 65536 else 1 << 20)
+            if not chunk:
+                return data
+            start = max(0, len(data) - len(marker))
+            data += chunk
+            end = data.find(marker, start)
+            if end >= 0:
+                return data[: end + len(marker)]
+            if len(data) > limit:
+                raise ReadRefused(display_name(path), f"file is over the {_size(limit)} limit")
+    except FileRefused:
+        raise
+    except OSError as failure:
+        raise ReadRefused(display_name(path), f"cannot read: {failure.strerror}") from failure
+    finally:
+        os.close(fd)
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 

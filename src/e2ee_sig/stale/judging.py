@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.stale.history import add_git, read_history
+from e2ee_sig.stale.reading import header_document
 from e2ee_sig.stale.model import (
     Judgement,
     RevisionInfo,
@@ -130,13 +132,18 @@ def _entry(document: Document, number: int | None, options: StaleOptions) -> Xep
         age_days=age,
         newest=newest,
         problems=_date_problems(revisions),
-        document=document,
     )
 
 
+def _read_all(root: Path, files: Iterable[Path]) -> list[Document]:
+    """The header of each of ``files`` (see ``stale.reading``), shown by its path relative to
+    ``root``."""
+    xep_root = cache(lambda: root_at(root) if is_xep_root(root) else None)
+    return [header_document(file, file.relative_to(root).as_posix(), xep_root) for file in files]
+
+
 def _load_all(root: Path, files: Iterable[Path]) -> list[Document]:
-    """Parse ``files``, each shown by its path relative to ``root`` (with the root's entities
-    when it has ``xep.dtd``)."""
+    """Parse ``files`` whole (with the root's entities when it has ``xep.dtd``)."""
     xep_root = root_at(root) if is_xep_root(root) else None
     return [load(file, file.relative_to(root).as_posix(), xep_root) for file in files]
 
@@ -172,14 +179,24 @@ def build_report(
         step(f"reading {len(by_number)} XEPs")
         entries = {
             int(doc.name[4:8]): _entry(doc, int(doc.name[4:8]), options)
-            for doc in _load_all(root, by_number.values())
+            for doc in _read_all(root, by_number.values())
         }
+        if options.documents:
+            _attach_documents(root, [e for e in entries.values() if e.state == "stale"])
         xeps = [entries[number] for number in sorted(wanted)]
         protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
         report = StaleReport(options, xeps, protoxeps, git_available=False)
         step("reading git history")
         add_git(report, history.result())
     return report
+
+
+def _attach_documents(root: Path, entries: list[XepEntry]) -> None:
+    """Give each entry its whole parsed file (what a deferral edits)."""
+    for entry, document in zip(
+        entries, _load_all(root, [root / e.path for e in entries]), strict=True
+    ):
+        entry.document = document
 
 
 def _scope(options: StaleOptions, by_number: dict[int, Path]) -> set[int]:
@@ -203,9 +220,10 @@ def _protoxeps(
         return []
     step(f"reading {len(files)} ProtoXEPs")
     titles = {_title_key(e.title): e.number for e in accepted if e.title}
-    documents = _load_all(options.root, files)
-    if options.sig:
-        documents = [d for d in documents if is_encryption_spec(d)]
+    if options.sig:  # the scope reads dependencies and namespaces: the whole file
+        documents = [d for d in _load_all(options.root, files) if is_encryption_spec(d)]
+    else:
+        documents = _read_all(options.root, files)
     protoxeps = []
     for document in documents:
         entry = _entry(document, None, options)
