@@ -686,3 +686,38 @@ def test_blobs_reads_present_objects_and_skips_missing_ones(tmp_path: Path) -> N
     assert before is not None
     missing = "1" * 40
     assert history.blobs([missing, before, before]) == {before: b"one"}
+
+
+def test_plain_folder_never_imports_gitpython(tmp_path: Path) -> None:
+    (tmp_path / "xep-0001.xml").write_text(xep(1, ("0.1.0", "2020-01-01")), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from e2ee_sig.cli import main\n"
+        f"result = CliRunner().invoke(main, ['stale', {str(tmp_path)!r}, '--format', 'json'])\n"
+        "print(result.exit_code, 'git' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["1", "False"], result.stderr
+
+
+def test_history_of_a_repository_without_commits(tmp_path: Path) -> None:
+    from e2ee_sig.gitops import file_history
+
+    git.Repo.init(tmp_path)
+    (tmp_path / "xep-0001.xml").write_text(xep(1, ("0.1.0", "2020-01-01")), encoding="utf-8")
+    history = file_history(tmp_path, ["xep-*.xml"])
+    assert history.commits == {} and history.shallow is False
+    code, data = report_json(tmp_path)
+    assert data["git"]["available"] and data["xeps"][0]["git"]["last_commit"] is None
+
+
+def test_blobs_through_a_marker_keeps_only_the_start(tmp_path: Path) -> None:
+    from e2ee_sig.gitops import file_history
+
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-01", "Add", {"xep-0001.xml": "<header/></header>body"})
+    repo.commit("2026-01-02", "Edit", {"xep-0001.xml": "two"})
+    history = file_history(tmp_path, ["xep-*.xml"])
+    before = history.commits["xep-0001.xml"][0].before or ""
+    assert history.blobs([before], b"</header>") == {before: b"<header/></header>"}

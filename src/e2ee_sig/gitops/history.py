@@ -1,8 +1,13 @@
-"""The history of many files in one ``git log`` pass, and their blobs read in batches."""
+"""The history of many files in one ``git log`` pass, and their blobs read in batches.
+
+Plain ``git`` subprocesses, no gitpython: ``rev-parse`` (where the folder sits in the work
+tree, whether the clone is shallow, whether HEAD has a commit), one ``log --raw -z`` walk, and
+``cat-file --batch`` for the blobs a caller asks for."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,23 +16,27 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from git import Repo
 
-from e2ee_sig.gitops.repo import _git_error, has_commits, is_shallow, open_repo, work_tree
+from e2ee_sig.gitops.repo import RepoError
 
-_RECORD = "\x1e"
-_UNIT = "\x1f"
+_RECORD = b"\x1e"
+_UNIT = b"\x1f"
 _NO_BLOB = "0" * 40
+_NOT_A_REPOSITORY = 128
 
 
 @dataclass(frozen=True)
 class FileCommit:
     """A non-merge commit that touched one file: its sha, the author's calendar day
-    (YYYY-MM-DD), its subject, and the file's blob before it (None when the commit added the
-    file, e.g. at a shallow clone's boundary)."""
+    (YYYY-MM-DD), its subject, the file's blob before it (None when the commit added the
+    file, e.g. at a shallow clone's boundary) and after it (None when it deleted the file),
+    and how many files of the history's selection the commit touched."""
 
     sha: str
     authored: str
     subject: str
     before: str | None
+    after: str | None = None
+    breadth: int = 1
 
 
 @dataclass
@@ -35,20 +44,18 @@ class FileHistory:
     """The commits touching each file, newest first, keyed by the path relative to the folder
     the history was asked for."""
 
-    repo: Repo
+    folder: Path
     commits: dict[str, list[FileCommit]]
     shallow: bool
 
-    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+    def blobs(self, shas: Iterable[str], through: bytes | None = None) -> dict[str, bytes]:
         """The content of each blob in ``shas`` the object database holds (a shallow clone
-        lacks some), read in one ``git cat-file --batch``."""
-        from subprocess import PIPE
-
+        lacks some), read in one ``git cat-file --batch``; with ``through``, only each blob's
+        start up to and including the first ``through``."""
         wanted = list(dict.fromkeys(shas))
         if not wanted:
             return {}
-        process = self.repo.git.cat_file("--batch", as_process=True, istream=PIPE)
-        output, _ = process.proc.communicate("".join(f"{sha}\n" for sha in wanted).encode())
+        output = _git(self.folder, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted))
         found, position = {}, 0
         for sha in wanted:
             end = output.index(b"\n", position)
@@ -56,11 +63,57 @@ class FileHistory:
             position = end + 1
             if len(header) == 3 and header[1] == b"blob":
                 size = int(header[2])
-                found[sha] = output[position : position + size]
+                stop = position + size
+                if through is not None:
+                    cut = output.find(through, position, stop)
+                    stop = stop if cut < 0 else cut + len(through)
+                found[sha] = output[position:stop]
                 position += size + 1
             elif len(header) == 3:
                 position += int(header[2]) + 1
         return found
+
+
+def _git(folder: Path, *args: str, stdin: str | None = None, check: bool = True) -> bytes:
+    """The output of ``git args`` run in ``folder``; RepoError when it fails."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=folder,
+            input=stdin.encode() if stdin is not None else None,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as error:
+        raise RepoError(f"cannot run git: {error.strerror or error}") from error
+    if check and done.returncode:
+        raise _failure(folder, args[0], done)
+    return done.stdout
+
+
+def _failure(folder: Path, command: str, done: subprocess.CompletedProcess[bytes]) -> RepoError:
+    lines = done.stderr.decode(errors="replace").splitlines()
+    if done.returncode == _NOT_A_REPOSITORY and any("not a git repository" in x for x in lines):
+        return RepoError(f"{folder}: not inside a git repository")
+    detail = next((x for x in lines if "fatal:" in x or "error:" in x), None)
+    detail = detail or (lines[-1] if lines else f"exit status {done.returncode}")
+    return RepoError(f"git {command} in {folder}: {detail.strip()}")
+
+
+def _locate(folder: Path) -> tuple[str, bool, bool]:
+    """``folder``'s path from the top of its work tree (``""`` or ending in ``/``), whether
+    the clone is shallow, and whether HEAD has a commit."""
+    args = ("rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD")
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
+    except OSError as error:
+        raise RepoError(f"cannot run git: {error.strerror or error}") from error
+    lines = done.stdout.decode(errors="surrogateescape").splitlines()
+    if len(lines) < 2 or done.returncode not in (0, 1):
+        if done.returncode == 0 or b"work tree" in done.stderr:
+            raise RepoError(f"{folder}: a bare repository has no work tree")
+        raise _failure(folder, "rev-parse", done)
+    return lines[0], lines[1] == "true", done.returncode == 0 and len(lines) > 2
 
 
 def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
@@ -72,41 +125,49 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
     entry of every commit is slower than listing all changes."""
     from fnmatch import fnmatchcase
 
-    from git.exc import GitError
-
-    repo = open_repo(folder)
-    top = work_tree(repo)
-    prefix = folder.resolve().relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    history = FileHistory(repo, {}, is_shallow(repo))
-    if not has_commits(repo):
+    folder = folder.resolve()
+    prefix, shallow, has_head = _locate(folder)
+    history = FileHistory(folder, {}, shallow)
+    if not has_head:
         return history
-    try:
-        output = repo.git.log(
-            "--no-merges",
-            "--no-renames",
-            "--raw",
-            "--no-abbrev",
-            f"--format={_RECORD}%H{_UNIT}%as{_UNIT}%s",
-            *(["--", prefix] if prefix else []),
-        )
-    except GitError as error:
-        raise _git_error(error, f"git log in {top}") from error
-    wanted: dict[str, bool] = {}
+    output = _git(
+        folder,
+        "log",
+        "--no-merges",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        "-z",
+        "--format=%x1e%H%x1f%as%x1f%s",
+        "HEAD",
+        "--",
+        ".",
+    )
+    wanted: dict[bytes, str | None] = {}
     for record in output.split(_RECORD)[1:]:
-        heading, _, changes = record.partition("\n")
-        sha, authored, subject = heading.split(_UNIT, 2)
-        for line in changes.splitlines():
-            info, tab, path = line.partition("\t")
-            if not tab or not path.startswith(prefix):
-                continue
-            relpath = path[len(prefix) :]
-            if relpath not in wanted:
-                wanted[relpath] = any(fnmatchcase(relpath, p) for p in patterns)
-            if wanted[relpath]:
-                before = info.split()[2]
-                commit = FileCommit(sha, authored, subject, None if before == _NO_BLOB else before)
-                history.commits.setdefault(relpath, []).append(commit)
+        heading, _, changes = record.partition(b"\0")
+        sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
+        fields = changes.lstrip(b"\n").split(b"\0")
+        touched = []
+        for info, path in zip(fields[::2], fields[1::2], strict=False):
+            if path not in wanted:
+                relpath = path.decode(errors="surrogateescape").removeprefix(prefix)
+                keep = any(fnmatchcase(relpath, p) for p in patterns)
+                wanted[path] = relpath if keep else None
+            relpath = wanted[path]
+            if relpath is not None:
+                touched.append((relpath, info.split()))
+        for relpath, parts in touched:
+            before, after = parts[2].decode(), parts[3].decode()
+            commit = FileCommit(
+                sha,
+                authored,
+                subject,
+                None if before == _NO_BLOB else before,
+                None if after == _NO_BLOB else after,
+                len(touched),
+            )
+            history.commits.setdefault(relpath, []).append(commit)
     return history
 
 

@@ -11,6 +11,8 @@ from e2ee_sig.stale.model import GitFacts, RevisionInfo, StaleReport
 from e2ee_sig.xep.header import revision_pairs
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB
 
+_END = b"</header>"
+
 
 def read_history(root: Path) -> FileHistory | str:
     """The history of the XEP files, or why there is none."""
@@ -51,11 +53,7 @@ def _later_commits(commits: list[FileCommit], newest: RevisionInfo | None) -> li
 
 
 def _has_revision(data: bytes | None, revision: RevisionInfo) -> bool:
-    if data is None:
-        return False
-    end = data.find(b"</header>")
-    head = data[: end + len(b"</header>")] if end >= 0 else data
-    return (revision.version, revision.date) in revision_pairs(head)
+    return data is not None and (revision.version, revision.date) in revision_pairs(data)
 
 
 def _unrecorded(
@@ -68,33 +66,24 @@ def _unrecorded(
     lacks it).
 
     Once added, a revision stays in the file, so the commits whose parent has it form a prefix
-    of the list. The oldest one's parent is checked first (usually every commit is
-    unrecorded); otherwise the boundary is searched by halves. Every round reads the blobs of
-    all paths in one ``git cat-file --batch``."""
+    of the list. Two ``git cat-file --batch`` rounds, each reading the headers of all paths at
+    once: the oldest commit's parent (usually it lacks the revision: every commit is
+    unrecorded), then, for the other paths, the parents of all their other commits."""
 
-    def has(blobs: dict[str, bytes], path: str, index: int) -> bool:
-        before = later[path][index].before
-        return before is not None and _has_revision(blobs.get(before), newest[path])
+    def lacks(blobs: dict[str, bytes], path: str, commit: FileCommit) -> bool:
+        return commit.before is None or not _has_revision(blobs.get(commit.before), newest[path])
 
     found: dict[str, list[FileCommit]] = {}
-    oldest = history.blobs(c[-1].before for c in later.values() if c and c[-1].before)
-    bounds = {}
+    oldest = history.blobs((c[-1].before for c in later.values() if c and c[-1].before), _END)
+    searched = {}
     for path, commits in later.items():
-        if not commits or has(oldest, path, len(commits) - 1):
+        if not commits or not lacks(oldest, path, commits[-1]):
             found[path] = commits
-        elif len(commits) > 1:
-            bounds[path] = (0, len(commits) - 1)
         else:
-            found[path] = []
-    while bounds:
-        middles = {path: (low + high) // 2 for path, (low, high) in bounds.items()}
-        shas = (later[path][middle].before for path, middle in middles.items())
-        blobs = history.blobs(sha for sha in shas if sha)
-        for path, middle in middles.items():
-            low, high = bounds.pop(path)
-            low, high = (middle + 1, high) if has(blobs, path, middle) else (low, middle)
-            if low < high:
-                bounds[path] = (low, high)
-            else:
-                found[path] = later[path][:low]
+            searched[path] = commits
+    shas = (c.before for commits in searched.values() for c in commits[:-1] if c.before)
+    blobs = history.blobs(shas, _END)
+    for path, commits in searched.items():
+        first = next(i for i, commit in enumerate(commits) if lacks(blobs, path, commit))
+        found[path] = commits[:first]
     return found

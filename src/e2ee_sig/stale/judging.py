@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.stale.history import add_git, read_history
-from e2ee_sig.stale.reading import header_document
 from e2ee_sig.stale.model import (
     Judgement,
     RevisionInfo,
@@ -22,6 +21,7 @@ from e2ee_sig.stale.model import (
     XepEntry,
     parse_date,
 )
+from e2ee_sig.stale.reading import header_document
 from e2ee_sig.versions import parse_version
 from e2ee_sig.xep import Document, load, root_at
 from e2ee_sig.xep.policy import stale_from
