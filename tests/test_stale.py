@@ -708,7 +708,7 @@ def test_history_of_a_repository_without_commits(tmp_path: Path) -> None:
     (tmp_path / "xep-0001.xml").write_text(xep(1, ("0.1.0", "2020-01-01")), encoding="utf-8")
     history = file_history(tmp_path, ["xep-*.xml"])
     assert history.commits == {} and history.shallow is False
-    code, data = report_json(tmp_path)
+    _, data = report_json(tmp_path)
     assert data["git"]["available"] and data["xeps"][0]["git"]["last_commit"] is None
 
 

@@ -154,9 +154,9 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
                 relpath = path.decode(errors="surrogateescape").removeprefix(prefix)
                 keep = any(fnmatchcase(relpath, p) for p in patterns)
                 wanted[path] = relpath if keep else None
-            relpath = wanted[path]
-            if relpath is not None:
-                touched.append((relpath, info.split()))
+            kept = wanted[path]
+            if kept is not None:
+                touched.append((kept, info.split()))
         for relpath, parts in touched:
             before, after = parts[2].decode(), parts[3].decode()
             commit = FileCommit(
