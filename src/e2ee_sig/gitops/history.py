@@ -140,8 +140,7 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
         "-z",
         "--format=%x1e%H%x1f%as%x1f%s",
         "HEAD",
-        "--",
-        ".",
+        *(["--", "."] if prefix else []),  # a pathspec slows the walk: only for a subfolder
     )
     wanted: dict[bytes, str | None] = {}
     for record in output.split(_RECORD)[1:]:
