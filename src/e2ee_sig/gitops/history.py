@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from git import Repo
@@ -52,26 +53,58 @@ class FileHistory:
         """The content of each blob in ``shas`` the object database holds (a shallow clone
         lacks some), read in one ``git cat-file --batch``; with ``through``, only each blob's
         start up to and including the first ``through``."""
-        wanted = list(dict.fromkeys(shas))
-        if not wanted:
-            return {}
-        output = _git(self.folder, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted))
-        found, position = {}, 0
-        for sha in wanted:
-            end = output.index(b"\n", position)
-            header = output[position:end].split()
-            position = end + 1
-            if len(header) == 3 and header[1] == b"blob":
-                size = int(header[2])
-                stop = position + size
-                if through is not None:
-                    cut = output.find(through, position, stop)
-                    stop = stop if cut < 0 else cut + len(through)
-                found[sha] = output[position:stop]
-                position += size + 1
-            elif len(header) == 3:
-                position += int(header[2]) + 1
+        found = {}
+        for sha, data in self.stream(dict.fromkeys(shas)):
+            if data is not None:
+                found[sha] = data if through is None else _through(data, through)
         return found
+
+    def stream(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each of ``shas`` with its blob's content (None when missing or not a blob), in
+        order, from one ``git cat-file --batch`` whose output is read as it comes: only one
+        blob is held at a time."""
+        wanted = list(shas)
+        if not wanted:
+            return
+        try:
+            process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.folder,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:
+            raise RepoError(f"cannot run git: {error.strerror or error}") from error
+        assert process.stdin is not None and process.stdout is not None
+        request = "".join(f"{sha}\n" for sha in wanted).encode()
+        writer = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
+        writer.start()
+        try:
+            for sha in wanted:
+                header = process.stdout.readline().split()
+                if not header:
+                    raise RepoError(f"git cat-file in {self.folder}: output ended early")
+                size = int(header[2]) if len(header) == 3 else -1
+                data = process.stdout.read(size + 1)[:size] if size >= 0 else None
+                yield sha, data if header[1:2] == [b"blob"] else None
+        finally:
+            writer.join()
+            process.stdout.close()
+            process.wait()
+
+
+def _feed(stdin: IO[bytes], request: bytes) -> None:
+    try:
+        stdin.write(request)
+        stdin.close()
+    except OSError:  # git stopped reading: its output says what went wrong
+        pass
+
+
+def _through(data: bytes, marker: bytes) -> bytes:
+    cut = data.find(marker)
+    return data if cut < 0 else data[: cut + len(marker)]
 
 
 def _git(folder: Path, *args: str, stdin: str | None = None, check: bool = True) -> bytes:

@@ -1,13 +1,15 @@
 """Git facts for the stale report: the last commit touching each XEP and the commits its
-revision history does not describe (one ``git log`` pass, blobs read in batches)."""
+revision history does not describe, apart from the tree-wide editorial ones (one ``git log``
+pass, blobs read in two batches)."""
 
 from __future__ import annotations
 
-from itertools import takewhile
+from itertools import islice, takewhile
 from pathlib import Path
 
 from e2ee_sig.gitops import FileCommit, FileHistory, RepoError, file_history
-from e2ee_sig.stale.model import GitFacts, RevisionInfo, StaleReport
+from e2ee_sig.stale.editorial import TREE_WIDE, editorial_kind
+from e2ee_sig.stale.model import Editorial, GitFacts, RevisionInfo, StaleReport
 from e2ee_sig.xep.header import revision_pairs
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB
 
@@ -38,10 +40,11 @@ def add_git(report: StaleReport, history: FileHistory | str) -> None:
     entries = [*report.xeps, *report.protoxeps]
     later = {e.path: _later_commits(history.commits.get(e.path, []), e.newest) for e in entries}
     newest = {e.path: e.newest for e in entries if e.newest}
-    unrecorded = _unrecorded(later, newest, history)
+    unrecorded, editorial = _unrecorded(later, newest, history)
     for entry in entries:
         commits = history.commits.get(entry.path, [])
-        entry.git = GitFacts(commits[0] if commits else None, unrecorded[entry.path], entry.newest)
+        last = commits[0] if commits else None
+        entry.git = GitFacts(last, unrecorded[entry.path], entry.newest, editorial[entry.path])
 
 
 def _later_commits(commits: list[FileCommit], newest: RevisionInfo | None) -> list[FileCommit]:
@@ -60,18 +63,19 @@ def _unrecorded(
     later: dict[str, list[FileCommit]],
     newest: dict[str, RevisionInfo],
     history: FileHistory,
-) -> dict[str, list[FileCommit]]:
+) -> tuple[dict[str, list[FileCommit]], dict[str, list[Editorial]]]:
     """For each path, of the commits authored after its newest revision's date (newest
     first), those before the commit that added that revision (the first whose parent's file
-    lacks it).
+    lacks it), split into the unrecorded and the editorial ones (``stale.editorial``).
 
     Once added, a revision stays in the file, so the commits whose parent has it form a prefix
-    of the list. Two ``git cat-file --batch`` rounds, each reading the headers of all paths at
-    once: the oldest commit's parent (usually it lacks the revision: every commit is
-    unrecorded), then, for the other paths, the parents of all their other commits."""
+    of the list. Two ``git cat-file --batch`` rounds, each for all paths at once: the header of
+    the oldest commit's parent (usually it lacks the revision: every commit is unrecorded),
+    then the headers of the other paths' other parents, and both sides of each tree-wide
+    commit (streamed: one blob at a time in memory)."""
 
-    def lacks(blobs: dict[str, bytes], path: str, commit: FileCommit) -> bool:
-        return commit.before is None or not _has_revision(blobs.get(commit.before), newest[path])
+    def lacks(heads: dict[str, bytes], path: str, commit: FileCommit) -> bool:
+        return commit.before is None or not _has_revision(heads.get(commit.before), newest[path])
 
     found: dict[str, list[FileCommit]] = {}
     oldest = history.blobs((c[-1].before for c in later.values() if c and c[-1].before), _END)
@@ -80,10 +84,43 @@ def _unrecorded(
         if not commits or not lacks(oldest, path, commits[-1]):
             found[path] = commits
         else:
-            searched[path] = commits
-    shas = (c.before for commits in searched.values() for c in commits[:-1] if c.before)
-    blobs = history.blobs(shas, _END)
+            searched[path] = commits[:-1]
+    parents = list(dict.fromkeys(c.before for cs in searched.values() for c in cs if c.before))
+    broad = {
+        (c.before, c.after)
+        for cs in (*found.values(), *searched.values())
+        for c in cs
+        if c.breadth >= TREE_WIDE and c.before and c.after
+    }
+    heads, kinds = _second_round(history, parents, sorted(broad))
     for path, commits in searched.items():
-        first = next(i for i, commit in enumerate(commits) if lacks(blobs, path, commit))
+        first = next((i for i, c in enumerate(commits) if lacks(heads, path, c)), len(commits))
         found[path] = commits[:first]
-    return found
+    unrecorded: dict[str, list[FileCommit]] = {}
+    editorial: dict[str, list[Editorial]] = {}
+    for path, commits in found.items():
+        unrecorded[path], editorial[path] = [], []
+        for commit in commits:
+            kind = kinds.get((commit.before, commit.after)) if commit.breadth >= TREE_WIDE else None
+            if kind is None:
+                unrecorded[path].append(commit)
+            else:
+                editorial[path].append(Editorial(commit, kind))
+    return unrecorded, editorial
+
+
+def _second_round(
+    history: FileHistory, parents: list[str], pairs: list[tuple[str | None, str | None]]
+) -> tuple[dict[str, bytes], dict[tuple[str | None, str | None], str | None]]:
+    """The headers of ``parents`` and the editorial kind of each (before, after) blob pair."""
+    stream = history.stream([*parents, *(sha for pair in pairs for sha in pair if sha)])
+    heads = {}
+    for sha, data in islice(stream, len(parents)):
+        if data is not None:
+            heads[sha] = data[: data.find(_END) + len(_END)] if _END in data else data
+    kinds: dict[tuple[str | None, str | None], str | None] = {}
+    for pair, ((_, before), (_, after)) in zip(
+        pairs, zip(stream, stream, strict=True), strict=True
+    ):
+        kinds[pair] = editorial_kind(before, after) if before and after else None
+    return heads, kinds

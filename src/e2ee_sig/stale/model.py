@@ -61,6 +61,15 @@ class Judgement:
     stale_from: date | None
 
 
+@dataclass(frozen=True)
+class Editorial:
+    """A tree-wide editorial commit after the newest revision, and its kind (``markup``,
+    ``entities`` or ``status``: see ``stale.editorial``)."""
+
+    commit: FileCommit
+    kind: str
+
+
 @dataclass
 class GitFacts:
     """The last commit touching a file and the commits its revision history does not describe."""
@@ -68,6 +77,7 @@ class GitFacts:
     last_commit: FileCommit | None
     unrecorded: list[FileCommit]
     since: RevisionInfo | None
+    editorial: list[Editorial] = field(default_factory=list)
 
 
 @dataclass
