@@ -56,15 +56,52 @@ def _substitutions_only(old: list[bytes], new: list[bytes]) -> bool:
     return True
 
 
+def _common_prefix(old: bytes, new: bytes) -> int:
+    """The length of the longest common prefix (C-speed comparisons of 4 KiB blocks, then a
+    binary search in the first block that differs)."""
+    size = min(len(old), len(new))
+    low = 0
+    while low < size and old[low : low + 4096] == new[low : low + 4096]:
+        low += 4096
+    high = min(low + 4096, size)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _changed_region(old: bytes, new: bytes) -> tuple[int, int, int]:
+    """Where ``old`` and ``new`` differ: a common start and the two ends, widened to whole
+    lines and whole tags (so that no word, entity or tag is cut)."""
+    start = _common_prefix(old, new)
+    tail = _common_prefix(old[::-1], new[::-1])
+    tail = min(tail, len(old) - start, len(new) - start)
+    start = old.rfind(b"\n", 0, start) + 1
+    opened = old.rfind(b"<", 0, start)
+    if opened > old.rfind(b">", 0, start):
+        start = opened
+    end = len(old) - tail
+    line_end = old.find(b"\n", end)
+    grow = (line_end if line_end >= 0 else len(old)) - end
+    closing, opening = old.find(b">", end + grow), old.find(b"<", end + grow)
+    if closing >= 0 and (opening < 0 or closing < opening):
+        grow = closing + 1 - end
+    return start, end + grow, len(new) - tail + grow
+
+
 def editorial_kind(before: bytes, after: bytes) -> str | None:
     """The editorial kind of the change from ``before`` to ``after`` (see the module), or
     None when it changes the normative text."""
-    old, new = _words(before), _words(after)
+    start, old_end, new_end = _changed_region(before, after)
+    old, new = _words(before[start:old_end]), _words(after[start:new_end])
     if old == new:
         return "markup"
-    old_end, new_end = before.find(_HEADER_END), after.find(_HEADER_END)
-    if old_end >= 0 and new_end >= 0 and _words(before[old_end:]) == _words(after[new_end:]):
-        old_head = _words(_STATUS_PARTS.sub(b"", before[:old_end]))
-        if old_head == _words(_STATUS_PARTS.sub(b"", after[:new_end])):
+    old_header, new_header = before.find(_HEADER_END), after.find(_HEADER_END)
+    if 0 <= old_end <= old_header and 0 <= new_end <= new_header:
+        old_head = _words(_STATUS_PARTS.sub(b"", before[:old_header]))
+        if old_head == _words(_STATUS_PARTS.sub(b"", after[:new_header])):
             return "status"
     return "entities" if _substitutions_only(old, new) else None
