@@ -23,6 +23,9 @@ _RECORD = b"\x1e"
 _UNIT = b"\x1f"
 _NO_BLOB = "0" * 40
 _NOT_A_REPOSITORY = 128
+# git's default cache of delta bases (96 MiB) is most of its memory on a long history, and
+# buys nothing on a walk that reads each tree once.
+_SMALL_CACHE = ("-c", "core.deltaBaseCacheLimit=8m")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class FileHistory:
             return
         try:
             process = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
+                ["git", *_SMALL_CACHE, "cat-file", "--batch"],
                 cwd=self.folder,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -165,6 +168,7 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
         return history
     output = _git(
         folder,
+        *_SMALL_CACHE,
         "log",
         "--no-merges",
         "--no-renames",

@@ -17,7 +17,6 @@ messages or particular commits."""
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 TREE_WIDE = 10
 
@@ -44,6 +43,8 @@ def _substitutions_only(old: list[bytes], new: list[bytes]) -> bool:
     while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
         end += 1
     old, new = old[start : len(old) - end], new[start : len(new) - end]
+    from difflib import SequenceMatcher
+
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new).get_opcodes():
         if tag == "equal":
             continue
