@@ -812,3 +812,20 @@ def test_table_at_80_columns_never_splits_numbers_or_file_names(states_repo: Rep
     assert long_name in text
     for number in ("0001", "0002", "0003"):
         assert f" {number} " in text
+
+
+def test_only_the_header_is_read(tmp_path: Path) -> None:
+    """The body is never parsed (a broken one does not matter) and xep.ent is never read; a
+    header value using an entity declared elsewhere falls back to the whole file."""
+    text = xep(10, ("0.1.0", "2024-01-01"))
+    (tmp_path / "xep-0010.xml").write_text(text + "<broken", encoding="utf-8")
+    borrowed = xep(11, ("0.1.0", "2024-01-01"), title="&unknowntitle;")
+    (tmp_path / "xep-0011.xml").write_text(borrowed, encoding="utf-8")
+    from e2ee_sig.stale.reading import header_document
+
+    document = header_document(tmp_path / "xep-0010.xml", "xep-0010.xml", lambda: None)
+    assert document.raw.endswith(b"</header></xep>") and b"<broken" not in document.raw
+    whole = header_document(tmp_path / "xep-0011.xml", "xep-0011.xml", lambda: None)
+    assert whole.raw == borrowed.encode()
+    _, data = report_json(tmp_path)
+    assert by_number(data)[10]["state"] == "stale" and by_number(data)[10]["problems"] == []

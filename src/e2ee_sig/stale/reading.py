@@ -2,24 +2,25 @@
 
 The fragment (prolog and header, closed with ``</xep>``) is parsed on its own, expanding only
 the entities the file declares itself; ``xep.ent`` is never read. A file whose fragment does
-not parse cleanly, that has no ``</header>``, or whose header values use an entity declared
-elsewhere is read and parsed whole instead, so the values and problems are those of the full
-parse."""
+not parse cleanly (undeclared entities aside), that has no ``</header>``, or whose header
+values use an entity declared elsewhere is read and parsed whole instead, so the values and
+problems are those of the full parse."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from e2ee_sig.fsio import ReadRefused, read_through
 from e2ee_sig.xep import Document, load, parse_bytes
-from e2ee_sig.xep.header import Header
 from e2ee_sig.xep.parse import MAX_BYTES
 from e2ee_sig.xep.root import XepRoot
 
 _END = b"</header>"
-_UNDEFINED = "not defined"  # an entity of xep.ent: kept as a reference
-_VALUES = frozenset({"title", "status", "type", "version", "date"})
+_UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
+_VALUES = re.compile(rb"<(?:title|status|type|version|date)>([^<]*)<")
+_ENTITY = re.compile(rb"&([^\s;&#]+);")
 
 
 def header_document(file: Path, display: str, root: Callable[[], XepRoot | None]) -> Document:
@@ -31,18 +32,27 @@ def header_document(file: Path, display: str, root: Callable[[], XepRoot | None]
         head = b""
     if head.endswith(_END):
         document = parse_bytes(head + b"</xep>", file, display, None)
-        if document.fatal is None and all(_UNDEFINED in p.message for p in document.parse_errors):
-            header = document.header
-            if header is not None and not _borrows_entities(header):
-                return document
+        undefined = _undefined_entities(document)
+        readable = document.fatal is None and document.header is not None
+        if readable and undefined is not None and not _values_use(head, undefined):
+            return document
     return load(file, display, root())
 
 
-def _borrows_entities(header: Header) -> bool:
-    """Whether a value the report reads holds an entity the file does not declare."""
-    from lxml import etree
+def _undefined_entities(document: Document) -> set[bytes] | None:
+    """The entities the fragment uses but does not declare (those of ``xep.ent``), or None
+    when it has another problem."""
+    names = set()
+    for problem in document.parse_errors:
+        match = _UNDEFINED.fullmatch(problem.message)
+        if match is None:
+            return None
+        names.add(match[1].encode())
+    return names
 
+
+def _values_use(head: bytes, entities: set[bytes]) -> bool:
+    """Whether a header value the report reads holds one of ``entities``."""
     return any(
-        getattr(entity.getparent(), "tag", None) in _VALUES
-        for entity in header.element.iter(etree.Entity)
+        name in entities for value in _VALUES.findall(head) for name in _ENTITY.findall(value)
     )
