@@ -3,11 +3,13 @@ git facts on real temporary repositories, output formats and ``--defer``."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 from xml.dom import minidom
 
 import git
@@ -259,7 +261,7 @@ def test_json_shape(states_repo: Repo) -> None:
         assert isinstance(entry["age_days"], int)
         assert entry["state"] in ("stale", "due-soon", "ok")
         assert entry["xep0001"]["state"] in ("stale", "due-soon", "ok")
-        assert set(entry["git"]) == {"last_commit", "unrecorded_changes"}
+        assert set(entry["git"]) == {"last_commit", "unrecorded_changes", "editorial_changes"}
 
 
 def test_xep0001_reading_ignores_patch_revisions(tmp_path: Path) -> None:
@@ -442,6 +444,7 @@ def test_markdown_agenda_sections(states_repo: Repo) -> None:
         "Overdue only under XEP-0001 §editorial",
         "Due soon",
         "Unrecorded changes",
+        "Tree-wide editorial commits after the newest revision",
         "Recently updated",
         "ProtoXEPs in the inbox",
         "Problems",
@@ -686,3 +689,143 @@ def test_blobs_reads_present_objects_and_skips_missing_ones(tmp_path: Path) -> N
     assert before is not None
     missing = "1" * 40
     assert history.blobs([missing, before, before]) == {before: b"one"}
+
+
+def test_plain_folder_never_imports_gitpython(tmp_path: Path) -> None:
+    (tmp_path / "xep-0001.xml").write_text(xep(1, ("0.1.0", "2020-01-01")), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from e2ee_sig.cli import main\n"
+        f"result = CliRunner().invoke(main, ['stale', {str(tmp_path)!r}, '--format', 'json'])\n"
+        "print(result.exit_code, 'git' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["1", "False"], result.stderr
+
+
+def test_history_of_a_repository_without_commits(tmp_path: Path) -> None:
+    from e2ee_sig.gitops import file_history
+
+    git.Repo.init(tmp_path)
+    (tmp_path / "xep-0001.xml").write_text(xep(1, ("0.1.0", "2020-01-01")), encoding="utf-8")
+    history = file_history(tmp_path, ["xep-*.xml"])
+    assert history.commits == {} and history.shallow is False
+    _, data = report_json(tmp_path)
+    assert data["git"]["available"] and data["xeps"][0]["git"]["last_commit"] is None
+
+
+def test_blobs_through_a_marker_keeps_only_the_start(tmp_path: Path) -> None:
+    from e2ee_sig.gitops import file_history
+
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-01", "Add", {"xep-0001.xml": "<header/></header>body"})
+    repo.commit("2026-01-02", "Edit", {"xep-0001.xml": "two"})
+    history = file_history(tmp_path, ["xep-*.xml"])
+    before = history.commits["xep-0001.xml"][0].before or ""
+    assert history.blobs([before], b"</header>") == {before: b"<header/></header>"}
+
+
+# --- Editorial commits ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("<p>See <cite>RFC 6120</cite>.</p>", "<p>See &rfc6120;.</p>", "entities"),
+        ("<p>See &rfc6120;.</p>", "<p>See <cite>RFC 6120</cite>.</p>", "entities"),
+        ("<section1 anchor='reg'>", "<section1 anchor='registrar'>", "markup"),
+        ("<p>It  works.</p>", "<p>It\n works.</p><!-- note -->", "markup"),
+        ("<p>Clients SHOULD do it.</p>", "<p>Clients MUST do it.</p>", None),
+        ("<p>See <cite>RFC 6120</cite>.</p>", "<p>See &rfc6120; first.</p>", None),
+        ("<p>One.</p>", "<p>One.</p><p>&rfc6120;</p>", "entities"),
+        ("<p>One. Two.</p>", "<p>One.</p>", None),
+    ],
+)
+def test_editorial_kind_of_a_body_change(old: str, new: str, kind: str | None) -> None:
+    from e2ee_sig.stale.editorial import editorial_kind
+
+    before = xep(5, ("0.2.0", "2026-01-05")).replace("</header>", "</header>" + old)
+    after = xep(5, ("0.2.0", "2026-01-05")).replace("</header>", "</header>" + new)
+    assert editorial_kind(before.encode(), after.encode()) == kind
+
+
+def test_status_only_change_is_editorial() -> None:
+    from e2ee_sig.stale.editorial import editorial_kind
+
+    before = xep(5, ("0.2.0", "2026-01-05"))
+    deferred = xep(5, ("0.2.0", "2026-01-05"), status="Deferred")
+    assert editorial_kind(before.encode(), deferred.encode()) == "status"
+    retitled = xep(5, ("0.2.0", "2026-01-05"), status="Deferred", title="Other")
+    assert editorial_kind(before.encode(), retitled.encode()) is None
+
+
+def test_tree_wide_editorial_commits_are_listed_apart(tmp_path: Path) -> None:
+    from e2ee_sig.stale.editorial import TREE_WIDE
+
+    repo = Repo(tmp_path)
+    numbers = range(1, TREE_WIDE + 1)
+    texts = {f"xep-{n:04d}.xml": xep(n, ("0.2.0", "2026-01-05")) for n in numbers}
+    repo.commit("2026-01-05", "Add the XEPs", texts)
+    anchors = {
+        name: text.replace("'registrar'", "'registrar-considerations'")
+        for name, text in texts.items()
+    }
+    repo.commit("2026-02-01", "Rename an anchor everywhere", anchors)
+    entities = {
+        name: text.replace("&xep0030;", "<cite>XEP-0030</cite>") for name, text in anchors.items()
+    }
+    repo.commit("2026-03-01", "Spell out a reference everywhere", entities)
+    first = {"xep-0001.xml": entities["xep-0001.xml"].replace("SHOULD only", "MUST only")}
+    repo.commit("2026-04-01", "XEP-0001: tighten", first)
+    # A narrow commit of the same kind is the author's business: unrecorded.
+    second = {"xep-0002.xml": entities["xep-0002.xml"].replace("'intro'", "'introduction'")}
+    repo.commit("2026-04-02", "XEP-0002: anchor", second)
+    _, data = report_json(repo.root)
+    entries = by_number(data)
+    assert entries[1]["git"]["unrecorded_changes"]["subjects"] == ["XEP-0001: tighten"]
+    assert entries[2]["git"]["unrecorded_changes"]["subjects"] == ["XEP-0002: anchor"]
+    assert entries[3]["git"]["unrecorded_changes"]["count"] == 0
+    assert [(c["subject"], c["kind"]) for c in entries[3]["git"]["editorial_changes"]] == [
+        ("Spell out a reference everywhere", "entities"),
+        ("Rename an anchor everywhere", "markup"),
+    ]
+    _, markdown, _ = stale(str(repo.root), "--now", NOW, "--format", "markdown")
+    section = _sections(markdown)["Tree-wide editorial commits after the newest revision"]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    assert len(lines) == 2 and f"({'entities'}, {TREE_WIDE} XEPs)" in lines[0]
+
+
+def test_table_at_80_columns_never_splits_numbers_or_file_names(states_repo: Repo) -> None:
+    from e2ee_sig.stale.render.table import write_table
+
+    long_name = "inbox/a-rather-long-protoxep-file-name.xml"
+    proto = xep(0, ("0.0.1", "2026-07-01"), title="A Long Inbox Entry")
+    states_repo.commit("2026-08-01", "Inbox", {long_name: proto})
+    report = build_report(StaleOptions(states_repo.root, now=date(2026, 11, 25)))
+    stream = io.StringIO()
+    with mock.patch.dict("os.environ", {"COLUMNS": "80"}):
+        write_table(report, stream)
+    lines = stream.getvalue().splitlines()
+    assert max(map(len, lines)) <= 80
+    text = stream.getvalue()
+    assert long_name in text
+    for number in ("0001", "0002", "0003"):
+        assert f" {number} " in text
+
+
+def test_only_the_header_is_read(tmp_path: Path) -> None:
+    """The body is never parsed (a broken one does not matter) and xep.ent is never read; a
+    header value using an entity declared elsewhere falls back to the whole file."""
+    text = xep(10, ("0.1.0", "2024-01-01"))
+    (tmp_path / "xep-0010.xml").write_text(text + "<broken", encoding="utf-8")
+    borrowed = xep(11, ("0.1.0", "2024-01-01"), title="&unknowntitle;")
+    (tmp_path / "xep-0011.xml").write_text(borrowed, encoding="utf-8")
+    from e2ee_sig.stale.reading import header_document
+
+    document = header_document(tmp_path / "xep-0010.xml", "xep-0010.xml", lambda: None)
+    assert document.raw.endswith(b"</header></xep>") and b"<broken" not in document.raw
+    whole = header_document(tmp_path / "xep-0011.xml", "xep-0011.xml", lambda: None)
+    assert whole.raw == borrowed.encode()
+    _, data = report_json(tmp_path)
+    assert by_number(data)[10]["state"] == "stale" and by_number(data)[10]["problems"] == []

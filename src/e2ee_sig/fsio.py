@@ -25,7 +25,7 @@ import secrets
 import signal
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,18 +125,45 @@ def _open_regular(path: str | os.PathLike[str], flags: int, error: type[FileRefu
     return fd
 
 
-def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
-    """The bytes of the regular file ``path``, refusing (never hanging) on anything else and
-    reading at most ``limit`` bytes: a larger file raises :class:`ReadRefused`."""
+def _read_regular(path: str | os.PathLike[str], read: Callable[[int, str], bytes]) -> bytes:
+    """``read(fd, name)`` on the regular file ``path`` opened for reading (see ``_open_regular``);
+    OSError becomes :class:`ReadRefused`."""
     fd = _open_regular(path, os.O_RDONLY, ReadRefused)
     try:
-        return _read_fd(fd, limit, display_name(path))
+        return read(fd, display_name(path))
     except FileRefused:
         raise
     except OSError as failure:
         raise ReadRefused(display_name(path), f"cannot read: {failure.strerror}") from failure
     finally:
         os.close(fd)
+
+
+def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refusing (never hanging) on anything else and
+    reading at most ``limit`` bytes: a larger file raises :class:`ReadRefused`."""
+    return _read_regular(path, lambda fd, name: _read_fd(fd, limit, name))
+
+
+def read_through(path: str | os.PathLike[str], marker: bytes, limit: int) -> bytes:
+    """The start of the regular file ``path`` up to and including the first ``marker`` (the
+    whole file when it has none), read in small chunks; :class:`ReadRefused` past ``limit``."""
+
+    def read(fd: int, name: str) -> bytes:
+        data = b""
+        while True:
+            chunk = os.read(fd, 16384 if len(data) < 65536 else 1 << 20)
+            if not chunk:
+                return data
+            start = max(0, len(data) - len(marker))
+            data += chunk
+            end = data.find(marker, start)
+            if end >= 0:
+                return data[: end + len(marker)]
+            if len(data) > limit:
+                raise ReadRefused(name, f"file is over the {_size(limit)} limit")
+
+    return _read_regular(path, read)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -163,6 +163,7 @@ def stale(
         numbers=wanted,
         sig=sig,
         sig_xeps=settings.get("sig-xeps"),
+        documents=defer,
     )
     with _spinner(sys.stderr.isatty()) as progress:
         report = build_report(options, progress)

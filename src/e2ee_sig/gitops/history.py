@@ -1,33 +1,46 @@
-"""The history of many files in one ``git log`` pass, and their blobs read in batches."""
+"""The history of many files in one ``git log`` pass, and their blobs read in batches.
+
+Plain ``git`` subprocesses, no gitpython: ``rev-parse`` (where the folder sits in the work
+tree, whether the clone is shallow, whether HEAD has a commit), one ``log --raw -z`` walk, and
+``cat-file --batch`` for the blobs a caller asks for."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from git import Repo
 
-from e2ee_sig.gitops.repo import _git_error, has_commits, is_shallow, open_repo, work_tree
+from e2ee_sig.gitops.repo import RepoError
 
-_RECORD = "\x1e"
-_UNIT = "\x1f"
+_RECORD = b"\x1e"
+_UNIT = b"\x1f"
 _NO_BLOB = "0" * 40
+_NOT_A_REPOSITORY = 128
+# git's default cache of delta bases (96 MiB) is most of its memory on a long history, and
+# buys nothing on a walk that reads each tree once.
+_SMALL_CACHE = ("-c", "core.deltaBaseCacheLimit=8m")
 
 
 @dataclass(frozen=True)
 class FileCommit:
     """A non-merge commit that touched one file: its sha, the author's calendar day
-    (YYYY-MM-DD), its subject, and the file's blob before it (None when the commit added the
-    file, e.g. at a shallow clone's boundary)."""
+    (YYYY-MM-DD), its subject, the file's blob before it (None when the commit added the
+    file, e.g. at a shallow clone's boundary) and after it (None when it deleted the file),
+    and how many files of the history's selection the commit touched."""
 
     sha: str
     authored: str
     subject: str
     before: str | None
+    after: str | None = None
+    breadth: int = 1
 
 
 @dataclass
@@ -35,32 +48,108 @@ class FileHistory:
     """The commits touching each file, newest first, keyed by the path relative to the folder
     the history was asked for."""
 
-    repo: Repo
+    folder: Path
     commits: dict[str, list[FileCommit]]
     shallow: bool
 
-    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+    def blobs(self, shas: Iterable[str], through: bytes | None = None) -> dict[str, bytes]:
         """The content of each blob in ``shas`` the object database holds (a shallow clone
-        lacks some), read in one ``git cat-file --batch``."""
-        from subprocess import PIPE
-
-        wanted = list(dict.fromkeys(shas))
-        if not wanted:
-            return {}
-        process = self.repo.git.cat_file("--batch", as_process=True, istream=PIPE)
-        output, _ = process.proc.communicate("".join(f"{sha}\n" for sha in wanted).encode())
-        found, position = {}, 0
-        for sha in wanted:
-            end = output.index(b"\n", position)
-            header = output[position:end].split()
-            position = end + 1
-            if len(header) == 3 and header[1] == b"blob":
-                size = int(header[2])
-                found[sha] = output[position : position + size]
-                position += size + 1
-            elif len(header) == 3:
-                position += int(header[2]) + 1
+        lacks some), read in one ``git cat-file --batch``; with ``through``, only each blob's
+        start up to and including the first ``through``."""
+        found = {}
+        for sha, data in self.stream(dict.fromkeys(shas)):
+            if data is not None:
+                found[sha] = data if through is None else _through(data, through)
         return found
+
+    def stream(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each of ``shas`` with its blob's content (None when missing or not a blob), in
+        order, from one ``git cat-file --batch`` whose output is read as it comes: only one
+        blob is held at a time."""
+        wanted = list(shas)
+        if not wanted:
+            return
+        try:
+            process = subprocess.Popen(
+                ["git", *_SMALL_CACHE, "cat-file", "--batch"],
+                cwd=self.folder,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:
+            raise RepoError(f"cannot run git: {error.strerror or error}") from error
+        assert process.stdin is not None and process.stdout is not None
+        request = "".join(f"{sha}\n" for sha in wanted).encode()
+        writer = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
+        writer.start()
+        try:
+            for sha in wanted:
+                header = process.stdout.readline().split()
+                if not header:
+                    raise RepoError(f"git cat-file in {self.folder}: output ended early")
+                size = int(header[2]) if len(header) == 3 else -1
+                data = process.stdout.read(size + 1)[:size] if size >= 0 else None
+                yield sha, data if header[1:2] == [b"blob"] else None
+        finally:
+            writer.join()
+            process.stdout.close()
+            process.wait()
+
+
+def _feed(stdin: IO[bytes], request: bytes) -> None:
+    try:
+        stdin.write(request)
+        stdin.close()
+    except OSError:  # git stopped reading: its output says what went wrong
+        pass
+
+
+def _through(data: bytes, marker: bytes) -> bytes:
+    cut = data.find(marker)
+    return data if cut < 0 else data[: cut + len(marker)]
+
+
+def _git(folder: Path, *args: str, stdin: str | None = None, check: bool = True) -> bytes:
+    """The output of ``git args`` run in ``folder``; RepoError when it fails."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=folder,
+            input=stdin.encode() if stdin is not None else None,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as error:
+        raise RepoError(f"cannot run git: {error.strerror or error}") from error
+    if check and done.returncode:
+        raise _failure(folder, args[0], done)
+    return done.stdout
+
+
+def _failure(folder: Path, command: str, done: subprocess.CompletedProcess[bytes]) -> RepoError:
+    lines = done.stderr.decode(errors="replace").splitlines()
+    if done.returncode == _NOT_A_REPOSITORY and any("not a git repository" in x for x in lines):
+        return RepoError(f"{folder}: not inside a git repository")
+    detail = next((x for x in lines if "fatal:" in x or "error:" in x), None)
+    detail = detail or (lines[-1] if lines else f"exit status {done.returncode}")
+    return RepoError(f"git {command} in {folder}: {detail.strip()}")
+
+
+def _locate(folder: Path) -> tuple[str, bool, bool]:
+    """``folder``'s path from the top of its work tree (``""`` or ending in ``/``), whether
+    the clone is shallow, and whether HEAD has a commit."""
+    args = ("rev-parse", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "HEAD")
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=False)
+    except OSError as error:
+        raise RepoError(f"cannot run git: {error.strerror or error}") from error
+    lines = done.stdout.decode(errors="surrogateescape").splitlines()
+    if len(lines) < 2 or done.returncode not in (0, 1):
+        if done.returncode == 0 or b"work tree" in done.stderr:
+            raise RepoError(f"{folder}: a bare repository has no work tree")
+        raise _failure(folder, "rev-parse", done)
+    return lines[0], lines[1] == "true", done.returncode == 0 and len(lines) > 2
 
 
 def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
@@ -72,41 +161,49 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
     entry of every commit is slower than listing all changes."""
     from fnmatch import fnmatchcase
 
-    from git.exc import GitError
-
-    repo = open_repo(folder)
-    top = work_tree(repo)
-    prefix = folder.resolve().relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    history = FileHistory(repo, {}, is_shallow(repo))
-    if not has_commits(repo):
+    folder = folder.resolve()
+    prefix, shallow, has_head = _locate(folder)
+    history = FileHistory(folder, {}, shallow)
+    if not has_head:
         return history
-    try:
-        output = repo.git.log(
-            "--no-merges",
-            "--no-renames",
-            "--raw",
-            "--no-abbrev",
-            f"--format={_RECORD}%H{_UNIT}%as{_UNIT}%s",
-            *(["--", prefix] if prefix else []),
-        )
-    except GitError as error:
-        raise _git_error(error, f"git log in {top}") from error
-    wanted: dict[str, bool] = {}
+    output = _git(
+        folder,
+        *_SMALL_CACHE,
+        "log",
+        "--no-merges",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        "-z",
+        "--format=%x1e%H%x1f%as%x1f%s",
+        "HEAD",
+        *(["--", "."] if prefix else []),  # a pathspec slows the walk: only for a subfolder
+    )
+    wanted: dict[bytes, str | None] = {}
     for record in output.split(_RECORD)[1:]:
-        heading, _, changes = record.partition("\n")
-        sha, authored, subject = heading.split(_UNIT, 2)
-        for line in changes.splitlines():
-            info, tab, path = line.partition("\t")
-            if not tab or not path.startswith(prefix):
-                continue
-            relpath = path[len(prefix) :]
-            if relpath not in wanted:
-                wanted[relpath] = any(fnmatchcase(relpath, p) for p in patterns)
-            if wanted[relpath]:
-                before = info.split()[2]
-                commit = FileCommit(sha, authored, subject, None if before == _NO_BLOB else before)
-                history.commits.setdefault(relpath, []).append(commit)
+        heading, _, changes = record.partition(b"\0")
+        sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
+        fields = changes.lstrip(b"\n").split(b"\0")
+        touched = []
+        for info, path in zip(fields[::2], fields[1::2], strict=False):
+            if path not in wanted:
+                relpath = path.decode(errors="surrogateescape").removeprefix(prefix)
+                keep = any(fnmatchcase(relpath, p) for p in patterns)
+                wanted[path] = relpath if keep else None
+            kept = wanted[path]
+            if kept is not None:
+                touched.append((kept, info.split()))
+        for relpath, parts in touched:
+            before, after = parts[2].decode(), parts[3].decode()
+            commit = FileCommit(
+                sha,
+                authored,
+                subject,
+                None if before == _NO_BLOB else before,
+                None if after == _NO_BLOB else after,
+                len(touched),
+            )
+            history.commits.setdefault(relpath, []).append(commit)
     return history
 
 

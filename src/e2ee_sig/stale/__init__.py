@@ -29,6 +29,9 @@ same window to its date; it is reported next to the official state, not instead 
 
 **Git**: one ``git log`` pass (``gitops.file_history``). For each XEP: the last commit that
 touched it, and the *unrecorded changes*: newest first, the commits authored after its newest
-revision's date, up to the commit that added that revision (its parent lacks it). Shallow
-clones work (history ends at the boundary); a folder outside git gets no git fields and a note.
+revision's date, up to the commit that added that revision (its parent lacks it), less the
+tree-wide editorial ones, listed apart (``stale.editorial``). Shallow clones work (history ends
+at the boundary); a folder outside git gets no git fields and a note.
+
+**Reading**: only each file's header (``stale.reading``); the whole file for ``--defer``.
 """

@@ -1,15 +1,19 @@
 """Git facts for the stale report: the last commit touching each XEP and the commits its
-revision history does not describe (one ``git log`` pass, blobs read in batches)."""
+revision history does not describe, apart from the tree-wide editorial ones (one ``git log``
+pass, blobs read in two batches)."""
 
 from __future__ import annotations
 
-from itertools import takewhile
+from itertools import islice, takewhile
 from pathlib import Path
 
 from e2ee_sig.gitops import FileCommit, FileHistory, RepoError, file_history
-from e2ee_sig.stale.model import GitFacts, RevisionInfo, StaleReport
+from e2ee_sig.stale.editorial import TREE_WIDE, editorial_kind
+from e2ee_sig.stale.model import Editorial, GitFacts, RevisionInfo, StaleReport
 from e2ee_sig.xep.header import revision_pairs
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB
+
+_END = b"</header>"
 
 
 def read_history(root: Path) -> FileHistory | str:
@@ -36,10 +40,11 @@ def add_git(report: StaleReport, history: FileHistory | str) -> None:
     entries = [*report.xeps, *report.protoxeps]
     later = {e.path: _later_commits(history.commits.get(e.path, []), e.newest) for e in entries}
     newest = {e.path: e.newest for e in entries if e.newest}
-    unrecorded = _unrecorded(later, newest, history)
+    unrecorded, editorial = _unrecorded(later, newest, history)
     for entry in entries:
         commits = history.commits.get(entry.path, [])
-        entry.git = GitFacts(commits[0] if commits else None, unrecorded[entry.path], entry.newest)
+        last = commits[0] if commits else None
+        entry.git = GitFacts(last, unrecorded[entry.path], entry.newest, editorial[entry.path])
 
 
 def _later_commits(commits: list[FileCommit], newest: RevisionInfo | None) -> list[FileCommit]:
@@ -51,50 +56,71 @@ def _later_commits(commits: list[FileCommit], newest: RevisionInfo | None) -> li
 
 
 def _has_revision(data: bytes | None, revision: RevisionInfo) -> bool:
-    if data is None:
-        return False
-    end = data.find(b"</header>")
-    head = data[: end + len(b"</header>")] if end >= 0 else data
-    return (revision.version, revision.date) in revision_pairs(head)
+    return data is not None and (revision.version, revision.date) in revision_pairs(data)
 
 
 def _unrecorded(
     later: dict[str, list[FileCommit]],
     newest: dict[str, RevisionInfo],
     history: FileHistory,
-) -> dict[str, list[FileCommit]]:
+) -> tuple[dict[str, list[FileCommit]], dict[str, list[Editorial]]]:
     """For each path, of the commits authored after its newest revision's date (newest
     first), those before the commit that added that revision (the first whose parent's file
-    lacks it).
+    lacks it), split into the unrecorded and the editorial ones (``stale.editorial``).
 
     Once added, a revision stays in the file, so the commits whose parent has it form a prefix
-    of the list. The oldest one's parent is checked first (usually every commit is
-    unrecorded); otherwise the boundary is searched by halves. Every round reads the blobs of
-    all paths in one ``git cat-file --batch``."""
+    of the list. Two ``git cat-file --batch`` rounds, each for all paths at once: the header of
+    the oldest commit's parent (usually it lacks the revision: every commit is unrecorded),
+    then the headers of the other paths' other parents, and both sides of each tree-wide
+    commit (streamed: one blob at a time in memory)."""
 
-    def has(blobs: dict[str, bytes], path: str, index: int) -> bool:
-        before = later[path][index].before
-        return before is not None and _has_revision(blobs.get(before), newest[path])
+    def lacks(heads: dict[str, bytes], path: str, commit: FileCommit) -> bool:
+        return commit.before is None or not _has_revision(heads.get(commit.before), newest[path])
 
     found: dict[str, list[FileCommit]] = {}
-    oldest = history.blobs(c[-1].before for c in later.values() if c and c[-1].before)
-    bounds = {}
+    oldest = history.blobs((c[-1].before for c in later.values() if c and c[-1].before), _END)
+    searched = {}
     for path, commits in later.items():
-        if not commits or has(oldest, path, len(commits) - 1):
+        if not commits or not lacks(oldest, path, commits[-1]):
             found[path] = commits
-        elif len(commits) > 1:
-            bounds[path] = (0, len(commits) - 1)
         else:
-            found[path] = []
-    while bounds:
-        middles = {path: (low + high) // 2 for path, (low, high) in bounds.items()}
-        shas = (later[path][middle].before for path, middle in middles.items())
-        blobs = history.blobs(sha for sha in shas if sha)
-        for path, middle in middles.items():
-            low, high = bounds.pop(path)
-            low, high = (middle + 1, high) if has(blobs, path, middle) else (low, middle)
-            if low < high:
-                bounds[path] = (low, high)
+            searched[path] = commits[:-1]
+    parents = list(dict.fromkeys(c.before for cs in searched.values() for c in cs if c.before))
+    broad = {
+        (c.before, c.after)
+        for cs in (*found.values(), *searched.values())
+        for c in cs
+        if c.breadth >= TREE_WIDE and c.before and c.after
+    }
+    heads, kinds = _second_round(history, parents, sorted(broad))
+    for path, commits in searched.items():
+        first = next((i for i, c in enumerate(commits) if lacks(heads, path, c)), len(commits))
+        found[path] = commits[:first]
+    unrecorded: dict[str, list[FileCommit]] = {}
+    editorial: dict[str, list[Editorial]] = {}
+    for path, commits in found.items():
+        unrecorded[path], editorial[path] = [], []
+        for commit in commits:
+            kind = kinds.get((commit.before, commit.after)) if commit.breadth >= TREE_WIDE else None
+            if kind is None:
+                unrecorded[path].append(commit)
             else:
-                found[path] = later[path][:low]
-    return found
+                editorial[path].append(Editorial(commit, kind))
+    return unrecorded, editorial
+
+
+def _second_round(
+    history: FileHistory, parents: list[str], pairs: list[tuple[str | None, str | None]]
+) -> tuple[dict[str, bytes], dict[tuple[str | None, str | None], str | None]]:
+    """The headers of ``parents`` and the editorial kind of each (before, after) blob pair."""
+    stream = history.stream([*parents, *(sha for pair in pairs for sha in pair if sha)])
+    heads = {}
+    for sha, data in islice(stream, len(parents)):
+        if data is not None:
+            heads[sha] = data[: data.find(_END) + len(_END)] if _END in data else data
+    kinds: dict[tuple[str | None, str | None], str | None] = {}
+    for pair, ((_, before), (_, after)) in zip(
+        pairs, zip(stream, stream, strict=True), strict=True
+    ):
+        kinds[pair] = editorial_kind(before, after) if before and after else None
+    return heads, kinds

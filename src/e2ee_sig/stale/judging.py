@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,14 +21,15 @@ from e2ee_sig.stale.model import (
     XepEntry,
     parse_date,
 )
+from e2ee_sig.stale.reading import header_document
 from e2ee_sig.versions import parse_version
 from e2ee_sig.xep import Document, load, root_at
 from e2ee_sig.xep.policy import stale_from
 from e2ee_sig.xep.root import is_xep_root
-from e2ee_sig.xep.scope import is_encryption_spec, sig_numbers
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB, Status
 
 if TYPE_CHECKING:
+    from e2ee_sig.gitops import FileHistory
     from e2ee_sig.xep.header import Revision
 
 _SPACE = re.compile(r"\s+")
@@ -130,13 +132,18 @@ def _entry(document: Document, number: int | None, options: StaleOptions) -> Xep
         age_days=age,
         newest=newest,
         problems=_date_problems(revisions),
-        document=document,
     )
 
 
+def _read_all(root: Path, files: Iterable[Path]) -> list[Document]:
+    """The header of each of ``files`` (see ``stale.reading``), shown by its path relative to
+    ``root``."""
+    xep_root = cache(lambda: root_at(root) if is_xep_root(root) else None)
+    return [header_document(file, file.relative_to(root).as_posix(), xep_root) for file in files]
+
+
 def _load_all(root: Path, files: Iterable[Path]) -> list[Document]:
-    """Parse ``files``, each shown by its path relative to ``root`` (with the root's entities
-    when it has ``xep.dtd``)."""
+    """Parse ``files`` whole (with the root's entities when it has ``xep.dtd``)."""
     xep_root = root_at(root) if is_xep_root(root) else None
     return [load(file, file.relative_to(root).as_posix(), xep_root) for file in files]
 
@@ -167,19 +174,51 @@ def build_report(
         raise StaleError(f"{root}: no xep-NNNN.xml files (is it an xsf/xeps checkout?)")
     by_number = {int(file.name[4:8]): file for file in files}
     wanted = _scope(options, by_number)
-    with ThreadPoolExecutor(1) as pool:
-        history = pool.submit(read_history, root)
-        step(f"reading {len(by_number)} XEPs")
-        entries = {
-            int(doc.name[4:8]): _entry(doc, int(doc.name[4:8]), options)
-            for doc in _load_all(root, by_number.values())
-        }
-        xeps = [entries[number] for number in sorted(wanted)]
-        protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
-        report = StaleReport(options, xeps, protoxeps, git_available=False)
-        step("reading git history")
-        add_git(report, history.result())
+    history = _Background(read_history, root)
+    step(f"reading {len(by_number)} XEPs")
+    entries = {
+        int(doc.name[4:8]): _entry(doc, int(doc.name[4:8]), options)
+        for doc in _read_all(root, by_number.values())
+    }
+    if options.documents:
+        _attach_documents(root, [e for e in entries.values() if e.state == "stale"])
+    xeps = [entries[number] for number in sorted(wanted)]
+    protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
+    report = StaleReport(options, xeps, protoxeps, git_available=False)
+    step("reading git history")
+    add_git(report, history.result())
     return report
+
+
+class _Background:
+    """``read_history`` in a thread while the XEPs are read (a plain thread: the
+    ``concurrent.futures`` import costs more than this saves on small inputs)."""
+
+    def __init__(self, action: Callable[[Path], FileHistory | str], root: Path) -> None:
+        self._outcome: list[FileHistory | str | BaseException] = []
+        self._thread = threading.Thread(target=self._run, args=(action, root), daemon=True)
+        self._thread.start()
+
+    def _run(self, action: Callable[[Path], FileHistory | str], root: Path) -> None:
+        try:
+            self._outcome.append(action(root))
+        except BaseException as error:  # re-raised in the caller's thread by result()
+            self._outcome.append(error)
+
+    def result(self) -> FileHistory | str:
+        self._thread.join()
+        outcome = self._outcome[0]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def _attach_documents(root: Path, entries: list[XepEntry]) -> None:
+    """Give each entry its whole parsed file (what a deferral edits)."""
+    for entry, document in zip(
+        entries, _load_all(root, [root / e.path for e in entries]), strict=True
+    ):
+        entry.document = document
 
 
 def _scope(options: StaleOptions, by_number: dict[int, Path]) -> set[int]:
@@ -190,6 +229,8 @@ def _scope(options: StaleOptions, by_number: dict[int, Path]) -> set[int]:
             raise StaleError(f"{options.root}: no {names}")
         return set(options.numbers)
     if options.sig:
+        from e2ee_sig.xep.scope import sig_numbers
+
         return set(sig_numbers(options.sig_xeps)) & set(by_number)
     return set(by_number)
 
@@ -203,9 +244,12 @@ def _protoxeps(
         return []
     step(f"reading {len(files)} ProtoXEPs")
     titles = {_title_key(e.title): e.number for e in accepted if e.title}
-    documents = _load_all(options.root, files)
-    if options.sig:
-        documents = [d for d in documents if is_encryption_spec(d)]
+    if options.sig:  # the scope reads dependencies and namespaces: the whole file
+        from e2ee_sig.xep.scope import is_encryption_spec
+
+        documents = [d for d in _load_all(options.root, files) if is_encryption_spec(d)]
+    else:
+        documents = _read_all(options.root, files)
     protoxeps = []
     for document in documents:
         entry = _entry(document, None, options)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from datetime import date as Day
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,10 +27,17 @@ class StaleError(E2eeSigError):
     """The command cannot proceed (exit status 2); the message says why."""
 
 
+# What ``strptime("%Y-%m-%d")`` accepts (its own patterns for %Y, %m and %d, Unicode digits too).
+_DATE = re.compile(r"(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])", re.I)
+
+
 def parse_date(text: str) -> date | None:
     """A revision date as ``deferrals.py`` reads it (``%Y-%m-%d``), surrounding space allowed."""
+    match = _DATE.fullmatch(text.strip())
+    if match is None:
+        return None
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+        return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
 
@@ -53,6 +61,15 @@ class Judgement:
     stale_from: date | None
 
 
+@dataclass(frozen=True)
+class Editorial:
+    """A tree-wide editorial commit after the newest revision, and its kind (``markup``,
+    ``entities`` or ``status``: see ``stale.editorial``)."""
+
+    commit: FileCommit
+    kind: str
+
+
 @dataclass
 class GitFacts:
     """The last commit touching a file and the commits its revision history does not describe."""
@@ -60,6 +77,7 @@ class GitFacts:
     last_commit: FileCommit | None
     unrecorded: list[FileCommit]
     since: RevisionInfo | None
+    editorial: list[Editorial] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +132,7 @@ class StaleOptions:
     numbers: Sequence[int] = ()
     sig: str | None = None
     sig_xeps: Sequence[str | int] | None = None
+    documents: bool = False  # parse each stale XEP whole (what --defer edits)
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()

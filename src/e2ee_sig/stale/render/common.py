@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from e2ee_sig.gitops import FileCommit
 from e2ee_sig.stale.model import STATES, RevisionInfo, StaleOptions, StaleReport, XepEntry
 
 MAX_SUBJECTS = 5
@@ -64,4 +66,34 @@ def unrecorded_text(entry: XepEntry) -> str:
     return (
         f"{len(commits)} commit{plural} since {version_date(entry.git.since)}, "
         f"last on {commits[0].authored}: {subjects}{more}"
+    )
+
+
+@dataclass
+class EditorialCommit:
+    """A tree-wide editorial commit and the XEPs it touched after their newest revision."""
+
+    commit: FileCommit
+    kind: str
+    xeps: list[XepEntry]
+
+
+def editorial_commits(report: StaleReport) -> list[EditorialCommit]:
+    """Each editorial commit once (newest first), with the XEPs it concerns."""
+    found: dict[str, EditorialCommit] = {}
+    for entry in report.xeps:
+        for editorial in entry.git.editorial if entry.git else []:
+            sha = editorial.commit.sha
+            found.setdefault(sha, EditorialCommit(editorial.commit, editorial.kind, []))
+            found[sha].xeps.append(entry)
+    return sorted(found.values(), key=lambda e: e.commit.authored, reverse=True)
+
+
+def editorial_text(editorial: EditorialCommit, limit: int = MAX_SUBJECTS) -> str:
+    """One line: the commit, its kind, and the XEPs it touched."""
+    commit, numbers = editorial.commit, [f"XEP-{e.number:04d}" for e in editorial.xeps]
+    more = f" and {len(numbers) - limit} more" if len(numbers) > limit else ""
+    return (
+        f"{commit.sha[:10]} {commit.authored} “{commit.subject}” ({editorial.kind}): "
+        f"{', '.join(numbers[:limit])}{more}"
     )

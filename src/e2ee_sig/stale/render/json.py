@@ -36,6 +36,9 @@ def _git(entry: XepEntry) -> dict[str, Any] | None:
             "last_date": unrecorded[0].authored if unrecorded else None,
             "subjects": [c.subject for c in unrecorded],
         },
+        "editorial_changes": [
+            {**(_commit(e.commit) or {}), "kind": e.kind} for e in entry.git.editorial
+        ],
     }
 
 

@@ -9,7 +9,9 @@ from typing import TextIO
 from e2ee_sig.reports import render_template
 from e2ee_sig.stale.model import StaleReport, XepEntry
 from e2ee_sig.stale.render.common import (
+    EditorialCommit,
     day_text,
+    editorial_commits,
     open_protoxeps,
     recent,
     scope_text,
@@ -40,6 +42,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _editorial_item(editorial: EditorialCommit) -> str:
+    commit, links = editorial.commit, ", ".join(_link(e) for e in editorial.xeps)
+    return (
+        f"`{commit.sha[:10]}` {commit.authored} “{commit.subject}” ({editorial.kind}, "
+        f"{len(editorial.xeps)} XEPs): {links}"
+    )
+
+
 def sections(report: StaleReport) -> list[Section]:
     """Overdue, due soon, unrecorded changes, recently updated, the inbox, and problems."""
     options = report.options
@@ -48,6 +58,7 @@ def sections(report: StaleReport) -> list[Section]:
     due = sorted((e for e in report.xeps if e.state == "due-soon"), key=urgency)
     unrecorded = [e for e in report.xeps if e.unrecorded]
     updated = recent(report)
+    editorial = editorial_commits(report)
     inbox = open_protoxeps(report)
     problems = [e for e in [*report.xeps, *report.protoxeps] if e.problems]
     found = [
@@ -96,6 +107,11 @@ def sections(report: StaleReport) -> list[Section]:
             "Unrecorded changes (commits after the newest revision)",
             len(unrecorded),
             items=[f"{_link(e)} {e.title}: {unrecorded_text(e)}" for e in unrecorded],
+        ),
+        Section(
+            "Tree-wide editorial commits after the newest revision (no revision block needed)",
+            len(editorial),
+            items=[_editorial_item(e) for e in editorial],
         ),
         Section(
             f"Recently updated (last {options.soon_days} days)",

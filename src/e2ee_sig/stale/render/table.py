@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from e2ee_sig.stale.model import STATES, StaleReport, XepEntry
-from e2ee_sig.stale.render.common import day_text, open_protoxeps, scope_text, shown, version_date
+from e2ee_sig.stale.render.common import (
+    day_text,
+    editorial_commits,
+    editorial_text,
+    open_protoxeps,
+    scope_text,
+    shown,
+    version_date,
+)
 
+# Numbers, dates and states are never split; the title and git facts wrap at spaces. Below
+# WIDE columns the table keeps only the columns marked True (it fits 80 columns).
+WIDE = 120
+_COLUMNS: list[tuple[str, bool, dict[str, Any]]] = [
+    ("XEP", True, {"justify": "right", "no_wrap": True, "min_width": 4}),
+    ("Title", True, {"min_width": 12, "ratio": 2, "overflow": "fold"}),
+    ("Status", False, {"no_wrap": True}),
+    ("Last revision", True, {"min_width": 12}),
+    ("Age", True, {"justify": "right", "no_wrap": True}),
+    ("State", True, {"no_wrap": True}),
+    ("Stale from", False, {"no_wrap": True}),
+    ("XEP-0001", False, {"no_wrap": True}),
+    ("Git", True, {"min_width": 12, "ratio": 1, "overflow": "fold"}),
+]
 _STYLES = {"stale": "bold red", "unknown": "magenta", "due-soon": "yellow", "ok": "green"}
 
 
@@ -18,14 +40,13 @@ def write_table(report: StaleReport, stream: TextIO) -> None:
     options = report.options
     console = Console(file=stream, highlight=False)
     table = Table(title=f"Stale XEPs on {options.now.isoformat()} ({scope_text(options)})")
-    for name, justify in [
-        ("XEP", "right"), ("Title", "left"), ("Status", "left"), ("Last revision", "left"),
-        ("Age", "right"), ("State", "left"), ("Stale from", "left"), ("XEP-0001", "left"),
-        ("Git", "left"),
-    ]:  # fmt: skip
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    narrow = console.width < WIDE
+    kept = [not narrow or compact for _, compact, _ in _COLUMNS]
+    for (name, _, settings), keep in zip(_COLUMNS, kept, strict=True):
+        if keep:
+            table.add_column(name, **settings)
     for entry in shown(report):
-        table.add_row(
+        cells = [
             f"{entry.number:04d}",
             entry.title,
             entry.status,
@@ -37,7 +58,8 @@ def write_table(report: StaleReport, stream: TextIO) -> None:
             if entry.experimental
             else "",
             _git_cell(entry),
-        )
+        ]
+        table.add_row(*(cell for cell, keep in zip(cells, kept, strict=True) if keep))
     counts = ", ".join(f"{sum(e.state == s for e in report.xeps)} {s}" for s in STATES)
     table.caption = (
         f"{counts} · window {options.months} months · due soon = within {options.soon_days} days"
@@ -47,11 +69,13 @@ def write_table(report: StaleReport, stream: TextIO) -> None:
     if inbox:
         protos = Table(title="ProtoXEPs in the inbox (not yet accepted)")
         for name in ("File", "Title", "Last revision", "Age"):
-            protos.add_column(name, overflow="fold")
+            protos.add_column(name, overflow="fold", no_wrap=name in ("File", "Age"))
         for proto in inbox:
             age = str(proto.age_days) if proto.age_days is not None else "?"
             protos.add_row(proto.path, proto.title, version_date(proto.official.revision), age)
         console.print(protos)
+    for editorial in editorial_commits(report):
+        console.print(f"editorial {editorial_text(editorial)}", overflow="fold")
     for entry in (e for e in [*report.xeps, *report.protoxeps] if e.problems):
         for problem in entry.problems:
             console.print(f"[magenta]problem[/] {entry.path}: {problem}")
@@ -63,6 +87,9 @@ def _git_cell(entry: XepEntry) -> str:
     if entry.git is None:
         return ""
     last = entry.git.last_commit.authored if entry.git.last_commit else "—"
+    cell = f"last {last}"
     if entry.unrecorded:
-        return f"last {last}; [yellow]{len(entry.git.unrecorded)} unrecorded[/]"
-    return f"last {last}"
+        cell += f"; [yellow]{len(entry.git.unrecorded)} unrecorded[/]"
+    if entry.git.editorial:
+        cell += f"; {len(entry.git.editorial)} editorial"
+    return cell
