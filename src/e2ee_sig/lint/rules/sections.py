@@ -50,9 +50,9 @@ from e2ee_sig.lint.rules._util import (
     sections,
     topic,
 )
-from e2ee_sig.lint.xep_index import schema_owners
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span, line_offsets
+from e2ee_sig.xep.index import index_of
 
 CORE_NAMESPACES = (
     "jabber:client",
@@ -408,7 +408,7 @@ def _unknown_namespaces(document: Document) -> list[str]:
     """Example namespaces that no other XEP of the root defines and that are not the core
     (RFC 6120/6121) or W3C ones: the document's own, whatever their form."""
     assert document.root is not None
-    owners = schema_owners(document.root.path)
+    owners = index_of(document.root).schema_owners
     number = document.header_value("number")
     return [
         ns
