@@ -131,8 +131,11 @@ class XepFacts:
 
     @cached_property
     def schemas(self) -> dict[str, str]:
-        """Schema text by targetNamespace (read from the file on first use)."""
+        """Schema text by targetNamespace (read from the file on first use; none without
+        the XML Schema namespace in the file or one of its own entities)."""
         found: dict[str, str] = {}
+        if b"XMLSchema" not in self.raw and not any("XMLSchema" in v for v in self.values.values()):
+            return found
         for block in read_blocks(self.raw, self.values):
             if SCHEMA_START.search(block.text):
                 target = _TARGET.search(block.text)

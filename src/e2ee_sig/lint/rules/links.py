@@ -34,7 +34,7 @@ def anchors(document: Document) -> set[str]:
     root = document.xml_root
     found = set(GENERATED_IDS)
     if root is not None:
-        found |= {e.get("anchor", "") for e in root.iter() if e.get("anchor")}
+        found.update(str(a) for a in root.xpath("//@anchor") if a)
         found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
         found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
     return found
