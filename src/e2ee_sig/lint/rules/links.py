@@ -56,15 +56,19 @@ def links(document: Document) -> list[tuple[str, int, int, str]]:
         return []
     found: list[tuple[str, int, int, str]] = []
     values: dict[str, str] | None = None
+    urls: dict[str, list[str]] = {}  # by entity name
     for node in tree.getroot().iter("link", etree.Entity):
         at = node.sourceline or 1
         if node.tag == "link":
             url = node.get("url", "").strip()
             found.append((url, at, column_of(document, at, url), ""))
             continue
-        values = values if values is not None else document_entities(document)
-        for url in _URL.findall(values.get(node.name, "")):
-            found.append((url.strip(), at, column_of(document, at, f"&{node.name};"), node.name))
+        name = node.name
+        if name not in urls:
+            values = values if values is not None else document_entities(document)
+            urls[name] = _URL.findall(values.get(name, ""))
+        for url in urls[name]:
+            found.append((url.strip(), at, column_of(document, at, f"&{name};"), name))
     return list(dict.fromkeys(found))
 
 
