@@ -37,6 +37,7 @@ from e2ee_sig.xep.index import (
     registrar_namespaces,
     root_index,
 )
+from e2ee_sig.xep.parse import nothing_external
 from e2ee_sig.xep.query import per_document
 
 if TYPE_CHECKING:
@@ -134,20 +135,8 @@ def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
     parser = etree.XMLParser(
         resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True
     )
-    parser.resolvers.add(resolver or _nothing())
+    parser.resolvers.add(resolver or nothing_external())
     return parser
-
-
-def _nothing() -> etree.Resolver:
-    from lxml import etree
-
-    class Nothing(etree.Resolver):
-        """Every URL resolves to an empty string: nothing is fetched, nothing read."""
-
-        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
-            return self.resolve_string("", context)
-
-    return Nothing()
 
 
 def _xml_xsd() -> str:
