@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from e2ee_sig.lint.model import Severity
-from e2ee_sig.lint.rules._codeblocks import read_blocks
 from e2ee_sig.lint.rules._fragments import check
+from e2ee_sig.xep.codeblocks import read_blocks
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
 
 

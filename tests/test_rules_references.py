@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from e2ee_sig.lint.rules import _xepindex
+from e2ee_sig.xep import index as xep_index
 from e2ee_sig.xep import root_at
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
 
@@ -26,7 +26,7 @@ def registrar(namespace: str) -> str:
 @pytest.fixture
 def checkout(xep_root: Path) -> Path:
     """A root with XEP-0096 (Deprecated), XEP-0234 and XEP-0300 (Standards Track)."""
-    _xepindex._INDEXES.clear()
+    xep_index.clear()
     (xep_root / "xep-0096.xml").write_text(make_xep(number="0096", status="Deprecated"))
     for number, namespace in (
         ("0234", "urn:xmpp:jingle:apps:file-transfer:5"),
@@ -98,6 +98,20 @@ def test_the_index_never_reads_files_outside_the_root(checkout: Path) -> None:
     outside = checkout.parent / "elsewhere.xml"
     outside.write_text(make_xep(number="0995", status="Obsolete"))
     (checkout / "xep-0995.xml").symlink_to(outside)
-    _xepindex._INDEXES.clear()
-    index = _xepindex.index_of(root_at(checkout))
+    xep_index.clear()
+    index = xep_index.index_of(root_at(checkout))
     assert "0995" not in index.xeps and "0096" in index.xeps
+    assert "0995" not in index.by_number and "0096" in index.by_number
+
+
+def test_the_index_is_kept_per_root_until_cleared(checkout: Path) -> None:
+    root = root_at(checkout)
+    index = xep_index.index_of(root)
+    assert xep_index.index_of(root) is index
+    (checkout / "xep-0097.xml").write_text(make_xep(number="0097", status="Obsolete"))
+    assert "0097" not in xep_index.index_of(root).xeps
+    xep_index.clear(checkout / "inbox" / "..")
+    rebuilt = xep_index.index_of(root)
+    assert rebuilt is not index
+    assert rebuilt.xeps["0097"].status == "Obsolete"
+    assert rebuilt.by_number["0097"].status == "Obsolete"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from e2ee_sig.lint.engine import LintOptions, enabled_rules
-from e2ee_sig.lint.rules import _xepindex
+from e2ee_sig.xep import index as xep_index
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
 
 SCHEMA = """<code><![CDATA[<?xml version='1.0' encoding='UTF-8'?>
@@ -62,7 +62,7 @@ def test_elided_subtrees_and_children_shown_alone_are_skipped() -> None:
 
 
 def test_other_xeps_schemas_only_on_request(xep_root: Path) -> None:
-    _xepindex._INDEXES.clear()
+    xep_index.clear()
     (xep_root / "xep-0998.xml").write_text(xep_with("", number="0998"))
     text = xep_with(example("<widget xmlns='urn:xmpp:widgets:0' size='x'/>"), schema="")
     assert "EXM003" not in enabled_rules(LintOptions())

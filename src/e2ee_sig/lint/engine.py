@@ -17,6 +17,7 @@ from e2ee_sig.lint.model import Diagnostic, Finding, Severity
 from e2ee_sig.lint.registry import Rule, all_rules, official_rules
 from e2ee_sig.lint.suppression import Suppressions
 from e2ee_sig.xep import Document, XepRoot, find_root, load, parse_bytes, root_at
+from e2ee_sig.xep.index import index_of
 from e2ee_sig.xep.root import is_xep_root
 from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
 
@@ -339,13 +340,17 @@ def _lint_chunk(
     return [lint_target(t, rules, context) for t in chunk]
 
 
-def _warm(targets: list[Target]) -> None:
-    """Load each root's DTD and entity table once, before workers fork and share them."""
+def _warm(targets: list[Target], rules: dict[str, Rule], forking: bool) -> None:
+    """Load each root's DTD and entity table once, and before workers fork (which would
+    each build it) the XEP index the SIG's own rules share."""
+    indexed = forking and any(not r.official for r in rules.values())
     for path in {t.root for t in targets if t.root}:
         root: XepRoot = root_at(path)
         root.entities  # noqa: B018
         if root.dtd_path.is_file():
             root.dtd  # noqa: B018
+        if indexed:
+            index_of(root)
 
 
 def _run(
@@ -355,8 +360,9 @@ def _run(
     jobs: int,
     progress: Callable[[int], None] | None,
 ) -> Iterator[list[Diagnostic]]:
-    _warm(targets)
-    if jobs <= 1 or len(targets) < PARALLEL_THRESHOLD:
+    forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD
+    _warm(targets, rules, forking)
+    if not forking:
         for target in targets:
             yield lint_target(target, rules, context)
             if progress:

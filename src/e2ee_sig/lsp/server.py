@@ -25,6 +25,7 @@ from e2ee_sig import __version__
 from e2ee_sig.lsp import actions, completion, hover, navigation
 from e2ee_sig.lsp.analysis import Analysis, analyse, is_xep_text
 from e2ee_sig.lsp.diagnostics import to_lsp
+from e2ee_sig.xep import index as xep_index
 
 DEBOUNCE_SECONDS = 0.2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -228,6 +229,9 @@ def did_change(ls: XepLanguageServer, params: types.DidChangeTextDocumentParams)
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 @guarded
 def did_save(ls: XepLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    path = ls._path(params.text_document.uri)
+    xep_index.clear(path.parent)  # the saved file's root, or (an inbox file) its parent's
+    xep_index.clear(path.parent.parent)
     ls.schedule(params.text_document.uri, 0)
 
 

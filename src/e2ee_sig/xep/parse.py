@@ -119,12 +119,19 @@ class Document:
         return self.tree.getroot() if self.tree is not None else None
 
 
-def _parser(expand: bool) -> etree.XMLParser:
+def nothing_external() -> etree.Resolver:
+    """A resolver answering every URL with an empty string: nothing is fetched, nothing read."""
     from lxml import etree
 
-    class _NothingExternal(etree.Resolver):
+    class NothingExternal(etree.Resolver):
         def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
             return self.resolve_string("", context)
+
+    return NothingExternal()
+
+
+def _parser(expand: bool) -> etree.XMLParser:
+    from lxml import etree
 
     parser = etree.XMLParser(
         load_dtd=False,
@@ -135,7 +142,7 @@ def _parser(expand: bool) -> etree.XMLParser:
         recover=True,
         collect_ids=False,
     )
-    parser.resolvers.add(_NothingExternal())
+    parser.resolvers.add(nothing_external())
     return parser
 
 

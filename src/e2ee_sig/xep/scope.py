@@ -211,9 +211,9 @@ def _depends_on_encryption(document: Document) -> bool:
     header, root = document.header, document.root
     if header is None or root is None:
         return False
-    from e2ee_sig.lint.xep_index import xep_index
+    from e2ee_sig.xep.index import index_of
 
-    numbered = xep_index(root.path).by_number
+    numbered = index_of(root).by_number
     for spec in header.dependencies:
         match = re.fullmatch(r"XEP-(\d{4})", spec.value)
         known = numbered.get(match.group(1)) if match else None

@@ -1,198 +1,58 @@
-"""The text of every ``<example>`` and ``<code>`` block, read from the raw bytes once per file.
-
-A block's text is its content with CDATA unwrapped, character references and ``&lt;``-style
-escapes decoded and entity references between CDATA sections (``]]>&ns;<![CDATA[``) replaced
-by their value. Each piece of that text remembers the byte offset it came from, so a problem
-found at text offset *i* is reported at the exact line and column of the XEP file.
-"""
+"""The example and code blocks of a parsed document (read from its raw bytes by
+:mod:`e2ee_sig.xep.codeblocks`, once per document) and positions in its file."""
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from e2ee_sig.xep.codeblocks import Block, entity_values, read_blocks
 from e2ee_sig.xep.doctype import entity_declarations
+from e2ee_sig.xep.query import per_document
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from e2ee_sig.xep import Document
 
-T = TypeVar("T")
+__all__ = ["Block", "blocks", "column_of", "document_entities", "line_start", "position"]
 
-_TOKEN = re.compile(
-    rb"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<(example|code)\b([^>]*?)(/?)>|</(example|code)\s*>",
-    re.S,
-)
-_REFERENCE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);")
-_ENTITY_VALUE = re.compile(rb"""<!ENTITY\s+\S+\s+(?:"([^"]*)"|'([^']*)')""", re.S)
-_CAPTION = re.compile(rb"""\bcaption\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DOCTYPE_END = re.compile(rb"\]\s*>")
-PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ROOT_VALUES: dict[str, dict[str, str]] = {}
 
 
-@dataclass(frozen=True)
-class Piece:
-    """Text ``[text_start, text_start + length)`` came from raw bytes at ``raw_start``;
-    ``exact`` pieces map character by character, others (entity expansions) to their start."""
-
-    text_start: int
-    raw_start: int
-    exact: bool
-
-
-@dataclass
-class Block:
-    """One ``<example>`` or ``<code>`` element: its text and where each part of it came from."""
-
-    kind: str
-    raw_start: int
-    caption: str
-    text: str = ""
-    pieces: list[Piece] = field(default_factory=list)
-    has_markup: bool = False
-    """The element holds real child elements (not only CDATA and text): not a code sample."""
-    _starts: list[int] = field(default_factory=list, repr=False)
-
-    def raw_offset(self, index: int) -> int:
-        """The byte offset in the file of text offset ``index``."""
-        if not self.pieces:
-            return self.raw_start
-        if len(self._starts) != len(self.pieces):
-            self._starts = [p.text_start for p in self.pieces]
-        piece = self.pieces[max(bisect_right(self._starts, index) - 1, 0)]
-        if not piece.exact:
-            return piece.raw_start
-        return piece.raw_start + len(self.text[piece.text_start : index].encode("utf-8"))
-
-
-def per_document(document: Document, key: str, build: Callable[[], T]) -> T:
-    """``build()`` computed once per parsed document (stored beside its cached properties)."""
-    store = vars(document)
-    name = f"_e2ee_sig_{key}"
-    if name not in store:
-        store[name] = build()
-    return store[name]  # type: ignore[no-any-return]
-
-
+@per_document
 def blocks(document: Document) -> list[Block]:
     """Every example and code block of ``document``, in file order (parsed once)."""
-    return per_document(
-        document, "blocks", lambda: read_blocks(document.raw, document_entities(document))
-    )
+    return read_blocks(document.raw, document_entities(document))
+
+
+@per_document
+def _line_starts(document: Document) -> tuple[int, ...]:
+    return (0, *(m.end() for m in re.finditer(rb"\n", document.raw)))
 
 
 def position(document: Document, offset: int) -> tuple[int, int]:
     """1-based line and character column of byte ``offset`` of the file."""
-    starts = per_document(
-        document, "line_starts", lambda: [0, *(m.end() for m in re.finditer(rb"\n", document.raw))]
-    )
+    starts = _line_starts(document)
     line = bisect_right(starts, offset)
     prefix = document.raw[starts[line - 1] : offset]
     return line, len(prefix.decode("utf-8", "replace")) + 1
 
 
-_ROOT_VALUES: dict[str, dict[str, str]] = {}
-
-
+@per_document
 def document_entities(document: Document) -> dict[str, str]:
     """Values of the plain-text entities the document can use (its own, then ``xep.ent``);
     ``xep.ent``'s are decoded once per root."""
-
-    def build() -> dict[str, str]:
-        values: dict[str, str] = {}
-        if document.root is not None:
-            key = str(document.root.path)
-            if key not in _ROOT_VALUES:
-                _ROOT_VALUES[key] = entity_values(document.root.entities.declarations)
-            values.update(_ROOT_VALUES[key])
-        end = _DOCTYPE_END.search(document.raw)
-        if document.doctype is not None and document.doctype.has_subset and end:
-            values.update(entity_values(entity_declarations(document.raw[: end.end()])))
-        return values
-
-    return per_document(document, "entity_values", build)
-
-
-def entity_values(declarations: dict[bytes, bytes]) -> dict[str, str]:
-    """Each entity's literal value, from its ``<!ENTITY name 'value'>`` declaration."""
     values: dict[str, str] = {}
-    for name, declaration in declarations.items():
-        match = _ENTITY_VALUE.match(declaration)
-        if match:
-            value = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
-            values[name.decode("utf-8", "replace")] = value
+    if document.root is not None:
+        key = str(document.root.path)
+        if key not in _ROOT_VALUES:
+            _ROOT_VALUES[key] = entity_values(document.root.entities.declarations)
+        values.update(_ROOT_VALUES[key])
+    end = _DOCTYPE_END.search(document.raw)
+    if document.doctype is not None and document.doctype.has_subset and end:
+        values.update(entity_values(entity_declarations(document.raw[: end.end()])))
     return values
-
-
-def read_blocks(raw: bytes, entities: dict[str, str] | None = None) -> list[Block]:
-    """The example and code blocks of ``raw`` (comments skipped, nesting not expected)."""
-    entities = entities or {}
-    found: list[Block] = []
-    current: Block | None = None
-    last = 0
-    for token in _TOKEN.finditer(raw):
-        if current is not None and token.start() > last:
-            _add_text(current, raw, last, token.start(), entities)
-        last = token.end()
-        if token.group(0).startswith(b"<!--"):
-            continue
-        if token.group(1) is not None:
-            if current is not None:
-                _add(current, token.group(1).decode("utf-8", "replace"), token.start(1), True)
-        elif token.group(2) is not None and current is None:
-            caption = _CAPTION.search(token.group(3))
-            block = Block(
-                token.group(2).decode(),
-                token.start(),
-                _caption(caption),
-            )
-            if not token.group(4):
-                current = block
-            found.append(block)
-        elif current is not None and token.group(5) == current.kind.encode():
-            current = None
-    return found
-
-
-def _caption(match: re.Match[bytes] | None) -> str:
-    if match is None:
-        return ""
-    return html.unescape((match.group(1) or match.group(2) or b"").decode("utf-8", "replace"))
-
-
-def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
-    if text:
-        block.pieces.append(Piece(len(block.text), raw_start, exact))
-        block.text += text
-
-
-def _add_text(block: Block, raw: bytes, start: int, end: int, entities: dict[str, str]) -> None:
-    """Add character data outside CDATA: decode references, note real markup."""
-    text = raw[start:end].decode("utf-8", "replace")
-    if "<" in text:
-        block.has_markup = True
-    position = 0
-    for reference in _REFERENCE.finditer(text):
-        plain = text[position : reference.start()]
-        _add(block, plain, start + len(text[:position].encode()), True)
-        name = reference.group(1)
-        if name.startswith("#"):
-            value = html.unescape(reference.group(0))
-        else:
-            value = PREDEFINED.get(name) or _entity_text(entities.get(name, "\u2026"))
-        _add(block, value, start + len(text[: reference.start()].encode()), False)
-        position = reference.end()
-    _add(block, text[position:], start + len(text[:position].encode()), True)
-
-
-def _entity_text(value: str) -> str:
-    """An entity's value as text; markup (a citation, a note) stands for elided text."""
-    value = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), value)
-    return "\u2026" if "<" in value else value
 
 
 def line_start(text: str, line: int) -> int:

@@ -486,6 +486,8 @@ _FAST_OPEN = (
     " xmlns:db='jabber:server:dialback'>"
 )
 _FAST_PARSERS: list[object] = []
+_COMMENT: list[object] = []
+"""``etree.Comment``, the tag of comment nodes (lxml is imported on first use)."""
 
 
 def _well_formed(text: str) -> Outcome | None:
@@ -496,6 +498,7 @@ def _well_formed(text: str) -> Outcome | None:
         _FAST_PARSERS.append(
             etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         )
+        _COMMENT.append(etree.Comment)
     source = (_FAST_OPEN + text + "</e2ee-sig-fragments>").encode("utf-8")
     try:
         wrapper = etree.fromstring(source, _FAST_PARSERS[0])  # type: ignore[arg-type]
@@ -510,11 +513,9 @@ def _well_formed(text: str) -> Outcome | None:
 
 def _record(node: etree._Element, elements: list[Element]) -> bool:
     """Add ``node`` and its descendants in document order; whether an elision is inside."""
-    from lxml import etree
-
-    qname = etree.QName(node)
-    name = f"{node.prefix}:{qname.localname}" if node.prefix else qname.localname
-    record = Element(name, 0, attributes=len(node.attrib))
+    local = node.tag.rpartition("}")[2]  # type: ignore[union-attr]
+    prefix = node.prefix
+    record = Element(f"{prefix}:{local}" if prefix else local, 0, attributes=len(node.attrib))
     elements.append(record)
     elided = bool(_ELISION.search(node.text or "")) or any(
         _ELISION.search(value) for value in node.attrib.values()
@@ -523,7 +524,7 @@ def _record(node: etree._Element, elements: list[Element]) -> bool:
         if isinstance(child.tag, str):
             record.children += 1
             elided = _record(child, elements) or elided
-        elif isinstance(child, etree._Comment):
+        elif child.tag is _COMMENT[0]:
             comment = child.text or ""
             elided = elided or not comment.strip() or bool(_ELISION.search(comment))
         elided = elided or bool(_ELISION.search(child.tail or ""))

@@ -62,6 +62,12 @@ def body_text(document: Document) -> str:
     return " ".join(prose(s) for s in root.iterchildren("section1"))
 
 
+@per_document
+def lower_body_text(document: Document) -> str:
+    """:func:`body_text` lower-cased (for the rules that search it without regard to case)."""
+    return body_text(document).lower()
+
+
 def word_count(element: etree._Element) -> int:
     return len(prose(element).split())
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.xep_index import NumberedXep, xep_index
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import XEP_ENT
+from e2ee_sig.xep.index import NumberedXep, index_of
 
 TEMPLATE_DOCTYPE = "<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents; ]>"
 _UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
@@ -123,7 +123,7 @@ def accepted_as(document: Document) -> NumberedXep | None:
         return None
     if document.path.parent.name != "inbox" and not document.relpath.startswith("inbox/"):
         return None
-    return xep_index(root.path).find(header.value("title"), header.value("shortname"))
+    return index_of(root).find(header.value("title"), header.value("shortname"))
 
 
 @rule("XEP006", "accepted-protoxep", Severity.WARNING)

@@ -26,12 +26,12 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import (
     all_sections,
-    body_text,
     code_blocks,
     example_namespaces,
     find_section,
     header_line,
     line,
+    lower_body_text,
     own_namespaces,
     prose,
     registered_namespaces,
@@ -102,11 +102,17 @@ _SECRET_VALUE = re.compile(
     r"""|(?P<attr>[\w:-]*(?:priv|secret)[\w:-]*)=['"](?P<attr_value>[^'"]+)['"]""",
     re.I,
 )
-_THREAT = re.compile(r"\b(threat model|threats?|attackers?|adversar(y|ies))\b", re.I)
+# Searched in the lower-cased body text. Each word starts with a literal and checks the word
+# boundary before it by a look-behind (``threat(?<!\wthreat)`` is ``\bthreat``), so the regex
+# engine can skip ahead to the candidate first letters instead of trying every position.
+_THREAT = re.compile(
+    r"threat(?<!\wthreat)(?: model|s)?\b|attacker(?<!\wattacker)s?\b"
+    r"|adversar(?<!\wadversar)(?:y|ies)\b"
+)
 _NOT_PROTECTED = re.compile(
-    r"\bnot (\w+ ){0,3}(protect|prevent|defend|address|hide|cover|guarantee)\w*|"
-    r"\b(out of|beyond|outside) (the )?scope\b|\bdoes not provide\b",
-    re.I,
+    r"not(?<!\wnot) (?:\w+ ){0,3}(?:protect|prevent|defend|address|hide|cover|guarantee)"
+    r"|out(?<!\wout)(?: of|side) (?:the )?scope\b|beyond(?<!\wbeyond) (?:the )?scope\b"
+    r"|does(?<!\wdoes) not provide\b"
 )
 _METADATA = re.compile(
     r"\b(metadata|device (id|list)s?|bundles?|timing|traffic analysis|message sizes?|"
@@ -119,12 +125,16 @@ _DISCOVERY_TOPIC = re.compile(
 _AFFIX = re.compile(r"\baffix", re.I)
 _AFFIX_NAMES = re.compile(r"<(rpad|time|to|from)\b|\b(rpad)\b")
 _TRUST = re.compile(
-    r"\b(fingerprints?|trust (model|management|decisions?|levels?|messages)|"
-    r"blind trust|trust on first use|TOFU|BTBV|key verification|verif(y|ied|ies) "
-    r"(the |a |their |its )?(contact'?s? )?(keys?|fingerprints?|identit(y|ies))|"
-    r"certificate authorit(y|ies)|trust anchors?|certificate (chains?|validation|path)|"
-    r"X\.509|PKIX?|(signed|issued) by a (trusted )?(CA|certificate authority))\b",
-    re.I,
+    r"fingerprint(?<!\wfingerprint)s?\b"
+    r"|trust(?<!\wtrust) (?:model|management|decisions?|levels?|messages|on first use|anchors?)\b"
+    r"|blind(?<!\wblind) trust\b|tofu(?<!\wtofu)\b|btbv(?<!\wbtbv)\b"
+    r"|key(?<!\wkey) verification\b"
+    r"|verif(?<!\wverif)(?:y|ied|ies) (?:the |a |their |its )?(?:contact'?s? )?"
+    r"(?:keys?|fingerprints?|identit(?:y|ies))\b"
+    r"|certificate(?<!\wcertificate) (?:authorit(?:y|ies)|chains?|validation|path)\b"
+    r"|x(?<!\wx)\.509\b|pki(?<!\wpki)x?\b"
+    r"|signed(?<!\wsigned) by a (?:trusted )?(?:ca|certificate authority)\b"
+    r"|issued(?<!\wissued) by a (?:trusted )?(?:ca|certificate authority)\b"
 )
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher|envelope", re.I)
 _VERSION_SEGMENT = re.compile(r":\d+(:|#|$)")
@@ -207,7 +217,7 @@ def threat_model(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<section2 topic='Threat Model'>`` … "OMEMO does not protect against attackers who
     rely on metadata".
     """
-    text = body_text(document)
+    text = lower_body_text(document)
     titled = any("threat" in topic(s).casefold() for s in all_sections(document))
     missing = []
     if not titled and not _THREAT.search(text):
@@ -643,7 +653,7 @@ def trust_model(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     if b"&xep0434;" in document.raw or b"&xep0450;" in document.raw:
         return
-    if _TRUST.search(body_text(document)):
+    if _TRUST.search(lower_body_text(document)):
         return
     yield Finding(
         "the spec does not say how trust in keys is established (fingerprint verification, "

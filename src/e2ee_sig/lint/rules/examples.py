@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, blocks, per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, blocks, position
 from e2ee_sig.lint.rules._fragments import Issue, Outcome, check
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.query import per_document
 
 SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
 
@@ -25,17 +26,14 @@ def is_schema(block: Block) -> bool:
     return SCHEMA_START.search(block.text) is not None
 
 
+@per_document
 def checked(document: Document) -> list[tuple[Block, Outcome]]:
     """Each XML example or code block (schemas left out) with what the checker found."""
-
-    def build() -> list[tuple[Block, Outcome]]:
-        return [
-            (block, check(block.text))
-            for block in blocks(document)
-            if not block.has_markup and not is_schema(block)
-        ]
-
-    return per_document(document, "checked_examples", build)
+    return [
+        (block, check(block.text))
+        for block in blocks(document)
+        if not block.has_markup and not is_schema(block)
+    ]
 
 
 def where(document: Document, block: Block, offset: int) -> str:

@@ -14,9 +14,10 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, per_document, position
-from e2ee_sig.lint.rules._xepindex import GENERATED_IDS, root_index
+from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, position
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.index import GENERATED_IDS, root_index
+from e2ee_sig.xep.query import per_document
 
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
@@ -27,19 +28,16 @@ _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
 
 
+@per_document
 def anchors(document: Document) -> set[str]:
     """The anchors of this document, and the ids ``xep.xsl`` gives it."""
-
-    def build() -> set[str]:
-        root = document.xml_root
-        found = set(GENERATED_IDS)
-        if root is not None:
-            found |= {e.get("anchor", "") for e in root.iter() if e.get("anchor")}
-            found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
-            found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
-        return found
-
-    return per_document(document, "anchors", build)
+    root = document.xml_root
+    found = set(GENERATED_IDS)
+    if root is not None:
+        found.update(str(a) for a in root.xpath("//@anchor") if a)
+        found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
+        found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
+    return found
 
 
 def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool = False) -> bool:
@@ -49,30 +47,29 @@ def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool 
     return lenient_numbers and _NUMBERED.fullmatch(anchor) is not None
 
 
+@per_document
 def links(document: Document) -> list[tuple[str, int, int, str]]:
     """Every ``<link>`` URL of the document with its line, column and the entity it came
     from (``""`` when written directly), read with entity references kept."""
-
-    def build() -> list[tuple[str, int, int, str]]:
-        tree = document.literal_tree
-        if tree is None:
-            return []
-        found: list[tuple[str, int, int, str]] = []
-        values: dict[str, str] | None = None
-        for node in tree.getroot().iter("link", etree.Entity):
-            at = node.sourceline or 1
-            if node.tag == "link":
-                url = node.get("url", "").strip()
-                found.append((url, at, column_of(document, at, url), ""))
-                continue
+    tree = document.literal_tree
+    if tree is None:
+        return []
+    found: list[tuple[str, int, int, str]] = []
+    values: dict[str, str] | None = None
+    urls: dict[str, list[str]] = {}  # by entity name
+    for node in tree.getroot().iter("link", etree.Entity):
+        at = node.sourceline or 1
+        if node.tag == "link":
+            url = node.get("url", "").strip()
+            found.append((url, at, column_of(document, at, url), ""))
+            continue
+        name = node.name
+        if name not in urls:
             values = values if values is not None else document_entities(document)
-            for url in _URL.findall(values.get(node.name, "")):
-                found.append(
-                    (url.strip(), at, column_of(document, at, f"&{node.name};"), node.name)
-                )
-        return list(dict.fromkeys(found))
-
-    return per_document(document, "links", build)
+            urls[name] = _URL.findall(values.get(name, ""))
+        for url in urls[name]:
+            found.append((url.strip(), at, column_of(document, at, f"&{name};"), name))
+    return list(dict.fromkeys(found))
 
 
 @rule("LNK001", "internal-link-anchor", Severity.WARNING, content=True)

@@ -14,11 +14,12 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, column_of, per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, column_of, position
 from e2ee_sig.lint.rules._util import own_namespaces
-from e2ee_sig.lint.rules._xepindex import INACTIVE, NAMESPACE, RootIndex, root_index
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.index import INACTIVE, NAMESPACE, RootIndex, root_index
+from e2ee_sig.xep.query import per_document
 
 _XEP_ENTITY = re.compile(r"xep(\d{4})")
 _QUALIFIED = re.compile(
@@ -63,28 +64,25 @@ def _block(node: etree._Element) -> etree._Element | None:
     return parent
 
 
+@per_document
 def citations(document: Document) -> list[tuple[str, int, str]]:
     """Each ``&xepNNNN;`` in the body: (number, line, sentence around it), in order."""
-
-    def build() -> list[tuple[str, int, str]]:
-        tree = document.literal_tree
-        if tree is None:
-            return []
-        found = []
-        for part in tree.getroot():
-            if part.tag == "header" or not isinstance(part.tag, str):
+    tree = document.literal_tree
+    if tree is None:
+        return []
+    found = []
+    for part in tree.getroot():
+        if part.tag == "header" or not isinstance(part.tag, str):
+            continue
+        for entity in part.iter(etree.Entity):
+            match = _XEP_ENTITY.fullmatch(entity.name)
+            if match is None:
                 continue
-            for entity in part.iter(etree.Entity):
-                match = _XEP_ENTITY.fullmatch(entity.name)
-                if match is None:
-                    continue
-                block = _block(entity)
-                text = flat_text(block) if block is not None else ""
-                sentence = _sentence(" ".join(text.split()), f"&{entity.name};")
-                found.append((match.group(1), entity.sourceline or 1, sentence))
-        return found
-
-    return per_document(document, "xep_citations", build)
+            block = _block(entity)
+            text = flat_text(block) if block is not None else ""
+            sentence = _sentence(" ".join(text.split()), f"&{entity.name};")
+            found.append((match.group(1), entity.sourceline or 1, sentence))
+    return found
 
 
 def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:

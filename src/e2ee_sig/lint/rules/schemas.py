@@ -25,19 +25,20 @@ from e2ee_sig.lint.rules._codeblocks import (
     blocks,
     document_entities,
     line_start,
-    per_document,
     position,
 )
 from e2ee_sig.lint.rules._fragments import Issue, check
-from e2ee_sig.lint.rules._xepindex import (
+from e2ee_sig.lint.rules.examples import issue_finding
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.index import (
     NAMESPACE,
     SCHEMA_START,
     RootIndex,
     registrar_namespaces,
     root_index,
 )
-from e2ee_sig.lint.rules.examples import issue_finding
-from e2ee_sig.xep import Document
+from e2ee_sig.xep.parse import nothing_external
+from e2ee_sig.xep.query import per_document
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -85,9 +86,10 @@ class Compiled:
 _COMPILED: dict[tuple[str, str], Compiled] = {}
 
 
+@per_document
 def schema_parts(document: Document) -> list[SchemaPart]:
     """Every schema of the document, parsed strictly (once per document)."""
-    return per_document(document, "schema_parts", lambda: _parts(document))
+    return _parts(document)
 
 
 def _parts(document: Document) -> list[SchemaPart]:
@@ -133,20 +135,8 @@ def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
     parser = etree.XMLParser(
         resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True
     )
-    parser.resolvers.add(resolver or _nothing())
+    parser.resolvers.add(resolver or nothing_external())
     return parser
-
-
-def _nothing() -> etree.Resolver:
-    from lxml import etree
-
-    class Nothing(etree.Resolver):
-        """Every URL resolves to an empty string: nothing is fetched, nothing read."""
-
-        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
-            return self.resolve_string("", context)
-
-    return Nothing()
 
 
 def _xml_xsd() -> str:
@@ -243,20 +233,17 @@ def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compil
     return result
 
 
+@per_document
 def document_schemas(document: Document) -> list[tuple[SchemaPart, Compiled]]:
     """Each well-formed schema of ``document`` with its compilation (once per document)."""
-
-    def build() -> list[tuple[SchemaPart, Compiled]]:
-        index = root_index(document)
-        key = str(document.root.path) if document.root else ""
-        found = [(p, compiled(p, index, key)) for p in schema_parts(document) if p.tree is not None]
-        outside = {p.target: c.external for p, c in found if c.external is not None}
-        return [  # a module of a multi-document schema shares its driver's outside imports
-            (p, Compiled(external=outside[p.target]) if c.error and p.target in outside else c)
-            for p, c in found
-        ]
-
-    return per_document(document, "compiled_schemas", build)
+    index = root_index(document)
+    key = str(document.root.path) if document.root else ""
+    found = [(p, compiled(p, index, key)) for p in schema_parts(document) if p.tree is not None]
+    outside = {p.target: c.external for p, c in found if c.external is not None}
+    return [  # a module of a multi-document schema shares its driver's outside imports
+        (p, Compiled(external=outside[p.target]) if c.error and p.target in outside else c)
+        for p, c in found
+    ]
 
 
 def _at(document: Document, part: SchemaPart, offset: int) -> tuple[int, int]:

@@ -50,9 +50,9 @@ from e2ee_sig.lint.rules._util import (
     sections,
     topic,
 )
-from e2ee_sig.lint.xep_index import schema_owners
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span, line_offsets
+from e2ee_sig.xep.index import index_of
 
 CORE_NAMESPACES = (
     "jabber:client",
@@ -276,16 +276,9 @@ def iana_section(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<section1 topic='IANA Considerations' anchor='iana'><p>This document requires no
     interaction with the Internet Assigned Numbers Authority (IANA).</p></section1>``.
     """
-    if not _protocol_document(document):
-        return
-    section, finding = _missing_or_empty(document, IANA_TOPICS)
-    if finding is not None:
-        yield Finding(
-            finding.message,
-            finding.line,
-            hint=f"if nothing is registered, write: {NO_IANA}",
-            fix=_insert_sections(document) if section is None else None,
-        )
+    yield from _required_section(
+        document, IANA_TOPICS, f"if nothing is registered, write: {NO_IANA}"
+    )
 
 
 @rule("SEC003", "registrar-section", Severity.ERROR, fixable=Fixable.UNSAFE, content=True)
@@ -304,15 +297,24 @@ def registrar_section(document: Document, context: LintContext) -> Iterator[Find
     namespaces or parameters need to be registered with the XMPP Registrar as a result of this
     document.</p></section1>``.
     """
+    yield from _required_section(
+        document,
+        REGISTRAR_ALL_TOPICS,
+        f"list the namespaces and registry entries this document defines, or write: {NO_REGISTRAR}",
+    )
+
+
+def _required_section(document: Document, topics: tuple[str, ...], hint: str) -> Iterator[Finding]:
+    """The finding for a protocol document's missing or empty section (one of ``topics``);
+    a missing one comes with the unsafe fix inserting the standard sections."""
     if not _protocol_document(document):
         return
-    section, finding = _missing_or_empty(document, REGISTRAR_ALL_TOPICS)
+    section, finding = _missing_or_empty(document, topics)
     if finding is not None:
         yield Finding(
             finding.message,
             finding.line,
-            hint="list the namespaces and registry entries this document defines, "
-            f"or write: {NO_REGISTRAR}",
+            hint=hint,
             fix=_insert_sections(document) if section is None else None,
         )
 
@@ -408,7 +410,7 @@ def _unknown_namespaces(document: Document) -> list[str]:
     """Example namespaces that no other XEP of the root defines and that are not the core
     (RFC 6120/6121) or W3C ones: the document's own, whatever their form."""
     assert document.root is not None
-    owners = schema_owners(document.root.path)
+    owners = index_of(document.root).schema_owners
     number = document.header_value("number")
     return [
         ns

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, line_start, per_document, position
+from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
 from e2ee_sig.lint.rules._fragments import Element, Outcome
-from e2ee_sig.lint.rules._xepindex import root_index
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
@@ -29,6 +28,8 @@ from e2ee_sig.lint.rules.schemas import (
     schema_parts,
 )
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.index import root_index
+from e2ee_sig.xep.query import per_document
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -54,36 +55,30 @@ def _strict_text(block: Block, outcome: Outcome) -> str:
     return text
 
 
+@per_document
 def subtrees(document: Document) -> list[Subtree]:
     """Each example element whose parent is in another namespace (or is the example's top),
     with the checker's record of it (once per document)."""
+    from lxml import etree
 
-    def build() -> list[Subtree]:
-        from lxml import etree
-
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        found: list[Subtree] = []
-        for block, outcome in checked(document):
-            if not outcome.xml or outcome.issue is not None or not outcome.elements:
-                continue
-            source = ROOT_OPEN + _strict_text(block, outcome) + ROOT_CLOSE
-            try:
-                wrapper = etree.fromstring(source.encode("utf-8"), parser)
-            except etree.XMLSyntaxError:
-                continue  # an undeclared prefix or entity: nothing to validate reliably
-            elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
-            if len(elements) != len(outcome.elements):
-                continue
-            for node, record in zip(elements, outcome.elements, strict=True):
-                parent = node.getparent()
-                if (
-                    parent is wrapper
-                    or etree.QName(parent).namespace != etree.QName(node).namespace
-                ):
-                    found.append((block, node, record))
-        return found
-
-    return per_document(document, "example_subtrees", build)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    found: list[Subtree] = []
+    for block, outcome in checked(document):
+        if not outcome.xml or outcome.issue is not None or not outcome.elements:
+            continue
+        source = ROOT_OPEN + _strict_text(block, outcome) + ROOT_CLOSE
+        try:
+            wrapper = etree.fromstring(source.encode("utf-8"), parser)
+        except etree.XMLSyntaxError:
+            continue  # an undeclared prefix or entity: nothing to validate reliably
+        elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
+        if len(elements) != len(outcome.elements):
+            continue
+        for node, record in zip(elements, outcome.elements, strict=True):
+            parent = node.getparent()
+            if parent is wrapper or etree.QName(parent).namespace != etree.QName(node).namespace:
+                found.append((block, node, record))
+    return found
 
 
 def _schemas_by_namespace(
@@ -212,8 +207,8 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
 def _other_schema(
     namespace: str, index: object, key: str
 ) -> tuple[tuple[etree.XMLSchema, set[str]], str] | None:
-    from e2ee_sig.lint.rules._xepindex import RootIndex
     from e2ee_sig.lint.rules.schemas import standalone_part
+    from e2ee_sig.xep.index import RootIndex
 
     if not isinstance(index, RootIndex):
         return None

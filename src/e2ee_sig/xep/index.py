@@ -1,27 +1,31 @@
-"""Facts about every XEP of a root, gathered once per run per root, lazily, from raw bytes.
+"""Facts about every XEP of a root, gathered once per process per root, lazily, from raw bytes.
 
-Cross-document rules (deep links, references to obsolete XEPs, namespaces no XEP defines,
-schema imports) ask the index of the document's root; it reads each ``xep-*.xml`` and
-``inbox/*.xml`` of that root once (never a file outside it) with light regular expressions,
-so building it costs far less than parsing the files.
+Cross-document rules ask the index of the document's root: deep links, references to obsolete
+XEPs, namespaces no XEP defines, schema imports (statuses, anchors, namespaces, schemas), an
+inbox ProtoXEP since accepted (titles and shortnames) and what a dependency is about (the
+E2EE scope). It reads each ``xep-*.xml`` and ``inbox/*.xml`` of that root once (never a file
+outside it) with light regular expressions, so building it costs far less than parsing the
+files. :func:`clear` forgets an index when a file of its root changes (the LSP server).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2ee_sig.lint.rules._codeblocks import entity_values, read_blocks
+from e2ee_sig.xep.codeblocks import entity_values, read_blocks
 from e2ee_sig.xep.doctype import entity_declarations
+from e2ee_sig.xep.parse import MAX_BYTES
 
 if TYPE_CHECKING:
     from e2ee_sig.xep import Document
     from e2ee_sig.xep.root import XepRoot
 
-MAX_BYTES = 10 * 1024 * 1024
 COMPLETE_SHARE = 0.9
 INACTIVE = frozenset({"Obsolete", "Deprecated", "Retracted"})
 GENERATED_IDS = frozenset(
@@ -61,6 +65,52 @@ NAMESPACE = re.compile(
 _RAW_TARGET = re.compile(rb"""targetNamespace\s*=\s*['"](?:\]\]>)?([^'"<]*?)(?:<!\[CDATA\[)?['"]""")
 _TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+HEAD_BYTES = 16384
+_HEADER_FIELD = {
+    name: re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S)
+    for name in ("title", "shortname", "status", "type")
+}
+_ENTITY = re.compile(r"&[\w.-]+;")
+_ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
+_NUMBERED = "xep-[0-9][0-9][0-9][0-9].xml"
+_NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
+_TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+
+
+@dataclass(frozen=True)
+class NumberedXep:
+    """What the header of ``xep-NNNN.xml`` says as text (entities decoded, whitespace
+    collapsed)."""
+
+    number: str
+    title: str
+    shortname: str
+    status: str
+    type: str
+
+
+def title_key(title: str) -> str:
+    """A title as compared: whitespace collapsed, case folded, without a trailing
+    abbreviation ("Trust Messages (TM)" is "trust messages"); '' for entity-made titles."""
+    folded = _ABBREVIATION.sub("", " ".join(title.split())).casefold()
+    return "" if _ENTITY.search(folded) else folded
+
+
+def shortname_key(shortname: str) -> str:
+    """An assigned shortname, case folded; '' for the placeholders of unassigned ones."""
+    folded = " ".join(shortname.split()).casefold()
+    return "" if folded in _NO_SHORTNAME else folded
+
+
+def read_header(raw: bytes, number: str) -> NumberedXep:
+    """The header values of a numbered XEP, from the first bytes of its file."""
+    head = raw[:HEAD_BYTES].split(b"</header>", 1)[0]
+    values = {}
+    for name, pattern in _HEADER_FIELD.items():
+        found = pattern.search(head)
+        text = found.group(1).decode("utf-8", "replace") if found else ""
+        values[name] = " ".join(html.unescape(text).split())
+    return NumberedXep(number, **values)
 
 
 @dataclass
@@ -81,8 +131,11 @@ class XepFacts:
 
     @cached_property
     def schemas(self) -> dict[str, str]:
-        """Schema text by targetNamespace (read from the file on first use)."""
+        """Schema text by targetNamespace (read from the file on first use; none without
+        the XML Schema namespace in the file or one of its own entities)."""
         found: dict[str, str] = {}
+        if b"XMLSchema" not in self.raw and not any("XMLSchema" in v for v in self.values.values()):
+            return found
         for block in read_blocks(self.raw, self.values):
             if SCHEMA_START.search(block.text):
                 target = _TARGET.search(block.text)
@@ -97,12 +150,31 @@ class XepFacts:
 
 @dataclass
 class RootIndex:
-    """Every XEP of one root: by number, and the namespace → defining XEPs map."""
+    """Every XEP of one root: by number, path, title and shortname, and the namespace →
+    defining XEPs maps."""
 
     xeps: dict[str, XepFacts] = field(default_factory=dict)
     files: list[XepFacts] = field(default_factory=list)
     definers: dict[str, list[XepFacts]] = field(default_factory=dict)
     by_path: dict[str, XepFacts] = field(default_factory=dict)
+    by_number: dict[str, NumberedXep] = field(default_factory=dict)
+    """The header of each ``xep-NNNN.xml`` (what titles and shortnames are compared with)."""
+    schema_owners: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Each schema ``targetNamespace`` of the numbered XEPs, with the numbers defining it."""
+
+    @cached_property
+    def by_title(self) -> dict[str, NumberedXep]:
+        return {k: e for e in self.by_number.values() if (k := title_key(e.title))}
+
+    @cached_property
+    def by_shortname(self) -> dict[str, NumberedXep]:
+        return {k: e for e in self.by_number.values() if (k := shortname_key(e.shortname))}
+
+    def find(self, title: str, shortname: str) -> NumberedXep | None:
+        """The numbered XEP with this title or (assigned) shortname, compared case-blind."""
+        return self.by_title.get(title_key(title)) or self.by_shortname.get(
+            shortname_key(shortname)
+        )
 
     def add(self, facts: XepFacts) -> None:
         self.files.append(facts)
@@ -144,13 +216,23 @@ def root_index(document: Document) -> RootIndex | None:
 
 
 def index_of(root: XepRoot) -> RootIndex:
+    """The index of a XEP root, built on first use in this process."""
     if root.path not in _INDEXES:
         _INDEXES[root.path] = _build(root.path)
     return _INDEXES[root.path]
 
 
+def clear(folder: Path | None = None) -> None:
+    """Forget the index of the root ``folder`` (every index when None): a file changed."""
+    if folder is None:
+        _INDEXES.clear()
+    else:
+        _INDEXES.pop(folder.resolve(), None)
+
+
 def _build(folder: Path) -> RootIndex:
     index = RootIndex()
+    owners: dict[str, set[str]] = {}
     files = sorted(folder.glob("xep-*.xml")) + sorted((folder / "inbox").glob("*.xml"))
     top = folder.resolve()
     for file in files:
@@ -163,6 +245,12 @@ def _build(folder: Path) -> RootIndex:
         except OSError:
             continue
         index.add(read_facts(raw, file.relative_to(folder).as_posix()))
+        if file.parent == folder and fnmatchcase(file.name, _NUMBERED):
+            number = file.name[4:8]
+            index.by_number[number] = read_header(raw, number)
+            for found in _TARGET_NAMESPACE.findall(raw):
+                owners.setdefault(found.decode("utf-8", "replace"), set()).add(number)
+    index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
     return index
 
 
