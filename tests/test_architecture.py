@@ -130,3 +130,15 @@ def test_a_closed_pipe_is_one_line_and_exit_2() -> None:
         os.close(write)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("e2ee-sig: error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_the_command_table_matches_each_commands_docstring() -> None:
+    import click
+
+    from e2ee_sig.cli import COMMANDS
+
+    ctx = click.Context(main)
+    for name, (_, _, summary) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert (command.help or "").splitlines()[0] == summary, name

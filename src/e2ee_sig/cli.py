@@ -4,6 +4,7 @@ become an ``e2ee-sig: error:`` line and an exit status."""
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import sys
 from typing import Any
@@ -12,21 +13,65 @@ import click
 
 from e2ee_sig import __version__
 from e2ee_sig.commands._common import CONTEXT
-from e2ee_sig.commands.bump import bump
-from e2ee_sig.commands.bundle import bundle
-from e2ee_sig.commands.diff import diff
-from e2ee_sig.commands.lint import lint
-from e2ee_sig.commands.lsp import lsp
-from e2ee_sig.commands.new_xep import new_xep
-from e2ee_sig.commands.preview import preview
-from e2ee_sig.commands.render import render
-from e2ee_sig.commands.rules import rules
-from e2ee_sig.commands.stale import stale
 from e2ee_sig.errors import EXIT_USAGE, E2eeSigError, print_error
+
+# name -> (module, the command's function, its one-line help). Commands are imported only when
+# run or asked for their own --help, so ``e2ee-sig --help`` stays at click's cost; a test checks
+# that each line matches the command's docstring.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "lint": ("lint", "lint", "Check XEP files against the XSF's rules."),
+    "rules": (
+        "rules",
+        "rules",
+        "List every lint rule, or show the documentation of one (by code or name).",
+    ),
+    "new-xep": ("new_xep", "new_xep", "Start a new XEP draft (ProtoXEP) from a template."),
+    "bump": ("bump", "bump", "Add a revision block with the right version bump."),
+    "bundle": (
+        "bundle",
+        "bundle",
+        "Check a submission and package it for the Council through git.",
+    ),
+    "stale": ("stale", "stale", "Report stale XEPs for the SIG meeting and apply deferrals."),
+    "render": ("render", "render", "Render XEP FILEs to HTML as xmpp.org publishes them."),
+    "preview": (
+        "preview",
+        "preview",
+        "Serve FILE rendered as xmpp.org shows it, re-rendered each time you save.",
+    ),
+    "diff": (
+        "diff",
+        "diff",
+        "Show what changed in a XEP between two versions, section by section.",
+    ),
+    "lsp": (
+        "lsp",
+        "lsp",
+        "Run the XEP language server over stdin/stdout for an editor's LSP client.",
+    ),
+}
 
 
 class E2eeSigGroup(click.Group):
-    """A click group that turns every error a user can cause into one line and exit status 2."""
+    """A click group that loads its commands on use and turns every error a user can cause
+    into one line and exit status 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, function, _ = COMMANDS[name]
+        command: click.Command = getattr(
+            importlib.import_module(f"e2ee_sig.commands.{module}"), function
+        )
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -72,15 +117,3 @@ def main() -> None:
     Editors:   lsp
     Exit status: 0 clean, 1 findings, 2 usage error or a command that cannot proceed.
     """
-
-
-main.add_command(lint)
-main.add_command(rules)
-main.add_command(new_xep)
-main.add_command(stale)
-main.add_command(bump)
-main.add_command(bundle)
-main.add_command(render)
-main.add_command(preview)
-main.add_command(diff)
-main.add_command(lsp)

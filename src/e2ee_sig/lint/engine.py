@@ -383,7 +383,7 @@ def _run(
 
 def default_jobs(targets: list[Target], profile: str) -> int:
     """Workers for a run without ``--jobs``: one unless the work is large enough to repay
-    starting more, then one per core that is idle (by the load average) plus this one."""
+    starting more, then one per core this process may use."""
     affinity = getattr(os, "sched_getaffinity", None)
     cores = len(affinity(0)) if affinity else os.cpu_count() or 1
     if cores < 2 or len(targets) < PARALLEL_THRESHOLD:
@@ -394,10 +394,7 @@ def default_jobs(targets: list[Target], profile: str) -> int:
             size += os.stat(target.path).st_size
         except OSError:
             continue
-    if size * PROFILE_COST.get(profile, 1) < PARALLEL_MIN_WORK:
-        return 1
-    idle = cores - os.getloadavg()[0] if hasattr(os, "getloadavg") else cores
-    return max(1, min(cores, 1 + int(idle)))
+    return cores if size * PROFILE_COST.get(profile, 1) >= PARALLEL_MIN_WORK else 1
 
 
 def lint_paths(
