@@ -182,7 +182,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--pause-every", type=int, default=50)
     args = parser.parse_args()
-    file = args.corpus / args.file
+    file = (args.corpus / args.file).resolve()
     if not file.is_file():
         sys.exit(f"lsp_session: {file}: no such file (pass the corpus folder)")
     asyncio.run(run(file, args.latency, args.changes, args.pause_every))
