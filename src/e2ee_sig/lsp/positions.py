@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 
 from lsprotocol import types
 
@@ -17,11 +18,7 @@ class LineIndex:
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
-        self.starts = [0]
-        at = raw.find(b"\n")
-        while at >= 0:
-            self.starts.append(at + 1)
-            at = raw.find(b"\n", at + 1)
+        self.starts = [0, *accumulate(len(line) + 1 for line in raw.split(b"\n")[:-1])]
 
     def line_text(self, line: int) -> str:
         """Line ``line`` (0-based) without its line break; ``""`` past the end."""

@@ -133,8 +133,8 @@ class XepLanguageServer(LanguageServer):
                     analysis.release()
                 return
             self.pending.pop(uri, None)
-            self.keep(uri, analysis)
             self.publish(uri, version, shown)
+            self.keep(uri, analysis)  # after publishing: freeing the previous parse takes time
             if analysis is not None and analysis.root is None and uri not in self.rootless:
                 self.rootless.add(uri)
                 self.log(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -470,11 +471,14 @@ class _Checker:
         return len(self.text)
 
 
+@lru_cache(maxsize=4096)
 def check(text: str) -> Outcome:
     """Check ``text`` (an example's content); ``Outcome.xml`` is False when it is not XML.
 
     Most examples are plain well-formed XML: libxml2 says so quickly, and only the others go
-    through the checker above, which knows elisions and says what is wrong.
+    through the checker above, which knows elisions and says what is wrong. The outcome
+    depends on the text alone and is remembered (bounded): an editor re-linting a document
+    re-checks only the examples that changed. Callers must not modify it.
     """
     if not looks_like_xml(text):
         return Outcome(False)

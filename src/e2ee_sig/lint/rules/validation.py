@@ -12,13 +12,14 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
-from e2ee_sig.lint.rules._fragments import Element, Outcome
+from e2ee_sig.lint.rules._fragments import Element, Outcome, check
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
@@ -48,8 +49,14 @@ XS = "http://www.w3.org/2001/XMLSchema"
 Subtree = tuple[Block, "etree._Element", Element]
 
 
-def _strict_text(block: Block, outcome: Outcome) -> str:
-    text = block.text
+@lru_cache(maxsize=1)
+def _parser() -> etree.XMLParser:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _strict_text(text: str, outcome: Outcome) -> str:
     for start, end in outcome.blanks:
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
     return text
@@ -59,26 +66,36 @@ def _strict_text(block: Block, outcome: Outcome) -> str:
 def subtrees(document: Document) -> list[Subtree]:
     """Each example element whose parent is in another namespace (or is the example's top),
     with the checker's record of it (once per document)."""
+    return [
+        (block, node, record)
+        for block, outcome in checked(document)
+        if outcome.xml and outcome.issue is None and outcome.elements
+        for node, record in _block_subtrees(block.text)
+    ]
+
+
+@lru_cache(maxsize=2048)
+def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
+    """The subtrees of one well-formed example's text, remembered by text (bounded) so that
+    an edited document re-parses only the examples that changed. The elements are shared:
+    callers must not modify them."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    found: list[Subtree] = []
-    for block, outcome in checked(document):
-        if not outcome.xml or outcome.issue is not None or not outcome.elements:
-            continue
-        source = ROOT_OPEN + _strict_text(block, outcome) + ROOT_CLOSE
-        try:
-            wrapper = etree.fromstring(source.encode("utf-8"), parser)
-        except etree.XMLSyntaxError:
-            continue  # an undeclared prefix or entity: nothing to validate reliably
-        elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
-        if len(elements) != len(outcome.elements):
-            continue
-        for node, record in zip(elements, outcome.elements, strict=True):
-            parent = node.getparent()
-            if parent is wrapper or etree.QName(parent).namespace != etree.QName(node).namespace:
-                found.append((block, node, record))
-    return found
+    outcome = check(text)
+    source = ROOT_OPEN + _strict_text(text, outcome) + ROOT_CLOSE
+    try:
+        wrapper = etree.fromstring(source.encode("utf-8"), _parser())
+    except etree.XMLSyntaxError:
+        return ()  # an undeclared prefix or entity: nothing to validate reliably
+    elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
+    if len(elements) != len(outcome.elements):
+        return ()
+    return tuple(
+        (node, record)
+        for node, record in zip(elements, outcome.elements, strict=True)
+        if (parent := node.getparent()) is wrapper
+        or etree.QName(parent).namespace != etree.QName(node).namespace
+    )
 
 
 def _schemas_by_namespace(
