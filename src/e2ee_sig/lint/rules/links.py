@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 
@@ -108,12 +109,19 @@ def internal_link_anchor(document: Document, context: LintContext) -> Iterator[F
 
 
 def _suggest(anchor: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(anchor, sorted(known), n=1, cutoff=0.75)
+    close = _closest(anchor, tuple(sorted(known)))
     if close:
         return f"did you mean #{close[0]}?"
     return "add that anchor to the section it means, or correct the link"
+
+
+@lru_cache(maxsize=1024)
+def _closest(anchor: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The known anchor closest to ``anchor`` (remembered: re-linting an edited document
+    does not compare again)."""
+    import difflib
+
+    return tuple(difflib.get_close_matches(anchor, known, n=1, cutoff=0.75))
 
 
 @rule("LNK002", "deep-link-anchor", Severity.WARNING, content=True)
