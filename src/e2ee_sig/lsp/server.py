@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +56,10 @@ class XepLanguageServer(LanguageServer):
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="e2ee-sig-lint")
         self.docs_url: str | None = None
         self.debounce = DEBOUNCE_SECONDS
+        self.settled = False
+        """Whether the first analysis is done: what it loaded for good (rules, xep.ent, the
+        checkout's index, compiled schemas) is then frozen out of the garbage collector's full
+        collections, which would otherwise walk it again and again (~90 ms each)."""
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
@@ -135,6 +140,9 @@ class XepLanguageServer(LanguageServer):
             self.pending.pop(uri, None)
             self.publish(uri, version, shown)
             self.keep(uri, analysis)  # after publishing: freeing the previous parse takes time
+            if analysis is not None and not self.settled:
+                self.settled = True
+                gc.freeze()
             if analysis is not None and analysis.root is None and uri not in self.rootless:
                 self.rootless.add(uri)
                 self.log(

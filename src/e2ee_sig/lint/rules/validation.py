@@ -123,16 +123,10 @@ def _validate(
     from lxml import etree
 
     validator, declared = schema
-    subtree = copy.deepcopy(node)
-    if validator.validate(etree.ElementTree(subtree)):
+    errors = _errors(validator, node)
+    if errors is None:
         return None
     name = etree.QName(node).localname
-    errors = [
-        e
-        for e in validator.error_log
-        if not _message(e.message).split(": ", 1)[-1].startswith(_NOT_JUDGED)
-        and not _PLACEHOLDER.search(e.message)
-    ]
     if not errors and name not in declared:
         message = f"<{name}> is not declared in {whose}"
         line, column = position(
@@ -143,14 +137,32 @@ def _validate(
         )
     if not errors:
         return None
-    error = errors[0]
-    offset = line_start(block.text, error.line or node.sourceline or 1)
+    message, error_line = errors[0]
+    offset = line_start(block.text, error_line or node.sourceline or 1)
     line, column = position(document, block.raw_offset(offset))
     return Finding(
-        f"example does not match {whose}: {_message(error.message)}",
+        f"example does not match {whose}: {_message(message)}",
         line,
         column,
         hint="correct the example, or the schema if the example is right",
+    )
+
+
+@lru_cache(maxsize=4096)
+def _errors(
+    validator: etree.XMLSchema, node: etree._Element
+) -> tuple[tuple[str, int | None], ...] | None:
+    """None when ``node`` validates, else the errors judged (message, line). Remembered
+    (bounded) for the shared subtrees of unchanged examples and the cached schemas."""
+    from lxml import etree
+
+    if validator.validate(etree.ElementTree(copy.deepcopy(node))):
+        return None
+    return tuple(
+        (e.message, e.line)
+        for e in validator.error_log
+        if not _message(e.message).split(": ", 1)[-1].startswith(_NOT_JUDGED)
+        and not _PLACEHOLDER.search(e.message)
     )
 
 
