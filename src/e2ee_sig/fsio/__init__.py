@@ -14,23 +14,18 @@ Temporary files are named ``.<name>.e2ee-sig.<pid>.<random>.tmp`` beside the tar
 removed on any exit (SIGTERM and SIGHUP included), and one left by a killed process (its pid no
 longer running) is removed the next time that file is written.
 
+Modules: :mod:`.errors` (the refusals), :mod:`.reading`, :mod:`.temporary` (temporary files),
+:mod:`.writing`.
 """
 
+from e2ee_sig.fsio.errors import FileRefused, ReadRefused, WriteRefused, kind_of
+from e2ee_sig.fsio.reading import display_name, read_capped, read_through
+from e2ee_sig.fsio.temporary import TEMP_MARK, clean_stale_temporaries, is_temporary
 from e2ee_sig.fsio.writing import (
     LOCK_TIMEOUT,
-    TEMP_MARK,
-    FileRefused,
     LockedFile,
-    ReadRefused,
-    WriteRefused,
-    clean_stale_temporaries,
-    display_name,
-    is_temporary,
-    kind_of,
     line_ending,
     locked_edit,
-    read_capped,
-    read_through,
     rewrite,
     with_line_ending,
     write_output,
