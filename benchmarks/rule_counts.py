@@ -28,7 +28,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"rule_counts: {args.corpus}: no such directory")
-    from e2ee_sig.lint.engine import LintOptions, lint_paths
+    from e2ee_sig.lint.batch import lint_paths
+    from e2ee_sig.lint.engine import LintOptions
     from e2ee_sig.lint.model import Severity
     from e2ee_sig.lint.registry import all_rules
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from e2ee_sig.cli import main
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from tests.xepfactory import SECTIONS, make_xep
 
 CAPTIONLESS = "<section1 topic='Example' anchor='ex'><example><![CDATA[<a/>]]></example></section1>"

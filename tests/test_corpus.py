@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2ee_sig.lint.engine import NOT_XEPS, LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.discovery import NOT_XEPS
+from e2ee_sig.lint.engine import LintOptions
 
 
 def test_every_corpus_file_lints_under_every_profile(corpus: Path) -> None:

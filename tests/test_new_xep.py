@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from e2ee_sig.cli import main
 from e2ee_sig.commands.new_xep import TerminalPrompter
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.scaffold import (
     DraftRequest,

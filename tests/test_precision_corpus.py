@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from e2ee_sig.lint.engine import LintOptions, LintReport, lint_paths
+from e2ee_sig.lint.batch import LintReport, lint_paths
+from e2ee_sig.lint.engine import LintOptions
 
 TRUE_FINDINGS = Path(__file__).parent / "fixtures" / "precision" / "true_findings.json"
 

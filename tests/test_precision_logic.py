@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.messages import date_problem, plural
 from tests.test_rules_e2ee import FILLER, replaced, spec
 from tests.xepfactory import SECTIONS as PLAIN_SECTIONS

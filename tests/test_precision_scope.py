@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from tests.xepfactory import make_xep
 
 

@@ -194,13 +194,13 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(tmp_path: Path) -> None
     path.write_bytes(b"old")
     code = """
         import os, signal, sys
-        import e2ee_sig.fsio as fsio
-        real = fsio._install
+        import e2ee_sig.fsio.writing as writing
+        real = writing._install
         def slow(temporary, target, like):
             os.kill(os.getpid(), signal.SIGTERM)
             real(temporary, target, like)
-        fsio._install = slow
-        with fsio.locked_edit(sys.argv[1]) as file:
+        writing._install = slow
+        with writing.locked_edit(sys.argv[1]) as file:
             file.replace(b"new")
         """
     result = python(code, str(path))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Severity
 from e2ee_sig.lint.rules.e2ee import SECURITY_MIN_WORDS
 from e2ee_sig.xep import load, root_at

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Diagnostic
 from tests.xepfactory import codes, lint_text, make_xep
 

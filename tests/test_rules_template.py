@@ -7,7 +7,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Diagnostic
 from e2ee_sig.xep.edit import apply_edits
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep

@@ -13,14 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from e2ee_sig.lint.batch import default_jobs
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import (
-    LintOptions,
-    default_jobs,
-    discover,
-    enabled_rules,
-    lint_document,
-)
+from e2ee_sig.lint.discovery import discover
+from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_document
 from e2ee_sig.versions import _line_cmp, sort_version_reverse
 from e2ee_sig.xep import load, parse_bytes, root_at
 from tests.xepfactory import SECTIONS, make_xep

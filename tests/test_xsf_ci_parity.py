@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from e2ee_sig.lint.engine import LintOptions, lint_paths
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Severity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xsf_ci"

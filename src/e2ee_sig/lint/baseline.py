@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from e2ee_sig.errors import E2eeSigError
+from e2ee_sig.fsio import write_output
 from e2ee_sig.lint.model import Diagnostic
 
 FORMAT_VERSION = 1
@@ -86,12 +87,9 @@ def write(diagnostics: Iterable[Diagnostic], file: Path) -> int:
             {"path": k.path, "code": k.code, "fingerprint": k.fingerprint} for k in record
         ],
     }
-    temporary = file.with_name(f".{file.name}.tmp")
     try:
-        temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        os.replace(temporary, file)
+        write_output(file, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise BaselineError(f"cannot write baseline {file}: {error.strerror}") from error
     return len(record)
 

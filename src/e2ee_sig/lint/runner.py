@@ -12,7 +12,9 @@ from typing import TextIO
 from e2ee_sig.errors import E2eeSigError, print_error
 from e2ee_sig.fsio import FileRefused, write_report
 from e2ee_sig.lint.baseline import new_findings, write
-from e2ee_sig.lint.engine import LintOptions, LintReport, inside_folders, lint_paths
+from e2ee_sig.lint.batch import LintReport, lint_paths
+from e2ee_sig.lint.discovery import inside_folders
+from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Severity
 
 PROGRESS_THRESHOLD = 20
@@ -117,7 +119,7 @@ def _lint(request: LintRequest, options: LintOptions, paths: list[str]) -> LintR
 def _apply_fixes(request: LintRequest, report: LintReport) -> tuple[str | None, int]:
     """Fix (or diff) what can be fixed; returns the diff text with ``--diff`` and the exit
     status so far (2 when a file was refused, with ``--diff`` 1 when errors remain)."""
-    from e2ee_sig.lint.engine import relint
+    from e2ee_sig.lint.batch import relint
     from e2ee_sig.lint.fixer import fix_files
 
     outcome = fix_files(

@@ -1,24 +1,12 @@
-"""Write a command's output: to stdout, or atomically to a file (never half a file)."""
+"""Write a command's output: to stdout, or to a file through :mod:`e2ee_sig.fsio` (atomic,
+never over a folder; into a FIFO or character device named as the destination)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (a temporary file beside it, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+from e2ee_sig.fsio import write_report
 
 
 def emit(data: bytes, out: Path | None) -> None:
@@ -27,4 +15,5 @@ def emit(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        write_atomic(out, data)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_report(out, data)

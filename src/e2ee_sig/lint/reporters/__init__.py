@@ -1,4 +1,4 @@
-"""Reporters turn a :class:`~e2ee_sig.lint.engine.LintReport` into text for people or machines.
+"""Reporters turn a :class:`~e2ee_sig.lint.batch.LintReport` into text for people or machines.
 
 ``FORMATS`` maps each ``--format`` name to its function; a reporter module is imported only
 when it is used, so the command line can list the names without loading them.
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from e2ee_sig.lazy import load
 
 if TYPE_CHECKING:
-    from e2ee_sig.lint.engine import LintReport
+    from e2ee_sig.lint.batch import LintReport
 
 Reporter = Callable[["LintReport", TextIO], None]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from e2ee_sig.fsio import display_name
-from e2ee_sig.lint.engine import LintReport
+from e2ee_sig.lint.batch import LintReport
 
 
 def _data(text: str) -> str:

@@ -9,7 +9,7 @@ import json
 from typing import TextIO
 
 from e2ee_sig.fsio import display_name
-from e2ee_sig.lint.engine import LintReport
+from e2ee_sig.lint.batch import LintReport
 
 
 def render(report: LintReport, stream: TextIO) -> None:

@@ -9,7 +9,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from e2ee_sig import __version__
-from e2ee_sig.lint.engine import LintReport
+from e2ee_sig.lint.batch import LintReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning"}

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import TextIO
 
 from e2ee_sig.fsio import FileRefused, display_name, read_capped
-from e2ee_sig.lint.engine import LintReport
+from e2ee_sig.lint.batch import LintReport
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.xep.parse import MAX_BYTES
 

@@ -1,0 +1,87 @@
+"""Bounded reads of regular files: never a FIFO or device, never more than a byte cap."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+
+from e2ee_sig.fsio.errors import FileRefused, ReadRefused, kind_of
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """``path`` as printable text: bytes that are not UTF-8 become U+FFFD, never an error."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def read_fd(fd: int, limit: int, name: str) -> bytes:
+    chunks, total = [], 0
+    while total <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > limit:
+        raise ReadRefused(name, f"file is over the {_size(limit)} limit")
+    return b"".join(chunks)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1048576} MiB" if limit >= 1048576 else f"{limit} bytes"
+
+
+def open_regular(path: str | os.PathLike[str], flags: int, error: type[FileRefused]) -> int:
+    """Open without blocking on a FIFO, then refuse anything but a regular file."""
+    name = display_name(path)
+    try:
+        fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    except OSError as failure:
+        raise error(name, failure.strerror or str(failure)) from failure
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise error(name, f"is {kind_of(mode)}, not a regular file")
+    os.set_blocking(fd, True)
+    return fd
+
+
+def _read_regular(path: str | os.PathLike[str], read: Callable[[int, str], bytes]) -> bytes:
+    """``read(fd, name)`` on the regular file ``path`` opened for reading (see ``open_regular``);
+    OSError becomes :class:`ReadRefused`."""
+    fd = open_regular(path, os.O_RDONLY, ReadRefused)
+    try:
+        return read(fd, display_name(path))
+    except FileRefused:
+        raise
+    except OSError as failure:
+        raise ReadRefused(display_name(path), f"cannot read: {failure.strerror}") from failure
+    finally:
+        os.close(fd)
+
+
+def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refusing (never hanging) on anything else and
+    reading at most ``limit`` bytes: a larger file raises :class:`ReadRefused`."""
+    return _read_regular(path, lambda fd, name: read_fd(fd, limit, name))
+
+
+def read_through(path: str | os.PathLike[str], marker: bytes, limit: int) -> bytes:
+    """The start of the regular file ``path`` up to and including the first ``marker`` (the
+    whole file when it has none), read in small chunks; :class:`ReadRefused` past ``limit``."""
+
+    def read(fd: int, name: str) -> bytes:
+        data = b""
+        while True:
+            chunk = os.read(fd, 16384 if len(data) < 65536 else 1 << 20)
+            if not chunk:
+                return data
+            start = max(0, len(data) - len(marker))
+            data += chunk
+            end = data.find(marker, start)
+            if end >= 0:
+                return data[: end + len(marker)]
+            if len(data) > limit:
+                raise ReadRefused(name, f"file is over the {_size(limit)} limit")
+
+    return _read_regular(path, read)

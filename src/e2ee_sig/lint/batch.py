@@ -1,0 +1,157 @@
+"""Lint many files: one parse per file, parallel workers on large inputs, the run's report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.discovery import Target, discover, without_non_xeps
+from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_context, lint_document
+from e2ee_sig.lint.model import Diagnostic, Severity
+from e2ee_sig.lint.registry import Rule
+from e2ee_sig.xep import XepRoot, find_root, load, parse_bytes, root_at
+from e2ee_sig.xep.index import index_of
+
+PARALLEL_THRESHOLD = 48
+# Worker processes pay for themselves only on large inputs: forking, then sending results
+# back, costs 60-100 ms of CPU, and on the 399-file corpus (7.7 MB) xsf-ci ran no faster with
+# two workers while the default profile did (benchmarks/lint_corpus.py, --jobs 1 vs 2). The
+# default choice estimates the serial work as file bytes times the profile's relative cost.
+PARALLEL_MIN_WORK = 16 * 1024 * 1024  # bytes of xsf-ci-equivalent work
+PROFILE_COST = {"xsf-ci": 1, "default": 4, "e2ee": 7}  # CPU per byte, relative to xsf-ci
+
+
+@dataclass
+class LintReport:
+    """The outcome of a run: how many files, the diagnostics in stable order, and notes."""
+
+    files: int
+    diagnostics: list[Diagnostic]
+    notes: list[str] = field(default_factory=list)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    context: LintContext | None = None
+    roots: dict[str, Path | None] = field(default_factory=dict)
+    """The XEP root of each linted file, by its displayed path (for :func:`relint`)."""
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def lint_target(target: Target, rules: dict[str, Rule], context: LintContext) -> list[Diagnostic]:
+    root = root_at(target.root) if target.root else None
+    return lint_document(load(target.path, target.display, root), rules, context)
+
+
+def _lint_chunk(
+    chunk: list[Target], rules: dict[str, Rule], context: LintContext
+) -> list[list[Diagnostic]]:
+    return [lint_target(t, rules, context) for t in chunk]
+
+
+def _warm(targets: list[Target], rules: dict[str, Rule], forking: bool) -> None:
+    """Load each root's DTD and entity table once, and before workers fork (which would
+    each build it) the XEP index the SIG's own rules share."""
+    indexed = forking and any(not r.official for r in rules.values())
+    for path in {t.root for t in targets if t.root}:
+        root: XepRoot = root_at(path)
+        root.entities  # noqa: B018
+        if root.dtd_path.is_file():
+            root.dtd  # noqa: B018
+        if indexed:
+            index_of(root)
+
+
+def _run(
+    targets: list[Target],
+    rules: dict[str, Rule],
+    context: LintContext,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+) -> Iterator[list[Diagnostic]]:
+    forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD
+    _warm(targets, rules, forking)
+    if not forking:
+        for target in targets:
+            yield lint_target(target, rules, context)
+            if progress:
+                progress(1)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(8, len(targets) // (jobs * 4))
+    chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_lint_chunk, chunk, rules, context) for chunk in chunks]
+        for future, chunk in zip(futures, chunks, strict=True):
+            yield from future.result()
+            if progress:
+                progress(len(chunk))
+
+
+def default_jobs(targets: list[Target], profile: str) -> int:
+    """Workers for a run without ``--jobs``: one unless the work is large enough to repay
+    starting more, then one per core this process may use."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    if cores < 2 or len(targets) < PARALLEL_THRESHOLD:
+        return 1
+    size = 0
+    for target in targets:
+        try:
+            size += os.stat(target.path).st_size
+        except OSError:
+            continue
+    return cores if size * PROFILE_COST.get(profile, 1) >= PARALLEL_MIN_WORK else 1
+
+
+def lint_paths(
+    paths: Sequence[str],
+    options: LintOptions,
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> LintReport:
+    """Lint every XEP file under ``paths``; the library entry point behind ``e2ee-sig lint``."""
+    rules = enabled_rules(options)
+    skipped_notes: list[str] = []
+    targets = without_non_xeps(
+        discover(paths, options.xeps_root, skipped_notes), paths, options.profile
+    )
+    if on_start:
+        on_start(len(targets))
+    context = lint_context(options, rules)
+    jobs = options.jobs or default_jobs(targets, options.profile)
+    diagnostics = [d for found in _run(targets, rules, context, jobs, progress) for d in found]
+    notes = skipped_notes + ([] if targets else [f"no XEP files found in {', '.join(paths)}"])
+    standalone = [t.display for t in targets if t.root is None]
+    skipped = sorted(c for c, r in rules.items() if r.needs_dtd)
+    if standalone and skipped:
+        shown = ", ".join(standalone[:3]) + (
+            f" and {len(standalone) - 3} more" if len(standalone) > 3 else ""
+        )
+        notes.append(
+            f"no xep.dtd/xep.ent found for {shown}: skipped {', '.join(skipped)} "
+            "and entity expansion (point --xeps-root at an xsf/xeps checkout)"
+        )
+    roots = {t.display: t.root for t in targets}
+    return LintReport(len(targets), diagnostics, notes, rules, context, roots)
+
+
+def relint(report: LintReport, display: str, raw: bytes) -> list[Diagnostic]:
+    """Lint ``raw`` as the current bytes of the file ``display`` with the run's rules and
+    context: ``--fix`` computes its edits from the bytes it holds under the file's lock."""
+    if report.context is None:
+        return []
+    root_path = report.roots.get(display)
+    root = root_at(root_path) if root_path else find_root(Path(display))
+    return lint_document(
+        parse_bytes(raw, Path(display), display, root), report.rules, report.context
+    )
