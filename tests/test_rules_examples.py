@@ -193,3 +193,21 @@ def test_every_character_maps_back_to_its_bytes(parts: list[tuple[str, str]]) ->
     for piece, end in zip(block.pieces, ends, strict=True):
         for index in range(piece.text_start, end if piece.exact else piece.text_start):
             assert raw[block.raw_offset(index) :].startswith(block.text[index].encode())
+
+
+def test_example_checks_are_remembered_by_text_in_a_bounded_cache() -> None:
+    """The editor re-lints on every pause: an unchanged example is not checked again, an
+    edited one is, and the memo cannot grow without bound."""
+    good = "<iq type='get' id='v1'><query xmlns='jabber:iq:version'/></iq>"
+    first = check(good)
+    assert check(good) is first and first.issue is None
+    assert check(good.replace("</iq>", "<iq>")).issue is not None
+    assert 0 < (check.cache_info().maxsize or 0) <= 10_000
+
+
+def test_an_edited_example_is_judged_again_after_a_clean_lint() -> None:
+    good = (
+        "<example><![CDATA[<message to='juliet@example.com'><body>Hi</body></message>]]></example>"
+    )
+    assert exm(good) == []
+    assert [d.code for d in exm(good.replace("</body>", "<body>"))] == ["EXM001"]
