@@ -16,7 +16,13 @@ from pathlib import Path
 from e2ee_sig.config import Config, ConfigError, load_config
 from e2ee_sig.dates import today_utc
 from e2ee_sig.lint.context import LintContext
-from e2ee_sig.lint.engine import LintOptions, LintUsageError, enabled_rules, lint_document
+from e2ee_sig.lint.engine import (
+    LintOptions,
+    LintUsageError,
+    enabled_rules,
+    lint_context,
+    lint_document,
+)
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.lint.registry import Rule
 from e2ee_sig.lsp.positions import LineIndex
@@ -99,12 +105,9 @@ def setup_for(path: Path) -> Setup:
         rules = enabled_rules(options)
     except LintUsageError as error:
         problem = problem or f"{source}: {error}"
-        rules = enabled_rules(LintOptions())
-    context = LintContext(
-        profile=profile if problem is None else "default",
-        enabled=frozenset(rules),
-        today=today_utc(),
-    )
+        options = LintOptions()
+        rules = enabled_rules(options)
+    context = lint_context(options, rules)
     setup = Setup(rules, context, config.path("xeps-root"), config.get("initials"), problem)
     if problem is None:
         _SETUPS[key] = setup

@@ -50,13 +50,12 @@ class Preview:
             self.page = page
 
     def _build(self, generation: int) -> bytes:
-        from e2ee_sig.lint.context import LintContext
-        from e2ee_sig.lint.engine import lint_document
+        from e2ee_sig.lint.engine import LintOptions, lint_context, lint_document
         from e2ee_sig.xep import load
 
         root = self.renderer.xeps_root
         document = load(self.file, str(self.file), root)
-        context = LintContext(self.profile, frozenset(self.rules))
+        context = lint_context(LintOptions(profile=self.profile), self.rules)
         diagnostics = lint_document(document, self.rules, context)
         try:
             rendered = self.renderer.render_bytes(document.raw, self.file)
