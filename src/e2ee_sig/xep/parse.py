@@ -130,7 +130,7 @@ def nothing_external() -> etree.Resolver:
     return NothingExternal()
 
 
-def _parser(expand: bool) -> etree.XMLParser:
+def _parser(expand: bool, recover: bool) -> etree.XMLParser:
     from lxml import etree
 
     parser = etree.XMLParser(
@@ -139,26 +139,33 @@ def _parser(expand: bool) -> etree.XMLParser:
         no_network=True,
         huge_tree=False,
         strip_cdata=False,
-        recover=True,
+        recover=recover,
         collect_ids=False,
     )
     parser.resolvers.add(nothing_external())
     return parser
 
 
-_PARSERS: dict[bool, etree.XMLParser] = {}
+_PARSERS: dict[tuple[bool, bool], etree.XMLParser] = {}
 
 
 def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree | None, list]:
+    """Parse strictly (twice as fast as libxml2's recovery mode); only a document that is not
+    well-formed is parsed again in recovery mode, for the errors that mode reports."""
     from lxml import etree
 
-    parser = _PARSERS.get(expand)
-    if parser is None:
-        parser = _PARSERS[expand] = _parser(expand)
-    try:  # libxml2 takes UTF-8 names only: a name that is not UTF-8 gets U+FFFD in messages
-        element = etree.fromstring(data, parser, base_url=display_name(base_url))
-    except etree.XMLSyntaxError as error:
-        return None, list(error.error_log) or [error]
+    name = display_name(base_url)  # libxml2 takes UTF-8 names only: others get U+FFFD
+    for recover in (False, True):
+        parser = _PARSERS.get((expand, recover))
+        if parser is None:
+            parser = _PARSERS[expand, recover] = _parser(expand, recover)
+        try:
+            element = etree.fromstring(data, parser, base_url=name)
+        except etree.XMLSyntaxError as error:
+            if recover:
+                return None, list(error.error_log) or [error]
+            continue
+        break
     errors = list(parser.error_log)
     if element is None or any(e.level_name == "FATAL" for e in errors):
         return None, errors
