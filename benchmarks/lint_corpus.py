@@ -53,6 +53,9 @@ for file in files:
 """
 
 
+LINT_STATUSES = frozenset({0, 1})
+
+
 @dataclass
 class Command:
     """One whole-process command and what each round measured for it."""
@@ -64,24 +67,33 @@ class Command:
     cpu: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     src: str | None = None
+    statuses: frozenset[int] = frozenset({0})
+    """The exit statuses a successful run has (lint: 0 clean, 1 findings)."""
+
+
+SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 
 def run(command: Command, pycache: str, record: bool = True) -> None:
-    """Run ``command`` once and record its wall time, CPU time and peak RSS."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": command.src or os.pathsep.join(sys.path[1:]),
-        "PYTHONPYCACHEPREFIX": pycache,
-    }
+    """Run ``command`` once and record its wall time, CPU time and peak RSS; stop the whole
+    benchmark when it fails (a crash must never pass for a fast run)."""
+    env = {**os.environ, "PYTHONPATH": command.src or SRC, "PYTHONPYCACHEPREFIX": pycache}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-    )
-    _, _, usage = os.wait4(process.pid, 0)
-    process.returncode = 0
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command.argv, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in command.statuses:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+            sys.exit(
+                f"{command.label}: exit status {process.returncode} "
+                f"(expected {sorted(command.statuses)}): " + " | ".join(message)
+            )
     if record:
-        command.wall.append(time.perf_counter() - start)
+        command.wall.append(wall)
         command.cpu.append(usage.ru_utime + usage.ru_stime)
         command.rss_kib.append(usage.ru_maxrss)
 
@@ -98,7 +110,12 @@ def commands(corpus: Path, jobs: int | None, before: str | None) -> list[Command
         Command("floor: parse", [*floor, "parse"]),
         Command("floor: parse+DTD", [*floor, "dtd"]),
         *(
-            Command(f"lint --profile {p}", [*lint, "--profile", p, str(corpus)], "floor: parse+DTD")
+            Command(
+                f"lint --profile {p}",
+                [*lint, "--profile", p, str(corpus)],
+                "floor: parse+DTD",
+                statuses=LINT_STATUSES,
+            )
             for p in ("xsf-ci", "default", "e2ee")
         ),
         *(
@@ -107,6 +124,7 @@ def commands(corpus: Path, jobs: int | None, before: str | None) -> list[Command
                 [*lint, "--profile", p, str(corpus)],
                 "floor: parse+DTD",
                 src=before,
+                statuses=LINT_STATUSES,
             )
             for p in ("xsf-ci", "default", "e2ee")
             if before

@@ -15,22 +15,49 @@ removed on any exit (SIGTERM and SIGHUP included), and one left by a killed proc
 longer running) is removed the next time that file is written.
 
 Modules: :mod:`.errors` (the refusals), :mod:`.reading`, :mod:`.temporary` (temporary files),
-:mod:`.writing`.
+:mod:`.writing`, each loaded on first use.
 """
 
-from e2ee_sig.fsio.errors import FileRefused, ReadRefused, WriteRefused, kind_of
-from e2ee_sig.fsio.reading import display_name, read_capped, read_through
-from e2ee_sig.fsio.temporary import TEMP_MARK, clean_stale_temporaries, is_temporary
-from e2ee_sig.fsio.writing import (
-    LOCK_TIMEOUT,
-    LockedFile,
-    line_ending,
-    locked_edit,
-    rewrite,
-    with_line_ending,
-    write_output,
-    write_report,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from e2ee_sig.fsio.errors import FileRefused, ReadRefused, WriteRefused, kind_of
+    from e2ee_sig.fsio.reading import display_name, read_capped, read_through
+    from e2ee_sig.fsio.temporary import TEMP_MARK, clean_stale_temporaries, is_temporary
+    from e2ee_sig.fsio.writing import (
+        LOCK_TIMEOUT,
+        LockedFile,
+        line_ending,
+        locked_edit,
+        rewrite,
+        with_line_ending,
+        write_output,
+        write_report,
+    )
+
+_HOMES = {
+    **dict.fromkeys(("FileRefused", "ReadRefused", "WriteRefused", "kind_of"), "errors"),
+    **dict.fromkeys(("display_name", "read_capped", "read_through"), "reading"),
+    **dict.fromkeys(("TEMP_MARK", "clean_stale_temporaries", "is_temporary"), "temporary"),
+    **dict.fromkeys(
+        (
+            "LOCK_TIMEOUT",
+            "LockedFile",
+            "line_ending",
+            "locked_edit",
+            "rewrite",
+            "with_line_ending",
+            "write_output",
+            "write_report",
+        ),
+        "writing",
+    ),
+}
+"""Where each name lives: a module is imported on first use (linting never loads the
+writing half, which pulls in ``secrets`` and ``hashlib``)."""
 
 __all__ = [
     "LOCK_TIMEOUT",
@@ -52,3 +79,12 @@ __all__ = [
     "write_output",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -17,11 +17,12 @@ def display_name(path: str | os.PathLike[str]) -> str:
 def read_fd(fd: int, limit: int, name: str) -> bytes:
     chunks, total = [], 0
     while total <= limit:
-        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-        if not chunk:
-            break
+        wanted = min(1 << 20, limit + 1 - total)
+        chunk = os.read(fd, wanted)
         chunks.append(chunk)
         total += len(chunk)
+        if len(chunk) < wanted:  # a regular file's short read is its end
+            break
     if total > limit:
         raise ReadRefused(name, f"file is over the {_size(limit)} limit")
     return b"".join(chunks)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,6 @@ from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_context, lint_
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.lint.registry import Rule
 from e2ee_sig.xep import XepRoot, find_root, load, parse_bytes, root_at
-from e2ee_sig.xep.index import index_of
 
 PARALLEL_THRESHOLD = 48
 # Worker processes pay for themselves only on large inputs: forking, then sending results
@@ -50,12 +49,6 @@ def lint_target(target: Target, rules: dict[str, Rule], context: LintContext) ->
     return lint_document(load(target.path, target.display, root), rules, context)
 
 
-def _lint_chunk(
-    chunk: list[Target], rules: dict[str, Rule], context: LintContext
-) -> list[list[Diagnostic]]:
-    return [lint_target(t, rules, context) for t in chunk]
-
-
 def _warm(targets: list[Target], rules: dict[str, Rule], forking: bool) -> None:
     """Load each root's DTD and entity table once, and before workers fork (which would
     each build it) the XEP index the SIG's own rules share."""
@@ -66,6 +59,8 @@ def _warm(targets: list[Target], rules: dict[str, Rule], forking: bool) -> None:
         if root.dtd_path.is_file():
             root.dtd  # noqa: B018
         if indexed:
+            from e2ee_sig.xep.index import index_of
+
             index_of(root)
 
 
@@ -75,26 +70,42 @@ def _run(
     context: LintContext,
     jobs: int,
     progress: Callable[[int], None] | None,
-) -> Iterator[list[Diagnostic]]:
-    forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD
+) -> list[list[Diagnostic]]:
+    """Each target's diagnostics, in order; with ``jobs`` > 1, forked workers lint all but
+    the first share (see :mod:`e2ee_sig.lint.workers`)."""
+    forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and hasattr(os, "fork")
     _warm(targets, rules, forking)
+
+    def lint_one(index: int) -> list[Diagnostic]:
+        return lint_target(targets[index], rules, context)
+
     if not forking:
-        for target in targets:
-            yield lint_target(target, rules, context)
+        found = []
+        for index in range(len(targets)):
+            found.append(lint_one(index))
             if progress:
                 progress(1)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+        return found
+    from e2ee_sig.lint.workers import run_forked
 
-    size = max(8, len(targets) // (jobs * 4))
-    chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_lint_chunk, chunk, rules, context) for chunk in chunks]
-        for future, chunk in zip(futures, chunks, strict=True):
-            yield from future.result()
-            if progress:
-                progress(len(chunk))
+    return run_forked(lint_one, _shares(targets, jobs), progress)
+
+
+def _shares(targets: list[Target], jobs: int) -> list[list[int]]:
+    """Target indexes in ``jobs`` shares of about equal bytes (largest files first)."""
+    sizes = []
+    for index, target in enumerate(targets):
+        try:
+            sizes.append((os.stat(target.path).st_size, index))
+        except OSError:
+            sizes.append((0, index))
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for size, index in sorted(sizes, key=lambda item: (-item[0], item[1])):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(index)
+        loads[lightest] += size
+    return [sorted(share) for share in shares if share]
 
 
 def default_jobs(targets: list[Target], profile: str) -> int:

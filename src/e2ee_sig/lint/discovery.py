@@ -117,8 +117,11 @@ def discover(
             raise LintUsageError(f"{display_name(given)}: no such file or directory")
         if path.is_dir():
             files, root = _workspace_files(path, notes)
+            prefix = str(path) + os.sep
             for file, key in files:
-                display = os.path.join(given, os.path.relpath(file, path))
+                name = str(file)  # scanned under ``path``: its relative part is a suffix
+                relative = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, path)
+                display = os.path.join(given, relative)
                 targets.setdefault(key, Target(file, display, fixed_root or root))
             continue
         resolved = Path(os.path.realpath(path))

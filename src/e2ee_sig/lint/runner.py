@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from e2ee_sig.errors import E2eeSigError, print_error
-from e2ee_sig.fsio import FileRefused, write_report
-from e2ee_sig.lint.baseline import new_findings, write
+from e2ee_sig.fsio import FileRefused
 from e2ee_sig.lint.batch import LintReport, lint_paths
 from e2ee_sig.lint.discovery import inside_folders
 from e2ee_sig.lint.engine import LintOptions
@@ -151,6 +150,8 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> tuple[str | None, 
 
 def _write_baseline(report: LintReport, file: Path) -> int:
     """Record every finding of ``report`` in ``file``; nothing is reported, exit 0."""
+    from e2ee_sig.lint.baseline import write
+
     count = write(report.diagnostics, file)
     print(
         f"Recorded {count} finding{'s' * (count != 1)} in {file}; "
@@ -162,6 +163,8 @@ def _write_baseline(report: LintReport, file: Path) -> int:
 
 def _apply_baseline(report: LintReport, file: Path) -> None:
     """Keep only the findings ``file`` does not record, and say how many were left out."""
+    from e2ee_sig.lint.baseline import new_findings
+
     fresh = new_findings(report.diagnostics, file)
     known = len(report.diagnostics) - len(fresh)
     report.diagnostics = fresh
@@ -193,6 +196,8 @@ def run_lint(request: LintRequest) -> int:
         buffer = io.StringIO()
         _write(report, request, buffer)
         try:
+            from e2ee_sig.fsio import write_report
+
             write_report(request.output_file, buffer.getvalue().encode("utf-8"))
         except FileRefused as error:
             raise E2eeSigError(f"cannot write the report: {error}") from error

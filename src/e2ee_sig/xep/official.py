@@ -20,8 +20,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2ee_sig.xep.doctype import system_dtd_problem
-
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -84,6 +82,16 @@ def _header_fields(tree: etree._ElementTree | None) -> dict[tuple[str, ...], lis
     return fields
 
 
+def _through_header(raw: bytes, tree: etree._ElementTree) -> bytes:
+    """``raw`` up to the end of the line where the first node after the last ``<header>``
+    starts: every header value lies before it (all of ``raw`` when nothing follows)."""
+    headers = list(tree.getroot().iterchildren("header"))
+    after = headers[-1].getnext() if headers else None
+    line = after.sourceline if after is not None else None
+    lines = raw.split(b"\n", line) if line else []
+    return raw[: len(raw) - len(lines[-1]) - 1] if len(lines) > (line or 0) else raw
+
+
 def _errors(log: object) -> list[ValidityError]:
     return [ValidityError(e.message, e.line or 1, e.column or 1) for e in log]  # type: ignore[attr-defined]
 
@@ -121,7 +129,7 @@ class OfficialView:
     @cached_property
     def _literal_tree(self) -> etree._ElementTree | None:
         """Entity references kept; only parsed when a header value or a verdict needs it."""
-        if self.tree is not None and not _ENTITY_INSIDE.search(self.raw):
+        if self.tree is not None and not _ENTITY_INSIDE.search(_through_header(self.raw, self.tree)):
             return self.tree
         return self.literal_tree
 
@@ -182,7 +190,7 @@ class OfficialView:
             return [ValidityError("no DOCTYPE: the document names no DTD", 1)]
         errors = list(self.parse_errors)
         if self.is_root_xep_file:  # make resolves the system identifier like xmllint
-            problem = system_dtd_problem(doctype.system, self.path, root.path)
+            problem = root.dtd_problem(doctype.system, self.path)
             if problem:
                 errors.append(ValidityError(problem, 1))
         elif (doctype.system or "").replace("\\", "/").rsplit("/", 1)[-1] != "xep.dtd":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from e2ee_sig.fsio import FileRefused, display_name, read_capped
-from e2ee_sig.xep.doctype import entity_declarations
+from e2ee_sig.xep.doctype import entity_declarations, system_dtd_problem
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -56,16 +56,30 @@ class EntityTable:
             table.references[name] = entity_references(declaration) - {name}
         return table
 
+    closures: dict[bytes, frozenset[bytes]] = field(default_factory=dict)
+    """Each declared entity with the declared entities it uses, directly or not (on demand)."""
+
     def inline(self, names: set[bytes]) -> bytes:
         """Declarations for ``names`` and the entities they use, on a single line."""
         needed: set[bytes] = set()
-        pending = [n for n in names if n in self.declarations]
+        for name in names:
+            closure = self.closures.get(name)
+            if closure is None:
+                if name not in self.declarations:
+                    continue
+                closure = self.closures[name] = self._closure(name)
+            needed |= closure
+        return b" ".join([self.declarations[n] for n in sorted(needed)])
+
+    def _closure(self, name: bytes) -> frozenset[bytes]:
+        needed: set[bytes] = set()
+        pending = [name]
         while pending:
-            name = pending.pop()
-            if name not in needed:
-                needed.add(name)
-                pending.extend(r for r in self.references[name] if r in self.declarations)
-        return b" ".join(self.declarations[n] for n in sorted(needed))
+            current = pending.pop()
+            if current not in needed:
+                needed.add(current)
+                pending.extend(r for r in self.references[current] if r in self.declarations)
+        return frozenset(needed)
 
 
 @dataclass
@@ -73,6 +87,9 @@ class XepRoot:
     """A folder with ``xep.dtd`` and ``xep.ent``: an xsf/xeps checkout or a copy of one."""
 
     path: Path
+    _dtd_problems: dict[tuple[str | None, str], str | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def dtd_path(self) -> Path:
@@ -94,6 +111,14 @@ class XepRoot:
         """``xep.dtd`` compiled once; it may load files inside this root only, never the
         network (a repository's DTD must not make lint open local files elsewhere)."""
         return compile_dtd(self.dtd_path, self.path)
+
+    def dtd_problem(self, system: str | None, document: Path) -> str | None:
+        """:func:`~e2ee_sig.xep.doctype.system_dtd_problem`, worked out once per system
+        identifier and folder (every root XEP names the same ``xep.dtd``)."""
+        key = (system, os.path.dirname(document))
+        if key not in self._dtd_problems:
+            self._dtd_problems[key] = system_dtd_problem(system, document, self.path)
+        return self._dtd_problems[key]
 
     def relative(self, file: Path) -> str | None:
         """``file`` relative to this root with forward slashes, or None if outside it."""
