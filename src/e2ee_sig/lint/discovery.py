@@ -120,7 +120,7 @@ def discover(
             prefix = str(path) + os.sep
             for file, key in files:
                 name = str(file)  # scanned under ``path``: its relative part is a suffix
-                relative = name[len(prefix) :] if name.startswith(prefix) else os.path.relpath(name, path)
+                relative = name[len(prefix) :] if name.startswith(prefix) else name
                 display = os.path.join(given, relative)
                 targets.setdefault(key, Target(file, display, fixed_root or root))
             continue

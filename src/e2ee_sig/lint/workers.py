@@ -10,10 +10,12 @@ sends something unreadable costs only time: the parent lints what is missing its
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
 import select
+import signal
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,7 +123,7 @@ def _read(
         frame = bytes(child.buffer[_FRAME.size : _FRAME.size + size])
         del child.buffer[: _FRAME.size + size]
         try:
-            index, found = pickle.loads(frame)  # noqa: S301 (our own child's output)
+            index, found = pickle.loads(frame)  # our own child's output
         except Exception:  # a corrupt frame: treat the child as failed from here on
             child.open = False
             return
@@ -135,12 +137,8 @@ def _reap(child: _Child) -> None:
     """Close the pipe and wait for the child (killing it first if it is still working)."""
     if child.open:
         child.open = False
-        try:
-            os.kill(child.pid, 9)
-        except ProcessLookupError:
-            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
     os.close(child.fd)
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(child.pid, 0)
-    except ChildProcessError:
-        pass

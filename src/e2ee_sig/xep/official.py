@@ -129,8 +129,9 @@ class OfficialView:
     @cached_property
     def _literal_tree(self) -> etree._ElementTree | None:
         """Entity references kept; only parsed when a header value or a verdict needs it."""
-        if self.tree is not None and not _ENTITY_INSIDE.search(_through_header(self.raw, self.tree)):
-            return self.tree
+        tree = self.tree
+        if tree is not None and not _ENTITY_INSIDE.search(_through_header(self.raw, tree)):
+            return tree
         return self.literal_tree
 
     @cached_property
