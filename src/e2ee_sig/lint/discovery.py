@@ -120,7 +120,10 @@ def discover(
             prefix = str(path) + os.sep
             for file, key in files:
                 name = str(file)  # scanned under ``path``: its relative part is a suffix
-                relative = name[len(prefix) :] if name.startswith(prefix) else name
+                if name.startswith(prefix):
+                    relative = name[len(prefix) :]
+                else:
+                    relative = os.path.relpath(name, path)
                 display = os.path.join(given, relative)
                 targets.setdefault(key, Target(file, display, fixed_root or root))
             continue
