@@ -1,13 +1,42 @@
-"""Objects named ``"package.module:name"``, imported on first use: the tables of output formats
-list every name without loading the modules behind them (``--help`` stays instant)."""
+"""Work put off until it is needed: objects named ``"package.module:name"``, imported on first
+use (the tables of output formats list every name without loading the modules behind them, so
+``--help`` stays instant), and properties computed once per instance."""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
+
+_T = TypeVar("_T")
 
 
 def load(spec: str) -> Any:
     """The object ``spec`` (``"package.module:name"``) names."""
     module, name = spec.split(":")
     return getattr(importlib.import_module(module), name)
+
+
+class cached_property(Generic[_T]):
+    """:func:`functools.cached_property` without the lock Python 3.11 takes on every first
+    computation (3.12 dropped it): computed once, then read from the instance's ``__dict__``."""
+
+    def __init__(self, function: Callable[[Any], _T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached_property[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> _T | cached_property[_T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value

@@ -25,31 +25,36 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from e2ee_sig.fsio.errors import FileRefused, ReadRefused, WriteRefused, kind_of
-    from e2ee_sig.fsio.reading import display_name, read_capped, read_through
+    from e2ee_sig.fsio.reading import (
+        display_name,
+        line_ending,
+        read_capped,
+        read_through,
+        with_line_ending,
+    )
     from e2ee_sig.fsio.temporary import TEMP_MARK, clean_stale_temporaries, is_temporary
     from e2ee_sig.fsio.writing import (
         LOCK_TIMEOUT,
         LockedFile,
-        line_ending,
         locked_edit,
         rewrite,
-        with_line_ending,
         write_output,
         write_report,
     )
 
 _HOMES = {
     **dict.fromkeys(("FileRefused", "ReadRefused", "WriteRefused", "kind_of"), "errors"),
-    **dict.fromkeys(("display_name", "read_capped", "read_through"), "reading"),
+    **dict.fromkeys(
+        ("display_name", "line_ending", "read_capped", "read_through", "with_line_ending"),
+        "reading",
+    ),
     **dict.fromkeys(("TEMP_MARK", "clean_stale_temporaries", "is_temporary"), "temporary"),
     **dict.fromkeys(
         (
             "LOCK_TIMEOUT",
             "LockedFile",
-            "line_ending",
             "locked_edit",
             "rewrite",
-            "with_line_ending",
             "write_output",
             "write_report",
         ),

@@ -15,14 +15,24 @@ def display_name(path: str | os.PathLike[str]) -> str:
 
 
 def read_fd(fd: int, limit: int, name: str) -> bytes:
+    """The rest of the regular file open at ``fd``; :class:`ReadRefused` past ``limit`` bytes.
+
+    The first read asks for one byte more than the file's size (a buffer of the right size,
+    not a megabyte per call); a short read is the end of a regular file.
+    """
+    try:
+        expected = max(os.fstat(fd).st_size - os.lseek(fd, 0, os.SEEK_CUR), 0)
+    except OSError:
+        expected = 0
     chunks, total = [], 0
+    wanted = min(expected + 1, limit + 1)
     while total <= limit:
-        wanted = min(1 << 20, limit + 1 - total)
         chunk = os.read(fd, wanted)
         chunks.append(chunk)
         total += len(chunk)
-        if len(chunk) < wanted:  # a regular file's short read is its end
+        if len(chunk) < wanted:
             break
+        wanted = min(1 << 20, limit + 1 - total)
     if total > limit:
         raise ReadRefused(name, f"file is over the {_size(limit)} limit")
     return b"".join(chunks)
@@ -86,3 +96,14 @@ def read_through(path: str | os.PathLike[str], marker: bytes, limit: int) -> byt
                 raise ReadRefused(name, f"file is over the {_size(limit)} limit")
 
     return _read_regular(path, read)
+
+
+def line_ending(data: bytes) -> bytes:
+    """The line ending ``data`` mostly uses: ``b"\\r\\n"`` or ``b"\\n"`` (the default)."""
+    crlf = data.count(b"\r\n")
+    return b"\r\n" if crlf and crlf * 2 >= data.count(b"\n") else b"\n"
+
+
+def with_line_ending(text: bytes, ending: bytes) -> bytes:
+    """``text`` (written with ``\\n``) using ``ending`` for every line break."""
+    return text.replace(b"\r\n", b"\n").replace(b"\n", ending) if ending != b"\n" else text

@@ -19,17 +19,6 @@ from e2ee_sig.fsio.temporary import clean_stale_temporaries, signals_raise, writ
 LOCK_TIMEOUT = 30.0
 
 
-def line_ending(data: bytes) -> bytes:
-    """The line ending ``data`` mostly uses: ``b"\\r\\n"`` or ``b"\\n"`` (the default)."""
-    crlf = data.count(b"\r\n")
-    return b"\r\n" if crlf and crlf * 2 >= data.count(b"\n") else b"\n"
-
-
-def with_line_ending(text: bytes, ending: bytes) -> bytes:
-    """``text`` (written with ``\\n``) using ``ending`` for every line break."""
-    return text.replace(b"\r\n", b"\n").replace(b"\n", ending) if ending != b"\n" else text
-
-
 def _install(temporary: Path, target: Path, like: os.stat_result | None) -> None:
     """Put ``temporary``'s bytes at ``target``: a rename, or an in-place copy for hard links."""
     try:

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2ee_sig.fsio import rewrite, write_output
-
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -74,6 +72,8 @@ def write_atomically(path: Path, data: bytes, expected: bytes | None = None) -> 
     on) the file is locked and the write refused if it no longer holds them, so concurrent
     editors never lose each other's changes.
     """
+    from e2ee_sig.fsio import rewrite, write_output  # the writing half: only when writing
+
     if expected is None:
         write_output(path, data)
     else:

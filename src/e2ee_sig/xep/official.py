@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from e2ee_sig.lazy import cached_property
 
 if TYPE_CHECKING:
     from lxml import etree

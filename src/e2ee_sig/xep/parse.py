@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.fsio import ReadRefused, display_name, read_capped
+from e2ee_sig.lazy import cached_property
 from e2ee_sig.xep.doctype import Doctype, scan_doctype
 from e2ee_sig.xep.official import OfficialView, ValidityError
 from e2ee_sig.xep.root import XepRoot, entity_references, find_root
@@ -156,20 +157,20 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
 
     name = display_name(base_url)  # libxml2 takes UTF-8 names only: others get U+FFFD
     for recover in (False, True):
-        parser = _PARSERS.get((expand, recover))
-        if parser is None:
-            parser = _PARSERS[expand, recover] = _parser(expand, recover)
+        parser = _PARSERS.get((expand, recover)) or _PARSERS.setdefault(
+            (expand, recover), _parser(expand, recover)
+        )
         try:
             element = etree.fromstring(data, parser, base_url=name)
         except etree.XMLSyntaxError as error:
             if recover:
                 return None, list(error.error_log) or [error]
             continue
-        break
-    errors = list(parser.error_log)
-    if element is None or any(e.level_name == "FATAL" for e in errors):
-        return None, errors
-    return element.getroottree(), errors
+        errors = list(parser.error_log)
+        if element is None or any(e.level_name == "FATAL" for e in errors):
+            return None, errors
+        return element.getroottree(), errors
+    raise AssertionError("unreachable: the recovering parse returns")
 
 
 def _literal_tree(data: bytes, base_url: str) -> etree._ElementTree | None:

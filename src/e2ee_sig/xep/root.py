@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from e2ee_sig.fsio import FileRefused, display_name, read_capped
+from e2ee_sig.lazy import cached_property
 from e2ee_sig.xep.doctype import entity_declarations, system_dtd_problem
 
 if TYPE_CHECKING:
