@@ -15,11 +15,12 @@ from e2ee_sig.lint.registry import Rule
 from e2ee_sig.xep import XepRoot, find_root, load, parse_bytes, root_at
 
 PARALLEL_THRESHOLD = 48
-# Worker processes pay for themselves only on large inputs: forking, then sending results
-# back, costs 60-100 ms of CPU, and on the 399-file corpus (7.7 MB) xsf-ci ran no faster with
-# two workers while the default profile did (benchmarks/lint_corpus.py, --jobs 1 vs 2). The
-# default choice estimates the serial work as file bytes times the profile's relative cost.
-PARALLEL_MIN_WORK = 16 * 1024 * 1024  # bytes of xsf-ci-equivalent work
+# A forked worker costs ~5 ms (fork, copy-on-write faults, its results pickled back) and pays
+# for itself once the serial work passes a few tens of milliseconds: on the 399-file corpus
+# (7.7 MB) two workers took xsf-ci from 0.54 to 0.37 s and the default profile from 2.9 to
+# 1.8 s (benchmarks/lint_corpus.py, --jobs 1 vs 2). The default choice estimates the serial
+# work as file bytes times the profile's relative cost.
+PARALLEL_MIN_WORK = 1024 * 1024  # bytes of xsf-ci-equivalent work (~0.1 s of one core)
 PROFILE_COST = {"xsf-ci": 1, "default": 4, "e2ee": 7}  # CPU per byte, relative to xsf-ci
 
 
