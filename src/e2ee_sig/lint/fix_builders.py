@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import TYPE_CHECKING
 
 from e2ee_sig.fsio import line_ending
@@ -13,6 +12,13 @@ from e2ee_sig.xep.edit import element_span, line_offsets
 
 if TYPE_CHECKING:
     from lxml import etree
+
+
+def _escaped(text: str) -> bytes:
+    """``text`` as XML character data (what ``html.escape(text, quote=False)`` gives, without
+    loading the ``html`` package on the lint path)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+
 
 STYLESHEET_PI = b"<?xml-stylesheet type='text/xsl' href='xep.xsl'?>"
 
@@ -41,7 +47,7 @@ def replace_element_text(
         return None  # markup, an entity, or another element on the same line was found
     return Fix(
         f"set <{element.tag}> to {text!r}",
-        (Edit(span.content_start, span.content_end, escape(text, quote=False).encode()),),
+        (Edit(span.content_start, span.content_end, _escaped(text)),),
         safe,
     )
 
