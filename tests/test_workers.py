@@ -7,6 +7,7 @@ import os
 import pytest
 
 from e2ee_sig.lint.model import Diagnostic, Severity
+from e2ee_sig.lint import workers
 from e2ee_sig.lint.workers import run_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -57,15 +58,25 @@ def test_a_child_that_dies_has_its_files_linted_by_the_parent() -> None:
     assert run_forked(dying, SHARES, None) == [_lint(i) for i in range(12)]
 
 
-def test_an_error_in_the_parent_leaves_no_child_behind() -> None:
+def test_an_error_in_the_parent_leaves_no_child_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
+    forked: list[int] = []
+    real_fork = workers._fork
+
+    def recording_fork(lint_one: object, share: list[int]) -> workers._Child:
+        child = real_fork(lint_one, share)  # type: ignore[arg-type]
+        forked.append(child.pid)
+        return child
 
     def failing(index: int) -> list[Diagnostic]:
         if os.getpid() == parent and index == 3:
             raise KeyboardInterrupt
         return _lint(index)
 
+    monkeypatch.setattr(workers, "_fork", recording_fork)
     with pytest.raises(KeyboardInterrupt):
         run_forked(failing, SHARES, None)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # every child was reaped
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # reaped: no zombie left
+            os.waitpid(pid, os.WNOHANG)
