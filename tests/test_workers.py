@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.lint import workers
+from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.lint.workers import run_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
