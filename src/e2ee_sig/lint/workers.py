@@ -1,7 +1,7 @@
 """Forked workers for large lint runs: no pool, no pickled rules, the parent working too.
 
-The parent has already imported everything, compiled the DTD and read ``xep.ent``; each child
-forked from it lints its share of the targets with that state and streams one length-prefixed
+The parent has already imported everything, compiled the DTD, read ``xep.ent`` and linted
+one file (which loads what rules load on first use); each child forked from it lints its share of the targets with that state and streams one length-prefixed
 pickle per target back through a pipe, then leaves with ``os._exit`` (no interpreter teardown).
 The parent lints the first share itself, collecting what the children sent in between files
 (so progress keeps moving and no child waits on a full pipe for long). A child that dies or
@@ -46,10 +46,15 @@ def run_forked(
     each other share in a forked child; the results in index order."""
     results: dict[int, list[Diagnostic]] = {}
     children: list[_Child] = []
+    own = shares[0]
     try:
+        for index in own[:1]:  # first, so that the children inherit what it warms up
+            results[index] = lint_one(index)  # (compiled patterns, modules loaded on use)
+            if progress:
+                progress(1)
         for share in shares[1:]:
             children.append(_fork(lint_one, share))
-        for index in shares[0]:
+        for index in own[1:]:
             results[index] = lint_one(index)
             if progress:
                 progress(1)
