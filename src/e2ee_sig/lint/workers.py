@@ -1,11 +1,12 @@
 """Forked workers for large lint runs: no pool, no pickled rules, the parent working too.
 
 The parent has already imported everything, compiled the DTD, read ``xep.ent`` and linted
-one file (which loads what rules load on first use); each child forked from it lints its share of the targets with that state and streams one length-prefixed
-pickle per target back through a pipe, then leaves with ``os._exit`` (no interpreter teardown).
-The parent lints the first share itself, collecting what the children sent in between files
-(so progress keeps moving and no child waits on a full pipe for long). A child that dies or
-sends something unreadable costs only time: the parent lints what is missing itself.
+one file (which loads what rules load on first use); each child forked from it lints its
+share of the targets with that state and streams one length-prefixed pickle per target back
+through a pipe, then leaves with ``os._exit`` (no interpreter teardown). The parent lints the
+first share itself, collecting what the children sent in between files (so progress keeps
+moving and no child waits on a full pipe for long). A child that dies or sends something
+unreadable costs only time: the parent lints what is missing itself.
 """
 
 from __future__ import annotations
