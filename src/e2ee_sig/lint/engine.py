@@ -146,7 +146,7 @@ def lint_document(
         accepted = rules[ACCEPTED]
         if stale := _checked(accepted, document, context):
             return [_diagnostic(document, accepted, accepted.severity, f) for f in stale]
-    status = document.header_value("status")
+    status = document.header_value("status") if any(r.content for r in rules.values()) else ""
     facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
     found = []
     for rule in rules.values():
