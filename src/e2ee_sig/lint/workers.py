@@ -105,12 +105,15 @@ def _collect(
     wait: bool,
 ) -> None:
     """Read what the children have sent (blocking until one sends, when ``wait``)."""
-    readable = [child.fd for child in children if child.open]
-    if not readable:
+    open_children = [child for child in children if child.open]
+    if not open_children:
         return
-    ready, _, _ = select.select(readable, [], [], None if wait else 0)
-    for child in children:
-        if child.open and child.fd in ready:
+    poller = select.poll()  # not select(): any descriptor number works
+    for child in open_children:
+        poller.register(child.fd, select.POLLIN)
+    ready = {fd for fd, _ in poller.poll(None if wait else 0)}
+    for child in open_children:
+        if child.fd in ready:
             _read(child, results, progress)
 
 
