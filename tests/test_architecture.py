@@ -7,6 +7,7 @@ import ast
 import errno
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,28 @@ def test_help_imports_no_heavy_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_lint_loads_no_writing_code_nor_unused_formats(tmp_path: Path) -> None:
+    root = Path(__file__).parent / "fixtures" / "xep-root"
+    for name in ("xep.dtd", "xep.ent"):
+        shutil.copy(root / name, tmp_path / name)
+    draft = Path(__file__).parents[1] / "xeps" / "e2ee-recommendations.xml"
+    (tmp_path / "inbox").mkdir()
+    for copy in range(60):  # enough files for two workers
+        shutil.copy(draft, tmp_path / "inbox" / f"draft-{copy}.xml")
+    code = (
+        "import sys\nfrom e2ee_sig.cli import main\n"
+        f"try:\n    main(['lint', '--profile', 'xsf-ci', {str(tmp_path)!r}])\n"
+        "except SystemExit:\n    pass\n"
+        "unused = ('e2ee_sig.fsio.writing', 'e2ee_sig.fsio.temporary', 'e2ee_sig.lint.baseline',"
+        " 'json', 'hashlib', 'tomllib', 'html', 'rich', 'jinja2', 'git')\n"
+        "print(sorted(m for m in unused if m in sys.modules), 'e2ee_sig.xep.parse' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[] True", result.stderr
 
 
 def test_an_error_is_one_line_and_exit_2() -> None:
