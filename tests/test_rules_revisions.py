@@ -292,3 +292,28 @@ def test_corpus_has_no_revision_errors_outside_the_inbox_protoxeps(corpus: Path)
         ("REV007", "peptzo.xml"),
         ("REV007", "xep-happy-eyeballs.xml"),
     ]
+
+
+def test_xsf010_points_at_the_block_that_is_out_of_place() -> None:
+    blocks = [rev("0.3.0", "2026-03-01"), rev("0.1.0", "2026-01-01"), rev("0.2.0", "2026-02-01")]
+    text = make_xep(revisions=history(*blocks))
+    (found,) = lint_text(text, select=("XSF010",))
+    lines = text.splitlines()
+    second, third = (
+        i + 1 for i, line in enumerate(lines) if "<version>0." in line and "0.3.0" not in line
+    )
+    assert found.line == third - 1  # the <revision> line of 0.2.0, under 0.1.0
+    assert f"0.2.0 comes after 0.1.0 (line {second - 1})" in found.message
+    assert found.message.endswith("0.3.0 0.1.0 0.2.0")
+    assert found.hint == "move the 0.2.0 revision block above the 0.1.0 one (newest first)"
+
+
+def test_xsf010_without_a_version_per_block_points_at_the_first_block() -> None:
+    versionless = rev("0.1.0", "2026-01-01").replace("<version>0.1.0</version>", "")
+    text = make_xep(
+        revisions=history(rev("0.1.0", "2026-02-01"), versionless, rev("0.2.0", "2026-03-01"))
+    )
+    (found,) = lint_text(text, select=("XSF010",))
+    first = next(i + 1 for i, line in enumerate(text.splitlines()) if "<revision>" in line)
+    assert found.line == first
+    assert found.message == "revision versions are not in descending order: 0.1.0 0.2.0"

@@ -14,7 +14,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.fix_builders import insert_legal_notice, insert_stylesheet_pi, replace_field_text
 from e2ee_sig.lint.model import Finding, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.versions import versions_descending_like_xsf_ci
+from e2ee_sig.versions import sort_version_reverse, versions_descending_like_xsf_ci
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.official import STYLESHEET_HREF
 from e2ee_sig.xep.vocab import APPROVERS, STATUSES, TYPES
@@ -298,9 +298,31 @@ def versions_descending(document: Document, context: LintContext) -> Iterator[Fi
     if versions_descending_like_xsf_ci(found):
         return
     header = document.header
-    line = header.revisions[0].line if header and header.revisions else _line(document, "title")
+    revisions = header.revisions if header else []
+    line = revisions[0].line if revisions else _line(document, "title")
     order = " ".join(found.split())
-    yield Finding(f"revision versions are not in descending order: {order}", line)
+    versions = found.split()
+    misplaced = _first_rise(versions) if len(versions) == len(revisions) else None
+    if misplaced is None:
+        yield Finding(f"revision versions are not in descending order: {order}", line)
+        return
+    above = revisions[misplaced - 1]
+    yield Finding(
+        f"revision versions are not in descending order: {versions[misplaced]} comes after "
+        f"{versions[misplaced - 1]} (line {above.line}); the order is {order}",
+        revisions[misplaced].line or line,
+        hint=f"move the {versions[misplaced]} revision block above the "
+        f"{versions[misplaced - 1]} one (newest first)",
+    )
+
+
+def _first_rise(versions: list[str]) -> int | None:
+    """The index of the first version that ``sort -Vr`` would put above the one before it."""
+    for index in range(1, len(versions)):
+        pair = [versions[index - 1].encode(), versions[index].encode()]
+        if sort_version_reverse(pair) != pair:
+            return index
+    return None
 
 
 @rule("XSF011", "approver-type", Severity.ERROR, official=True)
