@@ -6,7 +6,6 @@ it. Paths in it are relative to the file.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +49,8 @@ class Config:
 
 
 def _section(file: Path) -> dict[str, Any] | None:
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -110,23 +110,6 @@ def _through(data: bytes, marker: bytes) -> bytes:
     return data if cut < 0 else data[: cut + len(marker)]
 
 
-def _git(folder: Path, *args: str, stdin: str | None = None, check: bool = True) -> bytes:
-    """The output of ``git args`` run in ``folder``; RepoError when it fails."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=folder,
-            input=stdin.encode() if stdin is not None else None,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as error:
-        raise RepoError(f"cannot run git: {error.strerror or error}") from error
-    if check and done.returncode:
-        raise _failure(folder, args[0], done)
-    return done.stdout
-
-
 def _failure(folder: Path, command: str, done: subprocess.CompletedProcess[bytes]) -> RepoError:
     lines = done.stderr.decode(errors="replace").splitlines()
     if done.returncode == _NOT_A_REPOSITORY and any("not a git repository" in x for x in lines):
@@ -158,16 +141,14 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
     ``git log``; RepoError when ``folder`` is not inside a git work tree.
 
     The globs are applied here, not as git pathspecs: git matching them against every tree
-    entry of every commit is slower than listing all changes."""
-    from fnmatch import fnmatchcase
-
+    entry of every commit is slower than listing all changes. The output is parsed as it
+    comes, while git walks on (only one chunk of it in memory)."""
     folder = folder.resolve()
     prefix, shallow, has_head = _locate(folder)
     history = FileHistory(folder, {}, shallow)
     if not has_head:
         return history
-    output = _git(
-        folder,
+    command = (
         *_SMALL_CACHE,
         "log",
         "--no-merges",
@@ -179,21 +160,60 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
         "HEAD",
         *(["--", "."] if prefix else []),  # a pathspec slows the walk: only for a subfolder
     )
-    wanted: dict[bytes, str | None] = {}
-    for record in output.split(_RECORD)[1:]:
+    reader = _LogReader(history.commits, prefix, patterns)
+    _stream(folder, command, reader.feed)
+    reader.close()
+    return history
+
+
+class _LogReader:
+    """Parses ``git log --raw -z`` records (each starting with ``\x1e``) into per-file
+    commits, fed in chunks of any size."""
+
+    def __init__(
+        self, commits: dict[str, list[FileCommit]], prefix: str, patterns: Sequence[str]
+    ) -> None:
+        self.commits = commits
+        self.prefix = prefix
+        self.patterns = patterns
+        self.wanted: dict[bytes, str | None] = {}
+        self.rest = b""
+        self.started = False
+
+    def feed(self, chunk: bytes) -> None:
+        records = (self.rest + chunk).split(_RECORD)
+        self.rest = records.pop()
+        if not self.started and records:
+            self.started = True
+            records = records[1:]  # what precedes the first record (nothing)
+        for record in records:
+            self._record(record)
+
+    def close(self) -> None:
+        if self.started:
+            self._record(self.rest)
+        self.rest = b""
+
+    def _keep(self, path: bytes) -> str | None:
+        from fnmatch import fnmatchcase
+
+        relpath = path.decode(errors="surrogateescape").removeprefix(self.prefix)
+        keep = any(fnmatchcase(relpath, p) for p in self.patterns)
+        self.wanted[path] = relpath if keep else None
+        return self.wanted[path]
+
+    def _record(self, record: bytes) -> None:
         heading, _, changes = record.partition(b"\0")
         sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
         fields = changes.lstrip(b"\n").split(b"\0")
+        wanted = self.wanted
         touched = []
         for info, path in zip(fields[::2], fields[1::2], strict=False):
-            if path not in wanted:
-                relpath = path.decode(errors="surrogateescape").removeprefix(prefix)
-                keep = any(fnmatchcase(relpath, p) for p in patterns)
-                wanted[path] = relpath if keep else None
-            kept = wanted[path]
+            kept = wanted[path] if path in wanted else self._keep(path)
             if kept is not None:
-                touched.append((kept, info.split()))
-        for relpath, parts in touched:
+                touched.append((kept, info))
+        for relpath, info in touched:
+            parts = info.split()
             before, after = parts[2].decode(), parts[3].decode()
             commit = FileCommit(
                 sha,
@@ -203,8 +223,37 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
                 None if after == _NO_BLOB else after,
                 len(touched),
             )
-            history.commits.setdefault(relpath, []).append(commit)
-    return history
+            self.commits.setdefault(relpath, []).append(commit)
+
+
+def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None]) -> None:
+    """Run ``git args`` in ``folder`` and hand its output to ``consume`` as it comes;
+    RepoError when it fails (its error output is read alongside, so git never blocks on it)."""
+    try:
+        process = subprocess.Popen(
+            ["git", *args], cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except OSError as error:
+        raise RepoError(f"cannot run git: {error.strerror or error}") from error
+    assert process.stdout is not None and process.stderr is not None
+    errors: list[bytes] = []
+    drain = threading.Thread(target=_drain, args=(process.stderr, errors), daemon=True)
+    drain.start()
+    try:
+        while chunk := process.stdout.read1(1 << 18):
+            consume(chunk)
+    finally:
+        process.stdout.close()
+        drain.join()
+        process.stderr.close()
+        process.wait()
+    if process.returncode:
+        done = subprocess.CompletedProcess(process.args, process.returncode, b"", errors[0])
+        raise _failure(folder, args[0] if args[0] != "-c" else args[2], done)
+
+
+def _drain(stream: IO[bytes], into: list[bytes]) -> None:
+    into.append(stream.read())
 
 
 def commit_introducing(repo: Repo, relpath: str, pattern: re.Pattern[bytes]) -> str | None:

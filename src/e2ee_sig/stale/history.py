@@ -4,10 +4,12 @@ pass, blobs read in two batches)."""
 
 from __future__ import annotations
 
+import re
 from itertools import islice, takewhile
 from pathlib import Path
 
-from e2ee_sig.gitops import FileCommit, FileHistory, RepoError, file_history
+from e2ee_sig.gitops.history import FileCommit, FileHistory, file_history
+from e2ee_sig.gitops.repo import RepoError
 from e2ee_sig.stale.editorial import TREE_WIDE, editorial_kind
 from e2ee_sig.stale.model import Editorial, GitFacts, RevisionInfo, StaleReport
 from e2ee_sig.xep.header import revision_pairs
@@ -55,8 +57,39 @@ def _later_commits(commits: list[FileCommit], newest: RevisionInfo | None) -> li
     return list(takewhile(lambda commit: commit.authored > day, commits))
 
 
-def _has_revision(data: bytes | None, revision: RevisionInfo) -> bool:
-    return data is not None and (revision.version, revision.date) in revision_pairs(data)
+class _Revisions:
+    """Whether a file's header holds a revision (``revision_pairs``), each distinct header
+    parsed once; a header that cannot hold it (``_cannot_hold``) is not parsed at all."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[bytes, set[tuple[str, str]]] = {}
+
+    def held(self, head: bytes | None, revision: RevisionInfo) -> bool:
+        if head is None or _cannot_hold(head, revision):
+            return False
+        pairs = self.pairs.get(head)
+        if pairs is None:
+            pairs = self.pairs[head] = revision_pairs(head)
+        return (revision.version, revision.date) in pairs
+
+
+# Text that a parse yields only from the same bytes (ASCII, no space, markup or references).
+_PLAIN = re.compile(r"[0-9A-Za-z._+:/-]+")
+_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+
+
+def _cannot_hold(head: bytes, revision: RevisionInfo) -> bool:
+    """True when ``revision_pairs(head)`` surely lacks ``revision``: its version or date is
+    plain text missing from ``head``, an ASCII-compatible file in which a parse takes text
+    only from the bytes themselves (no character references, no CDATA that could join text)."""
+    if not (_PLAIN.fullmatch(revision.version) and _PLAIN.fullmatch(revision.date)):
+        return False
+    if head.lstrip()[:1] != b"<" or b"&#" in head or b"<![CDATA[" in head:
+        return False
+    declared = _ENCODING.match(head.lstrip())
+    if declared is not None and declared[1].lower() not in (b"utf-8", b"utf8"):
+        return False
+    return revision.version.encode() not in head or revision.date.encode() not in head
 
 
 def _unrecorded(
@@ -74,8 +107,10 @@ def _unrecorded(
     then the headers of the other paths' other parents, and both sides of each tree-wide
     commit (streamed: one blob at a time in memory)."""
 
+    revisions = _Revisions()
+
     def lacks(heads: dict[str, bytes], path: str, commit: FileCommit) -> bool:
-        return commit.before is None or not _has_revision(heads.get(commit.before), newest[path])
+        return commit.before is None or not revisions.held(heads.get(commit.before), newest[path])
 
     found: dict[str, list[FileCommit]] = {}
     oldest = history.blobs((c[-1].before for c in later.values() if c and c[-1].before), _END)
