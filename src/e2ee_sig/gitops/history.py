@@ -89,7 +89,10 @@ class FileHistory:
                 if not header:
                     raise RepoError(f"git cat-file in {self.folder}: output ended early")
                 size = int(header[2]) if len(header) == 3 else -1
-                data = process.stdout.read(size + 1)[:size] if size >= 0 else None
+                data = None
+                if size >= 0:
+                    data = process.stdout.read(size)
+                    process.stdout.read(1)  # the newline after the content
                 yield sha, data if header[1:2] == [b"blob"] else None
         finally:
             writer.join()
