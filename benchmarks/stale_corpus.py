@@ -73,7 +73,9 @@ def build_repository(corpus: Path, folder: Path, commits: int) -> None:
     content = {name: (corpus / name).read_bytes() for name in files}
     xeps = [name for name in files if name.startswith("xep-") and name[4:8].isdigit()]
     rng = random.Random(5)
-    importer = subprocess.Popen(["git", "fast-import", "--quiet"], stdin=subprocess.PIPE, cwd=folder)
+    importer = subprocess.Popen(
+        ["git", "fast-import", "--quiet"], stdin=subprocess.PIPE, cwd=folder
+    )
     assert importer.stdin is not None
     for index in range(commits):
         when = int(START + (END - START) * index / max(commits - 1, 1))
@@ -150,7 +152,10 @@ def measure(command: Command) -> Run:
     (children included) and its own peak RSS. SystemExit, with its error output, when it ends
     with a status it should not."""
     env = {**os.environ, "PYTHONPATH": str(command.src)}
-    with tempfile.NamedTemporaryFile(prefix="stale-bench-") as usage, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.NamedTemporaryFile(prefix="stale-bench-") as usage,
+        tempfile.TemporaryFile() as err,
+    ):
         argv = [TIME, "-o", usage.name, "-f", "%x %U %S %M", *command.argv]
         started = time.perf_counter()
         done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=command.cwd)

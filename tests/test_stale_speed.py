@@ -126,6 +126,9 @@ def test_headers_that_are_not_plain_files_take_the_general_path(tmp_path: Path) 
 # --- git log parsed as it streams -------------------------------------------------------------
 
 
+LOG_FORMAT = ["--format=%x1e%H%x1f%as%x1f%s", "HEAD"]
+
+
 @pytest.fixture(scope="module")
 def small_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = Repo(tmp_path_factory.mktemp("history") / "xeps")
@@ -141,8 +144,7 @@ def test_the_log_reader_gives_the_same_commits_whatever_the_chunks(
     small_history: Path, cuts: list[int]
 ) -> None:
     output = subprocess.run(
-        ["git", "log", "--no-merges", "--no-renames", "--raw", "--no-abbrev", "-z"]
-        + ["--format=%x1e%H%x1f%as%x1f%s", "HEAD"],
+        ["git", "log", "--no-merges", "--no-renames", "--raw", "--no-abbrev", "-z", *LOG_FORMAT],
         cwd=small_history,
         capture_output=True,
         check=True,

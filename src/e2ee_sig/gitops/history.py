@@ -12,9 +12,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from io import BufferedReader
+
     from git import Repo
 
 from e2ee_sig.gitops.repo import RepoError
@@ -243,7 +245,7 @@ def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None])
     drain = threading.Thread(target=_drain, args=(process.stderr, errors), daemon=True)
     drain.start()
     try:
-        while chunk := process.stdout.read1(1 << 18):
+        while chunk := cast("BufferedReader", process.stdout).read1(1 << 18):
             consume(chunk)
     finally:
         process.stdout.close()

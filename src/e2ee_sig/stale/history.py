@@ -64,9 +64,10 @@ def _unrecorded(
     lacks it), split into the unrecorded and the editorial ones (``stale.editorial``).
 
     Once added, a revision stays in the file, so the commits whose parent has it form a prefix
-    of the list. Two ``git cat-file --batch`` rounds, each for all paths at once: the header of the oldest commit's parent (usually it lacks the revision:
-    every commit is unrecorded), then the headers of the other paths' other parents, and both
-    sides of each tree-wide commit (streamed: one blob at a time in memory)."""
+    of the list. Two ``git cat-file --batch`` rounds (``BlobFacts.read``), each for all paths
+    at once: the header of the oldest commit's parent (usually it lacks the revision: every
+    commit is unrecorded), then the headers of the other paths' other parents, and both sides
+    of each tree-wide commit (streamed: one blob at a time in memory, each read once)."""
 
     def lacks(path: str, commit: FileCommit) -> bool:
         return commit.before is None or not facts.held(commit.before, newest[path])
@@ -96,7 +97,8 @@ def _unrecorded(
     for path, commits in found.items():
         unrecorded[path], editorial[path] = [], []
         for commit in commits:
-            kind = facts.kind((commit.before or "", commit.after or "")) if is_broad(commit) else None
+            pair = (commit.before or "", commit.after or "")
+            kind = facts.kind(pair) if is_broad(commit) else None
             if kind is None:
                 unrecorded[path].append(commit)
             else:
