@@ -166,6 +166,18 @@ def test_the_log_reader_gives_the_same_commits_whatever_the_chunks(
     assert set(whole) == {"xep-0001.xml", "xep-0002.xml", "inbox/p.xml"}
 
 
+def test_a_held_walk_parses_once_released(small_history: Path) -> None:
+    import threading
+
+    patterns = ["xep-[0-9][0-9][0-9][0-9].xml", "inbox/*.xml"]
+    hold = threading.Event()
+    releaser = threading.Timer(0.2, hold.set)
+    releaser.start()
+    held = file_history(small_history, patterns, hold)
+    assert hold.is_set()  # it waited for the release
+    assert held.commits == file_history(small_history, patterns).commits
+
+
 def test_a_failing_git_log_is_one_line_naming_the_command(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "xeps")
     repo.commit("2024-01-01", "Add", {"xep-0001.xml": "one"})

@@ -28,6 +28,7 @@ _NOT_A_REPOSITORY = 128
 # git's default cache of delta bases (96 MiB) is most of its memory on a long history, and
 # buys nothing on a walk that reads each tree once.
 _SMALL_CACHE = ("-c", "core.deltaBaseCacheLimit=8m")
+PIPE_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class FileHistory:
         except OSError as error:
             raise RepoError(f"cannot run git: {error.strerror or error}") from error
         assert process.stdin is not None and process.stdout is not None
+        widen_pipe(process.stdout)
         request = "".join(f"{sha}\n" for sha in wanted).encode()
         writer = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
         writer.start()
@@ -140,14 +142,18 @@ def _locate(folder: Path) -> tuple[str, bool, bool]:
     return lines[0], lines[1] == "true", done.returncode == 0 and len(lines) > 2
 
 
-def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
+def file_history(
+    folder: Path, patterns: Sequence[str], hold: threading.Event | None = None
+) -> FileHistory:
     """Every non-merge commit of HEAD's history touching a file that matches one of
     ``patterns`` (``fnmatch`` globs relative to ``folder``, such as ``xep-*.xml``), from one
     ``git log``; RepoError when ``folder`` is not inside a git work tree.
 
     The globs are applied here, not as git pathspecs: git matching them against every tree
     entry of every commit is slower than listing all changes. The output is parsed as it
-    comes, while git walks on (only one chunk of it in memory)."""
+    comes, while git walks on. With ``hold`` (when another thread of the caller is busy), the
+    output is only collected until ``hold`` is set: parsing it meanwhile would make the two
+    threads take turns on the interpreter lock at every read and parse, slowing both."""
     folder = folder.resolve()
     prefix, shallow, has_head = _locate(folder)
     history = FileHistory(folder, {}, shallow)
@@ -166,7 +172,22 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
         *(["--", "."] if prefix else []),  # a pathspec slows the walk: only for a subfolder
     )
     reader = _LogReader(history.commits, prefix, patterns)
-    _stream(folder, command, reader.feed)
+    held: list[bytes] = []
+
+    def consume(chunk: bytes) -> None:
+        if hold is not None and not hold.is_set():
+            held.append(chunk)
+            return
+        if held:
+            reader.feed(b"".join(held))
+            held.clear()
+        reader.feed(chunk)
+
+    _stream(folder, command, consume)
+    if held:
+        if hold is not None:
+            hold.wait()
+        reader.feed(b"".join(held))
     reader.close()
     return history
 
@@ -241,11 +262,12 @@ def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None])
     except OSError as error:
         raise RepoError(f"cannot run git: {error.strerror or error}") from error
     assert process.stdout is not None and process.stderr is not None
+    widen_pipe(process.stdout)
     errors: list[bytes] = []
     drain = threading.Thread(target=_drain, args=(process.stderr, errors), daemon=True)
     drain.start()
     try:
-        while chunk := cast("BufferedReader", process.stdout).read1(1 << 18):
+        while chunk := cast("BufferedReader", process.stdout).read1(PIPE_SIZE):
             consume(chunk)
     finally:
         process.stdout.close()
@@ -255,6 +277,18 @@ def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None])
     if process.returncode:
         done = subprocess.CompletedProcess(process.args, process.returncode, b"", errors[0])
         raise _failure(folder, args[0] if args[0] != "-c" else args[2], done)
+
+
+def widen_pipe(stream: IO[bytes]) -> None:
+    """Let the pipe behind ``stream`` hold ``PIPE_SIZE`` bytes where the system allows it
+    (Linux): git then writes on while this process is busy instead of waiting for each 64 KiB
+    to be read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _drain(stream: IO[bytes], into: list[bytes]) -> None:

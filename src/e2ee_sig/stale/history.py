@@ -4,6 +4,7 @@ pass, blobs read in two batches)."""
 
 from __future__ import annotations
 
+import threading
 from itertools import takewhile
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from e2ee_sig.stale.model import Editorial, GitFacts, RevisionInfo, StaleReport
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB
 
 
-def read_history(root: Path) -> FileHistory | str:
-    """The history of the XEP files, or why there is none."""
+def read_history(root: Path, hold: threading.Event | None = None) -> FileHistory | str:
+    """The history of the XEP files, or why there is none (see ``file_history`` for
+    ``hold``)."""
     try:
-        return file_history(root, [XEP_GLOB, f"{INBOX}/*.xml"])
+        return file_history(root, [XEP_GLOB, f"{INBOX}/*.xml"], hold)
     except RepoError as error:
         return str(error)
 

@@ -180,15 +180,18 @@ def build_report(
     by_number = {int(file.name[4:8]): file for file in files}
     wanted = _scope(options, by_number)
     history = _Background(read_history, root)
-    step(f"reading {len(by_number)} XEPs")
-    entries = {
-        number: _entry(facts, number, options)
-        for number, facts in zip(by_number, _read_all(root, by_number.values()), strict=True)
-    }
-    if options.documents:
-        _attach_documents(root, [e for e in entries.values() if e.state == "stale"])
-    xeps = [entries[number] for number in sorted(wanted)]
-    protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
+    try:
+        step(f"reading {len(by_number)} XEPs")
+        entries = {
+            number: _entry(facts, number, options)
+            for number, facts in zip(by_number, _read_all(root, by_number.values()), strict=True)
+        }
+        if options.documents:
+            _attach_documents(root, [e for e in entries.values() if e.state == "stale"])
+        xeps = [entries[number] for number in sorted(wanted)]
+        protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
+    finally:
+        history.release()
     report = StaleReport(options, xeps, protoxeps, git_available=False)
     step("reading git history")
     add_git(report, history.result())
@@ -197,20 +200,30 @@ def build_report(
 
 class _Background:
     """``read_history`` in a thread while the XEPs are read (a plain thread: the
-    ``concurrent.futures`` import costs more than this saves on small inputs)."""
+    ``concurrent.futures`` import costs more than this saves on small inputs). Git walks
+    meanwhile; its output is parsed once ``release`` says the XEPs are read."""
 
-    def __init__(self, action: Callable[[Path], FileHistory | str], root: Path) -> None:
+    def __init__(
+        self, action: Callable[[Path, threading.Event], FileHistory | str], root: Path
+    ) -> None:
         self._outcome: list[FileHistory | str | BaseException] = []
+        self._hold = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(action, root), daemon=True)
         self._thread.start()
 
-    def _run(self, action: Callable[[Path], FileHistory | str], root: Path) -> None:
+    def release(self) -> None:
+        self._hold.set()
+
+    def _run(
+        self, action: Callable[[Path, threading.Event], FileHistory | str], root: Path
+    ) -> None:
         try:
-            self._outcome.append(action(root))
+            self._outcome.append(action(root, self._hold))
         except BaseException as error:  # re-raised in the caller's thread by result()
             self._outcome.append(error)
 
     def result(self) -> FileHistory | str:
+        self.release()
         self._thread.join()
         outcome = self._outcome[0]
         if isinstance(outcome, BaseException):
