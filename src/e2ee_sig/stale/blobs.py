@@ -56,10 +56,10 @@ class BlobFacts:
     def _holds(self, head: bytes, revision: RevisionInfo) -> bool:
         """``revision_pairs``, each distinct header parsed once and not at all when it cannot
         hold the revision (``_cannot_hold``)."""
-        if _cannot_hold(head, revision):
-            return False
         pairs = self._pairs.get(head)
         if pairs is None:
+            if _cannot_hold(head, revision):
+                return False
             pairs = self._pairs[head] = revision_pairs(head)
         return (revision.version, revision.date) in pairs
 
@@ -92,6 +92,7 @@ class BlobFacts:
 # Text that a parse yields only from the same bytes (ASCII, no space, markup or references).
 _PLAIN = re.compile(r"[0-9A-Za-z._+:/-]+")
 _ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+_START = re.compile(rb"\s*(<)")
 
 
 def _cannot_hold(head: bytes, revision: RevisionInfo) -> bool:
@@ -100,10 +101,10 @@ def _cannot_hold(head: bytes, revision: RevisionInfo) -> bool:
     only from the bytes themselves (no character references, no CDATA that could join text)."""
     if not (_PLAIN.fullmatch(revision.version) and _PLAIN.fullmatch(revision.date)):
         return False
-    start = head.lstrip()
-    if start[:1] != b"<" or b"&#" in head or b"<![CDATA[" in head:
+    start = _START.match(head)
+    if start is None or b"&#" in head or b"<![CDATA[" in head:
         return False
-    declared = _ENCODING.match(start)
+    declared = _ENCODING.match(head, start.start(1))
     if declared is not None and declared[1].lower() not in (b"utf-8", b"utf8"):
         return False
     return revision.version.encode() not in head or revision.date.encode() not in head
