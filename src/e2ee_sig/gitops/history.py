@@ -24,6 +24,7 @@ from e2ee_sig.gitops.repo import RepoError
 _RECORD = b"\x1e"
 _UNIT = b"\x1f"
 _NO_BLOB = "0" * 40
+_UNSEEN = "\0"  # no path holds a NUL byte
 _NOT_A_REPOSITORY = 128
 # git's default cache of delta bases (96 MiB) is most of its memory on a long history, and
 # buys nothing on a walk that reads each tree once.
@@ -224,20 +225,24 @@ class _LogReader:
         from fnmatch import fnmatchcase
 
         relpath = path.decode(errors="surrogateescape").removeprefix(self.prefix)
-        keep = any(fnmatchcase(relpath, p) for p in self.patterns)
-        self.wanted[path] = relpath if keep else None
-        return self.wanted[path]
+        kept = relpath if any(fnmatchcase(relpath, p) for p in self.patterns) else None
+        self.wanted[path] = kept
+        return kept
 
     def _record(self, record: bytes) -> None:
         heading, _, changes = record.partition(b"\0")
-        sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
         fields = changes.lstrip(b"\n").split(b"\0")
         wanted = self.wanted
         touched = []
         for info, path in zip(fields[::2], fields[1::2], strict=False):
-            kept = wanted[path] if path in wanted else self._keep(path)
+            kept = wanted.get(path, _UNSEEN)
+            if kept is _UNSEEN:
+                kept = self._keep(path)
             if kept is not None:
                 touched.append((kept, info))
+        if not touched:
+            return
+        sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
         for relpath, info in touched:
             parts = info.split()
             before, after = parts[2].decode(), parts[3].decode()

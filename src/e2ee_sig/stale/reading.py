@@ -89,13 +89,32 @@ def document_facts(document: Document) -> HeaderFacts:
 
 
 def _facts(display: str, header: etree._Element) -> HeaderFacts:
-    revisions = tuple(
-        RevisionHead(r.sourceline or 0, _value(r.find("version")), _value(r.find("date")))
-        for r in header.iterchildren("revision")
-    )
-    title, status = _value(header.find("title")), _value(header.find("status"))
+    """The values of ``header``: its first ``<title>`` and ``<status>`` children, and each
+    ``<revision>`` child's first ``<version>`` and ``<date>`` (one pass over the children,
+    what ``find`` would pick)."""
+    title = status = None
+    revisions = []
+    for child in header:
+        tag = child.tag  # comments, PIs and entities have no string tag
+        if tag == "revision":
+            version = date = None
+            for part in child:
+                if part.tag == "version" and version is None:
+                    version = part
+                elif part.tag == "date" and date is None:
+                    date = part
+            revisions.append(RevisionHead(child.sourceline or 0, _value(version), _value(date)))
+        elif tag == "title" and title is None:
+            title = child
+        elif tag == "status" and status is None:
+            status = child
+    title_value, status_value = _value(title), _value(status)
     return HeaderFacts(
-        display, None, title.value if title else "", status.value if status else "", revisions
+        display,
+        None,
+        title_value.value if title_value else "",
+        status_value.value if status_value else "",
+        tuple(revisions),
     )
 
 
