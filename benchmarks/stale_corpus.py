@@ -112,9 +112,10 @@ parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True
 files = sorted(root.glob("xep-*.xml")) + sorted(root.glob("inbox/*.xml"))
 git = None
 if len(sys.argv) > 2:
-    import subprocess
+    import os, subprocess
     log = ["git", "log", "--no-merges", "--no-renames", "--raw", "--no-abbrev", "-z"]
-    git = subprocess.Popen(log, cwd=root, stdout=subprocess.PIPE)
+    env = {**os.environ, "GIT_FLUSH": "0"}  # buffered output, as stale reads it
+    git = subprocess.Popen(log, cwd=root, stdout=subprocess.PIPE, env=env)
 dates = [etree.parse(str(f), parser).findtext("header/revision/date") for f in files]
 if git is not None:
     git.stdout.read()
