@@ -135,7 +135,6 @@ def stale(
     from e2ee_sig.dates import today_utc
     from e2ee_sig.stale.judging import build_report, discover_root
     from e2ee_sig.stale.model import StaleOptions
-    from e2ee_sig.xep.scope import parse_number
 
     if not defer and (initials or commit or dry_run or stamp):
         raise E2eeSigError("--initials, --commit, --dry-run and --date only apply with --defer")
@@ -147,10 +146,7 @@ def stale(
         defer or output_format not in (None, "markdown")
     ):
         raise E2eeSigError("--since and -o apply to the markdown agenda (not --defer or --format)")
-    try:
-        wanted = [parse_number(n) for n in split(numbers)]
-    except ValueError as error:
-        raise E2eeSigError(f"--number: {error}") from error
+    wanted = _numbers(split(numbers)) if numbers else []
     settings = config()
     root = root or settings.path("xeps-root") or discover_root(Path.cwd())
     if root is None:
@@ -183,6 +179,15 @@ def stale(
         sys.exit(report.exit_code)
     writer(output_format or default_format())(report, sys.stdout)
     sys.exit(report.exit_code)
+
+
+def _numbers(texts: list[str]) -> list[int]:
+    from e2ee_sig.xep.scope import parse_number
+
+    try:
+        return [parse_number(n) for n in texts]
+    except ValueError as error:
+        raise E2eeSigError(f"--number: {error}") from error
 
 
 @contextmanager

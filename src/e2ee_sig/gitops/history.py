@@ -6,15 +6,18 @@ tree, whether the clone is shallow, whether HEAD has a commit), one ``log --raw 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from io import BufferedReader
+
     from git import Repo
 
 from e2ee_sig.gitops.repo import RepoError
@@ -22,10 +25,18 @@ from e2ee_sig.gitops.repo import RepoError
 _RECORD = b"\x1e"
 _UNIT = b"\x1f"
 _NO_BLOB = "0" * 40
+_UNSEEN = "\0"  # no path holds a NUL byte
 _NOT_A_REPOSITORY = 128
 # git's default cache of delta bases (96 MiB) is most of its memory on a long history, and
 # buys nothing on a walk that reads each tree once.
 _SMALL_CACHE = ("-c", "core.deltaBaseCacheLimit=8m")
+PIPE_SIZE = 1 << 20
+
+
+def _buffered() -> dict[str, str]:
+    """The environment with ``GIT_FLUSH=0``: on a pipe, git would otherwise flush its output
+    after every commit (a small write and a wake-up of the reader each)."""
+    return {**os.environ, "GIT_FLUSH": "0"}
 
 
 @dataclass(frozen=True)
@@ -70,8 +81,8 @@ class FileHistory:
         if not wanted:
             return
         try:
-            process = subprocess.Popen(
-                ["git", *_SMALL_CACHE, "cat-file", "--batch"],
+            process = subprocess.Popen(  # --buffer: all requests are written at once
+                ["git", *_SMALL_CACHE, "cat-file", "--batch", "--buffer"],
                 cwd=self.folder,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -80,6 +91,7 @@ class FileHistory:
         except OSError as error:
             raise RepoError(f"cannot run git: {error.strerror or error}") from error
         assert process.stdin is not None and process.stdout is not None
+        widen_pipe(process.stdout)
         request = "".join(f"{sha}\n" for sha in wanted).encode()
         writer = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
         writer.start()
@@ -89,7 +101,10 @@ class FileHistory:
                 if not header:
                     raise RepoError(f"git cat-file in {self.folder}: output ended early")
                 size = int(header[2]) if len(header) == 3 else -1
-                data = process.stdout.read(size + 1)[:size] if size >= 0 else None
+                data = None
+                if size >= 0:
+                    data = process.stdout.read(size)
+                    process.stdout.read(1)  # the newline after the content
                 yield sha, data if header[1:2] == [b"blob"] else None
         finally:
             writer.join()
@@ -108,23 +123,6 @@ def _feed(stdin: IO[bytes], request: bytes) -> None:
 def _through(data: bytes, marker: bytes) -> bytes:
     cut = data.find(marker)
     return data if cut < 0 else data[: cut + len(marker)]
-
-
-def _git(folder: Path, *args: str, stdin: str | None = None, check: bool = True) -> bytes:
-    """The output of ``git args`` run in ``folder``; RepoError when it fails."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=folder,
-            input=stdin.encode() if stdin is not None else None,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as error:
-        raise RepoError(f"cannot run git: {error.strerror or error}") from error
-    if check and done.returncode:
-        raise _failure(folder, args[0], done)
-    return done.stdout
 
 
 def _failure(folder: Path, command: str, done: subprocess.CompletedProcess[bytes]) -> RepoError:
@@ -152,22 +150,24 @@ def _locate(folder: Path) -> tuple[str, bool, bool]:
     return lines[0], lines[1] == "true", done.returncode == 0 and len(lines) > 2
 
 
-def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
+def file_history(
+    folder: Path, patterns: Sequence[str], hold: threading.Event | None = None
+) -> FileHistory:
     """Every non-merge commit of HEAD's history touching a file that matches one of
     ``patterns`` (``fnmatch`` globs relative to ``folder``, such as ``xep-*.xml``), from one
     ``git log``; RepoError when ``folder`` is not inside a git work tree.
 
     The globs are applied here, not as git pathspecs: git matching them against every tree
-    entry of every commit is slower than listing all changes."""
-    from fnmatch import fnmatchcase
-
+    entry of every commit is slower than listing all changes. The output is parsed as it
+    comes, while git walks on. With ``hold`` (when another thread of the caller is busy), the
+    output is only collected until ``hold`` is set: parsing it meanwhile would make the two
+    threads take turns on the interpreter lock at every read and parse, slowing both."""
     folder = folder.resolve()
     prefix, shallow, has_head = _locate(folder)
     history = FileHistory(folder, {}, shallow)
     if not has_head:
         return history
-    output = _git(
-        folder,
+    command = (
         *_SMALL_CACHE,
         "log",
         "--no-merges",
@@ -179,21 +179,79 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
         "HEAD",
         *(["--", "."] if prefix else []),  # a pathspec slows the walk: only for a subfolder
     )
-    wanted: dict[bytes, str | None] = {}
-    for record in output.split(_RECORD)[1:]:
+    reader = _LogReader(history.commits, prefix, patterns)
+    held: list[bytes] = []
+
+    def consume(chunk: bytes) -> None:
+        if hold is not None and not hold.is_set():
+            held.append(chunk)
+            return
+        if held:
+            reader.feed(b"".join(held))
+            held.clear()
+        reader.feed(chunk)
+
+    _stream(folder, command, consume)
+    if held:
+        if hold is not None:
+            hold.wait()
+        reader.feed(b"".join(held))
+    reader.close()
+    return history
+
+
+class _LogReader:
+    """Parses ``git log --raw -z`` records (each starting with ``\x1e``) into per-file
+    commits, fed in chunks of any size."""
+
+    def __init__(
+        self, commits: dict[str, list[FileCommit]], prefix: str, patterns: Sequence[str]
+    ) -> None:
+        self.commits = commits
+        self.prefix = prefix
+        self.patterns = patterns
+        self.wanted: dict[bytes, str | None] = {}
+        self.rest = b""
+        self.started = False
+
+    def feed(self, chunk: bytes) -> None:
+        records = (self.rest + chunk).split(_RECORD)
+        self.rest = records.pop()
+        if not self.started and records:
+            self.started = True
+            records = records[1:]  # what precedes the first record (nothing)
+        for record in records:
+            self._record(record)
+
+    def close(self) -> None:
+        if self.started:
+            self._record(self.rest)
+        self.rest = b""
+
+    def _keep(self, path: bytes) -> str | None:
+        from fnmatch import fnmatchcase
+
+        relpath = path.decode(errors="surrogateescape").removeprefix(self.prefix)
+        kept = relpath if any(fnmatchcase(relpath, p) for p in self.patterns) else None
+        self.wanted[path] = kept
+        return kept
+
+    def _record(self, record: bytes) -> None:
         heading, _, changes = record.partition(b"\0")
-        sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
         fields = changes.lstrip(b"\n").split(b"\0")
+        wanted = self.wanted
         touched = []
         for info, path in zip(fields[::2], fields[1::2], strict=False):
-            if path not in wanted:
-                relpath = path.decode(errors="surrogateescape").removeprefix(prefix)
-                keep = any(fnmatchcase(relpath, p) for p in patterns)
-                wanted[path] = relpath if keep else None
-            kept = wanted[path]
+            kept = wanted.get(path, _UNSEEN)
+            if kept is _UNSEEN:
+                kept = self._keep(path)
             if kept is not None:
-                touched.append((kept, info.split()))
-        for relpath, parts in touched:
+                touched.append((kept, info))
+        if not touched:
+            return
+        sha, authored, subject = heading.decode(errors="replace").split("\x1f", 2)
+        for relpath, info in touched:
+            parts = info.split()
             before, after = parts[2].decode(), parts[3].decode()
             commit = FileCommit(
                 sha,
@@ -203,8 +261,54 @@ def file_history(folder: Path, patterns: Sequence[str]) -> FileHistory:
                 None if after == _NO_BLOB else after,
                 len(touched),
             )
-            history.commits.setdefault(relpath, []).append(commit)
-    return history
+            self.commits.setdefault(relpath, []).append(commit)
+
+
+def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None]) -> None:
+    """Run ``git args`` in ``folder`` and hand its output to ``consume`` as it comes;
+    RepoError when it fails (its error output is read alongside, so git never blocks on it)."""
+    try:
+        process = subprocess.Popen(
+            ["git", *args],
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_buffered(),
+        )
+    except OSError as error:
+        raise RepoError(f"cannot run git: {error.strerror or error}") from error
+    assert process.stdout is not None and process.stderr is not None
+    widen_pipe(process.stdout)
+    errors: list[bytes] = []
+    drain = threading.Thread(target=_drain, args=(process.stderr, errors), daemon=True)
+    drain.start()
+    try:
+        while chunk := cast("BufferedReader", process.stdout).read1(PIPE_SIZE):
+            consume(chunk)
+    finally:
+        process.stdout.close()
+        drain.join()
+        process.stderr.close()
+        process.wait()
+    if process.returncode:
+        done = subprocess.CompletedProcess(process.args, process.returncode, b"", errors[0])
+        raise _failure(folder, args[0] if args[0] != "-c" else args[2], done)
+
+
+def widen_pipe(stream: IO[bytes]) -> None:
+    """Let the pipe behind ``stream`` hold ``PIPE_SIZE`` bytes where the system allows it
+    (Linux): git then writes on while this process is busy instead of waiting for each 64 KiB
+    to be read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _drain(stream: IO[bytes], into: list[bytes]) -> None:
+    into.append(stream.read())
 
 
 def commit_introducing(repo: Repo, relpath: str, pattern: re.Pattern[bytes]) -> str | None:

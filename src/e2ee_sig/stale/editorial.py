@@ -74,11 +74,30 @@ def _common_prefix(old: bytes, new: bytes) -> int:
     return low
 
 
+def _common_suffix(old: bytes, new: bytes) -> int:
+    """The length of the longest common suffix (as ``_common_prefix``, from the end)."""
+    size, old_end, new_end = min(len(old), len(new)), len(old), len(new)
+    low = 0
+    while low < size:
+        step = min(4096, size - low)
+        if old[old_end - low - step : old_end - low] != new[new_end - low - step : new_end - low]:
+            break
+        low += step
+    high = min(low + 4096, size)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[old_end - middle : old_end - low] == new[new_end - middle : new_end - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _changed_region(old: bytes, new: bytes) -> tuple[int, int, int]:
     """Where ``old`` and ``new`` differ: a common start and the two ends, widened to whole
     lines and whole tags (so that no word, entity or tag is cut)."""
     start = _common_prefix(old, new)
-    tail = _common_prefix(old[::-1], new[::-1])
+    tail = _common_suffix(old, new)
     tail = min(tail, len(old) - start, len(new) - start)
     start = old.rfind(b"\n", 0, start) + 1
     opened = old.rfind(b"<", 0, start)

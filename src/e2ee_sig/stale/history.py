@@ -4,22 +4,22 @@ pass, blobs read in two batches)."""
 
 from __future__ import annotations
 
-from itertools import islice, takewhile
+import threading
+from itertools import takewhile
 from pathlib import Path
 
-from e2ee_sig.gitops import FileCommit, FileHistory, RepoError, file_history
-from e2ee_sig.stale.editorial import TREE_WIDE, editorial_kind
+from e2ee_sig.gitops.history import FileCommit, FileHistory, file_history
+from e2ee_sig.gitops.repo import RepoError
+from e2ee_sig.stale.blobs import BlobFacts, is_broad
 from e2ee_sig.stale.model import Editorial, GitFacts, RevisionInfo, StaleReport
-from e2ee_sig.xep.header import revision_pairs
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB
 
-_END = b"</header>"
 
-
-def read_history(root: Path) -> FileHistory | str:
-    """The history of the XEP files, or why there is none."""
+def read_history(root: Path, hold: threading.Event | None = None) -> FileHistory | str:
+    """The history of the XEP files, or why there is none (see ``file_history`` for
+    ``hold``)."""
     try:
-        return file_history(root, [XEP_GLOB, f"{INBOX}/*.xml"])
+        return file_history(root, [XEP_GLOB, f"{INBOX}/*.xml"], hold)
     except RepoError as error:
         return str(error)
 
@@ -40,7 +40,7 @@ def add_git(report: StaleReport, history: FileHistory | str) -> None:
     entries = [*report.xeps, *report.protoxeps]
     later = {e.path: _later_commits(history.commits.get(e.path, []), e.newest) for e in entries}
     newest = {e.path: e.newest for e in entries if e.newest}
-    unrecorded, editorial = _unrecorded(later, newest, history)
+    unrecorded, editorial = _unrecorded(later, newest, history, BlobFacts())
     for entry in entries:
         commits = history.commits.get(entry.path, [])
         last = commits[0] if commits else None
@@ -55,72 +55,54 @@ def _later_commits(commits: list[FileCommit], newest: RevisionInfo | None) -> li
     return list(takewhile(lambda commit: commit.authored > day, commits))
 
 
-def _has_revision(data: bytes | None, revision: RevisionInfo) -> bool:
-    return data is not None and (revision.version, revision.date) in revision_pairs(data)
-
-
 def _unrecorded(
     later: dict[str, list[FileCommit]],
     newest: dict[str, RevisionInfo],
     history: FileHistory,
+    facts: BlobFacts,
 ) -> tuple[dict[str, list[FileCommit]], dict[str, list[Editorial]]]:
     """For each path, of the commits authored after its newest revision's date (newest
     first), those before the commit that added that revision (the first whose parent's file
     lacks it), split into the unrecorded and the editorial ones (``stale.editorial``).
 
     Once added, a revision stays in the file, so the commits whose parent has it form a prefix
-    of the list. Two ``git cat-file --batch`` rounds, each for all paths at once: the header of
-    the oldest commit's parent (usually it lacks the revision: every commit is unrecorded),
-    then the headers of the other paths' other parents, and both sides of each tree-wide
-    commit (streamed: one blob at a time in memory)."""
+    of the list. Two ``git cat-file --batch`` rounds (``BlobFacts.read``), each for all paths
+    at once: the header of the oldest commit's parent (usually it lacks the revision: every
+    commit is unrecorded), then the headers of the other paths' other parents, and both sides
+    of each tree-wide commit (streamed: one blob at a time in memory, each read once)."""
 
-    def lacks(heads: dict[str, bytes], path: str, commit: FileCommit) -> bool:
-        return commit.before is None or not _has_revision(heads.get(commit.before), newest[path])
+    def lacks(path: str, commit: FileCommit) -> bool:
+        return commit.before is None or not facts.held(commit.before, newest[path])
 
     found: dict[str, list[FileCommit]] = {}
-    oldest = history.blobs((c[-1].before for c in later.values() if c and c[-1].before), _END)
+    oldest = [(c[-1].before, newest[p]) for p, c in later.items() if c and c[-1].before]
+    facts.read(history, oldest, [])
     searched = {}
     for path, commits in later.items():
-        if not commits or not lacks(oldest, path, commits[-1]):
+        if not commits or not lacks(path, commits[-1]):
             found[path] = commits
         else:
             searched[path] = commits[:-1]
-    parents = list(dict.fromkeys(c.before for cs in searched.values() for c in cs if c.before))
+    parents = [(c.before, newest[p]) for p, cs in searched.items() for c in cs if c.before]
     broad = {
-        (c.before, c.after)
+        (c.before or "", c.after or "")
         for cs in (*found.values(), *searched.values())
         for c in cs
-        if c.breadth >= TREE_WIDE and c.before and c.after
+        if is_broad(c)
     }
-    heads, kinds = _second_round(history, parents, sorted(broad))
+    facts.read(history, parents, sorted(broad))
     for path, commits in searched.items():
-        first = next((i for i, c in enumerate(commits) if lacks(heads, path, c)), len(commits))
+        first = next((i for i, c in enumerate(commits) if lacks(path, c)), len(commits))
         found[path] = commits[:first]
     unrecorded: dict[str, list[FileCommit]] = {}
     editorial: dict[str, list[Editorial]] = {}
     for path, commits in found.items():
         unrecorded[path], editorial[path] = [], []
         for commit in commits:
-            kind = kinds.get((commit.before, commit.after)) if commit.breadth >= TREE_WIDE else None
+            pair = (commit.before or "", commit.after or "")
+            kind = facts.kind(pair) if is_broad(commit) else None
             if kind is None:
                 unrecorded[path].append(commit)
             else:
                 editorial[path].append(Editorial(commit, kind))
     return unrecorded, editorial
-
-
-def _second_round(
-    history: FileHistory, parents: list[str], pairs: list[tuple[str | None, str | None]]
-) -> tuple[dict[str, bytes], dict[tuple[str | None, str | None], str | None]]:
-    """The headers of ``parents`` and the editorial kind of each (before, after) blob pair."""
-    stream = history.stream([*parents, *(sha for pair in pairs for sha in pair if sha)])
-    heads = {}
-    for sha, data in islice(stream, len(parents)):
-        if data is not None:
-            heads[sha] = data[: data.find(_END) + len(_END)] if _END in data else data
-    kinds: dict[tuple[str | None, str | None], str | None] = {}
-    for pair, ((_, before), (_, after)) in zip(
-        pairs, zip(stream, stream, strict=True), strict=True
-    ):
-        kinds[pair] = editorial_kind(before, after) if before and after else None
-    return heads, kinds

@@ -21,16 +21,15 @@ from e2ee_sig.stale.model import (
     XepEntry,
     parse_date,
 )
-from e2ee_sig.stale.reading import header_document
+from e2ee_sig.stale.reading import HeaderFacts, RevisionHead, document_facts, read_header
 from e2ee_sig.versions import parse_version
-from e2ee_sig.xep import Document, load, root_at
 from e2ee_sig.xep.policy import stale_from
-from e2ee_sig.xep.root import is_xep_root
 from e2ee_sig.xep.vocab import INBOX, XEP_GLOB, Status
 
 if TYPE_CHECKING:
     from e2ee_sig.gitops import FileHistory
-    from e2ee_sig.xep.header import Revision
+    from e2ee_sig.xep import Document
+    from e2ee_sig.xep.root import XepRoot
 
 _SPACE = re.compile(r"\s+")
 
@@ -38,13 +37,13 @@ _SPACE = re.compile(r"\s+")
 # --- Reading the XEPs -----------------------------------------------------------------------
 
 
-def _revision_info(revision: Revision) -> RevisionInfo:
+def _revision_info(revision: RevisionHead) -> RevisionInfo:
     version = revision.version.value if revision.version else ""
     text = revision.date.text if revision.date else ""
     return RevisionInfo(version, text.strip(), revision.line, parse_date(text))
 
 
-def _date_problems(revisions: list[Revision]) -> list[str]:
+def _date_problems(revisions: tuple[RevisionHead, ...]) -> list[str]:
     """Problems with the first revision's date (the one the deferral rule reads)."""
     if not revisions:
         return ["no <revision> block: the deferral rule cannot date this XEP"]
@@ -77,13 +76,13 @@ def _judge(revision: RevisionInfo | None, applies: bool, options: StaleOptions) 
     return Judgement(revision, state, start)
 
 
-def _major_minor(revision: Revision) -> tuple[int, int] | str:
+def _major_minor(revision: RevisionHead) -> tuple[int, int] | str:
     text = revision.version.value if revision.version else ""
     parsed = parse_version(text)
     return (parsed[0], (*parsed, 0)[1]) if parsed else text
 
 
-def activity_revision(revisions: list[Revision]) -> Revision | None:
+def activity_revision(revisions: tuple[RevisionHead, ...]) -> RevisionHead | None:
     """XEP-0001 §editorial: the newest revision that is not a patch-level update of the next
     older one (the oldest revision always counts)."""
     for newer, older in pairwise(revisions):
@@ -98,14 +97,11 @@ def _newest(revisions: list[RevisionInfo]) -> RevisionInfo | None:
     return max(dated, key=lambda r: r.day or date.min) if dated else None
 
 
-def _entry(document: Document, number: int | None, options: StaleOptions) -> XepEntry:
-    header = document.header
-    if document.fatal is not None or header is None:
-        fatal = document.fatal
-        problem = f"line {fatal.line}: {fatal.message}" if fatal else "no <header> element"
+def _entry(facts: HeaderFacts, number: int | None, options: StaleOptions) -> XepEntry:
+    if facts.problem is not None:
         unknown = Judgement(None, "unknown" if number is not None else "ok", None)
         return XepEntry(
-            path=document.display,
+            path=facts.display,
             number=number,
             title="",
             status="",
@@ -113,20 +109,20 @@ def _entry(document: Document, number: int | None, options: StaleOptions) -> Xep
             xep0001=unknown,
             age_days=None,
             newest=None,
-            problems=[problem],
+            problems=[facts.problem],
         )
-    experimental = number is not None and header.value("status") == Status.EXPERIMENTAL
-    revisions = header.revisions
+    experimental = number is not None and facts.status == Status.EXPERIMENTAL
+    revisions = facts.revisions
     infos = [_revision_info(r) for r in revisions]
     first = infos[0] if infos else None
     activity = activity_revision(revisions)
     newest = _newest(infos)
     age = (options.now - first.day).days if first and first.day else None
     return XepEntry(
-        path=document.display,
+        path=facts.display,
         number=number,
-        title=_SPACE.sub(" ", header.value("title")),
-        status=header.value("status"),
+        title=_SPACE.sub(" ", facts.title),
+        status=facts.status,
         official=_judge(first, experimental, options),
         xep0001=_judge(_revision_info(activity) if activity else None, experimental, options),
         age_days=age,
@@ -135,16 +131,25 @@ def _entry(document: Document, number: int | None, options: StaleOptions) -> Xep
     )
 
 
-def _read_all(root: Path, files: Iterable[Path]) -> list[Document]:
-    """The header of each of ``files`` (see ``stale.reading``), shown by its path relative to
-    ``root``."""
-    xep_root = cache(lambda: root_at(root) if is_xep_root(root) else None)
-    return [header_document(file, file.relative_to(root).as_posix(), xep_root) for file in files]
+def _read_all(root: Path, files: Iterable[Path]) -> list[HeaderFacts]:
+    """The header facts of each of ``files`` (see ``stale.reading``), shown by their path
+    relative to ``root``."""
+    xep_root = cache(lambda: _xep_root(root))
+    return [read_header(file, file.relative_to(root).as_posix(), xep_root) for file in files]
+
+
+def _xep_root(root: Path) -> XepRoot | None:
+    from e2ee_sig.xep import root_at
+    from e2ee_sig.xep.root import is_xep_root
+
+    return root_at(root) if is_xep_root(root) else None
 
 
 def _load_all(root: Path, files: Iterable[Path]) -> list[Document]:
     """Parse ``files`` whole (with the root's entities when it has ``xep.dtd``)."""
-    xep_root = root_at(root) if is_xep_root(root) else None
+    from e2ee_sig.xep import load
+
+    xep_root = _xep_root(root)
     return [load(file, file.relative_to(root).as_posix(), xep_root) for file in files]
 
 
@@ -175,15 +180,18 @@ def build_report(
     by_number = {int(file.name[4:8]): file for file in files}
     wanted = _scope(options, by_number)
     history = _Background(read_history, root)
-    step(f"reading {len(by_number)} XEPs")
-    entries = {
-        int(doc.name[4:8]): _entry(doc, int(doc.name[4:8]), options)
-        for doc in _read_all(root, by_number.values())
-    }
-    if options.documents:
-        _attach_documents(root, [e for e in entries.values() if e.state == "stale"])
-    xeps = [entries[number] for number in sorted(wanted)]
-    protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
+    try:
+        step(f"reading {len(by_number)} XEPs")
+        entries = {
+            number: _entry(facts, number, options)
+            for number, facts in zip(by_number, _read_all(root, by_number.values()), strict=True)
+        }
+        if options.documents:
+            _attach_documents(root, [e for e in entries.values() if e.state == "stale"])
+        xeps = [entries[number] for number in sorted(wanted)]
+        protoxeps = _protoxeps(options, entries.values(), step) if not options.numbers else []
+    finally:
+        history.release()
     report = StaleReport(options, xeps, protoxeps, git_available=False)
     step("reading git history")
     add_git(report, history.result())
@@ -192,20 +200,30 @@ def build_report(
 
 class _Background:
     """``read_history`` in a thread while the XEPs are read (a plain thread: the
-    ``concurrent.futures`` import costs more than this saves on small inputs)."""
+    ``concurrent.futures`` import costs more than this saves on small inputs). Git walks
+    meanwhile; its output is parsed once ``release`` says the XEPs are read."""
 
-    def __init__(self, action: Callable[[Path], FileHistory | str], root: Path) -> None:
+    def __init__(
+        self, action: Callable[[Path, threading.Event], FileHistory | str], root: Path
+    ) -> None:
         self._outcome: list[FileHistory | str | BaseException] = []
+        self._hold = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(action, root), daemon=True)
         self._thread.start()
 
-    def _run(self, action: Callable[[Path], FileHistory | str], root: Path) -> None:
+    def release(self) -> None:
+        self._hold.set()
+
+    def _run(
+        self, action: Callable[[Path, threading.Event], FileHistory | str], root: Path
+    ) -> None:
         try:
-            self._outcome.append(action(root))
+            self._outcome.append(action(root, self._hold))
         except BaseException as error:  # re-raised in the caller's thread by result()
             self._outcome.append(error)
 
     def result(self) -> FileHistory | str:
+        self.release()
         self._thread.join()
         outcome = self._outcome[0]
         if isinstance(outcome, BaseException):
@@ -247,12 +265,13 @@ def _protoxeps(
     if options.sig:  # the scope reads dependencies and namespaces: the whole file
         from e2ee_sig.xep.scope import is_encryption_spec
 
-        documents = [d for d in _load_all(options.root, files) if is_encryption_spec(d)]
+        documents = _load_all(options.root, files)
+        headers = [document_facts(d) for d in documents if is_encryption_spec(d)]
     else:
-        documents = _read_all(options.root, files)
+        headers = _read_all(options.root, files)
     protoxeps = []
-    for document in documents:
-        entry = _entry(document, None, options)
+    for facts in headers:
+        entry = _entry(facts, None, options)
         entry.accepted_as = titles.get(_title_key(entry.title))
         protoxeps.append(entry)
     return protoxeps
