@@ -323,9 +323,8 @@ def test_a_stale_run_without_a_config_file_does_not_import_tomllib(tmp_path: Pat
     (tmp_path / "xep-0001.xml").write_text(make_xep(number="0001"), encoding="utf-8")
     code = (
         "import sys\n"
-        "from e2ee_sig.__main__ import run\n"
-        f"sys.argv = ['e2ee-sig', 'stale', {str(tmp_path)!r}, '--format', 'json']\n"
-        "try:\n    run()\n"
+        "from e2ee_sig.cli import main\n"
+        f"try:\n    main(['stale', {str(tmp_path)!r}, '--format', 'json'])\n"
         "except SystemExit:\n    pass\n"
         "print('tomllib' in sys.modules, 'e2ee_sig.xep.scope' in sys.modules, file=sys.stderr)"
     )
