@@ -238,7 +238,7 @@ def declared_encoding(raw: bytes) -> str | None:
 
 
 def _encoding_problem(raw: bytes) -> Problem | None:
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole file)
         return Problem("file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
         return Problem("file is UTF-16 or binary; XEPs are UTF-8")
