@@ -125,7 +125,7 @@ class OfficialView:
     def _has_cdata(self) -> bool:
         raw = self.raw
         end = raw.find(b"</header>")
-        return b"<![CDATA[" in (raw[:end] if end >= 0 else raw)
+        return raw.find(b"<![CDATA[", 0, end if end >= 0 else len(raw)) >= 0
 
     @cached_property
     def _literal_tree(self) -> etree._ElementTree | None:
