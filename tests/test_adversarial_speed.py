@@ -1,0 +1,55 @@
+"""Adversarial checks on the session's speed changes: each test reproduces a bug found in
+review (the fix is in the module named by the test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
+
+_XEP = """<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE xep SYSTEM 'xep.dtd' [
+  <!ENTITY % ents SYSTEM "xep.ent">
+  <!ENTITY st "Experimental">
+  <!ENTITY note "<p>a note</p>">
+%ents;
+]>
+<?xml-stylesheet type='text/xsl' href='xep.xsl'?>
+<xep>
+<header>
+  <title>T</title>
+  <abstract>A</abstract>
+  &LEGALNOTICE;
+  <number>0999</number>
+  <status>&st;</status>
+  <type>Standards Track</type>
+  <sig>Standards</sig>
+  <approver>Council</approver>
+  <dependencies/>
+  <supersedes/>
+  <supersededby/>
+  <shortname>N/A</shortname>
+  <author><firstname>A</firstname><surname>B</surname><email>a@b.c</email></author>
+  <revision><version>0.1</version><date>2024-01-01</date><initials>ab</initials>
+    <remark><p>x</p></remark></revision>
+</header>
+{after}<section1 topic='Intro' anchor='intro'><p>x</p></section1>
+</xep>
+"""
+
+
+def _status_findings(root: Path, after: str) -> list[str]:
+    file = root / "xep-0999.xml"
+    file.write_text(_XEP.format(after=after), encoding="utf-8")
+    report = lint_paths([str(file)], LintOptions(profile="xsf-ci", jobs=1))
+    return [d.message for d in report.diagnostics if d.code == "XSF007"]
+
+
+def test_status_entity_is_seen_when_an_entity_follows_the_header(xsf_root: Path) -> None:
+    """xep/official.py ``_through_header``: a node expanded from an entity carries the
+    entity's line numbers (line 1 here), which cut the raw bytes before the header and hid
+    the entity in ``<status>``; the official CI reads the status with the entity kept."""
+    expected = _status_findings(xsf_root, "")
+    assert expected, "the official CI reports a <status> made of an entity"
+    assert _status_findings(xsf_root, "&note;") == expected
