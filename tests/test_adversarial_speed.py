@@ -3,7 +3,12 @@ review (the fix is in the module named by the test)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.engine import LintOptions
@@ -53,3 +58,26 @@ def test_status_entity_is_seen_when_an_entity_follows_the_header(xsf_root: Path)
     expected = _status_findings(xsf_root, "")
     assert expected, "the official CI reports a <status> made of an entity"
     assert _status_findings(xsf_root, "&note;") == expected
+
+
+def _run_with_closed_stdout(*args: str) -> subprocess.CompletedProcess[bytes]:
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src}
+    return subprocess.run(
+        [sys.executable, "-m", "e2ee_sig", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lambda: os.close(1),  # Python starts with sys.stdout None
+        check=False,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a descriptor before exec")
+def test_leaving_with_stdout_closed_is_no_traceback() -> None:
+    """__main__.py ``_leave`` flushed ``sys.stdout`` unconditionally: when the program starts
+    with descriptor 1 closed it is None, and ``--version`` ended in an AttributeError."""
+    done = _run_with_closed_stdout("--version")
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+    assert done.returncode == 0
