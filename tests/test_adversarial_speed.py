@@ -81,3 +81,32 @@ def test_leaving_with_stdout_closed_is_no_traceback() -> None:
     done = _run_with_closed_stdout("--version")
     assert b"Traceback" not in done.stderr, done.stderr.decode()
     assert done.returncode == 0
+
+
+def test_a_file_that_reads_in_pieces_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fsio/reading.py ``read_fd`` took a short read for the end of the file: files in /proc
+    and /sys say they are empty and come a page per read, and were cut after the first page."""
+    from e2ee_sig.fsio import reading
+
+    data = b"".join(b"<p>line %d</p>\n" % n for n in range(3000))
+    file = tmp_path / "pieces.xml"
+    file.write_bytes(data)
+    real_fstat, real_read = os.fstat, os.read
+
+    def fstat(fd: int) -> os.stat_result:  # what /proc reports: a regular file of size 0
+        found = list(real_fstat(fd))
+        found[6] = 0
+        return os.stat_result(found)
+
+    monkeypatch.setattr(reading.os, "fstat", fstat)
+    monkeypatch.setattr(reading.os, "read", lambda fd, n: real_read(fd, min(n, 4096)))
+    assert reading.read_capped(file, 1 << 20) == data
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="needs Linux /proc")
+def test_a_proc_file_is_read_to_its_end() -> None:
+    from e2ee_sig.fsio import read_capped
+
+    assert b"[stack]" in read_capped("/proc/self/maps", 1 << 24)  # listed near the end
