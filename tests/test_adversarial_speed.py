@@ -3,6 +3,7 @@ review (the fix is in the module named by the test)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -110,3 +111,33 @@ def test_a_proc_file_is_read_to_its_end() -> None:
     from e2ee_sig.fsio import read_capped
 
     assert b"[stack]" in read_capped("/proc/self/maps", 1 << 24)  # listed near the end
+
+
+def _lsp_message(payload: dict[str, object]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_the_language_server_exits_cleanly_when_the_client_says_exit(tmp_path: Path) -> None:
+    """cli.py ``invoke`` flushed stdout after every command, but the language server closes
+    stdout when the client says exit: a ValueError traceback and exit status 1 followed."""
+    pytest.importorskip("pygls")
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    done = subprocess.run(
+        [sys.executable, "-m", "e2ee_sig", "lsp"],
+        input=b"".join(map(_lsp_message, messages)),
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": src},
+        timeout=120,
+        check=False,
+    )
+    assert b'"id": 2' in done.stdout.replace(b'"id":2', b'"id": 2'), done.stdout[-300:]
+    assert b"Traceback" not in done.stderr, done.stderr.decode()[-800:]
+    assert done.returncode == 0
