@@ -141,3 +141,31 @@ def test_the_language_server_exits_cleanly_when_the_client_says_exit(tmp_path: P
     assert b'"id": 2' in done.stdout.replace(b'"id":2', b'"id": 2'), done.stdout[-300:]
     assert b"Traceback" not in done.stderr, done.stderr.decode()[-800:]
     assert done.returncode == 0
+
+
+_REVISION = (
+    "  <revision>{versions}<date>2024-01-0{day}</date><initials>ab</initials>"
+    "<remark><p>x</p></remark></revision>\n"
+)
+
+
+def test_xsf010_blames_no_revision_block_it_cannot_tell(xep_root: Path) -> None:
+    """lint/rules/xsf_ci.py XSF010 paired the n-th version with the n-th revision block when
+    the counts matched: a block with two versions next to one with none put the blame (and
+    the line) on the block that has no version at all."""
+    revisions = "".join(
+        _REVISION.format(versions=versions, day=day)
+        for versions, day in (
+            ("<version>0.1</version><version>0.4</version>", 3),
+            ("", 2),
+            ("<version>0.2</version>", 1),
+        )
+    )
+    text = _XEP.format(after="").replace("<status>&st;</status>", "<status>Experimental</status>")
+    start, end = text.index("  <revision>"), text.index("</header>")
+    file = xep_root / "xep-0999.xml"
+    file.write_text(text[:start] + revisions + text[end:], encoding="utf-8")
+    report = lint_paths([str(file)], LintOptions(profile="xsf-ci", select=["XSF010"], jobs=1))
+    [finding] = report.diagnostics
+    blamed = file.read_text(encoding="utf-8").splitlines()[finding.line - 1]
+    assert "<version>" in blamed, finding
