@@ -3,6 +3,7 @@ review (the fix is in the module named by the test)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.engine import LintOptions
+from e2ee_sig.lint.model import Diagnostic, Severity
 
 _XEP = """<?xml version='1.0' encoding='UTF-8'?>
 <!DOCTYPE xep SYSTEM 'xep.dtd' [
@@ -169,3 +171,34 @@ def test_xsf010_blames_no_revision_block_it_cannot_tell(xep_root: Path) -> None:
     [finding] = report.diagnostics
     blamed = file.read_text(encoding="utf-8").splitlines()[finding.line - 1]
     assert "<version>" in blamed, finding
+
+
+def _numbered(index: int) -> list[Diagnostic]:
+    return [Diagnostic(f"file-{index}.xml", index + 1, 1, "XSF001", Severity.ERROR, "x")]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("forks_allowed", [0, 1])
+def test_when_no_more_processes_can_be_made_the_parent_lints_the_rest(
+    monkeypatch: pytest.MonkeyPatch, forks_allowed: int
+) -> None:
+    """lint/workers.py ``run_forked``: a failed fork (EAGAIN under a process limit, as in a
+    container with a pids limit) ended the run with a BlockingIOError traceback."""
+    from e2ee_sig.lint import workers
+
+    real_fork, made = os.fork, []
+
+    def fork() -> int:
+        if len(made) >= forks_allowed:
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+        made.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(workers.os, "fork", fork)
+    shares = [[0, 3, 6], [1, 4, 7], [2, 5, 8]]
+    ticks: list[int] = []
+    descriptors = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else 0
+    assert workers.run_forked(_numbered, shares, ticks.append) == [_numbered(i) for i in range(9)]
+    assert sum(ticks) == 9
+    if descriptors:
+        assert len(os.listdir("/proc/self/fd")) == descriptors  # no pipe left open
