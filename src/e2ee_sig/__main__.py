@@ -30,8 +30,9 @@ def _leave(leaving: SystemExit) -> None:
     if not isinstance(code, int | None) or (threading and threading.active_count() > 1):
         raise leaving
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed when Python started
+                stream.flush()
     except (OSError, ValueError):
         raise leaving from None
     atexit._run_exitfuncs()

@@ -77,8 +77,9 @@ class E2eeSigGroup(click.Group):
         try:
             try:
                 return super().invoke(ctx)
-            finally:
-                sys.stdout.flush()
+            finally:  # a command may close stdout (the language server does, on exit)
+                if sys.stdout is not None and not sys.stdout.closed:
+                    sys.stdout.flush()
         except E2eeSigError as error:
             print_error(error)
             ctx.exit(error.exit_code)

@@ -18,7 +18,8 @@ def read_fd(fd: int, limit: int, name: str) -> bytes:
     """The rest of the regular file open at ``fd``; :class:`ReadRefused` past ``limit`` bytes.
 
     The first read asks for one byte more than the file's size (a buffer of the right size,
-    not a megabyte per call); a short read is the end of a regular file.
+    not a megabyte per call); a short read that brings exactly that size is the end of the
+    file. Files that do not know their size (/proc, /sys) are read until a read brings nothing.
     """
     try:
         expected = max(os.fstat(fd).st_size - os.lseek(fd, 0, os.SEEK_CUR), 0)
@@ -30,7 +31,7 @@ def read_fd(fd: int, limit: int, name: str) -> bytes:
         chunk = os.read(fd, wanted)
         chunks.append(chunk)
         total += len(chunk)
-        if len(chunk) < wanted:
+        if not chunk or (len(chunk) < wanted and total == expected):
             break
         wanted = min(1 << 20, limit + 1 - total)
     if total > limit:

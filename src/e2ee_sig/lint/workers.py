@@ -6,7 +6,8 @@ share of the targets with that state and streams one length-prefixed pickle per 
 through a pipe, then leaves with ``os._exit`` (no interpreter teardown). The parent lints the
 first share itself, collecting what the children sent in between files (so progress keeps
 moving and no child waits on a full pipe for long). A child that dies or sends something
-unreadable costs only time: the parent lints what is missing itself.
+unreadable, or one that cannot be started, costs only time: the parent lints what is missing
+itself.
 """
 
 from __future__ import annotations
@@ -53,9 +54,14 @@ def run_forked(
             results[index] = lint_one(index)  # (compiled patterns, modules loaded on use)
             if progress:
                 progress(1)
-        for share in shares[1:]:
-            children.append(_fork(lint_one, share))
-        for index in own[1:]:
+        rest = own[1:]
+        for number, share in enumerate(shares[1:], 1):
+            try:
+                children.append(_fork(lint_one, share))
+            except OSError:  # no more processes (a pids limit): the rest is linted here
+                rest += [index for unforked in shares[number:] for index in unforked]
+                break
+        for index in rest:
             results[index] = lint_one(index)
             if progress:
                 progress(1)
@@ -76,7 +82,12 @@ def run_forked(
 
 def _fork(lint_one: Callable[[int], list[Diagnostic]], share: list[int]) -> _Child:
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid == 0:  # the child: lint, stream, leave without running the parent's exit code
         status = 1
         try:

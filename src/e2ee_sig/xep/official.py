@@ -85,12 +85,26 @@ def _header_fields(tree: etree._ElementTree | None) -> dict[tuple[str, ...], lis
 
 def _through_header(raw: bytes, tree: etree._ElementTree) -> bytes:
     """``raw`` up to the end of the line where the first node after the last ``<header>``
-    starts: every header value lies before it (all of ``raw`` when nothing follows)."""
+    starts: every header value lies before it (all of ``raw`` when nothing follows, or when
+    that node came from an entity, whose line numbers count from the entity's value)."""
     headers = list(tree.getroot().iterchildren("header"))
     after = headers[-1].getnext() if headers else None
     line = after.sourceline if after is not None else None
     lines = raw.split(b"\n", line) if line else []
-    return raw[: len(raw) - len(lines[-1]) - 1] if len(lines) > (line or 0) else raw
+    if len(lines) <= (line or 0):
+        return raw
+    through = raw[: len(raw) - len(lines[-1]) - 1]
+    start = _start_tag(after)
+    return through if start and start in lines[-2] and b"</header>" in through else raw
+
+
+def _start_tag(node: etree._Element | None) -> bytes | None:
+    """How ``node`` starts in the source (None when that cannot be told)."""
+    tag = getattr(node, "tag", None)
+    if isinstance(tag, str):
+        return b"<" + tag.encode() if not tag.startswith("{") else None
+    target = getattr(node, "target", None)
+    return b"<?" + target.encode() if isinstance(target, str) else b"<!--"
 
 
 def _errors(log: object) -> list[ValidityError]:

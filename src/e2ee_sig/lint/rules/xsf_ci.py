@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.fix_builders import insert_legal_notice, insert_stylesheet_pi, replace_field_text
@@ -18,6 +19,9 @@ from e2ee_sig.versions import sort_version_reverse, versions_descending_like_xsf
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.official import STYLESHEET_HREF
 from e2ee_sig.xep.vocab import APPROVERS, STATUSES, TYPES
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 NUMBERED_FILE = re.compile(r"xep-[0-9]{4}.xml")
 LEGACY_TYPES = {
@@ -302,7 +306,8 @@ def versions_descending(document: Document, context: LintContext) -> Iterator[Fi
     line = revisions[0].line if revisions else _line(document, "title")
     order = " ".join(found.split())
     versions = found.split()
-    misplaced = _first_rise(versions) if len(versions) == len(revisions) else None
+    own = [_only_version(revision.element) for revision in revisions]
+    misplaced = _first_rise(versions) if own == versions else None
     if misplaced is None:
         yield Finding(f"revision versions are not in descending order: {order}", line)
         return
@@ -314,6 +319,14 @@ def versions_descending(document: Document, context: LintContext) -> Iterator[Fi
         hint=f"move the {versions[misplaced]} revision block above the "
         f"{versions[misplaced - 1]} one (newest first)",
     )
+
+
+def _only_version(revision: etree._Element) -> str | None:
+    """The text of ``revision``'s one ``<version>`` when it is a single plain word (the
+    n-th word of the official value is then the n-th block's); None otherwise."""
+    found = revision.findall("version")
+    words = (found[0].text or "").split() if len(found) == 1 and len(found[0]) == 0 else []
+    return words[0] if len(words) == 1 else None
 
 
 def _first_rise(versions: list[str]) -> int | None:
