@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 LEAVE = """
@@ -40,3 +42,39 @@ def test_a_running_thread_gets_the_usual_exit() -> None:
     result = _run("thread", "1")
     assert result.returncode == 1
     assert " thread done" in result.stdout  # the interpreter waited for it
+
+
+def _cli(args: list[str], **streams: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "e2ee_sig", *args],
+        env={**os.environ, "PYTHONPATH": SRC},
+        timeout=60,
+        check=False,
+        **streams,  # type: ignore[arg-type]
+    )
+
+
+def test_a_closed_stdout_at_start_is_one_line_and_exit_2() -> None:
+    closed = subprocess.run(
+        ["sh", "-c", f'"{sys.executable}" -m e2ee_sig rules >&-'],
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        timeout=60,
+    )
+    assert closed.returncode == 2
+    assert (
+        closed.stderr
+        == b"e2ee-sig: error: standard output is closed: there is nowhere to write the results\n"
+    )
+
+
+def test_help_and_version_on_a_full_disk_are_one_line_and_exit_2() -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    for args in (["--help"], ["--version"], ["rules"]):
+        with open("/dev/full", "wb") as full:
+            result = _cli(args, stdout=full, stderr=subprocess.PIPE)
+        assert result.returncode == 2, args
+        assert result.stderr.decode().splitlines() == [
+            "e2ee-sig: error: cannot write the output: No space left on device"
+        ], args

@@ -9,8 +9,12 @@ from e2ee_sig.errors import EXIT_USAGE, print_error
 
 
 def run() -> None:
+    if sys.stdout is None:  # started with its descriptor closed: no output can be written
+        if sys.stderr is not None:
+            print_error("standard output is closed: there is nowhere to write the results")
+        sys.exit(EXIT_USAGE)
     try:
-        from e2ee_sig.cli import main
+        from e2ee_sig.cli import main, report_output_error
     except KeyboardInterrupt:
         print_error("interrupted")
         sys.exit(EXIT_USAGE)
@@ -18,6 +22,10 @@ def run() -> None:
         main()
     except SystemExit as leaving:
         _leave(leaving)
+    except OSError as error:  # --help or --version could not be written
+        if not report_output_error(error):
+            raise
+        _leave(SystemExit(EXIT_USAGE))
 
 
 def _leave(leaving: SystemExit) -> None:

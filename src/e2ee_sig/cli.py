@@ -87,14 +87,23 @@ class E2eeSigGroup(click.Group):
             print_error("interrupted")
             ctx.exit(EXIT_USAGE)
         except OSError as error:
-            if error.errno == errno.EPIPE:
-                _silence_stdout()
-                print_error("the output was closed before everything was written")
-            elif error.errno == errno.ENOSPC:
-                print_error(f"cannot write the output: {error.strerror}")
-            else:
+            if not report_output_error(error):
                 raise
             ctx.exit(EXIT_USAGE)
+
+
+def report_output_error(error: OSError) -> bool:
+    """Print the one line for an output that cannot be written (closed pipe, full disk);
+    False for any other error."""
+    if error.errno == errno.EPIPE:
+        _silence_stdout()
+        print_error("the output was closed before everything was written")
+    elif error.errno == errno.ENOSPC:
+        _silence_stdout()
+        print_error(f"cannot write the output: {error.strerror}")
+    else:
+        return False
+    return True
 
 
 def _silence_stdout() -> None:
