@@ -202,3 +202,31 @@ def test_when_no_more_processes_can_be_made_the_parent_lints_the_rest(
     assert sum(ticks) == 9
     if descriptors:
         assert len(os.listdir("/proc/self/fd")) == descriptors  # no pipe left open
+
+
+def test_a_blob_stream_left_early_does_not_hang(tmp_path: Path) -> None:
+    import threading
+
+    import git
+
+    from e2ee_sig.gitops.history import FileHistory
+
+    repo = git.Repo.init(tmp_path)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 200_000)
+    repo.index.add(["big.txt"])
+    repo.index.commit("big")
+    sha = repo.head.commit.tree["big.txt"].hexsha
+    history = FileHistory(tmp_path, {}, shallow=False)
+    outcome: list[int] = []
+
+    def consume_one() -> None:  # git has far more to send than a pipe holds
+        stream = history.stream([sha] * 5000)
+        outcome.append(len(next(stream)[1] or b""))
+        stream.close()
+
+    worker = threading.Thread(target=consume_one, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "closing the stream blocked on git's full pipe"
+    assert outcome == [200_000]

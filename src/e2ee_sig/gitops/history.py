@@ -106,9 +106,11 @@ class FileHistory:
                     data = process.stdout.read(size)
                     process.stdout.read(1)  # the newline after the content
                 yield sha, data if header[1:2] == [b"blob"] else None
-        finally:
+        finally:  # stdout closed first: a consumer that stops early must not leave git (and
+            process.stdout.close()  # the writer feeding it) blocked on a full pipe
+            if writer.is_alive():
+                process.kill()
             writer.join()
-            process.stdout.close()
             process.wait()
 
 
