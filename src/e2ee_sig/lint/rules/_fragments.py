@@ -63,10 +63,19 @@ class Outcome:
 
     xml: bool
     issue: Issue | None = None
-    elements: list[Element] = field(default_factory=list)
-    """Every element in document order (for matching an lxml parse of the same text)."""
     blanks: list[tuple[int, int]] = field(default_factory=list)
     """Spans a strict parser must not see: XML declarations, DOCTYPEs, unbalanced stream tags."""
+    strict_text: str | None = None
+    """The text, when a strict parser accepted it as it stands: :attr:`elements` are then
+    read from a parse of it on first use (few callers need them)."""
+    _elements: list[Element] | None = field(default=None, repr=False)
+
+    @property
+    def elements(self) -> list[Element]:
+        """Every element in document order (for matching an lxml parse of the same text)."""
+        if self._elements is None:
+            self._elements = [] if self.strict_text is None else _strict_elements(self.strict_text)
+        return self._elements
 
 
 def looks_like_xml(text: str) -> bool:
@@ -498,21 +507,32 @@ def _well_formed(text: str) -> Outcome | None:
     """The outcome for ``text`` when a strict parser accepts it as it stands, else None."""
     from lxml import etree
 
+    try:
+        _strict_parse(text)
+    except etree.XMLSyntaxError:
+        return None
+    return Outcome(True, strict_text=text)
+
+
+def _strict_parse(text: str) -> etree._Element:
+    from lxml import etree
+
     if not _FAST_PARSERS:
         _FAST_PARSERS.append(
             etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         )
         _COMMENT.append(etree.Comment)
     source = (_FAST_OPEN + text + "</e2ee-sig-fragments>").encode("utf-8")
-    try:
-        wrapper = etree.fromstring(source, _FAST_PARSERS[0])  # type: ignore[arg-type]
-    except etree.XMLSyntaxError:
-        return None
-    outcome = Outcome(True)
-    for child in wrapper:
+    return etree.fromstring(source, _FAST_PARSERS[0])  # type: ignore[arg-type]
+
+
+def _strict_elements(text: str) -> list[Element]:
+    """The elements of ``text`` (which a strict parser accepts) in document order."""
+    elements: list[Element] = []
+    for child in _strict_parse(text):
         if isinstance(child.tag, str):
-            _record(child, outcome.elements)
-    return outcome
+            _record(child, elements)
+    return elements
 
 
 def _record(node: etree._Element, elements: list[Element]) -> bool:
