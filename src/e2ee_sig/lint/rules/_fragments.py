@@ -23,7 +23,11 @@ _NAME = re.compile(r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?")
 _ELISION = re.compile(r"\.\.\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\]")
 _TAG_ELISION = re.compile(r"\[?\s*(?:\.\.\.|\u2026)\s*\]?")
 _REFERENCE = re.compile(r"&(?:[^\W\d][\w.\-:]*|#[0-9]+|#x[0-9a-fA-F]+);")
-_TRANSCRIPT = re.compile(r"^[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)", re.M)
+_SPEAKER = r"[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)"
+_TRANSCRIPT_START = re.compile(_SPEAKER, re.M)
+_TRANSCRIPT = re.compile("\n" + _SPEAKER, re.M)
+"""A line ``C: <iq …>`` (the first line is :data:`_TRANSCRIPT_START`'s: a pattern that starts
+with a newline, not ``^``, is found by the regex engine's literal search)."""
 _SPACE = " \t\r\n"
 _QNAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
 _PLAIN_START_TAG = re.compile(
@@ -82,7 +86,12 @@ def looks_like_xml(text: str) -> bool:
     """Whether ``text`` is meant as XML: starts with ``<``, is not a transcript (``C: <iq/>``)
     and not a grammar (``<name> ::= …``)."""
     stripped = text.lstrip()
-    return stripped.startswith("<") and "::=" not in text and not _TRANSCRIPT.search(text)
+    return (
+        stripped.startswith("<")
+        and "::=" not in text
+        and not _TRANSCRIPT_START.match(text)
+        and not _TRANSCRIPT.search(text)
+    )
 
 
 def is_stream(name: str) -> bool:
@@ -528,8 +537,18 @@ def _strict_parse(text: str) -> etree._Element:
 
 def _strict_elements(text: str) -> list[Element]:
     """The elements of ``text`` (which a strict parser accepts) in document order."""
+    return recorded(_strict_parse(text))
+
+
+def recorded(wrapper: etree._Element) -> list[Element]:
+    """The records of the elements inside ``wrapper`` (a strict parse of an example inside a
+    synthetic root) in document order, as the checker would make them."""
+    if not _COMMENT:
+        from lxml import etree
+
+        _COMMENT.append(etree.Comment)
     elements: list[Element] = []
-    for child in _strict_parse(text):
+    for child in wrapper:
         if isinstance(child.tag, str):
             _record(child, elements)
     return elements

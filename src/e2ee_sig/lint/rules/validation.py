@@ -19,7 +19,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
-from e2ee_sig.lint.rules._fragments import Element, Outcome, check
+from e2ee_sig.lint.rules._fragments import Element, Outcome, check, recorded
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
@@ -69,7 +69,7 @@ def subtrees(document: Document) -> list[Subtree]:
     return [
         (block, node, record)
         for block, outcome in checked(document)
-        if outcome.xml and outcome.issue is None and outcome.elements
+        if outcome.xml and outcome.issue is None
         for node, record in _block_subtrees(block.text)
     ]
 
@@ -88,11 +88,13 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
     except etree.XMLSyntaxError:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
     elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
-    if len(elements) != len(outcome.elements):
+    # A text the strict parser took as it stands: its records come from this very parse.
+    records = outcome.elements if outcome.strict_text is None else recorded(wrapper)
+    if len(elements) != len(records):
         return ()
     return tuple(
         (node, record)
-        for node, record in zip(elements, outcome.elements, strict=True)
+        for node, record in zip(elements, records, strict=True)
         if (parent := node.getparent()) is wrapper
         or etree.QName(parent).namespace != etree.QName(node).namespace
     )
