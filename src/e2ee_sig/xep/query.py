@@ -84,6 +84,36 @@ def prose(element: etree._Element) -> str:
     return normalise(" ".join(parts))
 
 
+@per_document
+def body_text(document: Document) -> str:
+    """The prose of every top-level section, joined (shared by the rules that search it)."""
+    root = document.xml_root
+    if root is None:
+        return ""
+    return " ".join(prose(s) for s in root.iterchildren("section1"))
+
+
+@per_document
+def lower_body_text(document: Document) -> str:
+    """:func:`body_text` lower-cased (for the rules that search it without regard to case)."""
+    return body_text(document).lower()
+
+
+_CASE_BLIND_ASCII = ("\u0130", "\u0131", "\u017f")
+"""The characters besides ASCII letters (and the Kelvin sign, which lower-cases to ``k``) that
+a case-blind regular expression matches against an ASCII letter: İ, ı (i) and ſ (s)."""
+
+
+def body_may_contain(document: Document, *phrases: str) -> bool:
+    """Whether one of ``phrases`` (lower-case ASCII) may stand in :func:`body_text` for a
+    case-blind (``re.I``) search: False only when none can, so that a slow search is skipped."""
+    lowered = lower_body_text(document)
+    if any(phrase in lowered for phrase in phrases):
+        return True
+    text = body_text(document)
+    return any(char in text for char in _CASE_BLIND_ASCII)
+
+
 def line(element: etree._Element | None) -> int:
     """The element's line in the file (1 when unknown)."""
     return (element.sourceline or 1) if element is not None else 1

@@ -34,16 +34,18 @@ from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.xep.query import (
+    body_may_contain,
+    body_text,
     code_blocks,
     own_namespaces,
     per_document,
-    prose,
     registered_namespaces,
     schema_namespaces,
 )
@@ -139,6 +141,10 @@ _USES_OTHER_ENCRYPTION = re.compile(
     r"(?:schemes?|methods?|protocols?|mechanisms?)\b",
     re.I,
 )
+_OTHER_ENCRYPTION_CUES = tuple(
+    f"encryption {kind}" for kind in ("scheme", "method", "protocol", "mechanism")
+)
+"""What every match of :data:`_USES_OTHER_ENCRYPTION` holds (lower-cased)."""
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 
 
@@ -176,10 +182,10 @@ def _inferred_role(document: Document) -> Role:
     summary = f"{header.value('title')} {header.value('abstract')}" if header else ""
     if _PROFILE.search(summary):
         return Role.PROFILE
-    body = _body(document)
-    if _USES_OTHER_ENCRYPTION.search(body):
+    body = body_text(document)
+    if body_may_contain(document, *_OTHER_ENCRYPTION_CUES) and _USES_OTHER_ENCRYPTION.search(body):
         return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
-    delegates = _DELEGATES.search(body) is not None
+    delegates = body_may_contain(document, "profile") and _DELEGATES.search(body) is not None
     if defines_keys(document, body):
         return Role.BASE if delegates else Role.ENCRYPTION
     if delegates:
@@ -231,10 +237,10 @@ def defined_namespaces(document: Document) -> set[str]:
 def defines_keys(document: Document, body: str | None = None) -> bool:
     """Whether the document defines keys or encryption of its own: key elements in its own
     namespaces or schema, or key and cipher vocabulary in its text."""
-    text = _body(document) if body is None else body
-    if len(_KEY_TERMS.findall(text)) >= KEY_TERMS_MIN:
-        return True
-    if len(_CIPHER_TERMS.findall(text)) >= CIPHER_TERMS_MIN:
+    text = body_text(document) if body is None else body
+    if _at_least(KEY_TERMS_MIN, _KEY_TERMS, text) or _at_least(
+        CIPHER_TERMS_MIN, _CIPHER_TERMS, text
+    ):
         return True
     return any(_KEY_ELEMENT.search(name) for name in own_elements(document))
 
@@ -296,6 +302,6 @@ def _name(element: etree._Element) -> tuple[str, str]:
     return namespace, local
 
 
-def _body(document: Document) -> str:
-    root = document.xml_root
-    return "" if root is None else " ".join(prose(s) for s in root.iterchildren("section1"))
+def _at_least(count: int, pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` is found ``count`` times in ``text`` (the search stops there)."""
+    return sum(1 for _ in islice(pattern.finditer(text), count)) >= count
