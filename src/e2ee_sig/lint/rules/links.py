@@ -26,6 +26,8 @@ _NUMBERED = re.compile(r"(example|table)-(\d+)")
 _UNPREDICTABLE = ("sect-", "nt-")
 _MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
 _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
+_ANCHORS = etree.XPath("//@anchor", smart_strings=False)
+"""Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
 
 
@@ -35,7 +37,7 @@ def anchors(document: Document) -> set[str]:
     root = document.xml_root
     found = set(GENERATED_IDS)
     if root is not None:
-        found.update(str(a) for a in root.xpath("//@anchor") if a)
+        found.update(a for a in _ANCHORS(root) if a)  # type: ignore[union-attr]
         found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
         found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
     return found
