@@ -65,6 +65,7 @@ NAMESPACE = re.compile(
 _RAW_TARGET = re.compile(rb"""targetNamespace\s*=\s*['"](?:\]\]>)?([^'"<]*?)(?:<!\[CDATA\[)?['"]""")
 _TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+_SCHEMA_NAMESPACE = "www.w3.org/2001/XMLSchema"
 HEAD_BYTES = 16384
 _HEADER_FIELD = {
     name: re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S)
@@ -75,6 +76,17 @@ _ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
 _NUMBERED = "xep-[0-9][0-9][0-9][0-9].xml"
 _NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
 _TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+
+
+def schema_start(text: str) -> re.Match[str] | None:
+    """The first ``xs:schema`` start tag of ``text`` (:data:`SCHEMA_START`), if any; text
+    without the XML Schema namespace is passed over without a regex scan."""
+    return SCHEMA_START.search(text) if _SCHEMA_NAMESPACE in text else None
+
+
+def schema_starts(text: str) -> list[int]:
+    """Where each ``xs:schema`` start tag of ``text`` begins."""
+    return [m.start() for m in SCHEMA_START.finditer(text)] if _SCHEMA_NAMESPACE in text else []
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,7 @@ class XepFacts:
         if b"XMLSchema" not in self.raw and not any("XMLSchema" in v for v in self.values.values()):
             return found
         for block in read_blocks(self.raw, self.values):
-            if SCHEMA_START.search(block.text):
+            if schema_start(block.text):
                 target = _TARGET.search(block.text)
                 if target:
                     found.setdefault(target.group(1), block.text)

@@ -32,10 +32,11 @@ from e2ee_sig.lint.rules.examples import issue_finding
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import (
     NAMESPACE,
-    SCHEMA_START,
     RootIndex,
     registrar_namespaces,
     root_index,
+    schema_start,
+    schema_starts,
 )
 from e2ee_sig.xep.parse import nothing_external
 from e2ee_sig.xep.query import per_document
@@ -97,7 +98,7 @@ def _parts(document: Document) -> list[SchemaPart]:
     for block in blocks(document):
         if block.has_markup:
             continue
-        starts = [m.start() for m in SCHEMA_START.finditer(block.text)]
+        starts = schema_starts(block.text)
         outcome = check(block.text) if starts else None
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(block.text)
@@ -204,7 +205,7 @@ def _resolver(index: RootIndex | None) -> etree.Resolver:
 
 
 def _decl_free(text: str) -> str:
-    start = SCHEMA_START.search(text)
+    start = schema_start(text)
     return text[start.start() :] if start else text
 
 
@@ -378,7 +379,7 @@ def _mentions(document: Document) -> str:
     raw = document.raw.decode("utf-8", "replace")
     pieces = [raw]
     for block in blocks(document):
-        if not SCHEMA_START.search(block.text):
+        if not schema_start(block.text):
             pieces.append(block.text)
     pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
@@ -388,7 +389,7 @@ def _mentions(document: Document) -> str:
 
 def standalone_part(text: str) -> SchemaPart | None:
     """Another XEP's schema text as a parsed part (None when it is not well-formed)."""
-    start = SCHEMA_START.search(text)
+    start = schema_start(text)
     outcome = check(text)
     if start is None or outcome.issue is not None:
         return None
