@@ -55,6 +55,7 @@ _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
 _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
 _WORD_BYTE = re.compile(rb"\w")
+_MENTION = re.compile(r"\bXEP-(\d{4})\b")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
 _DEFINED_IN = re.compile(r"defined (?:in|by) XEP-(\d{4})\b", re.I)
@@ -228,7 +229,7 @@ def _bare_mentions(
         return
     for paragraph in (p for part in body for p in part.iter("p", "li")):
         for node, text in _running_text(paragraph):
-            for match in re.finditer(r"\bXEP-(\d{4})\b", text):
+            for match in _MENTION.finditer(text) if "XEP-" in text else ():
                 number = match.group(1)
                 name = f"xep{number}"
                 if number not in candidates or number in reported:
@@ -266,11 +267,12 @@ def _may_mention_bare(document: Document, known: AbstractSet[bytes]) -> bool:
     if not candidates or root is None:
         return bool(candidates)
     texts = "\n".join(
-        text
-        for part in root
-        if part.tag != "header"
-        for paragraph in part.iter("p", "li")
-        for text in paragraph.itertext()
+        [
+            "\n".join(p.itertext())
+            for part in root
+            if part.tag != "header"
+            for p in part.iter("p", "li")
+        ]
     )
     return any(f"XEP-{number}" in texts for number in candidates)
 
