@@ -173,6 +173,8 @@ class RootIndex:
     """The header of each ``xep-NNNN.xml`` (what titles and shortnames are compared with)."""
     schema_owners: dict[str, frozenset[str]] = field(default_factory=dict)
     """Each schema ``targetNamespace`` of the numbered XEPs, with the numbers defining it."""
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What readers work out from the index once (kept, and forgotten, with it)."""
 
     @cached_property
     def by_title(self) -> dict[str, NumberedXep]:
