@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 _NAME = re.compile(r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?")
 _ELISION = re.compile(r"\.\.\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\]")
+
+
+def _elides(text: str) -> bool:
+    """Whether :data:`_ELISION` is found in ``text`` (its first two alternatives are in all
+    of its matches, so two substring tests say it without a regex call)."""
+    return "..." in text or "\u2026" in text
+
+
 _TAG_ELISION = re.compile(r"\[?\s*(?:\.\.\.|\u2026)\s*\]?")
 _REFERENCE = re.compile(r"&(?:[^\W\d][\w.\-:]*|#[0-9]+|#x[0-9a-fA-F]+);")
 _SPEAKER = r"[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)"
@@ -149,7 +157,7 @@ class _Checker:
 
     def _chars(self, start: int, end: int) -> None:
         chunk = self.text[start:end]
-        if _ELISION.search(chunk):
+        if _elides(chunk):
             self._elide()
         amp = chunk.find("&")
         while amp >= 0:
@@ -222,7 +230,7 @@ class _Checker:
     def _start_tag(self, at: int) -> None:
         text = self.text
         plain = _PLAIN_START_TAG.match(text, at)
-        if plain is not None and not _ELISION.search(plain.group(0)):
+        if plain is not None and not _elides(plain.group(0)):
             names = _ATTRIBUTE_NAME.findall(plain.group(2))
             if len(names) == len(set(names)):
                 element = Element(plain.group(1), at, attributes=len(names))
@@ -369,7 +377,7 @@ class _Checker:
                     offset,
                 )
             amp = value.find("&", amp + 1)
-        if _ELISION.search(value):
+        if _elides(value):
             self._elide_in_tag(element)
         if name in seen:
             raise self._fail(
@@ -560,16 +568,14 @@ def _record(node: etree._Element, elements: list[Element]) -> bool:
     prefix = node.prefix
     record = Element(f"{prefix}:{local}" if prefix else local, 0, attributes=len(node.attrib))
     elements.append(record)
-    elided = bool(_ELISION.search(node.text or "")) or any(
-        _ELISION.search(value) for value in node.attrib.values()
-    )
+    elided = _elides(node.text or "") or any(_elides(value) for value in node.attrib.values())
     for child in node:
         if isinstance(child.tag, str):
             record.children += 1
             elided = _record(child, elements) or elided
         elif child.tag is _COMMENT[0]:
             comment = child.text or ""
-            elided = elided or not comment.strip() or bool(_ELISION.search(comment))
-        elided = elided or bool(_ELISION.search(child.tail or ""))
+            elided = elided or not comment.strip() or _elides(comment)
+        elided = elided or _elides(child.tail or "")
     record.elided = record.contains_elision = elided
     return elided
