@@ -55,10 +55,6 @@ def flat_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _sentence(text: str, needle: str) -> str:
-    return next((s for s in _SENTENCE_END.split(text) if needle in s), text)
-
-
 def _block(node: etree._Element) -> etree._Element | None:
     parent = node.getparent()
     while parent is not None and parent.tag not in _BLOCK_TAGS:
@@ -73,6 +69,7 @@ def citations(document: Document) -> list[tuple[str, int, str]]:
     if tree is None:
         return []
     found = []
+    sentences: dict[etree._Element | None, tuple[str, list[str]]] = {}  # split once a block
     for part in tree.getroot():
         if part.tag == "header" or not isinstance(part.tag, str):
             continue
@@ -81,8 +78,12 @@ def citations(document: Document) -> list[tuple[str, int, str]]:
             if match is None:
                 continue
             block = _block(entity)
-            text = flat_text(block) if block is not None else ""
-            sentence = _sentence(" ".join(text.split()), f"&{entity.name};")
+            if block not in sentences:
+                text = " ".join((flat_text(block) if block is not None else "").split())
+                sentences[block] = text, _SENTENCE_END.split(text)
+            text, parts = sentences[block]
+            needle = f"&{entity.name};"
+            sentence = next((s for s in parts if needle in s), text)
             found.append((match.group(1), entity.sourceline or 1, sentence))
     return found
 
