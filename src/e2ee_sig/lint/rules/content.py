@@ -17,6 +17,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import hidden_spans
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -32,7 +33,6 @@ from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
 _CODE_END = {name: re.compile(rb"</" + name + rb"\s*>") for name in (b"example", b"code")}
-_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
 _ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
@@ -133,7 +133,7 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     raw = document.raw
     offsets = None
     for start, name, content in code_elements(raw):
-        outside = _CDATA.sub(b"", content)
+        outside = b"".join(_outside_cdata(content))
         escaped = _ESCAPED_TAG.search(outside)
         if escaped is None or _MARKUP.search(outside) or _ENTITY_REF.search(outside):
             continue  # no escaped tag (``&lt;-`` is an arrow), or markup or entities CDATA hides
@@ -146,6 +146,15 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
             start - offsets[at - 1] + 1,
             hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
         )
+
+
+def _outside_cdata(content: bytes) -> Iterator[bytes]:
+    """The pieces of ``content`` outside its CDATA sections."""
+    last = 0
+    for start, end in hidden_spans(content, (b"<![CDATA[",)):
+        yield content[last:start]
+        last = end
+    yield content[last:]
 
 
 def code_elements(raw: bytes) -> Iterator[tuple[int, bytes, bytes]]:

@@ -15,7 +15,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, position
+from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, hidden_spans, position
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
 from e2ee_sig.xep.query import per_document
@@ -24,7 +24,6 @@ _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
 _NUMBERED = re.compile(r"(example|table)-(\d+)")
 _UNPREDICTABLE = ("sect-", "nt-")
-_MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
 _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
 _ANCHORS = etree.XPath("//@anchor", smart_strings=False)
 """Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
@@ -158,6 +157,17 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
         )
 
 
+def _masked(raw: bytes) -> bytes:
+    """``raw`` with its comments and CDATA sections blanked (offsets kept)."""
+    pieces: list[bytes] = []
+    last = 0
+    for start, end in hidden_spans(raw):
+        pieces += (raw[last:start], b" " * (end - start))
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
 def _https_host(host: str) -> bool:
     host = host.lower()
     return any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS)
@@ -175,7 +185,7 @@ def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
     """
     raw = document.raw
-    masked = _MASKED.sub(lambda m: b" " * len(m.group(0)), raw)
+    masked = _masked(raw)
     for match in _HTTP_LINK.finditer(masked):
         host = match.group(2).decode("utf-8", "replace")
         if not _https_host(host):
