@@ -342,11 +342,12 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     if not parts:
         return
     haystack = _mentions(document)
-    used = set(NAMESPACE.findall(haystack))
+    used: set[str] | None = None
     index = root_index(document)
     for part in parts:
         if part.target in haystack:
             continue
+        used = set(NAMESPACE.findall(haystack)) if used is None else used
         others = sorted(
             {
                 f.label
