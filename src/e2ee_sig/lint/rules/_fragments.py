@@ -562,6 +562,31 @@ def recorded(wrapper: etree._Element) -> list[Element]:
     return elements
 
 
+def record_of(node: etree._Element) -> Element:
+    """The record :func:`_record` makes of ``node`` (an element of a strict parse), without
+    recording its descendants: one walk that stops at the first elision."""
+    if not _COMMENT:
+        from lxml import etree
+
+        _COMMENT.append(etree.Comment)
+    local = node.tag.rpartition("}")[2]  # type: ignore[union-attr]
+    prefix = node.prefix
+    children = sum(1 for child in node if isinstance(child.tag, str))
+    elided = False
+    for item in node.iter():
+        if isinstance(item.tag, str):
+            text = item.text or ""
+            elided = _elides(text) or any(_elides(value) for value in item.attrib.values())
+        elif item.tag is _COMMENT[0]:
+            comment = item.text or ""
+            elided = not comment.strip() or _elides(comment)
+        if elided or (item is not node and _elides(item.tail or "")):
+            elided = True
+            break
+    name = f"{prefix}:{local}" if prefix else local
+    return Element(name, 0, len(node.attrib), children, elided, elided)
+
+
 def _record(node: etree._Element, elements: list[Element]) -> bool:
     """Add ``node`` and its descendants in document order; whether an elision is inside."""
     local = node.tag.rpartition("}")[2]  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
-from e2ee_sig.lint.rules._fragments import Element, Outcome, check, recorded
+from e2ee_sig.lint.rules._fragments import Element, Outcome, check, record_of
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
@@ -88,16 +88,24 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
     except etree.XMLSyntaxError:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
     elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
-    # A text the strict parser took as it stands: its records come from this very parse.
-    records = outcome.elements if outcome.strict_text is None else recorded(wrapper)
-    if len(elements) != len(records):
+    if outcome.strict_text is not None:  # taken as it stands: recorded from this very parse
+        return tuple((node, record_of(node)) for node in elements if _subtree(wrapper, node))
+    if len(elements) != len(outcome.elements):
         return ()
     return tuple(
         (node, record)
-        for node, record in zip(elements, records, strict=True)
-        if (parent := node.getparent()) is wrapper
-        or etree.QName(parent).namespace != etree.QName(node).namespace
+        for node, record in zip(elements, outcome.elements, strict=True)
+        if _subtree(wrapper, node)
     )
+
+
+def _subtree(wrapper: etree._Element, node: etree._Element) -> bool:
+    """Whether ``node`` is a top-level element of the example or in another namespace than
+    its parent."""
+    from lxml import etree
+
+    parent = node.getparent()
+    return parent is wrapper or etree.QName(parent).namespace != etree.QName(node).namespace
 
 
 def _schemas_by_namespace(
