@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
@@ -51,7 +52,6 @@ _FIELD = {
 }
 _SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
 _ANCHOR = re.compile(rb"""anchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
-_COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _REGISTRAR = re.compile(
     rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
 )
@@ -262,7 +262,7 @@ def _build(folder: Path) -> RootIndex:
         if file.parent == folder and fnmatchcase(file.name, _NUMBERED):
             number = file.name[4:8]
             index.by_number[number] = read_header(raw, number)
-            for found in _TARGET_NAMESPACE.findall(raw):
+            for found in _TARGET_NAMESPACE.findall(raw) if b"targetNamespace" in raw else ():
                 owners.setdefault(found.decode("utf-8", "replace"), set()).add(number)
     index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
     return index
@@ -275,7 +275,7 @@ def _field(raw: bytes, name: str) -> str:
 
 def read_facts(raw: bytes, relpath: str) -> XepFacts:
     """The facts of one XEP file, from its bytes."""
-    text = _COMMENT.sub(b"", raw)
+    text = _without_comments(raw)
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     anchors = {
@@ -294,10 +294,35 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
         _field(text, "shortname"),
         frozenset(anchors),
         frozenset(namespaces),
-        ", ".join(m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text)),
+        ", ".join(
+            m.decode("utf-8", "replace").strip()
+            for m in (_SUPERSEDED_BY.findall(text) if b"<supersededby>" in text else ())
+        ),
         raw,
         values,
     )
+
+
+def _without_comments(raw: bytes) -> bytes:
+    """``raw`` without its comments (what ``<!--.*?-->`` finds, found by byte searches)."""
+    if b"<!--" not in raw:
+        return raw
+    pieces, last = [], 0
+    for start, end in _comments(raw):
+        pieces.append(raw[last:start])
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
+def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
+    at = raw.find(b"<!--")
+    while at >= 0:
+        end = raw.find(b"-->", at + 4)
+        if end < 0:
+            return  # an opener never closed: no later one closes either
+        yield at, end + 3
+        at = raw.find(b"<!--", end + 3)
 
 
 def registrar_namespaces(raw: bytes, values: dict[str, str]) -> list[str]:
