@@ -12,6 +12,7 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _TOKEN = re.compile(
     rb"<!--.*?-->|<!\[CDATA\[(.*?)\]\]>|<(example|code)\b([^>]*?)(/?)>|</(example|code)\s*>",
@@ -23,8 +24,7 @@ _CAPTION = re.compile(rb"""\bcaption\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """Text ``[text_start, text_start + length)`` came from raw bytes at ``raw_start``;
     ``exact`` pieces map character by character, others (entity expansions) to their start."""
 
@@ -76,15 +76,16 @@ def read_blocks(raw: bytes, entities: dict[str, str] | None = None) -> list[Bloc
     current: Block | None = None
     last = 0
     for token in _TOKEN.finditer(raw):
-        if current is not None and token.start() > last:
-            _add_text(current, raw, last, token.start(), entities)
+        start = token.start()
+        if current is not None and start > last:
+            _add_text(current, raw, last, start, entities)
         last = token.end()
-        if token.group(0).startswith(b"<!--"):
+        if raw.startswith(b"<!--", start):
             continue
-        if token.group(1) is not None:
+        if token.start(1) >= 0:  # a CDATA section
             if current is not None:
                 _add(current, token.group(1).decode("utf-8", "replace"), token.start(1), True)
-        elif token.group(2) is not None and current is None:
+        elif token.start(2) >= 0 and current is None:
             caption = _CAPTION.search(token.group(3))
             block = Block(
                 token.group(2).decode(),
@@ -116,6 +117,9 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: dict[str
     text = raw[start:end].decode("utf-8", "replace")
     if "<" in text:
         block.has_markup = True
+    if "&" not in text:  # no reference: the text as it stands
+        _add(block, text, start, True)
+        return
     position = 0
     for reference in _REFERENCE.finditer(text):
         plain = text[position : reference.start()]
