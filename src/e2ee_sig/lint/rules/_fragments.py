@@ -37,6 +37,7 @@ _TRANSCRIPT = re.compile("\n" + _SPEAKER, re.M)
 """A line ``C: <iq …>`` (the first line is :data:`_TRANSCRIPT_START`'s: a pattern that starts
 with a newline, not ``^``, is found by the regex engine's literal search)."""
 _SPACE = " \t\r\n"
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _QNAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
 _PLAIN_START_TAG = re.compile(
     rf"""<({_QNAME})((?:\s+{_QNAME}\s*=\s*(?:'[^'<&]*'|"[^"<&]*"))*)\s*(/?)>"""
@@ -78,8 +79,8 @@ class Outcome:
     blanks: list[tuple[int, int]] = field(default_factory=list)
     """Spans a strict parser must not see: XML declarations, DOCTYPEs, unbalanced stream tags."""
     strict_text: str | None = None
-    """The text, when a strict parser accepted it as it stands: :attr:`elements` are then
-    read from a parse of it on first use (few callers need them)."""
+    """The text as a strict parser accepted it (its :attr:`blanks` blanked), when it did:
+    :attr:`elements` are then read from a parse of it on first use (few callers need them)."""
     _elements: list[Element] | None = field(default=None, repr=False)
 
     @property
@@ -508,7 +509,7 @@ def check(text: str) -> Outcome:
     """
     if not looks_like_xml(text):
         return Outcome(False)
-    return _well_formed(text) or _Checker(text).run()
+    return _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
 
 
 _FAST_OPEN = (
@@ -529,6 +530,25 @@ def _well_formed(text: str) -> Outcome | None:
     except etree.XMLSyntaxError:
         return None
     return Outcome(True, strict_text=text)
+
+
+def _declared_well_formed(text: str) -> Outcome | None:
+    """The outcome for ``text`` that starts with an XML declaration (as schemas do) and has
+    no other processing instruction, when a strict parser accepts it with the declaration
+    blanked (as the checker blanks it, lines kept); else None."""
+    from lxml import etree
+
+    at = len(text) - len(text.lstrip())
+    end = text.find("?>", at) if text.startswith("<?xml", at) else -1
+    if end < 0 or "<?" in text[end + 2 :]:
+        return None
+    end += 2
+    blanked = text[:at] + _NOT_NEWLINE.sub(" ", text[at:end]) + text[end:]
+    try:
+        _strict_parse(blanked)
+    except etree.XMLSyntaxError:
+        return None
+    return Outcome(True, blanks=[(at, end)], strict_text=blanked)
 
 
 def _strict_parse(text: str) -> etree._Element:
