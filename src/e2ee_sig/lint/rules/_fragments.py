@@ -14,10 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from lxml import etree
+from lxml import etree
 
 _NAME = re.compile(r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?")
 _ELISION = re.compile(r"\.\.\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\]")
@@ -516,15 +514,11 @@ _FAST_OPEN = (
     "<e2ee-sig-fragments xmlns:stream='http://etherx.jabber.org/streams'"
     " xmlns:db='jabber:server:dialback'>"
 )
-_FAST_PARSERS: list[object] = []
-_COMMENT: list[object] = []
-"""``etree.Comment``, the tag of comment nodes (lxml is imported on first use)."""
+_FAST_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def _well_formed(text: str) -> Outcome | None:
     """The outcome for ``text`` when a strict parser accepts it as it stands, else None."""
-    from lxml import etree
-
     try:
         _strict_parse(text)
     except etree.XMLSyntaxError:
@@ -536,8 +530,6 @@ def _declared_well_formed(text: str) -> Outcome | None:
     """The outcome for ``text`` that starts with an XML declaration (as schemas do) and has
     no other processing instruction, when a strict parser accepts it with the declaration
     blanked (as the checker blanks it, lines kept); else None."""
-    from lxml import etree
-
     at = len(text) - len(text.lstrip())
     end = text.find("?>", at) if text.startswith("<?xml", at) else -1
     if end < 0 or "<?" in text[end + 2 :]:
@@ -552,15 +544,8 @@ def _declared_well_formed(text: str) -> Outcome | None:
 
 
 def _strict_parse(text: str) -> etree._Element:
-    from lxml import etree
-
-    if not _FAST_PARSERS:
-        _FAST_PARSERS.append(
-            etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        )
-        _COMMENT.append(etree.Comment)
     source = (_FAST_OPEN + text + "</e2ee-sig-fragments>").encode("utf-8")
-    return etree.fromstring(source, _FAST_PARSERS[0])  # type: ignore[arg-type]
+    return etree.fromstring(source, _FAST_PARSER)
 
 
 def _strict_elements(text: str) -> list[Element]:
@@ -571,10 +556,6 @@ def _strict_elements(text: str) -> list[Element]:
 def recorded(wrapper: etree._Element) -> list[Element]:
     """The records of the elements inside ``wrapper`` (a strict parse of an example inside a
     synthetic root) in document order, as the checker would make them."""
-    if not _COMMENT:
-        from lxml import etree
-
-        _COMMENT.append(etree.Comment)
     elements: list[Element] = []
     for child in wrapper:
         if isinstance(child.tag, str):
@@ -585,10 +566,6 @@ def recorded(wrapper: etree._Element) -> list[Element]:
 def record_of(node: etree._Element) -> Element:
     """The record :func:`_record` makes of ``node`` (an element of a strict parse), without
     recording its descendants: one walk that stops at the first elision."""
-    if not _COMMENT:
-        from lxml import etree
-
-        _COMMENT.append(etree.Comment)
     local = node.tag.rpartition("}")[2]  # type: ignore[union-attr]
     prefix = node.prefix
     children = sum(1 for child in node if isinstance(child.tag, str))
@@ -597,7 +574,7 @@ def record_of(node: etree._Element) -> Element:
         if isinstance(item.tag, str):
             text = item.text or ""
             elided = _elides(text) or any(_elides(value) for value in item.attrib.values())
-        elif item.tag is _COMMENT[0]:
+        elif item.tag is etree.Comment:
             comment = item.text or ""
             elided = not comment.strip() or _elides(comment)
         if elided or (item is not node and _elides(item.tail or "")):
@@ -618,7 +595,7 @@ def _record(node: etree._Element, elements: list[Element]) -> bool:
         if isinstance(child.tag, str):
             record.children += 1
             elided = _record(child, elements) or elided
-        elif child.tag is _COMMENT[0]:
+        elif child.tag is etree.Comment:
             comment = child.text or ""
             elided = elided or not comment.strip() or _elides(comment)
         elided = elided or _elides(child.tail or "")

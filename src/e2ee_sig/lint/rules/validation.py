@@ -13,7 +13,8 @@ import copy
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
@@ -32,9 +33,6 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import root_index
 from e2ee_sig.xep.query import per_document
 
-if TYPE_CHECKING:
-    from lxml import etree
-
 ROOT_OPEN = (
     "<e2ee-sig-examples xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
     " xmlns:db='jabber:server:dialback'>"
@@ -51,8 +49,6 @@ Subtree = tuple[Block, "etree._Element", Element]
 
 @lru_cache(maxsize=1)
 def _parser() -> etree.XMLParser:
-    from lxml import etree
-
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -79,8 +75,6 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
     """The subtrees of one well-formed example's text, remembered by text (bounded) so that
     an edited document re-parses only the examples that changed. The elements are shared:
     callers must not modify them."""
-    from lxml import etree
-
     outcome = check(text)
     source = ROOT_OPEN + _strict_text(text, outcome) + ROOT_CLOSE
     try:
@@ -102,8 +96,6 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
 def _subtree(wrapper: etree._Element, node: etree._Element) -> bool:
     """Whether ``node`` is a top-level element of the example or in another namespace than
     its parent."""
-    from lxml import etree
-
     parent = node.getparent()
     return parent is wrapper or etree.QName(parent).namespace != etree.QName(node).namespace
 
@@ -130,8 +122,6 @@ def _validate(
     schema: tuple[etree.XMLSchema, set[str]],
     whose: str,
 ) -> Finding | None:
-    from lxml import etree
-
     validator, declared = schema
     errors = _errors(validator, node)
     if errors is None:
@@ -164,8 +154,6 @@ def _errors(
 ) -> tuple[tuple[str, int | None], ...] | None:
     """None when ``node`` validates, else the errors judged (message, line). Remembered
     (bounded) for the shared subtrees of unchanged examples and the cached schemas."""
-    from lxml import etree
-
     if validator.validate(etree.ElementTree(copy.deepcopy(node))):
         return None
     return tuple(
@@ -199,8 +187,6 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
     if not schemas:
         return
     for block, node, record in subtrees(document):
-        from lxml import etree
-
         schema = schemas.get(etree.QName(node).namespace or "")
         if schema is None or record.contains_elision:
             continue
@@ -222,8 +208,6 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
     Bad: ``<hash xmlns='urn:xmpp:hashes:2' algorithm='sha-256'>`` (XEP-0300 calls it ``algo``).
     Good: ``<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>``.
     """
-    from lxml import etree
-
     index = root_index(document)
     if index is None:
         return
