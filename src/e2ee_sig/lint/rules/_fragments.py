@@ -12,8 +12,9 @@ or a DTD is not XML and is not judged. The first real problem is reported, with 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 
@@ -496,7 +497,15 @@ class _Checker:
         return len(self.text)
 
 
-@lru_cache(maxsize=4096)
+REMEMBERED = 4096
+"""How many outcomes :func:`check` remembers (the least recently used are forgotten)."""
+_OUTCOMES: OrderedDict[str, Outcome] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_ACCEPTED: set[str] = set()
+"""Texts a strict parser has just accepted together (:func:`check_all`), as they stand."""
+_PART = "e2ee-sig-fragment"
+
+
 def check(text: str) -> Outcome:
     """Check ``text`` (an example's content); ``Outcome.xml`` is False when it is not XML.
 
@@ -505,15 +514,61 @@ def check(text: str) -> Outcome:
     depends on the text alone and is remembered (bounded): an editor re-linting a document
     re-checks only the examples that changed. Callers must not modify it.
     """
+    with _MEMO_LOCK:  # the language server lints in a worker thread
+        outcome = _OUTCOMES.get(text)
+        if outcome is not None:
+            _OUTCOMES.move_to_end(text)
+            return outcome
     if not looks_like_xml(text):
-        return Outcome(False)
-    return _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
+        outcome = Outcome(False)
+    elif text in _ACCEPTED:
+        outcome = Outcome(True, strict_text=text)
+    else:
+        outcome = _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
+    with _MEMO_LOCK:
+        _OUTCOMES[text] = outcome
+        if len(_OUTCOMES) > REMEMBERED:
+            _OUTCOMES.popitem(last=False)
+    return outcome
+
+
+def check_all(texts: list[str]) -> list[Outcome]:
+    """:func:`check` of each of ``texts``; those not remembered are first given to the strict
+    parser together, one parse for all of them rather than one each."""
+    fresh = [
+        text
+        for text in dict.fromkeys(texts)
+        if text not in _OUTCOMES and _PART not in text and looks_like_xml(text)
+    ]
+    try:
+        _accept(fresh)
+        return [check(text) for text in texts]
+    finally:
+        _ACCEPTED.clear()
+
+
+def _accept(texts: list[str]) -> None:
+    """Add ``texts`` to :data:`_ACCEPTED` when a strict parser accepts them side by side,
+    each in its own element: then each would pass alone (when not, :func:`check` parses
+    each text by itself). No text names the part element, so a part ends only with the end
+    tag written after it, and a comment, CDATA section or processing instruction left open
+    would take in the next part's tags: one part fewer, which is checked."""
+    if len(texts) < 2:
+        return
+    parts = "".join(f"<{_PART}>{text}</{_PART}>" for text in texts)
+    try:
+        whole = etree.fromstring((_FAST_OPEN + parts + _FAST_CLOSE).encode("utf-8"), _FAST_PARSER)
+    except (etree.XMLSyntaxError, UnicodeEncodeError):
+        return
+    if len(whole) == len(texts) and all(part.tag == _PART for part in whole):
+        _ACCEPTED.update(texts)
 
 
 _FAST_OPEN = (
     "<e2ee-sig-fragments xmlns:stream='http://etherx.jabber.org/streams'"
     " xmlns:db='jabber:server:dialback'>"
 )
+_FAST_CLOSE = "</e2ee-sig-fragments>"
 _FAST_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -544,7 +599,7 @@ def _declared_well_formed(text: str) -> Outcome | None:
 
 
 def _strict_parse(text: str) -> etree._Element:
-    source = (_FAST_OPEN + text + "</e2ee-sig-fragments>").encode("utf-8")
+    source = (_FAST_OPEN + text + _FAST_CLOSE).encode("utf-8")
     return etree.fromstring(source, _FAST_PARSER)
 
 
