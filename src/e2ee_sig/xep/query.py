@@ -132,7 +132,8 @@ def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:
     for block in code_blocks(document):
         text = block.text or ""
         for match in pattern.finditer(text):
-            found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
+            if match.group(1) not in found:
+                found[match.group(1)] = line(block) + text.count("\n", 0, match.start())
     return found
 
 
