@@ -24,6 +24,7 @@ from e2ee_sig.lint.rules._util import (
     line,
     normalise,
     own_namespaces,
+    per_document,
     registered_namespaces,
     schema_namespaces,
 )
@@ -206,7 +207,7 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     known = _entities(document)
     if not known or not (
-        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document, known)
+        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document)
     ):
         return
     tree = document.literal_tree
@@ -225,15 +226,13 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
                     _column(document, line(link), url),
                     hint=f"write &{name}; (first mention) or <cite>…</cite> (later ones)",
                 )
-    yield from _bare_mentions(document, body, known)
+    yield from _bare_mentions(document, body)
 
 
-def _bare_mentions(
-    document: Document, body: list[etree._Element], known: AbstractSet[bytes]
-) -> Iterator[Finding]:
+def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[Finding]:
     """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
     reported: set[str] = set()
-    candidates = _bare_candidates(document, known)
+    candidates = _bare_candidates(document)
     if not candidates:
         return
     for paragraph in (p for part in body for p in part.iter("p", "li")):
@@ -253,8 +252,10 @@ def _bare_mentions(
                 )
 
 
-def _bare_candidates(document: Document, known: AbstractSet[bytes]) -> set[str]:
+@per_document
+def _bare_candidates(document: Document) -> set[str]:
     """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
+    known = _entities(document)
     raw = document.raw
     numbers = {
         match.group(1)
@@ -268,10 +269,10 @@ def _bare_candidates(document: Document, known: AbstractSet[bytes]) -> set[str]:
     } - {document.header_value("number")}
 
 
-def _may_mention_bare(document: Document, known: AbstractSet[bytes]) -> bool:
+def _may_mention_bare(document: Document) -> bool:
     """Whether a candidate ``XEP-NNNN`` may stand in a body paragraph: in the expanded tree,
     whose text holds every text of the entity-kept one (and what entities bring)."""
-    candidates = _bare_candidates(document, known)
+    candidates = _bare_candidates(document)
     root = document.xml_root
     if not candidates or root is None:
         return bool(candidates)
