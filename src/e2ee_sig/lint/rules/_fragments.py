@@ -618,25 +618,21 @@ def recorded(wrapper: etree._Element) -> list[Element]:
     return elements
 
 
-def record_of(node: etree._Element) -> Element:
-    """The record :func:`_record` makes of ``node`` (an element of a strict parse), without
-    recording its descendants: one walk that stops at the first elision."""
-    local = node.tag.rpartition("}")[2]  # type: ignore[union-attr]
-    prefix = node.prefix
-    children = sum(1 for child in node if isinstance(child.tag, str))
-    elided = False
+def holds_elision(node: etree._Element) -> bool:
+    """Whether something is elided in ``node`` (an element of a strict parse), as
+    :func:`_record` judges it: one walk that stops at the first elision."""
     for item in node.iter():
         if isinstance(item.tag, str):
             text = item.text or ""
-            elided = _elides(text) or any(_elides(value) for value in item.attrib.values())
+            if _elides(text) or any(_elides(value) for value in item.attrib.values()):
+                return True
         elif item.tag is etree.Comment:
             comment = item.text or ""
-            elided = not comment.strip() or _elides(comment)
-        if elided or (item is not node and _elides(item.tail or "")):
-            elided = True
-            break
-    name = f"{prefix}:{local}" if prefix else local
-    return Element(name, 0, len(node.attrib), children, elided, elided)
+            if not comment.strip() or _elides(comment):
+                return True
+        if item is not node and _elides(item.tail or ""):
+            return True
+    return False
 
 
 def _record(node: etree._Element, elements: list[Element]) -> bool:

@@ -20,7 +20,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
-from e2ee_sig.lint.rules._fragments import Element, Outcome, check, record_of
+from e2ee_sig.lint.rules._fragments import Element, Outcome, check, holds_elision
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
@@ -44,7 +44,9 @@ _XS_NAME = re.compile(r"\{[^}]*\}")
 _PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
 XS = "http://www.w3.org/2001/XMLSchema"
 
-Subtree = tuple[Block, "etree._Element", Element]
+Subtree = tuple[Block, "etree._Element", Element | None]
+"""An example's subtree with the checker's record of it (None: the strict parser took the
+example as it stands, and :func:`_elided` walks the subtree when asked)."""
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +73,7 @@ def subtrees(document: Document) -> list[Subtree]:
 
 
 @lru_cache(maxsize=2048)
-def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
+def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element | None], ...]:
     """The subtrees of one well-formed example's text, remembered by text (bounded) so that
     an edited document re-parses only the examples that changed. The elements are shared:
     callers must not modify them."""
@@ -83,7 +85,7 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
     elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
     if outcome.strict_text is not None:  # taken as it stands: recorded from this very parse
-        return tuple((node, record_of(node)) for node in elements if _subtree(wrapper, node))
+        return tuple((node, None) for node in elements if _subtree(wrapper, node))
     if len(elements) != len(outcome.elements):
         return ()
     return tuple(
@@ -91,6 +93,11 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
         for node, record in zip(elements, outcome.elements, strict=True)
         if _subtree(wrapper, node)
     )
+
+
+def _elided(node: etree._Element, record: Element | None) -> bool:
+    """Whether something is elided in the subtree ``node``."""
+    return holds_elision(node) if record is None else record.contains_elision
 
 
 def _subtree(wrapper: etree._Element, node: etree._Element) -> bool:
@@ -188,7 +195,7 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
         return
     for block, node, record in subtrees(document):
         schema = schemas.get(etree.QName(node).namespace or "")
-        if schema is None or record.contains_elision:
+        if schema is None or _elided(node, record):
             continue
         finding = _validate(document, block, node, schema, "this XEP's schema")
         if finding is not None:
@@ -216,7 +223,7 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
     cache: dict[str, tuple[tuple[etree.XMLSchema, set[str]], str] | None] = {}
     for block, node, record in subtrees(document):
         namespace = etree.QName(node).namespace or ""
-        if namespace in own or record.contains_elision:
+        if namespace in own or _elided(node, record):
             continue
         if namespace not in cache:
             cache[namespace] = _other_schema(namespace, index, key)
