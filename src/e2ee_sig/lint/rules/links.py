@@ -27,6 +27,8 @@ _UNPREDICTABLE = ("sect-", "nt-")
 _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
 _ANCHORS = etree.XPath("//@anchor", smart_strings=False)
 """Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
+_EXAMPLES = etree.XPath("count(//example)")
+_TABLES = etree.XPath("count(//table)")
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
 
 
@@ -37,8 +39,8 @@ def anchors(document: Document) -> set[str]:
     found = set(GENERATED_IDS)
     if root is not None:
         found.update(a for a in _ANCHORS(root) if a)  # type: ignore[union-attr]
-        found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
-        found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
+        found |= {f"example-{n}" for n in range(1, int(_EXAMPLES(root)) + 1)}
+        found |= {f"table-{n}" for n in range(1, int(_TABLES(root)) + 1)}
     return found
 
 
@@ -50,28 +52,32 @@ def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool 
 
 
 @per_document
-def links(document: Document) -> list[tuple[str, int, int, str]]:
-    """Every ``<link>`` URL of the document with its line, column and the entity it came
-    from (``""`` when written directly), read with entity references kept."""
+def links(document: Document) -> list[tuple[str, int, str]]:
+    """Every ``<link>`` URL of the document with its line and the entity it came from
+    (``""`` when written directly), read with entity references kept."""
     tree = document.literal_tree
     if tree is None:
         return []
-    found: list[tuple[str, int, int, str]] = []
+    found: list[tuple[str, int, str]] = []
     values: dict[str, str] | None = None
     urls: dict[str, list[str]] = {}  # by entity name
     for node in tree.getroot().iter("link", etree.Entity):
         at = node.sourceline or 1
         if node.tag == "link":
-            url = node.get("url", "").strip()
-            found.append((url, at, column_of(document, at, url), ""))
+            found.append((node.get("url", "").strip(), at, ""))
             continue
         name = node.name
         if name not in urls:
             values = values if values is not None else document_entities(document)
             urls[name] = _URL.findall(values.get(name, ""))
         for url in urls[name]:
-            found.append((url.strip(), at, column_of(document, at, f"&{name};"), name))
+            found.append((url.strip(), at, name))
     return list(dict.fromkeys(found))
+
+
+def _column(document: Document, line: int, url: str, entity: str) -> int:
+    """The column of a link's URL on its line (of the entity reference it came from)."""
+    return column_of(document, line, f"&{entity};" if entity else url)
 
 
 @rule("LNK001", "internal-link-anchor", Severity.WARNING, content=True)
@@ -89,10 +95,11 @@ def internal_link_anchor(document: Document, context: LintContext) -> Iterator[F
     Good: ``<link url='#registrar'>``; a ``<section2 topic='Protocol Namespaces' anchor='ns'>``.
     """
     known = anchors(document)
-    for url, line, column, entity in links(document):
+    for url, line, entity in links(document):
         if not url.startswith("#") or exists(url[1:], known):
             continue
         target = url[1:]
+        column = _column(document, line, url, entity)
         if entity:
             yield Finding(
                 f"&{entity}; links #{target}, but this XEP has no anchor {target!r}",
@@ -141,7 +148,7 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
     index = root_index(document)
     if index is None:
         return
-    for url, line, column, _entity in links(document):
+    for url, line, entity in links(document):
         match = _DEEP.fullmatch(url)
         if match is None:
             continue
@@ -152,7 +159,7 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
         yield Finding(
             f"link to XEP-{number}#{anchor}: XEP-{number} has no anchor {anchor!r}",
             line,
-            column,
+            _column(document, line, url, entity),
             hint=_suggest(anchor, set(target.anchors)),
         )
 
