@@ -38,7 +38,7 @@ def anchors(document: Document) -> set[str]:
     root = document.xml_root
     found = set(GENERATED_IDS)
     if root is not None:
-        found.update(a for a in _ANCHORS(root) if a)  # type: ignore[union-attr]
+        found.update(a for a in _ANCHORS(root) if a)
         found |= {f"example-{n}" for n in range(1, int(_EXAMPLES(root)) + 1)}
         found |= {f"table-{n}" for n in range(1, int(_TABLES(root)) + 1)}
     return found
