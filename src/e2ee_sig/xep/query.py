@@ -104,6 +104,16 @@ _CASE_BLIND_ASCII = ("\u0130", "\u0131", "\u017f")
 a case-blind regular expression matches against an ASCII letter: İ, ı (i) and ſ (s)."""
 
 
+def lower_aligned(document: Document) -> str | None:
+    """:func:`lower_body_text` when it lines up with :func:`body_text` character for
+    character and finding a lower-case ASCII word in it is finding it case-blind (``re.I``)
+    in the body (no İ, ı or ſ); else None."""
+    text, lowered = body_text(document), lower_body_text(document)
+    if len(lowered) != len(text) or any(char in text for char in _CASE_BLIND_ASCII):
+        return None
+    return lowered
+
+
 def body_may_contain(document: Document, *phrases: str) -> bool:
     """Whether one of ``phrases`` (lower-case ASCII) may stand in :func:`body_text` for a
     case-blind (``re.I``) search: False only when none can, so that a slow search is skipped."""

@@ -30,7 +30,7 @@ document out of the E2EE rules' scope; a declared role also brings a document in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -44,6 +44,7 @@ from e2ee_sig.xep.query import (
     body_may_contain,
     body_text,
     code_blocks,
+    lower_aligned,
     own_namespaces,
     per_document,
     registered_namespaces,
@@ -130,6 +131,15 @@ _CIPHER_TERMS = re.compile(
     r"\b(?:AES(?:-\d+)?(?:-GCM)?|ChaCha20|Poly1305|X25519|Curve25519|Ed25519|X448|Ed448|RSA|"
     r"ECDH|ECDSA|Diffie-Hellman|HKDF|HMAC|SRTP|DTLS|ciphertext)\b"
 )
+_CIPHER_WORDS = tuple(
+    "AES ChaCha20 Poly1305 X25519 Curve25519 Ed25519 X448 Ed448 RSA ECDH ECDSA Diffie-Hellman "
+    "HKDF HMAC SRTP DTLS ciphertext".split()
+)
+"""The words :data:`_CIPHER_TERMS` matches start with."""
+_KEY_WORDS = ("key", "certificate")
+"""What every match of :data:`_KEY_TERMS` holds (lower-cased)."""
+_KEY_REACH = len("encryption ")
+"""The most characters a :data:`_KEY_TERMS` match has before its "key"."""
 _PROFILE = re.compile(r"\bprofile\b", re.I)
 _DELEGATES = re.compile(
     r"\b(?:their|such|separate) (?:\w+ ){0,2}profiles?\b|"
@@ -186,7 +196,7 @@ def _inferred_role(document: Document) -> Role:
     if body_may_contain(document, *_OTHER_ENCRYPTION_CUES) and _USES_OTHER_ENCRYPTION.search(body):
         return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
     delegates = body_may_contain(document, "profile") and _DELEGATES.search(body) is not None
-    if defines_keys(document, body):
+    if defines_keys(document):
         return Role.BASE if delegates else Role.ENCRYPTION
     if delegates:
         return Role.FRAMEWORK
@@ -234,13 +244,10 @@ def defined_namespaces(document: Document) -> set[str]:
     return set(schema_namespaces(document)) | set(own_namespaces(document)) | registered
 
 
-def defines_keys(document: Document, body: str | None = None) -> bool:
+def defines_keys(document: Document) -> bool:
     """Whether the document defines keys or encryption of its own: key elements in its own
     namespaces or schema, or key and cipher vocabulary in its text."""
-    text = body_text(document) if body is None else body
-    if _at_least(KEY_TERMS_MIN, _KEY_TERMS, text) or _at_least(
-        CIPHER_TERMS_MIN, _CIPHER_TERMS, text
-    ):
+    if _key_terms(document, KEY_TERMS_MIN) or _cipher_terms(document, CIPHER_TERMS_MIN):
         return True
     return any(_KEY_ELEMENT.search(name) for name in own_elements(document))
 
@@ -300,6 +307,50 @@ def _name(element: etree._Element) -> tuple[str, str]:
         return "", ""
     namespace, _, local = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
     return namespace, local
+
+
+def _key_terms(document: Document, count: int) -> bool:
+    """Whether :data:`_KEY_TERMS` is found ``count`` times in the body (tried only up to
+    :data:`_KEY_REACH` characters before each "key" or "certificate" of the lower-cased body)."""
+    text, lowered = body_text(document), lower_aligned(document)
+    if lowered is None:
+        return _at_least(count, _KEY_TERMS, text)
+    return _found(count, _KEY_TERMS, text, _starts(lowered, _KEY_WORDS), _KEY_REACH)
+
+
+def _cipher_terms(document: Document, count: int) -> bool:
+    """Whether :data:`_CIPHER_TERMS` is found ``count`` times in the body (tried only where
+    one of its words starts)."""
+    text = body_text(document)
+    return _found(count, _CIPHER_TERMS, text, _starts(text, _CIPHER_WORDS), 0)
+
+
+def _found(count: int, pattern: re.Pattern[str], text: str, starts: list[int], reach: int) -> bool:
+    """Whether ``pattern`` is found ``count`` times in ``text``, when each of its matches
+    starts at most ``reach`` characters before one of ``starts``: the same matches as a scan
+    of the whole text (leftmost first, none overlapping), found without one."""
+    found, end = 0, 0
+    for at in starts:
+        for start in range(max(end, at - reach), at + 1):
+            match = pattern.match(text, start)
+            if match is not None:
+                found, end = found + 1, match.end()
+                break
+        if found >= count:
+            return True
+    return False
+
+
+def _starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where each of ``words`` stands in ``text``, in order."""
+    return sorted(at for word in words for at in _occurrences(text, word))
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def _at_least(count: int, pattern: re.Pattern[str], text: str) -> bool:
