@@ -131,9 +131,24 @@ _CIPHER_TERMS = re.compile(
     r"\b(?:AES(?:-\d+)?(?:-GCM)?|ChaCha20|Poly1305|X25519|Curve25519|Ed25519|X448|Ed448|RSA|"
     r"ECDH|ECDSA|Diffie-Hellman|HKDF|HMAC|SRTP|DTLS|ciphertext)\b"
 )
-_CIPHER_WORDS = tuple(
-    "AES ChaCha20 Poly1305 X25519 Curve25519 Ed25519 X448 Ed448 RSA ECDH ECDSA Diffie-Hellman "
-    "HKDF HMAC SRTP DTLS ciphertext".split()
+_CIPHER_WORDS = (
+    "AES",
+    "ChaCha20",
+    "Poly1305",
+    "X25519",
+    "Curve25519",
+    "Ed25519",
+    "X448",
+    "Ed448",
+    "RSA",
+    "ECDH",
+    "ECDSA",
+    "Diffie-Hellman",
+    "HKDF",
+    "HMAC",
+    "SRTP",
+    "DTLS",
+    "ciphertext",
 )
 """The words :data:`_CIPHER_TERMS` matches start with."""
 _KEY_WORDS = ("key", "certificate")
