@@ -519,10 +519,10 @@ def check(text: str) -> Outcome:
         if outcome is not None:
             _OUTCOMES.move_to_end(text)
             return outcome
-    if not looks_like_xml(text):
-        outcome = Outcome(False)
-    elif text in _ACCEPTED:
+    if text in _ACCEPTED:  # XML (check_all asked), well-formed as it stands
         outcome = Outcome(True, strict_text=text)
+    elif not looks_like_xml(text):
+        outcome = Outcome(False)
     else:
         outcome = _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
     with _MEMO_LOCK:
