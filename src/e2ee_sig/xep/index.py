@@ -213,9 +213,13 @@ class RootIndex:
         parts = base.split(":")
         return any(":".join(parts[:i]) in self.definers for i in range(3, len(parts)))
 
+    @cached_property
+    def _schema_order(self) -> list[XepFacts]:
+        return sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath))
+
     def schema_for(self, namespace: str) -> tuple[XepFacts, str] | None:
         """A schema some XEP gives for ``namespace`` (accepted XEPs first)."""
-        for facts in sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath)):
+        for facts in self._schema_order:
             if namespace in facts.schemas:
                 return facts, facts.schemas[namespace]
         return None
