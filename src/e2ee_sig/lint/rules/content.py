@@ -404,12 +404,15 @@ def entity_in_link_lines(document: Document) -> set[int]:
     return {at for _, *places in _entities_in_links(document) for at in places}
 
 
-def _entities_in_links(document: Document) -> Iterator[tuple[str, int, int]]:
-    """Each markup entity referenced inside a ``<link>``, with its line and the link's."""
+@per_document
+def _entities_in_links(document: Document) -> list[tuple[str, int, int]]:
+    """Each markup entity referenced inside a ``<link>``, with its line and the link's (once
+    per document: CNT006 and XSF001 both ask)."""
     tree = document.literal_tree if _may_have_entity_in_link(document) else None
     if tree is None:
-        return
+        return []
     declarations = document.root.entities.declarations if document.root else {}
+    found = []
     for link in tree.getroot().iter("link"):
         for entity in link.iter(etree.Entity):
             name = entity.name
@@ -418,7 +421,8 @@ def _entities_in_links(document: Document) -> Iterator[tuple[str, int, int]]:
                 b"<" in declared.split(b" ", 2)[-1] if declared else _MARKUP_ENTITY.fullmatch(name)
             )
             if markup:
-                yield name, entity.sourceline or line(link), line(link)
+                found.append((name, entity.sourceline or line(link), line(link)))
+    return found
 
 
 def _cite_for(name: str) -> str | None:
