@@ -126,6 +126,17 @@ def test_key_and_cipher_vocabulary_is_counted_as_a_scan_counts_it(text: str, cou
     assert scope._cipher_terms(body, count) == (ciphers >= count)  # type: ignore[arg-type]
 
 
+DELEGATES = ["their ", "THEIR ", "such ", "separate ", "own ", "profile", "Profiles", "x", " "]
+DELEGATES += ["profiles of this ", "specification", "ſuch ", "ı", "İ", "their-own "]
+
+
+@settings(max_examples=400)
+@given(_joined(DELEGATES))
+def test_a_profile_delegation_is_found_as_a_scan_finds_it(text: str) -> None:
+    found = scope._DELEGATES.search(text) is not None
+    assert scope._delegates(_Body(text)) == found  # type: ignore[arg-type]
+
+
 @settings(max_examples=400)
 @given(_joined(["established ", "other ", "encryption ", "ENCRYPTION ", "schemes", "ı", "ſ", "x"]))
 def test_a_case_blind_phrase_is_never_ruled_out_wrongly(text: str) -> None:

@@ -161,6 +161,8 @@ _DELEGATES = re.compile(
     r"\bprofiles? (?:of|for) this (?:specification|document|protocol)\b",
     re.I,
 )
+_DELEGATE_WORDS = ("their", "such", "separate", "profile")
+"""The words a :data:`_DELEGATES` match starts with (lower-cased)."""
 _USES_OTHER_ENCRYPTION = re.compile(
     r"\b(?:established|existing|underlying|other) (?:end-to-end )?encryption "
     r"(?:schemes?|methods?|protocols?|mechanisms?)\b",
@@ -210,7 +212,7 @@ def _inferred_role(document: Document) -> Role:
     body = body_text(document)
     if body_may_contain(document, *_OTHER_ENCRYPTION_CUES) and _USES_OTHER_ENCRYPTION.search(body):
         return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
-    delegates = body_may_contain(document, "profile") and _DELEGATES.search(body) is not None
+    delegates = _delegates(document)
     if defines_keys(document):
         return Role.BASE if delegates else Role.ENCRYPTION
     if delegates:
@@ -331,6 +333,15 @@ def _key_terms(document: Document, count: int) -> bool:
     if lowered is None:
         return _at_least(count, _KEY_TERMS, text)
     return _found(count, _KEY_TERMS, text, _starts(lowered, _KEY_WORDS), _KEY_REACH)
+
+
+def _delegates(document: Document) -> bool:
+    """Whether the body says its users write profiles (:data:`_DELEGATES`, tried only where
+    one of its first words stands in the lower-cased body)."""
+    text, lowered = body_text(document), lower_aligned(document)
+    if lowered is None:
+        return _DELEGATES.search(text) is not None
+    return _found(1, _DELEGATES, text, _starts(lowered, _DELEGATE_WORDS), 0)
 
 
 def _cipher_terms(document: Document, count: int) -> bool:
