@@ -198,7 +198,7 @@ class RootIndex:
         for namespace in facts.namespaces:
             self.definers.setdefault(namespace, []).append(facts)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         """Whether the root holds nearly every XEP up to its highest number (a full
         xsf/xeps checkout, not a partial copy), so that "no XEP defines it" can be trusted."""
