@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -73,7 +74,7 @@ def entity_values(declarations: dict[bytes, bytes]) -> dict[str, str]:
     return values
 
 
-def read_blocks(raw: bytes, entities: dict[str, str] | None = None) -> list[Block]:
+def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[Block]:
     """The example and code blocks of ``raw`` (comments skipped, nesting not expected)."""
     entities = entities or {}
     found: list[Block] = []
@@ -116,7 +117,7 @@ def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
         block.text += text
 
 
-def _add_text(block: Block, raw: bytes, start: int, end: int, entities: dict[str, str]) -> None:
+def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[str, str]) -> None:
     """Add character data outside CDATA: decode references, note real markup."""
     text = raw[start:end].decode("utf-8", "replace")
     if "<" in text:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
@@ -329,7 +329,7 @@ def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
         at = raw.find(b"<!--", end + 3)
 
 
-def registrar_namespaces(raw: bytes, values: dict[str, str]) -> list[str]:
+def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
     """Namespaces named in the Registrar Considerations section, entities expanded."""
     start = _REGISTRAR.search(raw)
     if start is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import ChainMap
+from collections.abc import Mapping
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -50,19 +52,20 @@ def position(document: Document, offset: int) -> tuple[int, int]:
 
 
 @per_document
-def document_entities(document: Document) -> dict[str, str]:
+def document_entities(document: Document) -> Mapping[str, str]:
     """Values of the plain-text entities the document can use (its own, then ``xep.ent``);
-    ``xep.ent``'s are decoded once per root."""
-    values: dict[str, str] = {}
+    ``xep.ent``'s are decoded once per root and shared, not copied (read only)."""
+    shared: dict[str, str] = {}
     if document.root is not None:
         key = str(document.root.path)
         if key not in _ROOT_VALUES:
             _ROOT_VALUES[key] = entity_values(document.root.entities.declarations)
-        values.update(_ROOT_VALUES[key])
+        shared = _ROOT_VALUES[key]
+    own: dict[str, str] = {}
     end = _DOCTYPE_END.search(document.raw)
     if document.doctype is not None and document.doctype.has_subset and end:
-        values.update(entity_values(entity_declarations(document.raw[: end.end()])))
-    return values
+        own = entity_values(entity_declarations(document.raw[: end.end()]))
+    return ChainMap(own, shared)
 
 
 def line_start(text: str, line: int) -> int:

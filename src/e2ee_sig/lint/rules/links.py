@@ -7,7 +7,7 @@ expands to (``&NSNOTE;`` links ``#ns``) is reported at the entity reference.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from lxml import etree
@@ -59,7 +59,7 @@ def links(document: Document) -> list[tuple[str, int, str]]:
     if tree is None:
         return []
     found: list[tuple[str, int, str]] = []
-    values: dict[str, str] | None = None
+    values: Mapping[str, str] | None = None
     urls: dict[str, list[str]] = {}  # by entity name
     for node in tree.getroot().iter("link", etree.Entity):
         at = node.sourceline or 1
