@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import defaultdict
 from pathlib import Path
 
 from timing import DEFAULT_CORPUS
@@ -44,7 +44,7 @@ def measure(corpus: str, profile: str, select: list[str]) -> dict[str, float]:
     from e2ee_sig.lint.registry import Rule
     from e2ee_sig.xep import Document
 
-    times: Counter[str] = Counter()
+    times: defaultdict[str, float] = defaultdict(float)
     clock = time.process_time
     checked = engine._checked
     load = batch.load
@@ -70,7 +70,7 @@ def measure(corpus: str, profile: str, select: list[str]) -> dict[str, float]:
     result = dict(times)
     result["total"] = clock() - start
     result["rules"] = sum(t for code, t in times.items() if code != "load")
-    result["findings"] = len(report.diagnostics)
+    result["findings"] = float(len(report.diagnostics))
     return result
 
 
