@@ -104,7 +104,12 @@ def _subtree(wrapper: etree._Element, node: etree._Element) -> bool:
     """Whether ``node`` is a top-level element of the example or in another namespace than
     its parent."""
     parent = node.getparent()
-    return parent is wrapper or etree.QName(parent).namespace != etree.QName(node).namespace
+    return parent is wrapper or _namespace(parent.tag) != _namespace(node.tag)
+
+
+def _namespace(tag: str) -> str:
+    """The namespace of an element's ``{namespace}local`` tag ('' for none)."""
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
 
 
 def _schemas_by_namespace(
