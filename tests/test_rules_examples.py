@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from e2ee_sig.lint.model import Severity
+from e2ee_sig.lint.rules import _fragments as fragments
 from e2ee_sig.lint.rules._fragments import check
 from e2ee_sig.xep.codeblocks import read_blocks
 from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
@@ -202,7 +203,49 @@ def test_example_checks_are_remembered_by_text_in_a_bounded_cache() -> None:
     first = check(good)
     assert check(good) is first and first.issue is None
     assert check(good.replace("</iq>", "<iq>")).issue is not None
-    assert 0 < (check.cache_info().maxsize or 0) <= 10_000
+    assert 0 < fragments.REMEMBERED <= 10_000
+
+
+def test_the_example_memo_forgets_the_least_recently_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "REMEMBERED", 2)
+    monkeypatch.setattr(fragments, "_OUTCOMES", type(fragments._OUTCOMES)())
+    first, second, third = (check(f"<x{n}/>") for n in range(3))
+    assert list(fragments._OUTCOMES) == ["<x1/>", "<x2/>"]
+    assert check("<x2/>") is third and check("<x1/>") is second
+    assert check("<x0/>") is not first  # forgotten, judged again
+
+
+def test_examples_parsed_together_are_judged_as_when_parsed_one_by_one() -> None:
+    """One strict parse serves many examples only when each would pass alone: a part that
+    leaves a comment, CDATA section or processing instruction open, or that closes more than
+    it opens, is found by parsing the parts on their own."""
+    texts = [
+        "<a/>",
+        "<g>&amp;</g>",
+        "<h xml:id='x'/>",
+        "<h xml:id='x'/>",
+        "<b><!-- open",
+        "--></b><c>",
+        "<d><![CDATA[",
+        "]]></d>",
+        "<?pi",
+        "?><e/>",
+        "</f>",
+        "<i/><!--",  # with the next part: well-formed together, one part fewer
+        "--><j/>",
+    ]
+    for group, taken in (
+        (texts[:3], True),
+        (["<a/>", "<i/><!--", "--><j/>"], False),
+        (["<a/>", "<b><!-- open", "--></b><c>"], False),
+    ):
+        fragments._accept(group)
+        accepted = set(fragments._ACCEPTED)
+        fragments._ACCEPTED.clear()
+        assert accepted == (set(group) if taken else set())
+    together = [(o.xml, o.issue, o.blanks) for o in fragments.check_all(texts)]
+    fragments._OUTCOMES.clear()
+    assert together == [(o.xml, o.issue, o.blanks) for o in map(check, texts)]
 
 
 def test_an_edited_example_is_judged_again_after_a_clean_lint() -> None:

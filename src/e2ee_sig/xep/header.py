@@ -131,6 +131,8 @@ class Header:
 
 def text_of(element: etree._Element) -> str:
     """All text inside ``element`` (entities expanded), without comments and PIs."""
+    if not len(element):  # most header values: text alone
+        return element.text or ""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
@@ -51,7 +52,6 @@ _FIELD = {
 }
 _SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
 _ANCHOR = re.compile(rb"""anchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
-_COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _REGISTRAR = re.compile(
     rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
 )
@@ -65,6 +65,7 @@ NAMESPACE = re.compile(
 _RAW_TARGET = re.compile(rb"""targetNamespace\s*=\s*['"](?:\]\]>)?([^'"<]*?)(?:<!\[CDATA\[)?['"]""")
 _TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+_SCHEMA_NAMESPACE = "www.w3.org/2001/XMLSchema"
 HEAD_BYTES = 16384
 _HEADER_FIELD = {
     name: re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S)
@@ -75,6 +76,17 @@ _ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
 _NUMBERED = "xep-[0-9][0-9][0-9][0-9].xml"
 _NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
 _TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+
+
+def schema_start(text: str) -> re.Match[str] | None:
+    """The first ``xs:schema`` start tag of ``text`` (:data:`SCHEMA_START`), if any; text
+    without the XML Schema namespace is passed over without a regex scan."""
+    return SCHEMA_START.search(text) if _SCHEMA_NAMESPACE in text else None
+
+
+def schema_starts(text: str) -> list[int]:
+    """Where each ``xs:schema`` start tag of ``text`` begins."""
+    return [m.start() for m in SCHEMA_START.finditer(text)] if _SCHEMA_NAMESPACE in text else []
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,7 @@ class XepFacts:
         if b"XMLSchema" not in self.raw and not any("XMLSchema" in v for v in self.values.values()):
             return found
         for block in read_blocks(self.raw, self.values):
-            if SCHEMA_START.search(block.text):
+            if schema_start(block.text):
                 target = _TARGET.search(block.text)
                 if target:
                     found.setdefault(target.group(1), block.text)
@@ -161,6 +173,8 @@ class RootIndex:
     """The header of each ``xep-NNNN.xml`` (what titles and shortnames are compared with)."""
     schema_owners: dict[str, frozenset[str]] = field(default_factory=dict)
     """Each schema ``targetNamespace`` of the numbered XEPs, with the numbers defining it."""
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What readers work out from the index once (kept, and forgotten, with it)."""
 
     @cached_property
     def by_title(self) -> dict[str, NumberedXep]:
@@ -184,7 +198,7 @@ class RootIndex:
         for namespace in facts.namespaces:
             self.definers.setdefault(namespace, []).append(facts)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         """Whether the root holds nearly every XEP up to its highest number (a full
         xsf/xeps checkout, not a partial copy), so that "no XEP defines it" can be trusted."""
@@ -199,9 +213,13 @@ class RootIndex:
         parts = base.split(":")
         return any(":".join(parts[:i]) in self.definers for i in range(3, len(parts)))
 
+    @cached_property
+    def _schema_order(self) -> list[XepFacts]:
+        return sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath))
+
     def schema_for(self, namespace: str) -> tuple[XepFacts, str] | None:
         """A schema some XEP gives for ``namespace`` (accepted XEPs first)."""
-        for facts in sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath)):
+        for facts in self._schema_order:
             if namespace in facts.schemas:
                 return facts, facts.schemas[namespace]
         return None
@@ -248,7 +266,7 @@ def _build(folder: Path) -> RootIndex:
         if file.parent == folder and fnmatchcase(file.name, _NUMBERED):
             number = file.name[4:8]
             index.by_number[number] = read_header(raw, number)
-            for found in _TARGET_NAMESPACE.findall(raw):
+            for found in _TARGET_NAMESPACE.findall(raw) if b"targetNamespace" in raw else ():
                 owners.setdefault(found.decode("utf-8", "replace"), set()).add(number)
     index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
     return index
@@ -261,7 +279,7 @@ def _field(raw: bytes, name: str) -> str:
 
 def read_facts(raw: bytes, relpath: str) -> XepFacts:
     """The facts of one XEP file, from its bytes."""
-    text = _COMMENT.sub(b"", raw)
+    text = _without_comments(raw)
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     anchors = {
@@ -280,13 +298,38 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
         _field(text, "shortname"),
         frozenset(anchors),
         frozenset(namespaces),
-        ", ".join(m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text)),
+        ", ".join(
+            m.decode("utf-8", "replace").strip()
+            for m in (_SUPERSEDED_BY.findall(text) if b"<supersededby>" in text else ())
+        ),
         raw,
         values,
     )
 
 
-def registrar_namespaces(raw: bytes, values: dict[str, str]) -> list[str]:
+def _without_comments(raw: bytes) -> bytes:
+    """``raw`` without its comments (what ``<!--.*?-->`` finds, found by byte searches)."""
+    if b"<!--" not in raw:
+        return raw
+    pieces, last = [], 0
+    for start, end in _comments(raw):
+        pieces.append(raw[last:start])
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
+def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
+    at = raw.find(b"<!--")
+    while at >= 0:
+        end = raw.find(b"-->", at + 4)
+        if end < 0:
+            return  # an opener never closed: no later one closes either
+        yield at, end + 3
+        at = raw.find(b"<!--", end + 3)
+
+
+def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
     """Namespaces named in the Registrar Considerations section, entities expanded."""
     start = _REGISTRAR.search(raw)
     if start is None:

@@ -84,6 +84,46 @@ def prose(element: etree._Element) -> str:
     return normalise(" ".join(parts))
 
 
+@per_document
+def body_text(document: Document) -> str:
+    """The prose of every top-level section, joined (shared by the rules that search it)."""
+    root = document.xml_root
+    if root is None:
+        return ""
+    return " ".join(prose(s) for s in root.iterchildren("section1"))
+
+
+@per_document
+def lower_body_text(document: Document) -> str:
+    """:func:`body_text` lower-cased (for the rules that search it without regard to case)."""
+    return body_text(document).lower()
+
+
+_CASE_BLIND_ASCII = ("\u0130", "\u0131", "\u017f")
+"""The characters besides ASCII letters (and the Kelvin sign, which lower-cases to ``k``) that
+a case-blind regular expression matches against an ASCII letter: İ, ı (i) and ſ (s)."""
+
+
+def lower_aligned(document: Document) -> str | None:
+    """:func:`lower_body_text` when it lines up with :func:`body_text` character for
+    character and finding a lower-case ASCII word in it is finding it case-blind (``re.I``)
+    in the body (no İ, ı or ſ); else None."""
+    text, lowered = body_text(document), lower_body_text(document)
+    if len(lowered) != len(text) or any(char in text for char in _CASE_BLIND_ASCII):
+        return None
+    return lowered
+
+
+def body_may_contain(document: Document, *phrases: str) -> bool:
+    """Whether one of ``phrases`` (lower-case ASCII) may stand in :func:`body_text` for a
+    case-blind (``re.I``) search: False only when none can, so that a slow search is skipped."""
+    lowered = lower_body_text(document)
+    if any(phrase in lowered for phrase in phrases):
+        return True
+    text = body_text(document)
+    return any(char in text for char in _CASE_BLIND_ASCII)
+
+
 def line(element: etree._Element | None) -> int:
     """The element's line in the file (1 when unknown)."""
     return (element.sourceline or 1) if element is not None else 1
@@ -102,7 +142,8 @@ def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:
     for block in code_blocks(document):
         text = block.text or ""
         for match in pattern.finditer(text):
-            found.setdefault(match.group(1), line(block) + text.count("\n", 0, match.start()))
+            if match.group(1) not in found:
+                found[match.group(1)] = line(block) + text.count("\n", 0, match.start())
     return found
 
 

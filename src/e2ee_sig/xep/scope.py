@@ -30,20 +30,23 @@ document out of the E2EE rules' scope; a declared role also brings a document in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.xep.query import (
+    body_may_contain,
+    body_text,
     code_blocks,
+    lower_aligned,
     own_namespaces,
     per_document,
-    prose,
     registered_namespaces,
     schema_namespaces,
 )
@@ -128,17 +131,47 @@ _CIPHER_TERMS = re.compile(
     r"\b(?:AES(?:-\d+)?(?:-GCM)?|ChaCha20|Poly1305|X25519|Curve25519|Ed25519|X448|Ed448|RSA|"
     r"ECDH|ECDSA|Diffie-Hellman|HKDF|HMAC|SRTP|DTLS|ciphertext)\b"
 )
+_CIPHER_WORDS = (
+    "AES",
+    "ChaCha20",
+    "Poly1305",
+    "X25519",
+    "Curve25519",
+    "Ed25519",
+    "X448",
+    "Ed448",
+    "RSA",
+    "ECDH",
+    "ECDSA",
+    "Diffie-Hellman",
+    "HKDF",
+    "HMAC",
+    "SRTP",
+    "DTLS",
+    "ciphertext",
+)
+"""The words :data:`_CIPHER_TERMS` matches start with."""
+_KEY_WORDS = ("key", "certificate")
+"""What every match of :data:`_KEY_TERMS` holds (lower-cased)."""
+_KEY_REACH = len("encryption ")
+"""The most characters a :data:`_KEY_TERMS` match has before its "key"."""
 _PROFILE = re.compile(r"\bprofile\b", re.I)
 _DELEGATES = re.compile(
     r"\b(?:their|such|separate) (?:\w+ ){0,2}profiles?\b|"
     r"\bprofiles? (?:of|for) this (?:specification|document|protocol)\b",
     re.I,
 )
+_DELEGATE_WORDS = ("their", "such", "separate", "profile")
+"""The words a :data:`_DELEGATES` match starts with (lower-cased)."""
 _USES_OTHER_ENCRYPTION = re.compile(
     r"\b(?:established|existing|underlying|other) (?:end-to-end )?encryption "
     r"(?:schemes?|methods?|protocols?|mechanisms?)\b",
     re.I,
 )
+_OTHER_ENCRYPTION_CUES = tuple(
+    f"encryption {kind}" for kind in ("scheme", "method", "protocol", "mechanism")
+)
+"""What every match of :data:`_USES_OTHER_ENCRYPTION` holds (lower-cased)."""
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 
 
@@ -176,11 +209,11 @@ def _inferred_role(document: Document) -> Role:
     summary = f"{header.value('title')} {header.value('abstract')}" if header else ""
     if _PROFILE.search(summary):
         return Role.PROFILE
-    body = _body(document)
-    if _USES_OTHER_ENCRYPTION.search(body):
+    body = body_text(document)
+    if body_may_contain(document, *_OTHER_ENCRYPTION_CUES) and _USES_OTHER_ENCRYPTION.search(body):
         return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
-    delegates = _DELEGATES.search(body) is not None
-    if defines_keys(document, body):
+    delegates = _delegates(document)
+    if defines_keys(document):
         return Role.BASE if delegates else Role.ENCRYPTION
     if delegates:
         return Role.FRAMEWORK
@@ -228,13 +261,10 @@ def defined_namespaces(document: Document) -> set[str]:
     return set(schema_namespaces(document)) | set(own_namespaces(document)) | registered
 
 
-def defines_keys(document: Document, body: str | None = None) -> bool:
+def defines_keys(document: Document) -> bool:
     """Whether the document defines keys or encryption of its own: key elements in its own
     namespaces or schema, or key and cipher vocabulary in its text."""
-    text = _body(document) if body is None else body
-    if len(_KEY_TERMS.findall(text)) >= KEY_TERMS_MIN:
-        return True
-    if len(_CIPHER_TERMS.findall(text)) >= CIPHER_TERMS_MIN:
+    if _key_terms(document, KEY_TERMS_MIN) or _cipher_terms(document, CIPHER_TERMS_MIN):
         return True
     return any(_KEY_ELEMENT.search(name) for name in own_elements(document))
 
@@ -296,6 +326,59 @@ def _name(element: etree._Element) -> tuple[str, str]:
     return namespace, local
 
 
-def _body(document: Document) -> str:
-    root = document.xml_root
-    return "" if root is None else " ".join(prose(s) for s in root.iterchildren("section1"))
+def _key_terms(document: Document, count: int) -> bool:
+    """Whether :data:`_KEY_TERMS` is found ``count`` times in the body (tried only up to
+    :data:`_KEY_REACH` characters before each "key" or "certificate" of the lower-cased body)."""
+    text, lowered = body_text(document), lower_aligned(document)
+    if lowered is None:
+        return _at_least(count, _KEY_TERMS, text)
+    return _found(count, _KEY_TERMS, text, _starts(lowered, _KEY_WORDS), _KEY_REACH)
+
+
+def _delegates(document: Document) -> bool:
+    """Whether the body says its users write profiles (:data:`_DELEGATES`, tried only where
+    one of its first words stands in the lower-cased body)."""
+    text, lowered = body_text(document), lower_aligned(document)
+    if lowered is None:
+        return _DELEGATES.search(text) is not None
+    return _found(1, _DELEGATES, text, _starts(lowered, _DELEGATE_WORDS), 0)
+
+
+def _cipher_terms(document: Document, count: int) -> bool:
+    """Whether :data:`_CIPHER_TERMS` is found ``count`` times in the body (tried only where
+    one of its words starts)."""
+    text = body_text(document)
+    return _found(count, _CIPHER_TERMS, text, _starts(text, _CIPHER_WORDS), 0)
+
+
+def _found(count: int, pattern: re.Pattern[str], text: str, starts: list[int], reach: int) -> bool:
+    """Whether ``pattern`` is found ``count`` times in ``text``, when each of its matches
+    starts at most ``reach`` characters before one of ``starts``: the same matches as a scan
+    of the whole text (leftmost first, none overlapping), found without one."""
+    found, end = 0, 0
+    for at in starts:
+        for start in range(max(end, at - reach), at + 1):
+            match = pattern.match(text, start)
+            if match is not None:
+                found, end = found + 1, match.end()
+                break
+        if found >= count:
+            return True
+    return False
+
+
+def _starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where each of ``words`` stands in ``text``, in order."""
+    return sorted(at for word in words for at in _occurrences(text, word))
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _at_least(count: int, pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` is found ``count`` times in ``text`` (the search stops there)."""
+    return sum(1 for _ in islice(pattern.finditer(text), count)) >= count

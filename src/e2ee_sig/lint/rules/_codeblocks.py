@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import ChainMap
+from collections.abc import Mapping
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -15,9 +17,18 @@ from e2ee_sig.xep.query import per_document
 if TYPE_CHECKING:
     from e2ee_sig.xep import Document
 
-__all__ = ["Block", "blocks", "column_of", "document_entities", "line_start", "position"]
+__all__ = [
+    "Block",
+    "blocks",
+    "column_of",
+    "document_entities",
+    "hidden_spans",
+    "line_start",
+    "position",
+]
 
 _DOCTYPE_END = re.compile(rb"\]\s*>")
+_CLOSERS = {b"<!--": b"-->", b"<![CDATA[": b"]]>"}
 _ROOT_VALUES: dict[str, dict[str, str]] = {}
 
 
@@ -41,19 +52,20 @@ def position(document: Document, offset: int) -> tuple[int, int]:
 
 
 @per_document
-def document_entities(document: Document) -> dict[str, str]:
+def document_entities(document: Document) -> Mapping[str, str]:
     """Values of the plain-text entities the document can use (its own, then ``xep.ent``);
-    ``xep.ent``'s are decoded once per root."""
-    values: dict[str, str] = {}
+    ``xep.ent``'s are decoded once per root and shared, not copied (read only)."""
+    shared: dict[str, str] = {}
     if document.root is not None:
         key = str(document.root.path)
         if key not in _ROOT_VALUES:
             _ROOT_VALUES[key] = entity_values(document.root.entities.declarations)
-        values.update(_ROOT_VALUES[key])
+        shared = _ROOT_VALUES[key]
+    own: dict[str, str] = {}
     end = _DOCTYPE_END.search(document.raw)
     if document.doctype is not None and document.doctype.has_subset and end:
-        values.update(entity_values(entity_declarations(document.raw[: end.end()])))
-    return values
+        own = entity_values(entity_declarations(document.raw[: end.end()]))
+    return ChainMap(own, shared)
 
 
 def line_start(text: str, line: int) -> int:
@@ -74,3 +86,28 @@ def column_of(document: Document, line: int, text: str) -> int:
     lines = document.lines
     found = lines[line - 1].find(text) if 0 < line <= len(lines) else -1
     return found + 1 if found >= 0 else 1
+
+
+def hidden_spans(
+    raw: bytes, openers: tuple[bytes, ...] = (b"<!--", b"<![CDATA[")
+) -> list[tuple[int, int]]:
+    """The comments and CDATA sections of ``raw`` (those ``openers`` start), left to right:
+    what ``<!--.*?-->|<!\\[CDATA\\[.*?\\]\\]>`` (re.S) finds, found by byte searches instead
+    of a lazy scan through every byte (an opener never closed starts nothing)."""
+    spans: list[tuple[int, int]] = []
+    following = {opener: raw.find(opener) for opener in openers}
+    pos = 0
+    while True:
+        for opener, at in following.items():
+            if 0 <= at < pos:
+                following[opener] = raw.find(opener, pos)
+        starts = [(at, opener) for opener, at in following.items() if at >= 0]
+        if not starts:
+            return spans
+        at, opener = min(starts)
+        end = raw.find(_CLOSERS[opener], at + len(opener))
+        if end < 0:
+            pos = at + 1
+            continue
+        pos = end + len(_CLOSERS[opener])
+        spans.append((at, pos))

@@ -12,19 +12,31 @@ or a DTD is not XML and is not judged. The first real problem is reported, with 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from lxml import etree
+from lxml import etree
 
 _NAME = re.compile(r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?")
 _ELISION = re.compile(r"\.\.\.|\u2026|\[\s*(?:\.\.\.|\u2026)\s*\]")
+
+
+def _elides(text: str) -> bool:
+    """Whether :data:`_ELISION` is found in ``text`` (its first two alternatives are in all
+    of its matches, so two substring tests say it without a regex call)."""
+    return "..." in text or "\u2026" in text
+
+
 _TAG_ELISION = re.compile(r"\[?\s*(?:\.\.\.|\u2026)\s*\]?")
 _REFERENCE = re.compile(r"&(?:[^\W\d][\w.\-:]*|#[0-9]+|#x[0-9a-fA-F]+);")
-_TRANSCRIPT = re.compile(r"^[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)", re.M)
+_SPEAKER = r"[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)"
+_TRANSCRIPT_START = re.compile(_SPEAKER, re.M)
+_TRANSCRIPT = re.compile("\n" + _SPEAKER, re.M)
+"""A line ``C: <iq …>`` (the first line is :data:`_TRANSCRIPT_START`'s: a pattern that starts
+with a newline, not ``^``, is found by the regex engine's literal search)."""
 _SPACE = " \t\r\n"
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _QNAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
 _PLAIN_START_TAG = re.compile(
     rf"""<({_QNAME})((?:\s+{_QNAME}\s*=\s*(?:'[^'<&]*'|"[^"<&]*"))*)\s*(/?)>"""
@@ -63,17 +75,31 @@ class Outcome:
 
     xml: bool
     issue: Issue | None = None
-    elements: list[Element] = field(default_factory=list)
-    """Every element in document order (for matching an lxml parse of the same text)."""
     blanks: list[tuple[int, int]] = field(default_factory=list)
     """Spans a strict parser must not see: XML declarations, DOCTYPEs, unbalanced stream tags."""
+    strict_text: str | None = None
+    """The text as a strict parser accepted it (its :attr:`blanks` blanked), when it did:
+    :attr:`elements` are then read from a parse of it on first use (few callers need them)."""
+    _elements: list[Element] | None = field(default=None, repr=False)
+
+    @property
+    def elements(self) -> list[Element]:
+        """Every element in document order (for matching an lxml parse of the same text)."""
+        if self._elements is None:
+            self._elements = [] if self.strict_text is None else _strict_elements(self.strict_text)
+        return self._elements
 
 
 def looks_like_xml(text: str) -> bool:
     """Whether ``text`` is meant as XML: starts with ``<``, is not a transcript (``C: <iq/>``)
     and not a grammar (``<name> ::= …``)."""
     stripped = text.lstrip()
-    return stripped.startswith("<") and "::=" not in text and not _TRANSCRIPT.search(text)
+    return (
+        stripped.startswith("<")
+        and "::=" not in text
+        and not _TRANSCRIPT_START.match(text)
+        and not _TRANSCRIPT.search(text)
+    )
 
 
 def is_stream(name: str) -> bool:
@@ -131,7 +157,7 @@ class _Checker:
 
     def _chars(self, start: int, end: int) -> None:
         chunk = self.text[start:end]
-        if _ELISION.search(chunk):
+        if _elides(chunk):
             self._elide()
         amp = chunk.find("&")
         while amp >= 0:
@@ -204,7 +230,7 @@ class _Checker:
     def _start_tag(self, at: int) -> None:
         text = self.text
         plain = _PLAIN_START_TAG.match(text, at)
-        if plain is not None and not _ELISION.search(plain.group(0)):
+        if plain is not None and not _elides(plain.group(0)):
             names = _ATTRIBUTE_NAME.findall(plain.group(2))
             if len(names) == len(set(names)):
                 element = Element(plain.group(1), at, attributes=len(names))
@@ -351,7 +377,7 @@ class _Checker:
                     offset,
                 )
             amp = value.find("&", amp + 1)
-        if _ELISION.search(value):
+        if _elides(value):
             self._elide_in_tag(element)
         if name in seen:
             raise self._fail(
@@ -471,7 +497,15 @@ class _Checker:
         return len(self.text)
 
 
-@lru_cache(maxsize=4096)
+REMEMBERED = 4096
+"""How many outcomes :func:`check` remembers (the least recently used are forgotten)."""
+_OUTCOMES: OrderedDict[str, Outcome] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_ACCEPTED: set[str] = set()
+"""Texts a strict parser has just accepted together (:func:`check_all`), as they stand."""
+_PART = "e2ee-sig-fragment"
+
+
 def check(text: str) -> Outcome:
     """Check ``text`` (an example's content); ``Outcome.xml`` is False when it is not XML.
 
@@ -480,39 +514,125 @@ def check(text: str) -> Outcome:
     depends on the text alone and is remembered (bounded): an editor re-linting a document
     re-checks only the examples that changed. Callers must not modify it.
     """
-    if not looks_like_xml(text):
-        return Outcome(False)
-    return _well_formed(text) or _Checker(text).run()
+    with _MEMO_LOCK:  # the language server lints in a worker thread
+        outcome = _OUTCOMES.get(text)
+        if outcome is not None:
+            _OUTCOMES.move_to_end(text)
+            return outcome
+    if text in _ACCEPTED:  # XML (check_all asked), well-formed as it stands
+        outcome = Outcome(True, strict_text=text)
+    elif not looks_like_xml(text):
+        outcome = Outcome(False)
+    else:
+        outcome = _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
+    with _MEMO_LOCK:
+        _OUTCOMES[text] = outcome
+        if len(_OUTCOMES) > REMEMBERED:
+            _OUTCOMES.popitem(last=False)
+    return outcome
+
+
+def check_all(texts: list[str]) -> list[Outcome]:
+    """:func:`check` of each of ``texts``; those not remembered are first given to the strict
+    parser together, one parse for all of them rather than one each."""
+    fresh = [
+        text
+        for text in dict.fromkeys(texts)
+        if text not in _OUTCOMES and _PART not in text and looks_like_xml(text)
+    ]
+    try:
+        _accept(fresh)
+        return [check(text) for text in texts]
+    finally:
+        _ACCEPTED.clear()
+
+
+def _accept(texts: list[str]) -> None:
+    """Add ``texts`` to :data:`_ACCEPTED` when a strict parser accepts them side by side,
+    each in its own element: then each would pass alone (when not, :func:`check` parses
+    each text by itself). No text names the part element, so a part ends only with the end
+    tag written after it, and a comment, CDATA section or processing instruction left open
+    would take in the next part's tags: one part fewer, which is checked."""
+    if len(texts) < 2:
+        return
+    parts = "".join(f"<{_PART}>{text}</{_PART}>" for text in texts)
+    try:
+        whole = etree.fromstring((_FAST_OPEN + parts + _FAST_CLOSE).encode("utf-8"), _FAST_PARSER)
+    except (etree.XMLSyntaxError, UnicodeEncodeError):
+        return
+    if len(whole) == len(texts) and all(part.tag == _PART for part in whole):
+        _ACCEPTED.update(texts)
 
 
 _FAST_OPEN = (
     "<e2ee-sig-fragments xmlns:stream='http://etherx.jabber.org/streams'"
     " xmlns:db='jabber:server:dialback'>"
 )
-_FAST_PARSERS: list[object] = []
-_COMMENT: list[object] = []
-"""``etree.Comment``, the tag of comment nodes (lxml is imported on first use)."""
+_FAST_CLOSE = "</e2ee-sig-fragments>"
+_FAST_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 def _well_formed(text: str) -> Outcome | None:
     """The outcome for ``text`` when a strict parser accepts it as it stands, else None."""
-    from lxml import etree
-
-    if not _FAST_PARSERS:
-        _FAST_PARSERS.append(
-            etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        )
-        _COMMENT.append(etree.Comment)
-    source = (_FAST_OPEN + text + "</e2ee-sig-fragments>").encode("utf-8")
     try:
-        wrapper = etree.fromstring(source, _FAST_PARSERS[0])  # type: ignore[arg-type]
+        _strict_parse(text)
     except etree.XMLSyntaxError:
         return None
-    outcome = Outcome(True)
+    return Outcome(True, strict_text=text)
+
+
+def _declared_well_formed(text: str) -> Outcome | None:
+    """The outcome for ``text`` that starts with an XML declaration (as schemas do) and has
+    no other processing instruction, when a strict parser accepts it with the declaration
+    blanked (as the checker blanks it, lines kept); else None."""
+    at = len(text) - len(text.lstrip())
+    end = text.find("?>", at) if text.startswith("<?xml", at) else -1
+    if end < 0 or "<?" in text[end + 2 :]:
+        return None
+    end += 2
+    blanked = text[:at] + _NOT_NEWLINE.sub(" ", text[at:end]) + text[end:]
+    try:
+        _strict_parse(blanked)
+    except etree.XMLSyntaxError:
+        return None
+    return Outcome(True, blanks=[(at, end)], strict_text=blanked)
+
+
+def _strict_parse(text: str) -> etree._Element:
+    source = (_FAST_OPEN + text + _FAST_CLOSE).encode("utf-8")
+    return etree.fromstring(source, _FAST_PARSER)
+
+
+def _strict_elements(text: str) -> list[Element]:
+    """The elements of ``text`` (which a strict parser accepts) in document order."""
+    return recorded(_strict_parse(text))
+
+
+def recorded(wrapper: etree._Element) -> list[Element]:
+    """The records of the elements inside ``wrapper`` (a strict parse of an example inside a
+    synthetic root) in document order, as the checker would make them."""
+    elements: list[Element] = []
     for child in wrapper:
         if isinstance(child.tag, str):
-            _record(child, outcome.elements)
-    return outcome
+            _record(child, elements)
+    return elements
+
+
+def holds_elision(node: etree._Element) -> bool:
+    """Whether something is elided in ``node`` (an element of a strict parse), as
+    :func:`_record` judges it: one walk that stops at the first elision."""
+    for item in node.iter():
+        if isinstance(item.tag, str):
+            text = item.text or ""
+            if _elides(text) or any(_elides(value) for value in item.attrib.values()):
+                return True
+        elif item.tag is etree.Comment:
+            comment = item.text or ""
+            if not comment.strip() or _elides(comment):
+                return True
+        if item is not node and _elides(item.tail or ""):
+            return True
+    return False
 
 
 def _record(node: etree._Element, elements: list[Element]) -> bool:
@@ -521,16 +641,14 @@ def _record(node: etree._Element, elements: list[Element]) -> bool:
     prefix = node.prefix
     record = Element(f"{prefix}:{local}" if prefix else local, 0, attributes=len(node.attrib))
     elements.append(record)
-    elided = bool(_ELISION.search(node.text or "")) or any(
-        _ELISION.search(value) for value in node.attrib.values()
-    )
+    elided = _elides(node.text or "") or any(_elides(value) for value in node.attrib.values())
     for child in node:
         if isinstance(child.tag, str):
             record.children += 1
             elided = _record(child, elements) or elided
-        elif child.tag is _COMMENT[0]:
+        elif child.tag is etree.Comment:
             comment = child.text or ""
-            elided = elided or not comment.strip() or bool(_ELISION.search(comment))
-        elided = elided or bool(_ELISION.search(child.tail or ""))
+            elided = elided or not comment.strip() or _elides(comment)
+        elided = elided or _elides(child.tail or "")
     record.elided = record.contains_elision = elided
     return elided

@@ -11,10 +11,12 @@ from lxml import etree
 from e2ee_sig.xep.query import (  # noqa: F401 (shared with the rule modules from here)
     REGISTRAR_TOPICS,
     URN_XMPP,
+    body_text,
     code_blocks,
     example_namespaces,
     find_section,
     line,
+    lower_body_text,
     normalise,
     own_namespaces,
     per_document,
@@ -51,21 +53,6 @@ def all_sections(document: Document) -> Iterator[etree._Element]:
 def _all_sections(document: Document) -> tuple[etree._Element, ...]:
     root = document.xml_root
     return () if root is None else tuple(root.iter(*SECTION_TAGS))
-
-
-@per_document
-def body_text(document: Document) -> str:
-    """The prose of every top-level section, joined (shared by the rules that search it)."""
-    root = document.xml_root
-    if root is None:
-        return ""
-    return " ".join(prose(s) for s in root.iterchildren("section1"))
-
-
-@per_document
-def lower_body_text(document: Document) -> str:
-    """:func:`body_text` lower-cased (for the rules that search it without regard to case)."""
-    return body_text(document).lower()
 
 
 def word_count(element: etree._Element) -> int:

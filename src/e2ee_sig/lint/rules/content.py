@@ -17,12 +17,14 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import hidden_spans
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
     line,
     normalise,
     own_namespaces,
+    per_document,
     registered_namespaces,
     schema_namespaces,
 )
@@ -30,8 +32,8 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.root import SHARED_FILES
 
-_CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>(.*?)</\1\s*>", re.S)
-_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
+_CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
+_CODE_END = {name: re.compile(rb"</" + name + rb"\s*>") for name in (b"example", b"code")}
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
 _ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
@@ -54,6 +56,7 @@ _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
 _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
 _WORD_BYTE = re.compile(rb"\w")
+_MENTION = re.compile(r"\bXEP-(\d{4})\b")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
 _DEFINED_IN = re.compile(r"defined (?:in|by) XEP-(\d{4})\b", re.I)
@@ -130,20 +133,54 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     """
     raw = document.raw
     offsets = None
-    for match in _CODE_ELEMENT.finditer(raw):
-        outside = _CDATA.sub(b"", match.group(2))
+    for start, name, content in code_elements(raw):
+        if b"&" not in content:
+            continue  # no escape (cutting out CDATA sections makes none)
+        outside = b"".join(_outside_cdata(content))
         escaped = _ESCAPED_TAG.search(outside)
         if escaped is None or _MARKUP.search(outside) or _ENTITY_REF.search(outside):
             continue  # no escaped tag (``&lt;-`` is an arrow), or markup or entities CDATA hides
         offsets = offsets or line_offsets(raw)
-        at = raw.count(b"\n", 0, match.start()) + 1
+        at = raw.count(b"\n", 0, start) + 1
         yield Finding(
-            f"<{match.group(1).decode()}> escapes markup ({escaped.group().decode()}…) "
+            f"<{name.decode()}> escapes markup ({escaped.group().decode()}…) "
             "instead of using CDATA",
             at,
-            match.start() - offsets[at - 1] + 1,
+            start - offsets[at - 1] + 1,
             hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
         )
+
+
+def _outside_cdata(content: bytes) -> Iterator[bytes]:
+    """The pieces of ``content`` outside its CDATA sections."""
+    last = 0
+    for start, end in hidden_spans(content, (b"<![CDATA[",)):
+        yield content[last:start]
+        last = end
+    yield content[last:]
+
+
+def code_elements(raw: bytes) -> Iterator[tuple[int, bytes, bytes]]:
+    """Each ``<example>`` or ``<code>`` element of ``raw`` up to its first end tag: where it
+    starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds,
+    found faster: start tags by a byte search, end tags by a literal search)."""
+    pos = 0
+    following = {tag: raw.find(tag) for tag in (b"<example", b"<code")}
+    while True:
+        for tag, at in following.items():
+            if 0 <= at < pos:
+                following[tag] = raw.find(tag, pos)
+        candidates = [at for at in following.values() if at >= 0]
+        if not candidates:
+            return
+        at = min(candidates)
+        start = _CODE_START.match(raw, at)
+        end = _CODE_END[start.group(1)].search(raw, start.end()) if start else None
+        if start is None or end is None:
+            pos = at + 1
+            continue
+        yield at, start.group(1), raw[start.end() : end.start()]
+        pos = end.end()
 
 
 def _first_tag(example: etree._Element) -> str:
@@ -172,7 +209,7 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     known = _entities(document)
     if not known or not (
-        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document, known)
+        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document)
     ):
         return
     tree = document.literal_tree
@@ -191,20 +228,18 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
                     _column(document, line(link), url),
                     hint=f"write &{name}; (first mention) or <cite>…</cite> (later ones)",
                 )
-    yield from _bare_mentions(document, body, known)
+    yield from _bare_mentions(document, body)
 
 
-def _bare_mentions(
-    document: Document, body: list[etree._Element], known: AbstractSet[bytes]
-) -> Iterator[Finding]:
+def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[Finding]:
     """The first bare ``XEP-NNNN`` in running text, for XEPs never cited by their entity."""
     reported: set[str] = set()
-    candidates = _bare_candidates(document, known)
+    candidates = _bare_candidates(document)
     if not candidates:
         return
     for paragraph in (p for part in body for p in part.iter("p", "li")):
         for node, text in _running_text(paragraph):
-            for match in re.finditer(r"\bXEP-(\d{4})\b", text):
+            for match in _MENTION.finditer(text) if "XEP-" in text else ():
                 number = match.group(1)
                 name = f"xep{number}"
                 if number not in candidates or number in reported:
@@ -219,8 +254,10 @@ def _bare_mentions(
                 )
 
 
-def _bare_candidates(document: Document, known: AbstractSet[bytes]) -> set[str]:
+@per_document
+def _bare_candidates(document: Document) -> set[str]:
     """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
+    known = _entities(document)
     raw = document.raw
     numbers = {
         match.group(1)
@@ -234,19 +271,20 @@ def _bare_candidates(document: Document, known: AbstractSet[bytes]) -> set[str]:
     } - {document.header_value("number")}
 
 
-def _may_mention_bare(document: Document, known: AbstractSet[bytes]) -> bool:
+def _may_mention_bare(document: Document) -> bool:
     """Whether a candidate ``XEP-NNNN`` may stand in a body paragraph: in the expanded tree,
     whose text holds every text of the entity-kept one (and what entities bring)."""
-    candidates = _bare_candidates(document, known)
+    candidates = _bare_candidates(document)
     root = document.xml_root
     if not candidates or root is None:
         return bool(candidates)
     texts = "\n".join(
-        text
-        for part in root
-        if part.tag != "header"
-        for paragraph in part.iter("p", "li")
-        for text in paragraph.itertext()
+        [
+            "\n".join(p.itertext())
+            for part in root
+            if part.tag != "header"
+            for p in part.iter("p", "li")
+        ]
     )
     return any(f"XEP-{number}" in texts for number in candidates)
 
@@ -368,12 +406,15 @@ def entity_in_link_lines(document: Document) -> set[int]:
     return {at for _, *places in _entities_in_links(document) for at in places}
 
 
-def _entities_in_links(document: Document) -> Iterator[tuple[str, int, int]]:
-    """Each markup entity referenced inside a ``<link>``, with its line and the link's."""
+@per_document
+def _entities_in_links(document: Document) -> list[tuple[str, int, int]]:
+    """Each markup entity referenced inside a ``<link>``, with its line and the link's (once
+    per document: CNT006 and XSF001 both ask)."""
     tree = document.literal_tree if _may_have_entity_in_link(document) else None
     if tree is None:
-        return
+        return []
     declarations = document.root.entities.declarations if document.root else {}
+    found = []
     for link in tree.getroot().iter("link"):
         for entity in link.iter(etree.Entity):
             name = entity.name
@@ -382,7 +423,8 @@ def _entities_in_links(document: Document) -> Iterator[tuple[str, int, int]]:
                 b"<" in declared.split(b" ", 2)[-1] if declared else _MARKUP_ENTITY.fullmatch(name)
             )
             if markup:
-                yield name, entity.sourceline or line(link), line(link)
+                found.append((name, entity.sourceline or line(link), line(link)))
+    return found
 
 
 def _cite_for(name: str) -> str | None:
@@ -512,7 +554,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
     for block in code_blocks(document):
         text = _COMMENT.sub(_blank, block.text or "")  # a comment is not a schema
         start = line(block)
-        for tag in _SCHEMA_TAG.finditer(text):
+        for tag in _SCHEMA_TAG.finditer(text) if "schema" in text else ():
             target = _TARGET.search(tag.group(0))
             default = _DEFAULT_XMLNS.search(tag.group(0))
             if target is None or default is None or default.group(1) == XML_SCHEMA:
@@ -524,11 +566,17 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
                     start + text.count("\n", 0, tag.start()),
                     hint="the schema's xmlns='…' should be its targetNamespace",
                 )
-        mention = _DEFINED_IN.search(text)
-        if numbered and mention and mention.group(1) != number:
+        mention = _DEFINED_IN.search(text) if numbered and _may_say_defined(text) else None
+        if mention and mention.group(1) != number:
             yield Finding(
                 f"the schema says it is defined in XEP-{mention.group(1)}, "
                 f"but this is XEP-{number}",
                 start + text.count("\n", 0, mention.start()),
                 hint=f"write XEP-{number}",
             )
+
+
+def _may_say_defined(text: str) -> bool:
+    """Whether :data:`_DEFINED_IN` (case-blind) may match ``text``: its lower-cased form says
+    "defined", or ``text`` holds a dotted or dotless i, which a case-blind match takes for i."""
+    return "defined" in text.lower() or "\u0130" in text or "\u0131" in text

@@ -7,33 +7,28 @@ sections split by entity references.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, blocks, position
-from e2ee_sig.lint.rules._fragments import Issue, Outcome, check
+from e2ee_sig.lint.rules._fragments import Issue, Outcome, check_all
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.index import schema_start
 from e2ee_sig.xep.query import per_document
-
-SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
 
 
 def is_schema(block: Block) -> bool:
     """A block holding an XML Schema (the schema rules judge those)."""
-    return SCHEMA_START.search(block.text) is not None
+    return schema_start(block.text) is not None
 
 
 @per_document
 def checked(document: Document) -> list[tuple[Block, Outcome]]:
     """Each XML example or code block (schemas left out) with what the checker found."""
-    return [
-        (block, check(block.text))
-        for block in blocks(document)
-        if not block.has_markup and not is_schema(block)
-    ]
+    judged = [block for block in blocks(document) if not block.has_markup and not is_schema(block)]
+    return list(zip(judged, check_all([block.text for block in judged]), strict=True))
 
 
 def where(document: Document, block: Block, offset: int) -> str:

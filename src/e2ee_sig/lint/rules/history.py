@@ -15,6 +15,7 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.query import per_document
 
 SEMANTIC = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 LEGACY_TWO_PART = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)")
@@ -25,6 +26,17 @@ LEGACY_RC = re.compile(r"(?P<release>(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*)
 def _versions(document: Document, context: LintContext) -> list[tuple[str, int, Severity | None]]:
     """Each revision's version, line and severity: an error for a revision added since the
     ``--changed-since`` base, else a warning (published history is not failed)."""
+    if context.baseline is None:
+        return [(version, at, WARNING) for version, at, _ in _revisions(document)]
+    return [
+        (version, at, None if context.is_new(document.path, (version, date)) else WARNING)
+        for version, at, date in _revisions(document)
+    ]
+
+
+@per_document
+def _revisions(document: Document) -> list[tuple[str, int, str]]:
+    """Each revision's version, its line and its date (once per document: two rules ask)."""
     header = document.header
     found = []
     for revision in header.revisions if header else []:
@@ -33,8 +45,7 @@ def _versions(document: Document, context: LintContext) -> list[tuple[str, int, 
             continue
         version = (element.text or "").strip()
         date = revision.element.findtext("date", "").strip()
-        new = context.baseline is not None and context.is_new(document.path, (version, date))
-        found.append((version, element.sourceline or revision.line, None if new else WARNING))
+        found.append((version, element.sourceline or revision.line, date))
     return found
 
 

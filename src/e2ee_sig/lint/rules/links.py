@@ -7,7 +7,7 @@ expands to (``&NSNOTE;`` links ``#ns``) is reported at the entity reference.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from lxml import etree
@@ -15,7 +15,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, position
+from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, hidden_spans, position
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
 from e2ee_sig.xep.query import per_document
@@ -24,8 +24,11 @@ _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
 _NUMBERED = re.compile(r"(example|table)-(\d+)")
 _UNPREDICTABLE = ("sect-", "nt-")
-_MASKED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
 _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
+_ANCHORS = etree.XPath("//@anchor", smart_strings=False)
+"""Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
+_EXAMPLES = etree.XPath("count(//example)")
+_TABLES = etree.XPath("count(//table)")
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
 
 
@@ -35,9 +38,9 @@ def anchors(document: Document) -> set[str]:
     root = document.xml_root
     found = set(GENERATED_IDS)
     if root is not None:
-        found.update(str(a) for a in root.xpath("//@anchor") if a)
-        found |= {f"example-{n}" for n in range(1, len(list(root.iter("example"))) + 1)}
-        found |= {f"table-{n}" for n in range(1, len(list(root.iter("table"))) + 1)}
+        found.update(a for a in _ANCHORS(root) if a)
+        found |= {f"example-{n}" for n in range(1, int(_EXAMPLES(root)) + 1)}
+        found |= {f"table-{n}" for n in range(1, int(_TABLES(root)) + 1)}
     return found
 
 
@@ -49,28 +52,32 @@ def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool 
 
 
 @per_document
-def links(document: Document) -> list[tuple[str, int, int, str]]:
-    """Every ``<link>`` URL of the document with its line, column and the entity it came
-    from (``""`` when written directly), read with entity references kept."""
+def links(document: Document) -> list[tuple[str, int, str]]:
+    """Every ``<link>`` URL of the document with its line and the entity it came from
+    (``""`` when written directly), read with entity references kept."""
     tree = document.literal_tree
     if tree is None:
         return []
-    found: list[tuple[str, int, int, str]] = []
-    values: dict[str, str] | None = None
+    found: list[tuple[str, int, str]] = []
+    values: Mapping[str, str] | None = None
     urls: dict[str, list[str]] = {}  # by entity name
     for node in tree.getroot().iter("link", etree.Entity):
         at = node.sourceline or 1
         if node.tag == "link":
-            url = node.get("url", "").strip()
-            found.append((url, at, column_of(document, at, url), ""))
+            found.append((node.get("url", "").strip(), at, ""))
             continue
         name = node.name
         if name not in urls:
             values = values if values is not None else document_entities(document)
             urls[name] = _URL.findall(values.get(name, ""))
         for url in urls[name]:
-            found.append((url.strip(), at, column_of(document, at, f"&{name};"), name))
+            found.append((url.strip(), at, name))
     return list(dict.fromkeys(found))
+
+
+def _column(document: Document, line: int, url: str, entity: str) -> int:
+    """The column of a link's URL on its line (of the entity reference it came from)."""
+    return column_of(document, line, f"&{entity};" if entity else url)
 
 
 @rule("LNK001", "internal-link-anchor", Severity.WARNING, content=True)
@@ -88,10 +95,11 @@ def internal_link_anchor(document: Document, context: LintContext) -> Iterator[F
     Good: ``<link url='#registrar'>``; a ``<section2 topic='Protocol Namespaces' anchor='ns'>``.
     """
     known = anchors(document)
-    for url, line, column, entity in links(document):
+    for url, line, entity in links(document):
         if not url.startswith("#") or exists(url[1:], known):
             continue
         target = url[1:]
+        column = _column(document, line, url, entity)
         if entity:
             yield Finding(
                 f"&{entity}; links #{target}, but this XEP has no anchor {target!r}",
@@ -140,7 +148,7 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
     index = root_index(document)
     if index is None:
         return
-    for url, line, column, _entity in links(document):
+    for url, line, entity in links(document):
         match = _DEEP.fullmatch(url)
         if match is None:
             continue
@@ -151,9 +159,20 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
         yield Finding(
             f"link to XEP-{number}#{anchor}: XEP-{number} has no anchor {anchor!r}",
             line,
-            column,
+            _column(document, line, url, entity),
             hint=_suggest(anchor, set(target.anchors)),
         )
+
+
+def _masked(raw: bytes) -> bytes:
+    """``raw`` with its comments and CDATA sections blanked (offsets kept)."""
+    pieces: list[bytes] = []
+    last = 0
+    for start, end in hidden_spans(raw):
+        pieces += (raw[last:start], b" " * (end - start))
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
 
 
 def _https_host(host: str) -> bool:
@@ -173,7 +192,7 @@ def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
     """
     raw = document.raw
-    masked = _MASKED.sub(lambda m: b" " * len(m.group(0)), raw)
+    masked = _masked(raw)
     for match in _HTTP_LINK.finditer(masked):
         host = match.group(2).decode("utf-8", "replace")
         if not _https_host(host):

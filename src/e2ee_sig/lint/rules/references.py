@@ -31,7 +31,9 @@ _QUALIFIED = re.compile(
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
-_XMLNS = re.compile(r"""\bxmlns(?::[\w.-]+)?\s*=\s*(['"])(.*?)\1""", re.S)
+_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])(.*?)\1""", re.S)
+"""A namespace declaration, where it starts a word (see :func:`_declarations`)."""
+_WORD = re.compile(r"\w")
 _VERSION = re.compile(r":(\d+)$")
 _SPEC_XEP = re.compile(r"XEP-(\d{4})")
 _SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
@@ -53,10 +55,6 @@ def flat_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _sentence(text: str, needle: str) -> str:
-    return next((s for s in _SENTENCE_END.split(text) if needle in s), text)
-
-
 def _block(node: etree._Element) -> etree._Element | None:
     parent = node.getparent()
     while parent is not None and parent.tag not in _BLOCK_TAGS:
@@ -71,6 +69,7 @@ def citations(document: Document) -> list[tuple[str, int, str]]:
     if tree is None:
         return []
     found = []
+    sentences: dict[etree._Element | None, tuple[str, list[str]]] = {}  # split once a block
     for part in tree.getroot():
         if part.tag == "header" or not isinstance(part.tag, str):
             continue
@@ -79,8 +78,12 @@ def citations(document: Document) -> list[tuple[str, int, str]]:
             if match is None:
                 continue
             block = _block(entity)
-            text = flat_text(block) if block is not None else ""
-            sentence = _sentence(" ".join(text.split()), f"&{entity.name};")
+            if block not in sentences:
+                text = " ".join((flat_text(block) if block is not None else "").split())
+                sentences[block] = text, _SENTENCE_END.split(text)
+            text, parts = sentences[block]
+            needle = f"&{entity.name};"
+            sentence = next((s for s in parts if needle in s), text)
             found.append((match.group(1), entity.sourceline or 1, sentence))
     return found
 
@@ -234,9 +237,23 @@ def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
     found: dict[str, tuple[Block, int]] = {}
     for block, outcome in checked(document):
         if outcome.xml and "xmlns" in block.text:
-            for match in _XMLNS.finditer(block.text):
+            for match in _declarations(block.text):
                 found.setdefault(match.group(2).strip(), (block, match.start(2)))
     return found
+
+
+def _declarations(text: str) -> Iterator[re.Match[str]]:
+    """What ``\\b`` + :data:`_XMLNS` finds in ``text``, found by a literal search (the regex
+    engine cannot search for a pattern that starts with ``\\b``): a match that does not start
+    a word is dropped, and the search goes on from its next character."""
+    pos = 0
+    while (match := _XMLNS.search(text, pos)) is not None:
+        at = match.start()
+        if at and _WORD.match(text, at - 1):
+            pos = at + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 def _likely(namespace: str, index: RootIndex) -> str:
@@ -245,16 +262,28 @@ def _likely(namespace: str, index: RootIndex) -> str:
     if match is None:
         return ""
     stem, version = namespace[: match.start()], int(match.group(1))
-    newer = []
-    for defined, definers in index.definers.items():
-        other = _VERSION.search(defined)
-        if other and defined[: other.start()] == stem and int(other.group(1)) > version:
-            best = min(definers, key=lambda f: (not f.number.isdigit(), f.relpath))
-            newer.append((int(other.group(1)), best.label, defined))
+    newer = [found for found in _versions(index).get(stem, ()) if found[0] > version]
     if not newer:
         return ""
     _, label, defined = max(newer)
     return f"; {label} defines {defined}"
+
+
+def _versions(index: RootIndex) -> dict[str, list[tuple[int, str, str]]]:
+    """The defined namespaces that end in a version, by what comes before it: (version, the
+    label of its first definer, namespace), in the index's order (worked out once per index)."""
+    known = index.derived.get("versions")
+    if isinstance(known, dict):
+        return known
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    for defined, definers in index.definers.items():
+        other = _VERSION.search(defined)
+        if other:
+            best = min(definers, key=lambda f: (not f.number.isdigit(), f.relpath))
+            entry = (int(other.group(1)), best.label, defined)
+            found.setdefault(defined[: other.start()], []).append(entry)
+    index.derived["versions"] = found
+    return found
 
 
 @rule("REF004", "undefined-namespace", Severity.WARNING, content=True)

@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
@@ -32,10 +33,11 @@ from e2ee_sig.lint.rules.examples import issue_finding
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import (
     NAMESPACE,
-    SCHEMA_START,
     RootIndex,
     registrar_namespaces,
     root_index,
+    schema_start,
+    schema_starts,
 )
 from e2ee_sig.xep.parse import nothing_external
 from e2ee_sig.xep.query import per_document
@@ -97,7 +99,7 @@ def _parts(document: Document) -> list[SchemaPart]:
     for block in blocks(document):
         if block.has_markup:
             continue
-        starts = [m.start() for m in SCHEMA_START.finditer(block.text)]
+        starts = schema_starts(block.text)
         outcome = check(block.text) if starts else None
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(block.text)
@@ -150,11 +152,23 @@ def _rewrite_imports(tree: etree._Element, index: RootIndex | None) -> str | Non
         if node.tag != f"{{{XS}}}import":
             return node.get("schemaLocation", "an included schema")
         namespace = node.get("namespace", "")
-        outside = _outside(namespace, index, set())
+        outside = _outside_of(namespace, index)
         if outside is not None:
             return outside
         node.set("schemaLocation", _SCHEME + quote(namespace, safe=""))
     return None
+
+
+def _outside_of(namespace: str, index: RootIndex | None) -> str | None:
+    """What outside schema importing ``namespace`` needs (None: all in the checkout),
+    worked out once per index."""
+    if index is None:
+        return _outside(namespace, index, set())
+    key = f"schemas.outside:{namespace}"
+    if key not in index.derived:
+        index.derived[key] = _outside(namespace, index, set())
+    found = index.derived[key]
+    return found if isinstance(found, str) else None
 
 
 def _outside(namespace: str, index: RootIndex | None, seen: set[str]) -> str | None:
@@ -181,30 +195,53 @@ def _outside(namespace: str, index: RootIndex | None, seen: set[str]) -> str | N
 
 
 def _resolver(index: RootIndex | None) -> etree.Resolver:
+    """Schemas by namespace: xml.xsd and the other XEPs' schemas, imports rewritten."""
+    return _resolver_class()(index)
+
+
+@cache
+def _resolver_class() -> type:
     from lxml import etree
 
     class Checkout(etree.Resolver):
-        """Schemas by namespace: xml.xsd and the other XEPs' schemas, imports rewritten."""
+        def __init__(self, index: RootIndex | None) -> None:
+            super().__init__()
+            self.index = index
 
         def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
             namespace = unquote(url[len(_SCHEME) :]) if url.startswith(_SCHEME) else None
             if namespace == XML_NS:
                 return self.resolve_string(_xml_xsd(), context)
-            found = index.schema_for(namespace) if index and namespace else None
-            if found is None:
-                return self.resolve_string("", context)
+            found = _imported(namespace, self.index) if self.index and namespace else None
+            return self.resolve_string(found or "", context)
+
+    return Checkout
+
+
+def _imported(namespace: str, index: RootIndex) -> bytes | None:
+    """The schema some XEP gives for ``namespace``, its own imports rewritten (None: none,
+    or not well-formed), worked out once per index."""
+    from lxml import etree
+
+    key = f"schemas.imported:{namespace}"
+    if key not in index.derived:
+        found = index.schema_for(namespace)
+        text = None
+        if found is not None:
             try:
                 tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _parser())
             except etree.XMLSyntaxError:
-                return self.resolve_string("", context)
-            _rewrite_imports(tree, index)
-            return self.resolve_string(etree.tostring(tree), context)
-
-    return Checkout()
+                tree = None
+            if tree is not None:
+                _rewrite_imports(tree, index)
+                text = etree.tostring(tree)
+        index.derived[key] = text
+    known = index.derived[key]
+    return known if isinstance(known, bytes) else None
 
 
 def _decl_free(text: str) -> str:
-    start = SCHEMA_START.search(text)
+    start = schema_start(text)
     return text[start.start() :] if start else text
 
 
@@ -341,11 +378,12 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     if not parts:
         return
     haystack = _mentions(document)
-    used = set(NAMESPACE.findall(haystack))
+    used: set[str] | None = None
     index = root_index(document)
     for part in parts:
         if part.target in haystack:
             continue
+        used = set(NAMESPACE.findall(haystack)) if used is None else used
         others = sorted(
             {
                 f.label
@@ -378,7 +416,7 @@ def _mentions(document: Document) -> str:
     raw = document.raw.decode("utf-8", "replace")
     pieces = [raw]
     for block in blocks(document):
-        if not SCHEMA_START.search(block.text):
+        if not schema_start(block.text):
             pieces.append(block.text)
     pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
@@ -388,7 +426,7 @@ def _mentions(document: Document) -> str:
 
 def standalone_part(text: str) -> SchemaPart | None:
     """Another XEP's schema text as a parsed part (None when it is not well-formed)."""
-    start = SCHEMA_START.search(text)
+    start = schema_start(text)
     outcome = check(text)
     if start is None or outcome.issue is not None:
         return None

@@ -13,13 +13,14 @@ import copy
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
-from e2ee_sig.lint.rules._fragments import Element, Outcome, check
+from e2ee_sig.lint.rules._fragments import Element, Outcome, check, holds_elision
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
@@ -32,9 +33,6 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import root_index
 from e2ee_sig.xep.query import per_document
 
-if TYPE_CHECKING:
-    from lxml import etree
-
 ROOT_OPEN = (
     "<e2ee-sig-examples xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
     " xmlns:db='jabber:server:dialback'>"
@@ -46,13 +44,13 @@ _XS_NAME = re.compile(r"\{[^}]*\}")
 _PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
 XS = "http://www.w3.org/2001/XMLSchema"
 
-Subtree = tuple[Block, "etree._Element", Element]
+Subtree = tuple[Block, "etree._Element", Element | None]
+"""An example's subtree with the checker's record of it (None: the strict parser took the
+example as it stands, and :func:`_elided` walks the subtree when asked)."""
 
 
 @lru_cache(maxsize=1)
 def _parser() -> etree.XMLParser:
-    from lxml import etree
-
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -69,18 +67,16 @@ def subtrees(document: Document) -> list[Subtree]:
     return [
         (block, node, record)
         for block, outcome in checked(document)
-        if outcome.xml and outcome.issue is None and outcome.elements
+        if outcome.xml and outcome.issue is None
         for node, record in _block_subtrees(block.text)
     ]
 
 
 @lru_cache(maxsize=2048)
-def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
+def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element | None], ...]:
     """The subtrees of one well-formed example's text, remembered by text (bounded) so that
     an edited document re-parses only the examples that changed. The elements are shared:
     callers must not modify them."""
-    from lxml import etree
-
     outcome = check(text)
     source = ROOT_OPEN + _strict_text(text, outcome) + ROOT_CLOSE
     try:
@@ -88,14 +84,32 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element], ...]:
     except etree.XMLSyntaxError:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
     elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
+    if outcome.strict_text is not None:  # taken as it stands: recorded from this very parse
+        return tuple((node, None) for node in elements if _subtree(wrapper, node))
     if len(elements) != len(outcome.elements):
         return ()
     return tuple(
         (node, record)
         for node, record in zip(elements, outcome.elements, strict=True)
-        if (parent := node.getparent()) is wrapper
-        or etree.QName(parent).namespace != etree.QName(node).namespace
+        if _subtree(wrapper, node)
     )
+
+
+def _elided(node: etree._Element, record: Element | None) -> bool:
+    """Whether something is elided in the subtree ``node``."""
+    return holds_elision(node) if record is None else record.contains_elision
+
+
+def _subtree(wrapper: etree._Element, node: etree._Element) -> bool:
+    """Whether ``node`` is a top-level element of the example or in another namespace than
+    its parent."""
+    parent = node.getparent()
+    return parent is wrapper or _namespace(parent.tag) != _namespace(node.tag)
+
+
+def _namespace(tag: str) -> str:
+    """The namespace of an element's ``{namespace}local`` tag ('' for none)."""
+    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
 
 
 def _schemas_by_namespace(
@@ -120,8 +134,6 @@ def _validate(
     schema: tuple[etree.XMLSchema, set[str]],
     whose: str,
 ) -> Finding | None:
-    from lxml import etree
-
     validator, declared = schema
     errors = _errors(validator, node)
     if errors is None:
@@ -154,8 +166,6 @@ def _errors(
 ) -> tuple[tuple[str, int | None], ...] | None:
     """None when ``node`` validates, else the errors judged (message, line). Remembered
     (bounded) for the shared subtrees of unchanged examples and the cached schemas."""
-    from lxml import etree
-
     if validator.validate(etree.ElementTree(copy.deepcopy(node))):
         return None
     return tuple(
@@ -189,10 +199,8 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
     if not schemas:
         return
     for block, node, record in subtrees(document):
-        from lxml import etree
-
         schema = schemas.get(etree.QName(node).namespace or "")
-        if schema is None or record.contains_elision:
+        if schema is None or _elided(node, record):
             continue
         finding = _validate(document, block, node, schema, "this XEP's schema")
         if finding is not None:
@@ -212,8 +220,6 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
     Bad: ``<hash xmlns='urn:xmpp:hashes:2' algorithm='sha-256'>`` (XEP-0300 calls it ``algo``).
     Good: ``<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>``.
     """
-    from lxml import etree
-
     index = root_index(document)
     if index is None:
         return
@@ -222,7 +228,7 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
     cache: dict[str, tuple[tuple[etree.XMLSchema, set[str]], str] | None] = {}
     for block, node, record in subtrees(document):
         namespace = etree.QName(node).namespace or ""
-        if namespace in own or record.contains_elision:
+        if namespace in own or _elided(node, record):
             continue
         if namespace not in cache:
             cache[namespace] = _other_schema(namespace, index, key)
