@@ -11,6 +11,7 @@ files. :func:`clear` forgets an index when a file of its root changes (the LSP s
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2ee_sig.fsio import FileRefused, read_capped
 from e2ee_sig.xep.codeblocks import entity_values, read_blocks
 from e2ee_sig.xep.doctype import entity_declarations
 from e2ee_sig.xep.parse import MAX_BYTES
@@ -251,25 +253,45 @@ def clear(folder: Path | None = None) -> None:
 def _build(folder: Path) -> RootIndex:
     index = RootIndex()
     owners: dict[str, set[str]] = {}
-    files = sorted(folder.glob("xep-*.xml")) + sorted((folder / "inbox").glob("*.xml"))
-    top = folder.resolve()
-    for file in files:
+    for relpath, path in _root_files(folder):
         try:
-            linked = file.is_symlink() or file.parent.is_symlink()
-            inside = not linked or file.resolve().is_relative_to(top)
-            if not inside or not file.is_file() or file.stat().st_size > MAX_BYTES:
-                continue
-            raw = file.read_bytes()
-        except OSError:
+            raw = read_capped(path, MAX_BYTES)
+        except FileRefused:
             continue
-        index.add(read_facts(raw, file.relative_to(folder).as_posix()))
-        if file.parent == folder and fnmatchcase(file.name, _NUMBERED):
-            number = file.name[4:8]
+        index.add(read_facts(raw, relpath))
+        if "/" not in relpath and fnmatchcase(relpath, _NUMBERED):
+            number = relpath[4:8]
             index.by_number[number] = read_header(raw, number)
             for found in _TARGET_NAMESPACE.findall(raw) if b"targetNamespace" in raw else ():
                 owners.setdefault(found.decode("utf-8", "replace"), set()).add(number)
     index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
     return index
+
+
+def _root_files(folder: Path) -> Iterator[tuple[str, str]]:
+    """The root's ``xep-*.xml`` then ``inbox/*.xml`` (relative path, path), sorted by name:
+    regular files of at most MAX_BYTES, symlinks only when they stay inside the root."""
+    top = os.path.realpath(folder)
+    for sub, pattern in (("", "xep-*.xml"), ("inbox", "*.xml")):
+        where = os.path.join(folder, sub) if sub else os.fspath(folder)
+        try:
+            entries = sorted(os.scandir(where), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        linked_folder = bool(sub) and os.path.islink(where)
+        for entry in entries:
+            if not fnmatchcase(entry.name, pattern):
+                continue
+            try:
+                if linked_folder or entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    if real != top and not real.startswith(top + os.sep):
+                        continue
+                if not entry.is_file() or entry.stat().st_size > MAX_BYTES:
+                    continue
+            except OSError:
+                continue
+            yield (f"{sub}/{entry.name}" if sub else entry.name), entry.path
 
 
 def _field(raw: bytes, name: str) -> str:
