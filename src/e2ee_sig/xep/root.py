@@ -45,7 +45,6 @@ class EntityTable:
     """The general entities of ``xep.ent``, each as a one-line declaration."""
 
     declarations: dict[bytes, bytes] = field(default_factory=dict)
-    references: dict[bytes, set[bytes]] = field(default_factory=dict)
 
     @classmethod
     def from_bytes(cls, text: bytes) -> EntityTable:
@@ -53,7 +52,6 @@ class EntityTable:
         text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         for name, declaration in entity_declarations(text).items():
             table.declarations[name] = declaration.replace(b"\n", b"&#10;")
-            table.references[name] = entity_references(declaration) - {name}
         return table
 
     closures: dict[bytes, frozenset[bytes]] = field(default_factory=dict)
@@ -77,8 +75,9 @@ class EntityTable:
         while pending:
             current = pending.pop()
             if current not in needed:
-                needed.add(current)
-                pending.extend(r for r in self.references[current] if r in self.declarations)
+                needed.add(current)  # (``&#10;`` in a declaration is no entity reference)
+                uses = entity_references(self.declarations[current])
+                pending.extend(r for r in uses if r in self.declarations)
         return frozenset(needed)
 
 
