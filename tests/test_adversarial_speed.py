@@ -195,10 +195,10 @@ def test_when_no_more_processes_can_be_made_the_parent_lints_the_rest(
         return real_fork()
 
     monkeypatch.setattr(workers.os, "fork", fork)
-    shares = [[0, 3, 6], [1, 4, 7], [2, 5, 8]]
     ticks: list[int] = []
     descriptors = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else 0
-    assert workers.run_forked(_numbered, shares, ticks.append) == [_numbered(i) for i in range(9)]
+    found = workers.run_forked(_numbered, range(9), 3, ticks.append)
+    assert found == [_numbered(i) for i in range(9)]
     assert sum(ticks) == 9
     if descriptors:
         assert len(os.listdir("/proc/self/fd")) == descriptors  # no pipe left open

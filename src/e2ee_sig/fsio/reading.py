@@ -108,3 +108,15 @@ def line_ending(data: bytes) -> bytes:
 def with_line_ending(text: bytes, ending: bytes) -> bytes:
     """``text`` (written with ``\\n``) using ``ending`` for every line break."""
     return text.replace(b"\r\n", b"\n").replace(b"\n", ending) if ending != b"\n" else text
+
+
+def widen_pipe(fd: int, size: int) -> None:
+    """Let the pipe at ``fd`` hold ``size`` bytes where the system allows it (Linux): the
+    process writing into it then goes on while the reader is busy, instead of waiting for
+    each 64 KiB to be read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size)
+    except (ImportError, AttributeError, OSError):
+        pass

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from git import Repo
 
+from e2ee_sig.fsio.reading import widen_pipe
 from e2ee_sig.gitops.repo import RepoError
 
 _RECORD = b"\x1e"
@@ -91,7 +92,7 @@ class FileHistory:
         except OSError as error:
             raise RepoError(f"cannot run git: {error.strerror or error}") from error
         assert process.stdin is not None and process.stdout is not None
-        widen_pipe(process.stdout)
+        widen_pipe(process.stdout.fileno(), PIPE_SIZE)
         request = "".join(f"{sha}\n" for sha in wanted).encode()
         writer = threading.Thread(target=_feed, args=(process.stdin, request), daemon=True)
         writer.start()
@@ -280,7 +281,7 @@ def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None])
     except OSError as error:
         raise RepoError(f"cannot run git: {error.strerror or error}") from error
     assert process.stdout is not None and process.stderr is not None
-    widen_pipe(process.stdout)
+    widen_pipe(process.stdout.fileno(), PIPE_SIZE)
     errors: list[bytes] = []
     drain = threading.Thread(target=_drain, args=(process.stderr, errors), daemon=True)
     drain.start()
@@ -295,18 +296,6 @@ def _stream(folder: Path, args: Sequence[str], consume: Callable[[bytes], None])
     if process.returncode:
         done = subprocess.CompletedProcess(process.args, process.returncode, b"", errors[0])
         raise _failure(folder, args[0] if args[0] != "-c" else args[2], done)
-
-
-def widen_pipe(stream: IO[bytes]) -> None:
-    """Let the pipe behind ``stream`` hold ``PIPE_SIZE`` bytes where the system allows it
-    (Linux): git then writes on while this process is busy instead of waiting for each 64 KiB
-    to be read."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    except (ImportError, AttributeError, OSError):
-        pass
 
 
 def _drain(stream: IO[bytes], into: list[bytes]) -> None:

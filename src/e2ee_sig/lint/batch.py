@@ -72,8 +72,8 @@ def _run(
     jobs: int,
     progress: Callable[[int], None] | None,
 ) -> list[list[Diagnostic]]:
-    """Each target's diagnostics, in order; with ``jobs`` > 1, forked workers lint all but
-    the first share (see :mod:`e2ee_sig.lint.workers`)."""
+    """Each target's diagnostics, in order; with ``jobs`` > 1, forked workers share the work
+    with this process (see :mod:`e2ee_sig.lint.workers`)."""
     forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and hasattr(os, "fork")
     _warm(targets, rules, forking)
 
@@ -89,26 +89,19 @@ def _run(
         return found
     from e2ee_sig.lint.workers import run_forked
 
-    return run_forked(lint_one, _shares(targets, jobs), progress)
+    return run_forked(lint_one, _largest_first(targets), jobs, progress)
 
 
-def _shares(targets: list[Target], jobs: int) -> list[list[int]]:
-    """Target indexes in ``jobs`` shares of about equal bytes (largest files first); the
-    first share, the parent's, is 5 % lighter: it also collects the others' results."""
+def _largest_first(targets: list[Target]) -> list[int]:
+    """The first target's index (linted before forking), then the others' by decreasing
+    size: handing out the big files first leaves small ones to even out the end."""
     sizes = []
-    for index, target in enumerate(targets):
+    for index, target in enumerate(targets[1:], 1):
         try:
-            sizes.append((os.stat(target.path).st_size, index))
+            sizes.append((-os.stat(target.path).st_size, index))
         except OSError:
             sizes.append((0, index))
-    shares: list[list[int]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
-    loads[0] = sum(size for size, _ in sizes) // (20 * jobs)
-    for size, index in sorted(sizes, key=lambda item: (-item[0], item[1])):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(index)
-        loads[lightest] += size
-    return [sorted(share) for share in shares if share]
+    return [0, *(index for _, index in sorted(sizes))]
 
 
 def default_jobs(targets: list[Target], profile: str) -> int:

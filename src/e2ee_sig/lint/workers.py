@@ -1,13 +1,14 @@
 """Forked workers for large lint runs: no pool, no pickled rules, the parent working too.
 
 The parent has already imported everything, compiled the DTD, read ``xep.ent`` and linted
-one file (which loads what rules load on first use); each child forked from it lints its
-share of the targets with that state and streams one length-prefixed pickle per target back
-through a pipe, then leaves with ``os._exit`` (no interpreter teardown). The parent lints the
-first share itself, collecting what the children sent in between files (so progress keeps
-moving and no child waits on a full pipe for long). A child that dies or sends something
-unreadable, or one that cannot be started, costs only time: the parent lints what is missing
-itself.
+the first file (which loads what rules load on first use). It then writes the rest of the
+work, largest files first, into a pipe that every process reads from, four bytes (one item)
+at a time: a pipe hands each read whole to one reader, so whoever is free takes the next
+item and the processes finish together, however unevenly the files or the cores run. Each
+child forked from the parent streams one length-prefixed pickle per file back through its
+own pipe and leaves with ``os._exit`` (no interpreter teardown); the parent collects them in
+between its own files, so progress keeps moving. A child that dies, sends something
+unreadable or cannot be started costs only time: the parent lints what is missing itself.
 """
 
 from __future__ import annotations
@@ -19,71 +20,110 @@ import pickle
 import select
 import signal
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from e2ee_sig.fsio.reading import widen_pipe
 from e2ee_sig.lint.model import Diagnostic
 
 _FRAME = struct.Struct("<Q")
+_ITEM = struct.Struct("<I")
 _CHUNK = 1 << 16
+_RESULTS_PIPE = 1 << 20
+_QUEUE_ITEMS = 15_000  # 60 kB of items: the work pipe is filled before anyone reads it
 
 
 @dataclass
 class _Child:
-    """A forked worker: its process, the read end of its pipe, what it owes and has sent."""
+    """A forked worker: its process, the read end of its results pipe, what it has sent."""
 
     pid: int
     fd: int
-    share: list[int]
     buffer: bytearray = field(default_factory=bytearray)
     open: bool = True
 
 
+@dataclass(frozen=True)
+class _Work:
+    """The files after the first, in the order they are handed out, in items of ``size``."""
+
+    order: Sequence[int]
+    size: int
+
+    def item(self, number: int) -> Sequence[int]:
+        return self.order[number * self.size : (number + 1) * self.size]
+
+
 def run_forked(
     lint_one: Callable[[int], list[Diagnostic]],
-    shares: list[list[int]],
+    order: Sequence[int],
+    jobs: int,
     progress: Callable[[int], None] | None,
 ) -> list[list[Diagnostic]]:
-    """``lint_one(i)`` for every index in ``shares``, the first share in this process and
-    each other share in a forked child; the results in index order."""
+    """``lint_one(i)`` for every index in ``order`` (the first here, before forking; the rest
+    by whichever of ``jobs`` processes is free, in that order); the results in index order."""
     results: dict[int, list[Diagnostic]] = {}
     children: list[_Child] = []
-    own = shares[0]
     gc.freeze()  # what is loaded now lives for the run: no collection walks it (2-3 % of CPU)
     try:
-        for index in own[:1]:  # first, so that the children inherit what it warms up
-            results[index] = lint_one(index)  # (compiled patterns, modules loaded on use)
-            if progress:
-                progress(1)
-        rest = own[1:]
-        for number, share in enumerate(shares[1:], 1):
-            try:
-                children.append(_fork(lint_one, share))
-            except OSError:  # no more processes (a pids limit): the rest is linted here
-                rest += [index for unforked in shares[number:] for index in unforked]
-                break
-        for index in rest:
-            results[index] = lint_one(index)
-            if progress:
-                progress(1)
-            _collect(children, results, progress, wait=False)
+        for index in order[:1]:  # first, so that the children inherit what it warms up
+            _record(results, index, lint_one(index), progress)
+        work = _Work(order[1:], -(-len(order[1:]) // _QUEUE_ITEMS) or 1)
+        queue = _queue(-(-len(work.order) // work.size))
+        try:
+            for _ in range(jobs - 1):
+                try:
+                    children.append(_fork(lint_one, work, queue))
+                except OSError:  # no more processes (a pids limit): fewer hands, same work
+                    break
+            while (number := _take(queue)) is not None:
+                for index in work.item(number):
+                    _record(results, index, lint_one(index), progress)
+                    _collect(children, results, progress, wait=False)
+        finally:
+            os.close(queue)
         while any(child.open for child in children):
             _collect(children, results, progress, wait=True)
     finally:
         gc.unfreeze()
         for child in children:
             _reap(child)
-    for child in children:  # a child that failed: its missing files are linted here
-        for index in child.share:
-            if index not in results:
-                results[index] = lint_one(index)
-                if progress:
-                    progress(1)
+    for index in order:  # what a failed child took but never sent
+        if index not in results:
+            _record(results, index, lint_one(index), progress)
     return [results[index] for index in sorted(results)]
 
 
-def _fork(lint_one: Callable[[int], list[Diagnostic]], share: list[int]) -> _Child:
+def _record(
+    results: dict[int, list[Diagnostic]],
+    index: int,
+    found: list[Diagnostic],
+    progress: Callable[[int], None] | None,
+) -> None:
+    results[index] = found
+    if progress:
+        progress(1)
+
+
+def _queue(items: int) -> int:
+    """The read end of a pipe holding item numbers ``0 .. items-1``, its write end closed."""
     read_end, write_end = os.pipe()
+    try:
+        _write_all(write_end, b"".join(_ITEM.pack(number) for number in range(items)))
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _take(queue: int) -> int | None:
+    """The next item number, or None when the work is all taken."""
+    data = os.read(queue, _ITEM.size)
+    return _ITEM.unpack(data)[0] if len(data) == _ITEM.size else None
+
+
+def _fork(lint_one: Callable[[int], list[Diagnostic]], work: _Work, queue: int) -> _Child:
+    read_end, write_end = os.pipe()
+    widen_pipe(read_end, _RESULTS_PIPE)  # a child seldom waits for the parent to read
     try:
         pid = os.fork()
     except OSError:
@@ -95,14 +135,15 @@ def _fork(lint_one: Callable[[int], list[Diagnostic]], share: list[int]) -> _Chi
         try:
             os.close(read_end)
             gc.freeze()  # (again: what the parent loaded since) pages stay shared
-            for index in share:
-                data = pickle.dumps((index, lint_one(index)), pickle.HIGHEST_PROTOCOL)
-                _write_all(write_end, _FRAME.pack(len(data)) + data)
+            while (number := _take(queue)) is not None:
+                for index in work.item(number):
+                    data = pickle.dumps((index, lint_one(index)), pickle.HIGHEST_PROTOCOL)
+                    _write_all(write_end, _FRAME.pack(len(data)) + data)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    return _Child(pid, read_end, share)
+    return _Child(pid, read_end)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -149,10 +190,8 @@ def _read(
         except Exception:  # a corrupt frame: treat the child as failed from here on
             child.open = False
             return
-        if index in child.share and index not in results:
-            results[index] = found
-            if progress:
-                progress(1)
+        if index not in results:
+            _record(results, index, found, progress)
 
 
 def _reap(child: _Child) -> None:
