@@ -136,12 +136,20 @@ class XepFacts:
     status: str
     type: str
     shortname: str
-    anchors: frozenset[str]
     namespaces: frozenset[str]
     """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
     superseded_by: str = ""
     raw: bytes = field(default=b"", repr=False)
     values: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Its ``anchor='…'`` values (read from the file on first use: only the XEPs that
+        others link into are asked)."""
+        text = _without_comments(self.raw)
+        return frozenset(
+            (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
+        )
 
     @cached_property
     def schemas(self) -> dict[str, str]:
@@ -304,9 +312,6 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
     text = _without_comments(raw)
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
-    anchors = {
-        (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
-    }
     namespaces = set(registrar_namespaces(text, values))
     if b"XMLSchema" in raw:
         for match in _RAW_TARGET.finditer(raw):
@@ -318,7 +323,6 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
         _field(text, "status"),
         _field(text, "type"),
         _field(text, "shortname"),
-        frozenset(anchors),
         frozenset(namespaces),
         ", ".join(
             m.decode("utf-8", "replace").strip()
