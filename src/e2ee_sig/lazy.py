@@ -5,10 +5,26 @@ use (the tables of output formats list every name without loading the modules be
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, overload
 
 _T = TypeVar("_T")
+
+
+def module_attributes(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for ``package`` that imports the module ``homes[name]`` when
+    ``name`` is first asked for (and keeps the value in the package)."""
+
+    def __getattr__(name: str) -> Any:
+        home = homes.get(name)
+        if home is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(home), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    return __getattr__
 
 
 def load(spec: str) -> Any:

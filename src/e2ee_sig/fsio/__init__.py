@@ -20,8 +20,9 @@ Modules: :mod:`.errors` (the refusals), :mod:`.reading`, :mod:`.temporary` (temp
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lazy import module_attributes
 
 if TYPE_CHECKING:
     from e2ee_sig.fsio.errors import FileRefused, ReadRefused, WriteRefused, kind_of
@@ -43,12 +44,16 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
-    **dict.fromkeys(("FileRefused", "ReadRefused", "WriteRefused", "kind_of"), "errors"),
+    **dict.fromkeys(
+        ("FileRefused", "ReadRefused", "WriteRefused", "kind_of"), "e2ee_sig.fsio.errors"
+    ),
     **dict.fromkeys(
         ("display_name", "line_ending", "read_capped", "read_through", "with_line_ending"),
-        "reading",
+        "e2ee_sig.fsio.reading",
     ),
-    **dict.fromkeys(("TEMP_MARK", "clean_stale_temporaries", "is_temporary"), "temporary"),
+    **dict.fromkeys(
+        ("TEMP_MARK", "clean_stale_temporaries", "is_temporary"), "e2ee_sig.fsio.temporary"
+    ),
     **dict.fromkeys(
         (
             "LOCK_TIMEOUT",
@@ -58,7 +63,7 @@ _HOMES = {
             "write_output",
             "write_report",
         ),
-        "writing",
+        "e2ee_sig.fsio.writing",
     ),
 }
 """Where each name lives: a module is imported on first use (linting never loads the
@@ -86,10 +91,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = module_attributes(__name__, _HOMES)

@@ -6,8 +6,9 @@ modules that need gitpython or write."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lazy import module_attributes
 
 if TYPE_CHECKING:
     from e2ee_sig.gitops.changes import (
@@ -123,8 +124,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = module_attributes(__name__, _HOMES)

@@ -6,8 +6,9 @@ process vocabulary in :mod:`.vocab`, read by the command-line options) do not pu
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from e2ee_sig.lazy import module_attributes
 
 if TYPE_CHECKING:
     from e2ee_sig.xep.parse import Document, Problem, load, parse_bytes
@@ -26,8 +27,4 @@ _HOMES = {
 __all__ = ["Document", "Problem", "XepRoot", "find_root", "load", "parse_bytes", "root_at"]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = module_attributes(__name__, _HOMES)
