@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e2ee_sig.xep.header import text_of
+from e2ee_sig.xep.parsers import xep_parser
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -164,7 +165,7 @@ def _fragment_facts(head: bytes, file: Path, display: str) -> HeaderFacts | None
         return None
     from lxml import etree
 
-    parser = _parser()
+    parser = xep_parser(expand=True, recover=True)
     try:
         element = etree.fromstring(head + b"</xep>", parser, base_url=_name(file))
     except etree.XMLSyntaxError:
@@ -183,33 +184,6 @@ def _fragment_facts(head: bytes, file: Path, display: str) -> HeaderFacts | None
 
 def _name(file: Path) -> str:
     return os.fsencode(file).decode("utf-8", "replace")
-
-
-_PARSER: list[etree.XMLParser] = []
-
-
-def _parser() -> etree.XMLParser:
-    """A parser with the settings of ``xep.parse`` for the expanded tree: internal entities
-    expanded, nothing loaded (every external entity resolves to an empty string)."""
-    if not _PARSER:
-        from lxml import etree
-
-        class NothingExternal(etree.Resolver):
-            def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
-                return self.resolve_string("", context)
-
-        parser = etree.XMLParser(
-            load_dtd=False,
-            resolve_entities="internal",
-            no_network=True,
-            huge_tree=False,
-            strip_cdata=False,
-            recover=True,
-            collect_ids=False,
-        )
-        parser.resolvers.add(NothingExternal())
-        _PARSER.append(parser)
-    return _PARSER[0]
 
 
 def header_document(file: Path, display: str, root: Callable[[], XepRoot | None]) -> Document:

@@ -20,6 +20,7 @@ from e2ee_sig.fsio import ReadRefused, display_name, read_capped
 from e2ee_sig.lazy import cached_property
 from e2ee_sig.xep.doctype import Doctype, scan_doctype
 from e2ee_sig.xep.official import OfficialView, ValidityError
+from e2ee_sig.xep.parsers import xep_parser
 from e2ee_sig.xep.root import XepRoot, entity_references, find_root
 
 if TYPE_CHECKING:
@@ -120,36 +121,6 @@ class Document:
         return self.tree.getroot() if self.tree is not None else None
 
 
-def nothing_external() -> etree.Resolver:
-    """A resolver answering every URL with an empty string: nothing is fetched, nothing read."""
-    from lxml import etree
-
-    class NothingExternal(etree.Resolver):
-        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
-            return self.resolve_string("", context)
-
-    return NothingExternal()
-
-
-def _parser(expand: bool, recover: bool) -> etree.XMLParser:
-    from lxml import etree
-
-    parser = etree.XMLParser(
-        load_dtd=False,
-        resolve_entities="internal" if expand else False,
-        no_network=True,
-        huge_tree=False,
-        strip_cdata=False,
-        recover=recover,
-        collect_ids=False,
-    )
-    parser.resolvers.add(nothing_external())
-    return parser
-
-
-_PARSERS: dict[tuple[bool, bool], etree.XMLParser] = {}
-
-
 def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree | None, list]:
     """Parse strictly (twice as fast as libxml2's recovery mode); only a document that is not
     well-formed is parsed again in recovery mode, for the errors that mode reports."""
@@ -157,9 +128,7 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
 
     name = display_name(base_url)  # libxml2 takes UTF-8 names only: others get U+FFFD
     for recover in (False, True):
-        parser = _PARSERS.get((expand, recover)) or _PARSERS.setdefault(
-            (expand, recover), _parser(expand, recover)
-        )
+        parser = xep_parser(expand, recover)
         try:
             element = etree.fromstring(data, parser, base_url=name)
         except etree.XMLSyntaxError as error:

@@ -39,7 +39,7 @@ from e2ee_sig.xep.index import (
     schema_start,
     schema_starts,
 )
-from e2ee_sig.xep.parse import nothing_external
+from e2ee_sig.xep.parsers import nothing_external
 from e2ee_sig.xep.query import per_document
 
 if TYPE_CHECKING:
