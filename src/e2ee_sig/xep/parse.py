@@ -127,19 +127,19 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
     from lxml import etree
 
     name = display_name(base_url)  # libxml2 takes UTF-8 names only: others get U+FFFD
-    for recover in (False, True):
-        parser = xep_parser(expand, recover)
+    parser = xep_parser(expand, recover=False)
+    try:
+        element = etree.fromstring(data, parser, base_url=name)
+    except etree.XMLSyntaxError:
+        parser = xep_parser(expand, recover=True)
         try:
             element = etree.fromstring(data, parser, base_url=name)
         except etree.XMLSyntaxError as error:
-            if recover:
-                return None, list(error.error_log) or [error]
-            continue
-        errors = list(parser.error_log)
-        if element is None or any(e.level_name == "FATAL" for e in errors):
-            return None, errors
-        return element.getroottree(), errors
-    raise AssertionError("unreachable: the recovering parse returns")
+            return None, list(error.error_log) or [error]
+    errors = list(parser.error_log)
+    if element is None or any(e.level_name == "FATAL" for e in errors):
+        return None, errors
+    return element.getroottree(), errors
 
 
 def _literal_tree(data: bytes, base_url: str) -> etree._ElementTree | None:
