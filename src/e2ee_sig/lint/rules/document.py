@@ -15,7 +15,8 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import XEP_ENT
-from e2ee_sig.xep.index import NumberedXep, index_of
+from e2ee_sig.xep.facts import NumberedXep
+from e2ee_sig.xep.index import index_of
 
 TEMPLATE_DOCTYPE = "<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents; ]>"
 _UNDEFINED = re.compile(r"Entity '([^']+)' not defined")

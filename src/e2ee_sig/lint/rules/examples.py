@@ -15,7 +15,7 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, blocks, position
 from e2ee_sig.lint.rules._fragments import Issue, Outcome, check_all
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.index import schema_start
+from e2ee_sig.xep.facts import schema_start
 from e2ee_sig.xep.query import per_document
 
 

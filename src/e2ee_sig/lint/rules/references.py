@@ -18,7 +18,8 @@ from e2ee_sig.lint.rules._codeblocks import Block, column_of, position
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.index import INACTIVE, NAMESPACE, RootIndex, root_index
+from e2ee_sig.xep.facts import NAMESPACE
+from e2ee_sig.xep.index import INACTIVE, RootIndex, root_index
 from e2ee_sig.xep.query import per_document
 
 _XEP_ENTITY = re.compile(r"xep(\d{4})")

@@ -31,14 +31,8 @@ from e2ee_sig.lint.rules._codeblocks import (
 from e2ee_sig.lint.rules._fragments import Issue, check
 from e2ee_sig.lint.rules.examples import issue_finding
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.index import (
-    NAMESPACE,
-    RootIndex,
-    registrar_namespaces,
-    root_index,
-    schema_start,
-    schema_starts,
-)
+from e2ee_sig.xep.facts import NAMESPACE, registrar_namespaces, schema_start, schema_starts
+from e2ee_sig.xep.index import RootIndex, root_index
 from e2ee_sig.xep.parsers import nothing_external
 from e2ee_sig.xep.query import per_document
 

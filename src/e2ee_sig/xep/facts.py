@@ -1,0 +1,198 @@
+"""What one XEP file says about itself, read from its bytes with light regular expressions
+(number, status, type, shortname, header texts, the namespaces it defines, its schemas and
+anchors): the facts the root index (:mod:`e2ee_sig.xep.index`) gathers for every XEP."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from e2ee_sig.xep.codeblocks import entity_values, read_blocks
+from e2ee_sig.xep.doctype import entity_declarations
+
+_FIELD = {
+    name: re.compile(rb"<" + name.encode() + rb">\s*([^<]*?)\s*</" + name.encode() + rb">")
+    for name in ("number", "status", "type", "shortname")
+}
+_SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
+_ANCHOR = re.compile(rb"""anchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+_REGISTRAR = re.compile(
+    rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
+)
+_SECTION1 = re.compile(rb"<section1\b|</xep\s*>")
+_ENTITY_REF = re.compile(r"&([A-Za-z_][\w.-]*);")
+NAMESPACE = re.compile(
+    r"(?:urn:xmpp:[A-Za-z0-9.:_+/-]*[A-Za-z0-9]"
+    r"|https?://jabber\.org/protocol/[A-Za-z0-9._/-]*[A-Za-z0-9](?:#[A-Za-z0-9_-]+)?"
+    r"|jabber:(?:iq|x|client|server|component)(?::[A-Za-z0-9_.-]*[A-Za-z0-9])?)"
+)
+_RAW_TARGET = re.compile(rb"""targetNamespace\s*=\s*['"](?:\]\]>)?([^'"<]*?)(?:<!\[CDATA\[)?['"]""")
+_TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
+_SCHEMA_NAMESPACE = "www.w3.org/2001/XMLSchema"
+HEAD_BYTES = 16384
+_HEADER_FIELD = {
+    name: re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S)
+    for name in ("title", "shortname", "status", "type")
+}
+_ENTITY = re.compile(r"&[\w.-]+;")
+_ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
+_NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
+TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+
+
+def schema_start(text: str) -> re.Match[str] | None:
+    """The first ``xs:schema`` start tag of ``text`` (:data:`SCHEMA_START`), if any; text
+    without the XML Schema namespace is passed over without a regex scan."""
+    return SCHEMA_START.search(text) if _SCHEMA_NAMESPACE in text else None
+
+
+def schema_starts(text: str) -> list[int]:
+    """Where each ``xs:schema`` start tag of ``text`` begins."""
+    return [m.start() for m in SCHEMA_START.finditer(text)] if _SCHEMA_NAMESPACE in text else []
+
+
+@dataclass(frozen=True)
+class NumberedXep:
+    """What the header of ``xep-NNNN.xml`` says as text (entities decoded, whitespace
+    collapsed)."""
+
+    number: str
+    title: str
+    shortname: str
+    status: str
+    type: str
+
+
+def title_key(title: str) -> str:
+    """A title as compared: whitespace collapsed, case folded, without a trailing
+    abbreviation ("Trust Messages (TM)" is "trust messages"); '' for entity-made titles."""
+    folded = _ABBREVIATION.sub("", " ".join(title.split())).casefold()
+    return "" if _ENTITY.search(folded) else folded
+
+
+def shortname_key(shortname: str) -> str:
+    """An assigned shortname, case folded; '' for the placeholders of unassigned ones."""
+    folded = " ".join(shortname.split()).casefold()
+    return "" if folded in _NO_SHORTNAME else folded
+
+
+def read_header(raw: bytes, number: str) -> NumberedXep:
+    """The header values of a numbered XEP, from the first bytes of its file."""
+    head = raw[:HEAD_BYTES].split(b"</header>", 1)[0]
+    values = {}
+    for name, pattern in _HEADER_FIELD.items():
+        found = pattern.search(head)
+        text = found.group(1).decode("utf-8", "replace") if found else ""
+        values[name] = " ".join(html.unescape(text).split())
+    return NumberedXep(number, **values)
+
+
+@dataclass
+class XepFacts:
+    """What one XEP file says about itself."""
+
+    relpath: str
+    number: str
+    status: str
+    type: str
+    shortname: str
+    namespaces: frozenset[str]
+    """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
+    superseded_by: str = ""
+    raw: bytes = field(default=b"", repr=False)
+    values: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """Its ``anchor='…'`` values (read from the file on first use: only the XEPs that
+        others link into are asked)."""
+        text = _without_comments(self.raw)
+        return frozenset(
+            (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
+        )
+
+    @cached_property
+    def schemas(self) -> dict[str, str]:
+        """Schema text by targetNamespace (read from the file on first use; none without
+        the XML Schema namespace in the file or one of its own entities)."""
+        found: dict[str, str] = {}
+        if b"XMLSchema" not in self.raw and not any("XMLSchema" in v for v in self.values.values()):
+            return found
+        for block in read_blocks(self.raw, self.values):
+            if schema_start(block.text):
+                target = _TARGET.search(block.text)
+                if target:
+                    found.setdefault(target.group(1), block.text)
+        return found
+
+    @property
+    def label(self) -> str:
+        return f"XEP-{self.number}" if self.number.isdigit() else self.relpath
+
+
+def _field(raw: bytes, name: str) -> str:
+    match = _FIELD[name].search(raw)
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def read_facts(raw: bytes, relpath: str) -> XepFacts:
+    """The facts of one XEP file, from its bytes."""
+    text = _without_comments(raw)
+    prolog = raw[: max(raw.find(b"<xep"), 0)]
+    values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
+    namespaces = set(registrar_namespaces(text, values))
+    if b"XMLSchema" in raw:
+        for match in _RAW_TARGET.finditer(raw):
+            target = match.group(1).decode("utf-8", "replace")
+            namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
+    return XepFacts(
+        relpath,
+        _field(text, "number"),
+        _field(text, "status"),
+        _field(text, "type"),
+        _field(text, "shortname"),
+        frozenset(namespaces),
+        ", ".join(
+            m.decode("utf-8", "replace").strip()
+            for m in (_SUPERSEDED_BY.findall(text) if b"<supersededby>" in text else ())
+        ),
+        raw,
+        values,
+    )
+
+
+def _without_comments(raw: bytes) -> bytes:
+    """``raw`` without its comments (what ``<!--.*?-->`` finds, found by byte searches)."""
+    if b"<!--" not in raw:
+        return raw
+    pieces, last = [], 0
+    for start, end in _comments(raw):
+        pieces.append(raw[last:start])
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
+def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
+    at = raw.find(b"<!--")
+    while at >= 0:
+        end = raw.find(b"-->", at + 4)
+        if end < 0:
+            return  # an opener never closed: no later one closes either
+        yield at, end + 3
+        at = raw.find(b"<!--", end + 3)
+
+
+def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
+    """Namespaces named in the Registrar Considerations section, entities expanded."""
+    start = _REGISTRAR.search(raw)
+    if start is None:
+        return []
+    end = _SECTION1.search(raw, start.end())
+    section = raw[start.start() : end.start() if end else len(raw)].decode("utf-8", "replace")
+    section = _ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), section)
+    return NAMESPACE.findall(section)
