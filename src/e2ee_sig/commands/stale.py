@@ -15,7 +15,7 @@ from e2ee_sig.commands._common import CONTEXT, DAY, config, split
 from e2ee_sig.errors import E2eeSigError, print_error
 from e2ee_sig.stale.render import WRITERS, default_format, writer
 from e2ee_sig.xep.policy import DEFERRAL_MONTHS
-from e2ee_sig.xep.vocab import SIGS
+from e2ee_sig.xep.vocab import SIG_SCOPES
 
 if TYPE_CHECKING:
     from e2ee_sig.stale.model import StaleReport
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--sig",
-    type=click.Choice(SIGS),
+    type=click.Choice(SIG_SCOPES),
     help="Only the SIG's encryption XEPs (list shipped with the package; config: sig-xeps).",
 )
 @click.option(

@@ -24,10 +24,9 @@ _STATUS = re.compile(rb"<status>\s*([^<\s]+)\s*</status>")
 
 def header_vocabulary() -> dict[str, tuple[str, ...]]:
     """The values the XSF accepts in ``<status>``, ``<type>``, ``<approver>`` and ``<sig>``."""
-    from e2ee_sig.lint.rules.header import SIGS
-    from e2ee_sig.xep.vocab import APPROVERS, STATUSES, TYPES
+    from e2ee_sig.xep.vocab import APPROVERS, SIG_VALUES, STATUSES, TYPES
 
-    return {"status": tuple(STATUSES), "type": TYPES, "approver": APPROVERS, "sig": SIGS}
+    return {"status": tuple(STATUSES), "type": TYPES, "approver": APPROVERS, "sig": SIG_VALUES}
 
 
 def _edit_range(position: types.Position, typed: str) -> types.Range:

@@ -47,7 +47,9 @@ APPROVERS = ("Board", "Council", "Editor")
 Level = Literal["patch", "minor", "major"]
 BUMP_LEVELS: tuple[str, ...] = get_args(Level)
 # The Special Interest Groups whose XEP lists the tools know (``stale --sig``).
-SIGS = ("e2ee",)
+SIG_SCOPES = ("e2ee",)
+# What a XEP's ``<sig>`` header element may say (xep-template.xml).
+SIG_VALUES = ("Standards", "None")
 
 INBOX = "inbox"
 WORKSPACE = "xeps"

@@ -25,12 +25,12 @@ from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, lin
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.header import Field
+from e2ee_sig.xep.vocab import SIG_VALUES
 
 MAX_TITLE_WORDS = 9
 MAX_ABSTRACT_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 PROTOXEP_TYPES = ("Standards Track", "Informational")
-SIGS = ("Standards", "None")
 DEPENDENCY = re.compile(r"XEP-\d{4}|RFC [1-9]\d*|XMPP Core|XMPP IM")
 TEMPLATE_DEPENDENCIES = ("Etc.", "XEP-xxxx")
 NO_XEPS = "0000"
@@ -178,7 +178,7 @@ def sig(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.sig if document.header else None
     if field is None:
         return
-    if field.value not in SIGS:
+    if field.value not in SIG_VALUES:
         yield Finding(f"<sig> is {field.value!r}, not 'Standards' (or 'None')", field.line)
     elif field.text != field.value:
         yield Finding(
