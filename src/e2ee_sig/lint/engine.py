@@ -137,7 +137,7 @@ def lint_document(
     document: Document, rules: dict[str, Rule], context: LintContext
 ) -> list[Diagnostic]:
     """Run ``rules`` over one parsed document (only XSF000 when it is not a usable XEP)."""
-    gate = official_rules()[WELL_FORMED]
+    gate = rules.get(WELL_FORMED) or official_rules()[WELL_FORMED]
     broken = list(gate.check(document, context))
     if broken:
         return [
