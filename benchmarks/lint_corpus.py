@@ -8,7 +8,8 @@ temporary PYTHONPYCACHEPREFIX after a warm-up round, as an installed package has
 once per round in a rotating order so that background load hits all of them alike. Each
 round measures its own floors, so a ratio compares runs taken seconds apart; the table shows
 the median of the per-round ratios, of wall time and of CPU time (user + system, workers
-included), and the peak RSS. The floors, over the same files:
+included), the range of the per-round wall ratios (on a shared machine, the spread says
+how far to trust the median), and the peak RSS. The floors, over the same files:
 
 * ``parse``: lxml parses every file, entities neither loaded nor expanded;
 * ``parse+DTD``: the same parse, then validation of every tree against ``xep.dtd`` compiled
@@ -182,14 +183,21 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy(source, target)
 
 
-def ratios(command: Command, floor: Command, attribute: str) -> float:
+def per_round(command: Command, floor: Command, attribute: str) -> list[float]:
     ours, base = getattr(command, attribute), getattr(floor, attribute)
-    return statistics.median(o / b for o, b in zip(ours, base, strict=True))
+    return [o / b for o, b in zip(ours, base, strict=True)]
+
+
+def ratios(command: Command, floor: Command, attribute: str) -> float:
+    return statistics.median(per_round(command, floor, attribute))
 
 
 def report(table: list[Command]) -> None:
     by_label = {c.label: c for c in table}
-    print(f"{'command':<24} {'wall ms':>8} {'cpu ms':>8} {'MiB':>5}  ratio to floor (wall, cpu)")
+    print(
+        f"{'command':<24} {'wall ms':>8} {'cpu ms':>8} {'MiB':>5}  "
+        "ratio to floor (wall, cpu; wall range over the rounds)"
+    )
     for command in table:
         line = (
             f"{command.label:<24} {statistics.median(command.wall) * 1000:8.0f} "
@@ -204,9 +212,10 @@ def report(table: list[Command]) -> None:
                 )
                 line += f"  +{extra * 1000:.0f} ms over {command.floor[7:]}"
             else:
+                walls = per_round(command, floor, "wall")
                 line += (
                     f"  {ratios(command, floor, 'wall'):.2f}x, {ratios(command, floor, 'cpu'):.2f}x"
-                    f" {command.floor[7:]}"
+                    f" {command.floor[7:]} ({min(walls):.2f}-{max(walls):.2f}x)"
                 )
         print(line)
     default, e2ee = by_label["lint --profile default"], by_label["lint --profile e2ee"]
