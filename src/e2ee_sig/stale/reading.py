@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from e2ee_sig.fsio.errors import FileRefused
+from e2ee_sig.fsio.reading import read_through
 from e2ee_sig.xep.header import text_of
 from e2ee_sig.xep.parsers import xep_parser
 
@@ -127,27 +128,10 @@ def _head(file: Path) -> bytes | None:
     """The start of ``file`` through ``</header>``, or None when it is not a plain regular
     file holding one within the size cap (the general path then says why)."""
     try:
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
-    except OSError:
+        head = read_through(file, _END, MAX_BYTES)
+    except FileRefused:
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        data = b""
-        while len(data) <= MAX_BYTES:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return None
-            start = max(0, len(data) - len(_END))
-            data += chunk
-            end = data.find(_END, start)
-            if end >= 0:
-                return data[: end + len(_END)] if end + len(_END) <= MAX_BYTES else None
-        return None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+    return head if head.endswith(_END) and len(head) <= MAX_BYTES else None
 
 
 def _fragment_facts(head: bytes, file: Path, display: str) -> HeaderFacts | None:
