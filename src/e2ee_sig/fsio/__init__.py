@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         line_ending,
         read_capped,
         read_through,
+        widen_pipe,
         with_line_ending,
     )
     from e2ee_sig.fsio.temporary import TEMP_MARK, clean_stale_temporaries, is_temporary
@@ -48,7 +49,14 @@ _HOMES = {
         ("FileRefused", "ReadRefused", "WriteRefused", "kind_of"), "e2ee_sig.fsio.errors"
     ),
     **dict.fromkeys(
-        ("display_name", "line_ending", "read_capped", "read_through", "with_line_ending"),
+        (
+            "display_name",
+            "line_ending",
+            "read_capped",
+            "read_through",
+            "widen_pipe",
+            "with_line_ending",
+        ),
         "e2ee_sig.fsio.reading",
     ),
     **dict.fromkeys(
@@ -85,6 +93,7 @@ __all__ = [
     "read_capped",
     "read_through",
     "rewrite",
+    "widen_pipe",
     "with_line_ending",
     "write_output",
     "write_report",

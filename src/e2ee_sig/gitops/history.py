@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from git import Repo
 
-from e2ee_sig.fsio.reading import widen_pipe
+from e2ee_sig.fsio import widen_pipe
 from e2ee_sig.gitops.repo import RepoError
 
 _RECORD = b"\x1e"

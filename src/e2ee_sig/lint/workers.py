@@ -23,7 +23,7 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from e2ee_sig.fsio.reading import widen_pipe
+from e2ee_sig.fsio import widen_pipe
 from e2ee_sig.lint.model import Diagnostic
 
 _FRAME = struct.Struct("<Q")

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from e2ee_sig.fsio.errors import FileRefused
-from e2ee_sig.fsio.reading import read_through
+from e2ee_sig.fsio import FileRefused, read_through
 from e2ee_sig.xep.header import text_of
 from e2ee_sig.xep.parsers import xep_parser
 
