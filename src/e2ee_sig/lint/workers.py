@@ -23,6 +23,7 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from e2ee_sig.background import write_all
 from e2ee_sig.fsio import widen_pipe
 from e2ee_sig.lint.model import Diagnostic
 
@@ -109,7 +110,7 @@ def _queue(items: int) -> int:
     """The read end of a pipe holding item numbers ``0 .. items-1``, its write end closed."""
     read_end, write_end = os.pipe()
     try:
-        _write_all(write_end, b"".join(_ITEM.pack(number) for number in range(items)))
+        write_all(write_end, b"".join(_ITEM.pack(number) for number in range(items)))
     finally:
         os.close(write_end)
     return read_end
@@ -138,18 +139,12 @@ def _fork(lint_one: Callable[[int], list[Diagnostic]], work: _Work, queue: int) 
             while (number := _take(queue)) is not None:
                 for index in work.item(number):
                     data = pickle.dumps((index, lint_one(index)), pickle.HIGHEST_PROTOCOL)
-                    _write_all(write_end, _FRAME.pack(len(data)) + data)
+                    write_all(write_end, _FRAME.pack(len(data)) + data)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
     return _Child(pid, read_end)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _collect(

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from e2ee_sig.xep.facts import (
 from e2ee_sig.xep.parse import MAX_BYTES
 
 if TYPE_CHECKING:
+    from e2ee_sig.background import Background
     from e2ee_sig.xep import Document
     from e2ee_sig.xep.root import XepRoot
 
@@ -123,6 +124,8 @@ class RootIndex:
 
 
 _INDEXES: dict[Path, RootIndex] = {}
+_BUILDING: dict[Path, Background[RootIndex]] = {}
+BACKGROUND_MIN_FILES = 48  # a smaller root's index costs less than a forked process
 
 
 def root_index(document: Document) -> RootIndex | None:
@@ -131,18 +134,48 @@ def root_index(document: Document) -> RootIndex | None:
 
 
 def index_of(root: XepRoot) -> RootIndex:
-    """The index of a XEP root, built on first use in this process."""
+    """The index of a XEP root, built on first use in this process (or received from the
+    process :func:`build_in_background` started)."""
     if root.path not in _INDEXES:
-        _INDEXES[root.path] = _build(root.path)
+        building = _BUILDING.pop(root.path, None)
+        built = building.result() if building is not None else None
+        _INDEXES[root.path] = built if built is not None else _build(root.path)
     return _INDEXES[root.path]
+
+
+def build_in_background(root: XepRoot) -> None:
+    """Start building the index of a large root in a forked process, so that it is ready,
+    or nearly, when :func:`index_of` first asks for it."""
+    if root.path in _INDEXES or root.path in _BUILDING:
+        return
+    try:
+        names = os.listdir(root.path)
+    except OSError:
+        return
+    if sum(fnmatchcase(name, "xep-*.xml") for name in names) < BACKGROUND_MIN_FILES:
+        return
+    from e2ee_sig.background import Background
+
+    building = Background.start(partial(_build, root.path))
+    if building is not None:
+        _BUILDING[root.path] = building
+
+
+def stop_background() -> None:
+    """Stop the index builds nobody asked for."""
+    while _BUILDING:
+        _BUILDING.popitem()[1].cancel()
 
 
 def clear(folder: Path | None = None) -> None:
     """Forget the index of the root ``folder`` (every index when None): a file changed."""
     if folder is None:
         _INDEXES.clear()
+        stop_background()
     else:
         _INDEXES.pop(folder.resolve(), None)
+        if building := _BUILDING.pop(folder.resolve(), None):
+            building.cancel()
 
 
 def _build(folder: Path) -> RootIndex:

@@ -1,0 +1,115 @@
+"""Work in a forked process: its result comes back whole, a failure only costs time, and the
+XEP index built that way is the one built in place."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from e2ee_sig.background import Background
+from e2ee_sig.lint.batch import lint_paths
+from e2ee_sig.lint.engine import LintOptions
+from e2ee_sig.xep import index, root_at
+from tests.xepfactory import make_xep
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def _pid_and_bulk() -> tuple[int, bytes]:
+    return os.getpid(), bytes(range(256)) * 20_000  # 5 MB: more than a pipe holds
+
+
+def _fails() -> int:
+    raise RuntimeError("broken")
+
+
+def _sleeps() -> None:
+    time.sleep(60)
+
+
+def test_the_result_is_computed_in_another_process_and_arrives_whole() -> None:
+    started = Background.start(_pid_and_bulk)
+    assert started is not None
+    pid, bulk = started.result() or (None, b"")
+    assert pid not in (None, os.getpid())
+    assert bulk == _pid_and_bulk()[1]
+    assert started.result() is None  # collected once
+
+
+def test_a_failing_process_gives_none_and_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    started = Background.start(_fails)
+    assert started is not None
+    assert started.result() is None
+    assert capfd.readouterr() == ("", "")
+
+
+def test_cancel_stops_a_process_still_working() -> None:
+    started = Background.start(_sleeps)
+    assert started is not None
+    before = time.monotonic()
+    started.cancel()
+    assert time.monotonic() - before < 30
+    assert started.result() is None
+
+
+def _large_root(xep_root: Path) -> Path:
+    for number in range(index.BACKGROUND_MIN_FILES + 2):
+        (xep_root / f"xep-{number:04d}.xml").write_text(
+            make_xep(number=f"{number:04d}", title=f"Widgets {number}", shortname=f"w{number}")
+        )
+    (xep_root / "inbox" / "draft.xml").write_text(make_xep(number="XXXX", status="ProtoXEP"))
+    return xep_root
+
+
+def test_an_index_built_in_the_background_equals_one_built_in_place(
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = root_at(_large_root(xep_root))
+    index.clear()
+    in_place = index.index_of(root)
+    index.clear()
+    index.build_in_background(root)
+    monkeypatch.setattr(index, "_build", lambda folder: _fails())  # only the child may build
+    received = index.index_of(root)
+    assert not index._BUILDING
+    assert received == in_place
+    index.clear()
+
+
+def test_a_small_root_is_indexed_in_place(xep_root: Path) -> None:
+    (xep_root / "xep-0001.xml").write_text(make_xep(number="0001"))
+    index.clear()
+    index.build_in_background(root_at(xep_root))
+    assert not index._BUILDING
+
+
+def test_a_failed_background_build_is_done_in_place(
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = root_at(_large_root(xep_root))
+    index.clear()
+    monkeypatch.setattr(index, "_build", lambda folder: _fails())
+    index.build_in_background(root)
+    monkeypatch.undo()
+    assert index.index_of(root).by_number["0001"].title == "Widgets 1"
+    index.clear()
+
+
+def test_lint_gives_the_same_findings_with_and_without_the_background_index(
+    xep_root: Path,
+) -> None:
+    root = _large_root(xep_root)
+    (root / "xep-0003.xml").write_text(
+        make_xep(number="0003", dependencies="<spec>XEP-0001</spec>", status="Obsolete")
+    )
+    found = []
+    for jobs in (None, 1):  # the default may start the background build; --jobs 1 never does
+        index.clear()
+        report = lint_paths([str(root)], LintOptions(jobs=jobs))
+        found.append(report.diagnostics)
+        assert not index._BUILDING  # collected or stopped when the run ends
+    assert found[0] == found[1]
+    assert found[0]
