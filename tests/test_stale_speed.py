@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from e2ee_sig.gitops.history import FileHistory, _LogReader, file_history
+from e2ee_sig.jsonout import write_indented
 from e2ee_sig.stale.blobs import BlobFacts, _cannot_hold
 from e2ee_sig.stale.editorial import _common_prefix, _common_suffix
 from e2ee_sig.stale.model import RevisionInfo, parse_date
@@ -26,7 +28,6 @@ from e2ee_sig.stale.reading import (
     header_document,
     read_header,
 )
-from e2ee_sig.stale.render.json import _encode
 from e2ee_sig.xep.header import Field, revision_pairs
 from tests.test_stale import Repo, xep
 from tests.xepfactory import make_xep
@@ -290,17 +291,22 @@ def test_the_common_suffix_is_the_reversed_common_prefix(a: bytes, b: bytes, tai
 # --- JSON as the standard library indents it ------------------------------------------------
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text() | st.integers(), inner, max_size=4)
+    ),
     max_leaves=30,
 )
 
 
 @given(_JSON)
-def test_the_json_encoder_writes_what_json_dumps_writes(value: object) -> None:
-    parts: list[str] = []
-    _encode(value, "", parts)
-    assert "".join(parts) == json.dumps(value, indent=2, ensure_ascii=False)
+def test_the_json_writer_writes_what_json_dump_writes(value: object) -> None:
+    written, expected = io.StringIO(), io.StringIO()
+    write_indented(value, written)
+    json.dump(value, expected, indent=2, ensure_ascii=False)
+    assert written.getvalue() == expected.getvalue() + "\n"
 
 
 # --- Imports -------------------------------------------------------------------------------

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from e2ee_sig.fsio import display_name
+from e2ee_sig.jsonout import write_indented
 from e2ee_sig.lint.batch import LintReport
 
 
@@ -28,5 +28,4 @@ def render(report: LintReport, stream: TextIO) -> None:
             for d in report.diagnostics
         ],
     }
-    json.dump(data, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    write_indented(data, stream)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path, PurePath
 from typing import TextIO
 from urllib.parse import quote
 
 from e2ee_sig import __version__
+from e2ee_sig.jsonout import write_indented
 from e2ee_sig.lint.batch import LintReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,6 +28,7 @@ def _uri(path: str) -> str:
 def render(report: LintReport, stream: TextIO) -> None:
     rules = sorted(report.rules.values(), key=lambda r: r.code)
     index = {rule.code: i for i, rule in enumerate(rules)}
+    uris = {path: _uri(path) for path in {d.path for d in report.diagnostics}}
     driver = {
         "name": "e2ee-sig",
         "version": __version__,
@@ -54,7 +55,7 @@ def render(report: LintReport, stream: TextIO) -> None:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(d.path)},
+                        "artifactLocation": {"uri": uris[d.path]},
                         "region": {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)},
                     }
                 }
@@ -67,5 +68,4 @@ def render(report: LintReport, stream: TextIO) -> None:
         "version": "2.1.0",
         "runs": [{"tool": {"driver": driver}, "results": results}],
     }
-    json.dump(log, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    write_indented(log, stream)

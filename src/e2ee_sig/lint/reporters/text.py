@@ -12,6 +12,8 @@ from e2ee_sig.lint.batch import LintReport
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.xep.parse import MAX_BYTES
 
+_TOKEN = re.compile(r"<[^<>]{0,60}>|\S{1,60}")
+
 
 @lru_cache(maxsize=64)
 def _source_lines(path: str) -> tuple[str, ...]:
@@ -26,8 +28,13 @@ def _source_lines(path: str) -> tuple[str, ...]:
     return tuple(raw.decode("utf-8", "replace").splitlines())
 
 
+@lru_cache(maxsize=4096)
+def _shown(path: str) -> str:
+    return display_name(path)
+
+
 def _headline(diagnostic: Diagnostic) -> str:
-    where = f"{display_name(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
+    where = f"{_shown(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
     level = "" if diagnostic.severity is Severity.ERROR else " [warning]"
     return f"{where}: {diagnostic.code}{level} {diagnostic.message}"
 
@@ -50,7 +57,7 @@ def _snippet(diagnostic: Diagnostic) -> list[str]:
 
 def _token(text: str) -> int:
     """Length of the tag or word at the start of ``text``, the part a bare column points at."""
-    match = re.match(r"<[^<>]{0,60}>|\S{1,60}", text)
+    match = _TOKEN.match(text)
     return len(match.group(0)) if match else 1
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, TextIO
 
+from e2ee_sig.jsonout import write_indented
 from e2ee_sig.stale.model import STATES, RevisionInfo, StaleReport, XepEntry
 from e2ee_sig.stale.render.common import day_text, scope_text
 
@@ -100,35 +99,4 @@ def report_json(report: StaleReport) -> dict[str, Any]:
 
 
 def write_json(report: StaleReport, stream: TextIO) -> None:
-    parts: list[str] = []
-    _encode(report_json(report), "", parts)
-    parts.append("\n")
-    stream.write("".join(parts))
-
-
-def _encode(value: object, indent: str, parts: list[str]) -> None:
-    """Append ``value`` as ``json.dump(value, indent=2, ensure_ascii=False)`` writes it
-    (the same string escaping; the standard library's indenting encoder is pure Python and
-    several times slower)."""
-    if isinstance(value, str):
-        parts.append(encode_basestring(value))
-    elif isinstance(value, dict) and value:
-        inner = indent + "  "
-        separator = "{\n" + inner
-        for key, item in value.items():
-            parts.append(separator)
-            parts.append(encode_basestring(key if isinstance(key, str) else json.dumps(key)))
-            parts.append(": ")
-            _encode(item, inner, parts)
-            separator = ",\n" + inner
-        parts.append("\n" + indent + "}")
-    elif isinstance(value, list) and value:
-        inner = indent + "  "
-        separator = "[\n" + inner
-        for item in value:
-            parts.append(separator)
-            _encode(item, inner, parts)
-            separator = ",\n" + inner
-        parts.append("\n" + indent + "]")
-    else:  # numbers, true, false, null, empty containers
-        parts.append(json.dumps(value))
+    write_indented(report_json(report), stream)
