@@ -22,6 +22,8 @@ class LintContext:
     changed_shared: frozenset[str] = frozenset()
     selected: frozenset[str] = frozenset()
     """Rules named explicitly (``--select``/``--extend-select``): they report legacy history."""
+    source_lines: bool = False
+    """Record each diagnostic's source line (the text report shows it)."""
 
     def is_new(self, path: Path, revision: tuple[str, str]) -> bool:
         """Whether a (version, date) revision was added since the ``--changed-since`` base

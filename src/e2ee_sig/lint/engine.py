@@ -16,6 +16,7 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
 
 SUPPRESSION_MARK = b"e2ee-sig"  # every inline directive names the tool
+_BLANK = b"\xef\xbb\xbf \t\r\n"  # what may come before a XML file's first "<"
 
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
@@ -38,6 +39,7 @@ class LintOptions:
     today: date | None = None
     baseline: dict[str, frozenset[tuple[str, str]]] | None = None
     changed_shared: frozenset[str] = frozenset()
+    source_lines: bool = False  # record the source line of each diagnostic (text report)
 
 
 def _matches(rule: Rule, selectors: Sequence[str]) -> bool:
@@ -86,10 +88,17 @@ def lint_context(options: LintOptions, rules: dict[str, Rule]) -> LintContext:
         baseline=options.baseline,
         changed_shared=options.changed_shared,
         selected=frozenset(c for c, r in rules.items() if _matches(r, _named(options))),
+        source_lines=options.source_lines,
     )
 
 
-def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Finding) -> Diagnostic:
+def _diagnostic(
+    document: Document,
+    rule: Rule,
+    severity: Severity,
+    finding: Finding,
+    lines: Sequence[str] = (),
+) -> Diagnostic:
     if finding.severity is Severity.WARNING:
         severity = Severity.WARNING
     return Diagnostic(
@@ -103,7 +112,23 @@ def _diagnostic(document: Document, rule: Rule, severity: Severity, finding: Fin
         finding.hint,
         finding.fix,
         finding.end_column,
+        lines[finding.line - 1] if 0 < finding.line <= len(lines) else None,
     )
+
+
+def _diagnostics(
+    document: Document, context: LintContext, findings: list[tuple[Rule, Severity, Finding]]
+) -> list[Diagnostic]:
+    lines = _source_lines(document, context) if findings else ()
+    return [_diagnostic(document, rule, severity, f, lines) for rule, severity, f in findings]
+
+
+def _source_lines(document: Document, context: LintContext) -> Sequence[str]:
+    """The document's lines when the run records source lines; none for a file that is not
+    XML (a symlink to a credentials file must never be echoed)."""
+    if not context.source_lines or not document.raw.lstrip(_BLANK).startswith(b"<"):
+        return ()
+    return document.lines
 
 
 def _severity(
@@ -140,22 +165,22 @@ def lint_document(
     gate = rules.get(WELL_FORMED) or official_rules()[WELL_FORMED]
     broken = list(gate.check(document, context))
     if broken:
-        return [
-            _diagnostic(document, gate, gate.severity, f) for f in broken if WELL_FORMED in rules
-        ]
+        shown = [(gate, gate.severity, f) for f in broken] if WELL_FORMED in rules else []
+        return _diagnostics(document, context, shown)
     if ACCEPTED in rules:  # a stale inbox copy of an accepted XEP: that one fact only
         accepted = rules[ACCEPTED]
         if stale := _checked(accepted, document, context):
-            return [_diagnostic(document, accepted, accepted.severity, f) for f in stale]
+            return _diagnostics(
+                document, context, [(accepted, accepted.severity, f) for f in stale]
+            )
     status = document.header_value("status") if any(r.content for r in rules.values()) else ""
     facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
-    found = []
+    findings: list[tuple[Rule, Severity, Finding]] = []
     for rule in rules.values():
         severity = _severity(rule, document, context, facts)
         if severity is not None and rule.code != WELL_FORMED:
-            found += [
-                _diagnostic(document, rule, severity, f) for f in _checked(rule, document, context)
-            ]
+            findings += [(rule, severity, f) for f in _checked(rule, document, context)]
+    found = _diagnostics(document, context, findings)
     if SUPPRESSION_MARK in document.raw:  # inline directives: the only case with work to do
         from e2ee_sig.lint.suppression import Suppressions
 

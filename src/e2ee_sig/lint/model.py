@@ -70,3 +70,5 @@ class Diagnostic:
     hint: str | None = field(default=None, compare=False)
     fix: Fix | None = field(default=None, compare=False, repr=False)
     end_column: int | None = field(default=None, compare=False)
+    source: str | None = field(default=None, compare=False, repr=False)
+    """Line ``line`` of the file as linted (recorded for the text report's snippet)."""

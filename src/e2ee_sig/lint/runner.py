@@ -82,6 +82,7 @@ def _options(request: LintRequest) -> tuple[LintOptions, list[str]]:
         extend_select=request.extend_select,
         xeps_root=request.xeps_root,
         jobs=request.jobs,
+        source_lines=request.output_format == "text" and not request.statistics,
     )
     paths = request.paths
     if request.changed_since:

@@ -40,10 +40,13 @@ def _headline(diagnostic: Diagnostic) -> str:
 
 
 def _snippet(diagnostic: Diagnostic) -> list[str]:
-    lines = _source_lines(diagnostic.path)
-    if not 1 <= diagnostic.line <= len(lines):
-        return []
-    source = lines[diagnostic.line - 1].expandtabs(4).rstrip()
+    source = diagnostic.source
+    if source is None:  # not recorded when the file was linted: read it now
+        lines = _source_lines(diagnostic.path)
+        if not 1 <= diagnostic.line <= len(lines):
+            return []
+        source = lines[diagnostic.line - 1]
+    source = source.expandtabs(4).rstrip()
     if len(source) > 160:
         source = source[:157] + "..."
     number = str(diagnostic.line)
