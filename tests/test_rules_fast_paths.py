@@ -7,13 +7,15 @@ pattern on texts made of the pieces that matter to it, in every order.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from e2ee_sig.lint.rules import _fragments as fragments
-from e2ee_sig.lint.rules._codeblocks import hidden_spans
+from e2ee_sig.lint.rules._codeblocks import hidden_spans, position
 from e2ee_sig.lint.rules.content import _may_say_defined, code_elements
 from e2ee_sig.lint.rules.links import _masked
 from e2ee_sig.lint.rules.references import _declarations
@@ -152,3 +154,97 @@ def test_a_long_s_or_dotless_i_keeps_the_case_blind_search() -> None:
     assert "encryption scheme" not in text.lower()
     assert body_may_contain(_Body(text), "encryption scheme")  # type: ignore[arg-type]
     assert not body_may_contain(_Body("plain text"), "encryption scheme")  # type: ignore[arg-type]
+
+
+# --- exm4 ---
+
+FRAGMENTS = ["<a>", "</a>", "<b/>", "<x:c/>", "<!--", "-->", "<![CDATA[", "]]>", "<?p", "?>"]
+FRAGMENTS += ["&amp;", "&u;", "&#x2026;", "...", "…", "\n", " ", "'", "<d e='1' e='2'/>", "<"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_joined(FRAGMENTS), max_size=6))
+def test_examples_parsed_together_are_taken_only_when_each_passes_alone(texts: list[str]) -> None:
+    fragments._OUTCOMES.clear()
+    outcomes, parsed = fragments.check_all(texts)
+    together = [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes]
+    fragments._OUTCOMES.clear()
+    alone = [(o.xml, o.issue, o.blanks, o.strict_text) for o in map(fragments.check, texts)]
+    fragments._OUTCOMES.clear()
+    assert together == alone
+    for text, part in parsed.items():  # each part holds its own text's parse
+        alone_tree = fragments.parse_strictly(text)
+        assert [(e.tag, e.text) for e in part.iter()][1:] == [
+            (e.tag, e.text) for e in alone_tree.iter()
+        ][1:]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_joined(FRAGMENTS))
+def test_an_example_with_no_elision_written_holds_none(text: str) -> None:
+    try:
+        wrapper = fragments.parse_strictly(text)
+    except etree.XMLSyntaxError:
+        return
+    if any(fragments.holds_elision(node) for node in wrapper.iter("*")):
+        assert fragments.may_hold_elision(text)
+
+
+BLOCK_PIECES = [b"<example>", b"<code caption='c&amp;d'>", b"</example>", b"</code >", b"<![CDATA["]
+BLOCK_PIECES += [b"]]>", b"<!-- x -->", b" ", b"\n", b"&lt;", b"&e;", b"&#233;", b"\xc3\xa9", b"x"]
+
+
+def _blocks_token_by_token(raw: bytes) -> list[tuple[str, str, list[tuple[int, int, bool]]]]:
+    """What read_blocks reads, read token by token (no fast path for the common block)."""
+    found: list[tuple[str, str, list[tuple[int, int, bool]]]] = []
+    current: codeblocks._Reading | None = None
+    last = 0
+    for token in codeblocks._TOKEN.finditer(raw):
+        if current is not None and token.start() > last:
+            current.add_text(raw, last, token.start(), {"e": "E"})
+        last = token.end()
+        if token.group(0).startswith(b"<!--"):
+            continue
+        if token.start(1) >= 0 and current is not None:
+            current.add(token.group(1).decode("utf-8", "replace"), token.start(1), True)
+        elif token.start(2) >= 0 and current is None:
+            block = codeblocks.Block(token.group(2).decode(), token.start(), "")
+            found.append((block.kind, "", block.pieces))  # type: ignore[arg-type]
+            current = None if token.group(4) else codeblocks._Reading(block)
+        elif current is not None and token.group(5) == current.kind:
+            current.done()
+            found[-1] = (current.block.kind, current.block.text, current.block.pieces)  # type: ignore[assignment]
+            current = None
+    if current is not None:
+        current.done()
+        found[-1] = (current.block.kind, current.block.text, current.block.pieces)  # type: ignore[assignment]
+    return found
+
+
+@settings(max_examples=400)
+@given(_joined_bytes(BLOCK_PIECES))
+def test_a_plain_block_is_read_as_token_by_token(raw: bytes) -> None:
+    read = [(b.kind, b.text, b.pieces) for b in codeblocks.read_blocks(raw, {"e": "E"})]
+    assert read == _blocks_token_by_token(raw)
+
+
+@settings(max_examples=300)
+@given(_joined_bytes([b"\n", b"x", b"\xc3\xa9", b"\r\n"]), st.lists(st.integers(0, 40)))
+def test_positions_are_counted_as_a_table_of_line_starts_says(
+    raw: bytes, offsets: list[int]
+) -> None:
+    starts = [0] + [at + 1 for at in range(len(raw)) if raw[at : at + 1] == b"\n"]
+    document = _Raw(raw)
+    for offset in offsets:
+        offset = min(offset, len(raw))
+        line = bisect.bisect_right(starts, offset)
+        column = len(raw[starts[line - 1] : offset].decode("utf-8", "replace")) + 1
+        assert position(document, offset) == (line, column)  # type: ignore[arg-type]
+
+
+class _Raw:
+    """A stand-in document with raw bytes and an empty per-document cache."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.cache: dict[str, object] = {}
