@@ -190,44 +190,6 @@ def test_an_example_with_no_elision_written_holds_none(text: str) -> None:
         assert fragments.may_hold_elision(text)
 
 
-BLOCK_PIECES = [b"<example>", b"<code caption='c&amp;d'>", b"</example>", b"</code >", b"<![CDATA["]
-BLOCK_PIECES += [b"]]>", b"<!-- x -->", b" ", b"\n", b"&lt;", b"&e;", b"&#233;", b"\xc3\xa9", b"x"]
-
-
-def _blocks_token_by_token(raw: bytes) -> list[tuple[str, str, list[tuple[int, int, bool]]]]:
-    """What read_blocks reads, read token by token (no fast path for the common block)."""
-    found: list[tuple[str, str, list[tuple[int, int, bool]]]] = []
-    current: codeblocks._Reading | None = None
-    last = 0
-    for token in codeblocks._TOKEN.finditer(raw):
-        if current is not None and token.start() > last:
-            current.add_text(raw, last, token.start(), {"e": "E"})
-        last = token.end()
-        if token.group(0).startswith(b"<!--"):
-            continue
-        if token.start(1) >= 0 and current is not None:
-            current.add(token.group(1).decode("utf-8", "replace"), token.start(1), True)
-        elif token.start(2) >= 0 and current is None:
-            block = codeblocks.Block(token.group(2).decode(), token.start(), "")
-            found.append((block.kind, "", block.pieces))  # type: ignore[arg-type]
-            current = None if token.group(4) else codeblocks._Reading(block)
-        elif current is not None and token.group(5) == current.kind:
-            current.done()
-            found[-1] = (current.block.kind, current.block.text, current.block.pieces)  # type: ignore[assignment]
-            current = None
-    if current is not None:
-        current.done()
-        found[-1] = (current.block.kind, current.block.text, current.block.pieces)  # type: ignore[assignment]
-    return found
-
-
-@settings(max_examples=400)
-@given(_joined_bytes(BLOCK_PIECES))
-def test_a_plain_block_is_read_as_token_by_token(raw: bytes) -> None:
-    read = [(b.kind, b.text, b.pieces) for b in codeblocks.read_blocks(raw, {"e": "E"})]
-    assert read == _blocks_token_by_token(raw)
-
-
 @settings(max_examples=300)
 @given(_joined_bytes([b"\n", b"x", b"\xc3\xa9", b"\r\n"]), st.lists(st.integers(0, 40)))
 def test_positions_are_counted_as_a_table_of_line_starts_says(

@@ -23,11 +23,6 @@ _TOKEN = re.compile(
 """Comments, CDATA sections, and example and code tags. A comment or CDATA section ends at
 the first ``-->`` or ``]]>``, as with a lazy ``.*?``, written as a loop the regex engine runs
 over whole runs of other bytes (twice as fast as ``.*?``, which tries the end at every byte)."""
-_PLAIN_BODY = re.compile(
-    rb"([ \t\r\n]*)<!\[CDATA\[([^\]]*(?:\](?!\]>)[^\]]*)*)\]\]>([ \t\r\n]*)</(example|code)\s*>"
-)
-"""The content and end tag of most blocks: one CDATA section, with only white space around
-it (read in one match instead of token by token)."""
 _REFERENCE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);")
 _ENTITY_VALUE = re.compile(rb"""<!ENTITY\s+\S+\s+(?:"([^"]*)"|'([^']*)')""", re.S)
 _CAPTION = re.compile(rb"""\bcaption\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -83,36 +78,30 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
     """The example and code blocks of ``raw`` (comments skipped, nesting not expected)."""
     entities = entities or {}
     found: list[Block] = []
-    current: _Reading | None = None
+    current: Block | None = None
     last = 0
-    while (token := _TOKEN.search(raw, last)) is not None:
+    for token in _TOKEN.finditer(raw):
         start = token.start()
         if current is not None and start > last:
-            current.add_text(raw, last, start, entities)
+            _add_text(current, raw, last, start, entities)
         last = token.end()
         if raw.startswith(b"<!--", start):
             continue
         if token.start(1) >= 0:  # a CDATA section
             if current is not None:
-                current.add(token.group(1).decode("utf-8", "replace"), token.start(1), True)
+                _add(current, token.group(1).decode("utf-8", "replace"), token.start(1), True)
         elif token.start(2) >= 0 and current is None:
-            block = Block(token.group(2).decode(), start, _caption(_CAPTION.search(token.group(3))))
+            caption = _CAPTION.search(token.group(3))
+            block = Block(
+                token.group(2).decode(),
+                token.start(),
+                _caption(caption),
+            )
+            if not token.group(4):
+                current = block
             found.append(block)
-            if token.group(4):
-                continue
-            current = _Reading(block)
-            body = _PLAIN_BODY.match(raw, last)
-            if body is not None and body.group(4) == token.group(2):
-                for part in (1, 2, 3):
-                    current.add(body.group(part).decode("utf-8", "replace"), body.start(part), True)
-                last = body.end()
-                current.done()
-                current = None
-        elif current is not None and token.group(5) == current.kind:
-            current.done()
+        elif current is not None and token.group(5) == current.kind.encode():
             current = None
-    if current is not None:
-        current.done()
     return found
 
 
@@ -122,47 +111,32 @@ def _caption(match: re.Match[bytes] | None) -> str:
     return html.unescape((match.group(1) or match.group(2) or b"").decode("utf-8", "replace"))
 
 
-class _Reading:
-    """The block being read: its text gathered in pieces and joined once, at its end."""
+def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
+    if text:
+        block.pieces.append(Piece(len(block.text), raw_start, exact))
+        block.text += text
 
-    def __init__(self, block: Block) -> None:
-        self.block = block
-        self.kind = block.kind.encode()
-        self.chunks: list[str] = []
-        self.length = 0
 
-    def add(self, text: str, raw_start: int, exact: bool) -> None:
-        if text:
-            self.block.pieces.append(Piece(self.length, raw_start, exact))
-            self.chunks.append(text)
-            self.length += len(text)
-
-    def add_text(self, raw: bytes, start: int, end: int, entities: Mapping[str, str]) -> None:
-        """Add character data outside CDATA: decode references, note real markup."""
-        text = raw[start:end].decode("utf-8", "replace")
-        if "<" in text:
-            self.block.has_markup = True
-        if "&" not in text:  # no reference: the text as it stands
-            self.add(text, start, True)
-            return
-        position, at = 0, start  # ``at``: the byte offset of text[position]
-        for reference in _REFERENCE.finditer(text):
-            plain = text[position : reference.start()]
-            self.add(plain, at, True)
-            at += len(plain.encode())
-            name = reference.group(1)
-            if name.startswith("#"):
-                value = html.unescape(reference.group(0))
-            else:
-                value = PREDEFINED.get(name) or _entity_text(entities.get(name, "\u2026"))
-            self.add(value, at, False)
-            at += len(reference.group(0).encode())
-            position = reference.end()
-        self.add(text[position:], at, True)
-
-    def done(self) -> None:
-        """Join the block's text: the reading is over."""
-        self.block.text = "".join(self.chunks)
+def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[str, str]) -> None:
+    """Add character data outside CDATA: decode references, note real markup."""
+    text = raw[start:end].decode("utf-8", "replace")
+    if "<" in text:
+        block.has_markup = True
+    if "&" not in text:  # no reference: the text as it stands
+        _add(block, text, start, True)
+        return
+    position = 0
+    for reference in _REFERENCE.finditer(text):
+        plain = text[position : reference.start()]
+        _add(block, plain, start + len(text[:position].encode()), True)
+        name = reference.group(1)
+        if name.startswith("#"):
+            value = html.unescape(reference.group(0))
+        else:
+            value = PREDEFINED.get(name) or _entity_text(entities.get(name, "\u2026"))
+        _add(block, value, start + len(text[: reference.start()].encode()), False)
+        position = reference.end()
+    _add(block, text[position:], start + len(text[:position].encode()), True)
 
 
 def _entity_text(value: str) -> str:
