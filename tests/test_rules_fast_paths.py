@@ -93,6 +93,8 @@ def test_a_transcript_line_is_found_at_any_line_start(text: str) -> None:
     plain = re.compile(r"^[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)", re.M)
     found = fragments._TRANSCRIPT_START.match(text) or fragments._TRANSCRIPT.search(text)
     assert bool(found) == bool(plain.search(text))
+    if found:  # exm4: the cheap search that rules most texts out never rules out a transcript
+        assert fragments._TRANSCRIPT_HINT.search(text)
 
 
 @settings(max_examples=400)
