@@ -7,13 +7,15 @@ pattern on texts made of the pieces that matter to it, in every order.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from e2ee_sig.lint.rules import _fragments as fragments
-from e2ee_sig.lint.rules._codeblocks import hidden_spans
+from e2ee_sig.lint.rules._codeblocks import hidden_spans, position
 from e2ee_sig.lint.rules.content import _may_say_defined, code_elements
 from e2ee_sig.lint.rules.links import _masked
 from e2ee_sig.lint.rules.references import _declarations
@@ -91,6 +93,8 @@ def test_a_transcript_line_is_found_at_any_line_start(text: str) -> None:
     plain = re.compile(r"^[ \t]*(?:[A-Z]{1,8}|[A-Z][a-z]+)[ \t]*:[ \t]*(?:<|$)", re.M)
     found = fragments._TRANSCRIPT_START.match(text) or fragments._TRANSCRIPT.search(text)
     assert bool(found) == bool(plain.search(text))
+    if found:  # exm4: the cheap search that rules most texts out never rules out a transcript
+        assert fragments._TRANSCRIPT_HINT.search(text)
 
 
 @settings(max_examples=400)
@@ -152,3 +156,59 @@ def test_a_long_s_or_dotless_i_keeps_the_case_blind_search() -> None:
     assert "encryption scheme" not in text.lower()
     assert body_may_contain(_Body(text), "encryption scheme")  # type: ignore[arg-type]
     assert not body_may_contain(_Body("plain text"), "encryption scheme")  # type: ignore[arg-type]
+
+
+# --- exm4 ---
+
+FRAGMENTS = ["<a>", "</a>", "<b/>", "<x:c/>", "<!--", "-->", "<![CDATA[", "]]>", "<?p", "?>"]
+FRAGMENTS += ["&amp;", "&u;", "&#x2026;", "...", "…", "\n", " ", "'", "<d e='1' e='2'/>", "<"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_joined(FRAGMENTS), max_size=6))
+def test_examples_parsed_together_are_taken_only_when_each_passes_alone(texts: list[str]) -> None:
+    fragments._OUTCOMES.clear()
+    outcomes, parsed = fragments.check_all(texts)
+    together = [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes]
+    fragments._OUTCOMES.clear()
+    alone = [(o.xml, o.issue, o.blanks, o.strict_text) for o in map(fragments.check, texts)]
+    fragments._OUTCOMES.clear()
+    assert together == alone
+    for text, part in parsed.items():  # each part holds its own text's parse
+        alone_tree = fragments.parse_strictly(text)
+        assert [(e.tag, e.text) for e in part.iter()][1:] == [
+            (e.tag, e.text) for e in alone_tree.iter()
+        ][1:]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_joined(FRAGMENTS))
+def test_an_example_with_no_elision_written_holds_none(text: str) -> None:
+    try:
+        wrapper = fragments.parse_strictly(text)
+    except etree.XMLSyntaxError:
+        return
+    if any(fragments.holds_elision(node) for node in wrapper.iter("*")):
+        assert fragments.may_hold_elision(text)
+
+
+@settings(max_examples=300)
+@given(_joined_bytes([b"\n", b"x", b"\xc3\xa9", b"\r\n"]), st.lists(st.integers(0, 40)))
+def test_positions_are_counted_as_a_table_of_line_starts_says(
+    raw: bytes, offsets: list[int]
+) -> None:
+    starts = [0] + [at + 1 for at in range(len(raw)) if raw[at : at + 1] == b"\n"]
+    document = _Raw(raw)
+    for offset in offsets:
+        offset = min(offset, len(raw))
+        line = bisect.bisect_right(starts, offset)
+        column = len(raw[starts[line - 1] : offset].decode("utf-8", "replace")) + 1
+        assert position(document, offset) == (line, column)  # type: ignore[arg-type]
+
+
+class _Raw:
+    """A stand-in document with raw bytes and an empty per-document cache."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.cache: dict[str, object] = {}

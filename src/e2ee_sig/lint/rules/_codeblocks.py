@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import ChainMap
 from collections.abc import Mapping
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from e2ee_sig.xep.codeblocks import Block, entity_values, read_blocks
@@ -38,17 +36,39 @@ def blocks(document: Document) -> list[Block]:
     return read_blocks(document.raw, document_entities(document))
 
 
+class _LineCursor:
+    """The line of the last offset asked for: the next one is counted from there (a few
+    findings per file cost a few newline counts, not a table of every line start)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.last = (0, 1)  # (offset, its line), replaced as one value
+
+    def line(self, offset: int) -> int:
+        """The 1-based line of byte ``offset`` (one plus the newlines before it)."""
+        raw = self.raw
+        last_offset, last_line = self.last
+        if offset >= last_offset:
+            line = last_line + raw.count(b"\n", last_offset, offset)
+        elif last_offset - offset < offset:
+            line = last_line - raw.count(b"\n", offset, last_offset)
+        else:
+            line = 1 + raw.count(b"\n", 0, offset)
+        self.last = (offset, line)
+        return line
+
+
 @per_document
-def _line_starts(document: Document) -> tuple[int, ...]:
-    return (0, *accumulate(len(line) + 1 for line in document.raw.split(b"\n")[:-1]))
+def _cursor(document: Document) -> _LineCursor:
+    return _LineCursor(document.raw)
 
 
 def position(document: Document, offset: int) -> tuple[int, int]:
     """1-based line and character column of byte ``offset`` of the file."""
-    starts = _line_starts(document)
-    line = bisect_right(starts, offset)
-    prefix = document.raw[starts[line - 1] : offset]
-    return line, len(prefix.decode("utf-8", "replace")) + 1
+    raw = document.raw
+    offset = min(max(offset, 0), len(raw))
+    prefix = raw[raw.rfind(b"\n", 0, offset) + 1 : offset]
+    return _cursor(document).line(offset), len(prefix.decode("utf-8", "replace")) + 1
 
 
 @per_document

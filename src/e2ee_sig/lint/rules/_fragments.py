@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -35,6 +36,9 @@ _TRANSCRIPT_START = re.compile(_SPEAKER, re.M)
 _TRANSCRIPT = re.compile("\n" + _SPEAKER, re.M)
 """A line ``C: <iq …>`` (the first line is :data:`_TRANSCRIPT_START`'s: a pattern that starts
 with a newline, not ``^``, is found by the regex engine's literal search)."""
+_TRANSCRIPT_HINT = re.compile(r":[ \t]*(?:<|$)", re.M)
+"""What every transcript line holds: a colon before ``<`` or the line end. Rare in XML, and
+cheaper to search for than a speaker at every line start (a few texts need that search)."""
 _SPACE = " \t\r\n"
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _QNAME = r"[^\W\d][\w.\-]*(?::[^\W\d][\w.\-]*)?"
@@ -97,8 +101,10 @@ def looks_like_xml(text: str) -> bool:
     return (
         stripped.startswith("<")
         and "::=" not in text
-        and not _TRANSCRIPT_START.match(text)
-        and not _TRANSCRIPT.search(text)
+        and not (
+            _TRANSCRIPT_HINT.search(text)
+            and (_TRANSCRIPT_START.match(text) or _TRANSCRIPT.search(text))
+        )
     )
 
 
@@ -501,9 +507,18 @@ REMEMBERED = 4096
 """How many outcomes :func:`check` remembers (the least recently used are forgotten)."""
 _OUTCOMES: OrderedDict[str, Outcome] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
-_ACCEPTED: set[str] = set()
-"""Texts a strict parser has just accepted together (:func:`check_all`), as they stand."""
+ROOT_OPEN = (
+    "<e2ee-sig-examples xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+    " xmlns:db='jabber:server:dialback'>"
+)
+"""The synthetic root an example is parsed in: it declares the XMPP prefixes (``stream:``,
+``db:``) and ``jabber:client`` as the default namespace, and holds nothing else on its line."""
+ROOT_CLOSE = "</e2ee-sig-examples>"
 _PART = "e2ee-sig-fragment"
+_PART_TAG = "{jabber:client}" + _PART
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_FIRST_LINE = 2
+"""The line the first part starts on in a parse of examples together (ROOT_OPEN's is 1)."""
 
 
 def check(text: str) -> Outcome:
@@ -519,63 +534,94 @@ def check(text: str) -> Outcome:
         if outcome is not None:
             _OUTCOMES.move_to_end(text)
             return outcome
-    if text in _ACCEPTED:  # XML (check_all asked), well-formed as it stands
-        outcome = Outcome(True, strict_text=text)
-    elif not looks_like_xml(text):
+    if not looks_like_xml(text):
         outcome = Outcome(False)
     else:
         outcome = _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
+    _remember(text, outcome)
+    return outcome
+
+
+def _remember(text: str, outcome: Outcome) -> None:
     with _MEMO_LOCK:
         _OUTCOMES[text] = outcome
         if len(_OUTCOMES) > REMEMBERED:
             _OUTCOMES.popitem(last=False)
-    return outcome
 
 
-def check_all(texts: list[str]) -> list[Outcome]:
-    """:func:`check` of each of ``texts``; those not remembered are first given to the strict
-    parser together, one parse for all of them rather than one each."""
-    fresh = [
-        text
-        for text in dict.fromkeys(texts)
-        if text not in _OUTCOMES and _PART not in text and looks_like_xml(text)
-    ]
-    try:
-        _accept(fresh)
-        return [check(text) for text in texts]
-    finally:
-        _ACCEPTED.clear()
+def check_all(texts: list[str]) -> tuple[list[Outcome], dict[str, etree._Element]]:
+    """:func:`check` of each of ``texts``, and the parse of the examples the strict parser
+    accepted as they stand, each text's part of one parse (its element holds the example
+    inside :data:`ROOT_OPEN`'s namespaces, starting on the part's own source line).
+
+    The texts not remembered are first given to the strict parser together (:func:`_accept`),
+    one parse for all of them rather than one each; those it accepts are remembered as such.
+    """
+    fresh = [text for text in dict.fromkeys(texts) if text not in _OUTCOMES]
+    together: list[str] = []
+    for text in fresh:
+        if not looks_like_xml(text):
+            _remember(text, Outcome(False))
+        elif _PART not in text and "<?xml" not in text:  # a declaration fails in a part
+            together.append(text)
+    parsed = _accept(together)
+    return [check(text) for text in texts], parsed
 
 
-def _accept(texts: list[str]) -> None:
-    """Add ``texts`` to :data:`_ACCEPTED` when a strict parser accepts them side by side,
-    each in its own element: then each would pass alone (when not, :func:`check` parses
-    each text by itself). No text names the part element, so a part ends only with the end
-    tag written after it, and a comment, CDATA section or processing instruction left open
-    would take in the next part's tags: one part fewer, which is checked."""
-    if len(texts) < 2:
-        return
-    parts = "".join(f"<{_PART}>{text}</{_PART}>" for text in texts)
-    try:
-        whole = etree.fromstring((_FAST_OPEN + parts + _FAST_CLOSE).encode("utf-8"), _FAST_PARSER)
-    except (etree.XMLSyntaxError, UnicodeEncodeError):
-        return
-    if len(whole) == len(texts) and all(part.tag == _PART for part in whole):
-        _ACCEPTED.update(texts)
+def _accept(texts: list[str]) -> dict[str, etree._Element]:
+    """The texts of ``texts`` a strict parser accepts side by side, each in its own element
+    (then each would pass alone), with their elements; each is remembered as accepted, and
+    the others are checked on their own by :func:`check`.
+
+    No text names the part element, so a part ends only with the end tag written after it,
+    and a comment, CDATA section or processing instruction left open would take in the next
+    part's tags: one part fewer, which is checked. When the parse fails, the parts libxml2
+    reported no error in are parsed together once more (libxml2 reads on after an error, but
+    what it finds after the first one is not sure enough to take a part on its word).
+    """
+    for _ in range(2):
+        if not texts:
+            break
+        try:
+            whole = etree.fromstring(_together(texts).encode("utf-8"), _PARSER)
+        except etree.XMLSyntaxError:
+            clean = _without_errors(texts, _PARSER.error_log)
+            texts = clean if len(clean) < len(texts) else []
+            continue
+        except UnicodeEncodeError:
+            break
+        if len(whole) != len(texts) or any(part.tag != _PART_TAG for part in whole):
+            break
+        for text in texts:
+            _remember(text, Outcome(True, strict_text=text))
+        return dict(zip(texts, whole, strict=True))
+    return {}
 
 
-_FAST_OPEN = (
-    "<e2ee-sig-fragments xmlns:stream='http://etherx.jabber.org/streams'"
-    " xmlns:db='jabber:server:dialback'>"
-)
-_FAST_CLOSE = "</e2ee-sig-fragments>"
-_FAST_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+def _together(texts: list[str]) -> str:
+    """``texts`` in their parts, one after the other, each part starting on a new line."""
+    parts = "\n".join(f"<{_PART}>{text}</{_PART}>" for text in texts)
+    return f"{ROOT_OPEN}\n{parts}\n{ROOT_CLOSE}"
+
+
+def _without_errors(texts: list[str], errors: etree._ListErrorLog) -> list[str]:
+    """The texts of ``texts`` whose parts hold none of the lines of ``errors`` (the log of a
+    parse of them together)."""
+    lines = sorted({entry.line for entry in errors})
+    clean: list[str] = []
+    first = _FIRST_LINE
+    for text in texts:
+        last = first + text.count("\n")
+        if bisect_left(lines, first) == bisect_right(lines, last):
+            clean.append(text)
+        first = last + 1
+    return clean
 
 
 def _well_formed(text: str) -> Outcome | None:
     """The outcome for ``text`` when a strict parser accepts it as it stands, else None."""
     try:
-        _strict_parse(text)
+        parse_strictly(text)
     except etree.XMLSyntaxError:
         return None
     return Outcome(True, strict_text=text)
@@ -592,20 +638,20 @@ def _declared_well_formed(text: str) -> Outcome | None:
     end += 2
     blanked = text[:at] + _NOT_NEWLINE.sub(" ", text[at:end]) + text[end:]
     try:
-        _strict_parse(blanked)
+        parse_strictly(blanked)
     except etree.XMLSyntaxError:
         return None
     return Outcome(True, blanks=[(at, end)], strict_text=blanked)
 
 
-def _strict_parse(text: str) -> etree._Element:
-    source = (_FAST_OPEN + text + _FAST_CLOSE).encode("utf-8")
-    return etree.fromstring(source, _FAST_PARSER)
+def parse_strictly(text: str) -> etree._Element:
+    """``text`` parsed strictly inside :data:`ROOT_OPEN` (XMLSyntaxError when it fails)."""
+    return etree.fromstring((ROOT_OPEN + text + ROOT_CLOSE).encode("utf-8"), _PARSER)
 
 
 def _strict_elements(text: str) -> list[Element]:
     """The elements of ``text`` (which a strict parser accepts) in document order."""
-    return recorded(_strict_parse(text))
+    return recorded(parse_strictly(text))
 
 
 def recorded(wrapper: etree._Element) -> list[Element]:
@@ -616,6 +662,12 @@ def recorded(wrapper: etree._Element) -> list[Element]:
         if isinstance(child.tag, str):
             _record(child, elements)
     return elements
+
+
+def may_hold_elision(text: str) -> bool:
+    """Whether a strict parse of ``text`` may hold what :func:`holds_elision` looks for: an
+    elision is written as it stands or as a character reference, a comment as ``<!--``."""
+    return _elides(text) or "<!--" in text or "&#" in text
 
 
 def holds_elision(node: etree._Element) -> bool:

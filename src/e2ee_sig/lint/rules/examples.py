@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lxml import etree
+
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
@@ -24,11 +26,24 @@ def is_schema(block: Block) -> bool:
     return schema_start(block.text) is not None
 
 
-@per_document
 def checked(document: Document) -> list[tuple[Block, Outcome]]:
     """Each XML example or code block (schemas left out) with what the checker found."""
+    return list(_judged(document)[0])
+
+
+def parsed_examples(document: Document) -> dict[str, etree._Element]:
+    """The strict parse of examples :func:`checked` found well-formed as they stand, by
+    text (see :func:`check_all`: not every one of them; read only)."""
+    return _judged(document)[1]
+
+
+@per_document
+def _judged(
+    document: Document,
+) -> tuple[list[tuple[Block, Outcome]], dict[str, etree._Element]]:
     judged = [block for block in blocks(document) if not block.has_markup and not is_schema(block)]
-    return list(zip(judged, check_all([block.text for block in judged]), strict=True))
+    outcomes, parsed = check_all([block.text for block in judged])
+    return list(zip(judged, outcomes, strict=True)), parsed
 
 
 def where(document: Document, block: Block, offset: int) -> str:

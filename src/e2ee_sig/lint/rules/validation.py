@@ -1,8 +1,9 @@
 """Examples against schemas (EXM002, EXM003): what the examples show, the schemas allow.
 
-Each well-formed XML example is parsed once more, strictly, inside a synthetic root that
+Each well-formed XML example is read from a strict parse inside a synthetic root that
 declares the XMPP prefixes (``stream:``, ``db:``) and ``jabber:client`` as the default
-namespace. Every subtree whose namespace has a compiling schema is validated on its own;
+namespace: the parse EXM001 made of the examples together, or one of the example alone.
+Every subtree whose namespace has a compiling schema is validated on its own;
 subtrees with an elision inside (``…``, ``<!-- ... -->``) are skipped, and so are elements the
 schema does not declare at the top level (a child shown on its own).
 """
@@ -20,8 +21,15 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, line_start, position
-from e2ee_sig.lint.rules._fragments import Element, Outcome, check, holds_elision
-from e2ee_sig.lint.rules.examples import checked
+from e2ee_sig.lint.rules._fragments import (
+    Element,
+    Outcome,
+    check,
+    holds_elision,
+    may_hold_elision,
+    parse_strictly,
+)
+from e2ee_sig.lint.rules.examples import checked, parsed_examples
 from e2ee_sig.lint.rules.schemas import (
     Compiled,
     SchemaPart,
@@ -33,25 +41,21 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import root_index
 from e2ee_sig.xep.query import per_document
 
-ROOT_OPEN = (
-    "<e2ee-sig-examples xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
-    " xmlns:db='jabber:server:dialback'>"
-)
-ROOT_CLOSE = "</e2ee-sig-examples>"
 _NOT_JUDGED = ("No matching global declaration", "No matching global element declaration")
 """The element is not declared at the top level, or is foreign content another schema owns."""
 _XS_NAME = re.compile(r"\{[^}]*\}")
 _PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
 XS = "http://www.w3.org/2001/XMLSchema"
 
-Subtree = tuple[Block, "etree._Element", Element | None]
+Subtree = tuple[Block, "etree._Element", Element | None, int]
 """An example's subtree with the checker's record of it (None: the strict parser took the
-example as it stands, and :func:`_elided` walks the subtree when asked)."""
-
-
-@lru_cache(maxsize=1)
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+example as it stands, and :func:`_elided` walks the subtree when asked), and the line of
+its parse the example's text starts on."""
+_SUBTREE_ROOTS = etree.XPath("* | .//*[namespace-uri() != namespace-uri(..)]")
+"""The elements of an example (the children of the element holding it) that are at its top
+or in another namespace than their parent, in document order."""
+_LINE_LIMIT = 65535
+"""libxml2 keeps no larger line number on an element."""
 
 
 def _strict_text(text: str, outcome: Outcome) -> str:
@@ -64,12 +68,17 @@ def _strict_text(text: str, outcome: Outcome) -> str:
 def subtrees(document: Document) -> list[Subtree]:
     """Each example element whose parent is in another namespace (or is the example's top),
     with the checker's record of it (once per document)."""
-    return [
-        (block, node, record)
-        for block, outcome in checked(document)
-        if outcome.xml and outcome.issue is None
-        for node, record in _block_subtrees(block.text)
-    ]
+    parsed = parsed_examples(document)
+    found: list[Subtree] = []
+    for block, outcome in checked(document):
+        if not outcome.xml or outcome.issue is not None:
+            continue
+        part = parsed.get(block.text)
+        if part is not None and part.sourceline + block.text.count("\n") < _LINE_LIMIT:
+            found += ((block, node, None, part.sourceline) for node in _SUBTREE_ROOTS(part))
+        else:
+            found += ((block, node, record, 1) for node, record in _block_subtrees(block.text))
+    return found
 
 
 @lru_cache(maxsize=2048)
@@ -78,38 +87,34 @@ def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element | None], .
     an edited document re-parses only the examples that changed. The elements are shared:
     callers must not modify them."""
     outcome = check(text)
-    source = ROOT_OPEN + _strict_text(text, outcome) + ROOT_CLOSE
     try:
-        wrapper = etree.fromstring(source.encode("utf-8"), _parser())
+        wrapper = parse_strictly(_strict_text(text, outcome))
     except etree.XMLSyntaxError:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
-    elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
+    roots = _SUBTREE_ROOTS(wrapper)
     if outcome.strict_text is not None:  # taken as it stands: recorded from this very parse
-        return tuple((node, None) for node in elements if _subtree(wrapper, node))
+        return tuple((node, None) for node in roots)
+    elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
     if len(elements) != len(outcome.elements):
         return ()
+    wanted = set(roots)
     return tuple(
         (node, record)
         for node, record in zip(elements, outcome.elements, strict=True)
-        if _subtree(wrapper, node)
+        if node in wanted
     )
 
 
-def _elided(node: etree._Element, record: Element | None) -> bool:
-    """Whether something is elided in the subtree ``node``."""
-    return holds_elision(node) if record is None else record.contains_elision
+def _elided(text: str, node: etree._Element, record: Element | None) -> bool:
+    """Whether something is elided in the subtree ``node`` of the example ``text``."""
+    if record is not None:
+        return record.contains_elision
+    return may_hold_elision(text) and holds_elision(node)
 
 
-def _subtree(wrapper: etree._Element, node: etree._Element) -> bool:
-    """Whether ``node`` is a top-level element of the example or in another namespace than
-    its parent."""
-    parent = node.getparent()
-    return parent is wrapper or _namespace(parent.tag) != _namespace(node.tag)
-
-
-def _namespace(tag: str) -> str:
-    """The namespace of an element's ``{namespace}local`` tag ('' for none)."""
-    return tag[1 : tag.index("}")] if tag.startswith("{") else ""
+def _text_line(line: int | None, first: int) -> int | None:
+    """Line ``line`` of a parse as a line of the example's text, which starts on ``first``."""
+    return line - first + 1 if line else None
 
 
 def _schemas_by_namespace(
@@ -129,28 +134,27 @@ def _declared(tree: etree._Element) -> set[str]:
 
 def _validate(
     document: Document,
-    block: Block,
-    node: etree._Element,
+    subtree: Subtree,
     schema: tuple[etree.XMLSchema, set[str]],
     whose: str,
 ) -> Finding | None:
+    block, node, _, first = subtree
     validator, declared = schema
     errors = _errors(validator, node)
     if errors is None:
         return None
     name = etree.QName(node).localname
+    node_line = _text_line(node.sourceline, first) or 1
     if not errors and name not in declared:
         message = f"<{name}> is not declared in {whose}"
-        line, column = position(
-            document, block.raw_offset(line_start(block.text, node.sourceline or 1))
-        )
+        line, column = position(document, block.raw_offset(line_start(block.text, node_line)))
         return Finding(
             message, line, column, hint="declare the element in the schema, or correct its name"
         )
     if not errors:
         return None
     message, error_line = errors[0]
-    offset = line_start(block.text, error_line or node.sourceline or 1)
+    offset = line_start(block.text, _text_line(error_line, first) or node_line)
     line, column = position(document, block.raw_offset(offset))
     return Finding(
         f"example does not match {whose}: {_message(message)}",
@@ -198,11 +202,12 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
     schemas = _schemas_by_namespace(document_schemas(document))
     if not schemas:
         return
-    for block, node, record in subtrees(document):
+    for subtree in subtrees(document):
+        block, node, record, _ = subtree
         schema = schemas.get(etree.QName(node).namespace or "")
-        if schema is None or _elided(node, record):
+        if schema is None or _elided(block.text, node, record):
             continue
-        finding = _validate(document, block, node, schema, "this XEP's schema")
+        finding = _validate(document, subtree, schema, "this XEP's schema")
         if finding is not None:
             yield finding
 
@@ -226,15 +231,16 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
     own = {p.target for p in schema_parts(document)}
     key = str(document.root.path) if document.root else ""
     cache: dict[str, tuple[tuple[etree.XMLSchema, set[str]], str] | None] = {}
-    for block, node, record in subtrees(document):
+    for subtree in subtrees(document):
+        block, node, record, _ = subtree
         namespace = etree.QName(node).namespace or ""
-        if namespace in own or _elided(node, record):
+        if namespace in own or _elided(block.text, node, record):
             continue
         if namespace not in cache:
             cache[namespace] = _other_schema(namespace, index, key)
         found = cache[namespace]
         if found is not None:
-            finding = _validate(document, block, node, found[0], f"{found[1]}'s schema")
+            finding = _validate(document, subtree, found[0], f"{found[1]}'s schema")
             if finding is not None:
                 yield finding
 
