@@ -442,17 +442,17 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     parts = [p for p in schema_parts(document) if p.tree is not None and p.target]
     if not parts:
         return
-    others = [block.text for block in blocks(document) if not schema_start(block.text)]
-    parts = [p for p in parts if not any(p.target in text for text in others)]
+    texts = [block.text for block in blocks(document) if not schema_start(block.text)]
+    parts = [p for p in parts if not any(p.target in text for text in texts)]
     if not parts:  # each named by another block: in the mentions, whatever the rest holds
         return
-    haystack = _mentions(document, others)
+    haystack = _mentions(document, texts)
     used: set[str] | None = None
-    index = root_index(document)
     for part in parts:
         if part.target in haystack:
             continue
         used = set(NAMESPACE.findall(haystack)) if used is None else used
+        index = root_index(document)
         others = sorted(
             {
                 f.label
@@ -480,11 +480,11 @@ def _unversioned(namespace: str) -> str:
     return re.sub(r":\d+$", "", namespace)
 
 
-def _mentions(document: Document, others: list[str]) -> str:
+def _mentions(document: Document, texts: list[str]) -> str:
     """All of the document's text except its schemas, entities expanded where it matters
-    (``others``: the texts of its blocks that hold no schema)."""
+    (``texts``: those of its blocks that hold no schema)."""
     raw = document.raw.decode("utf-8", "replace")
-    pieces = [raw, *others]
+    pieces = [raw, *texts]
     pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
         pieces[0] = pieces[0].replace(part.text, "")
