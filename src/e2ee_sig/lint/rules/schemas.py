@@ -136,17 +136,15 @@ def lone_schema(block: Block, start: int) -> SchemaPart | None:
         return None
     part = SchemaPart(block, start, len(text))
     _parse(part, [])
-    if part.tree is None or (text.count("<", start) >= _DEPTH_LIMIT and _at_depth_limit(part)):
+    if part.tree is None:
         return None
-    return part
-
-
-def _at_depth_limit(part: SchemaPart) -> bool:
-    return bool(_element_at_depth_limit()(part.tree))
+    deep = text.count("<", start) >= _DEPTH_LIMIT  # else too few tags to nest that deep
+    return None if deep and _reaches_depth_limit()(part.tree) else part
 
 
 @cache
-def _element_at_depth_limit() -> etree.XPath:
+def _reaches_depth_limit() -> etree.XPath:
+    """Whether a tree has an element nested at libxml2's depth limit."""
     from lxml import etree
 
     return etree.XPath("boolean(" + "/*" * _DEPTH_LIMIT + ")")
