@@ -212,3 +212,49 @@ class _Raw:
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
         self.cache: dict[str, object] = {}
+# --- sch4 ---
+SCHEMA_START = "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
+SCHEMA_PROLOG = [" ", "\n", "\r", "\t", "\x0c", "\xa0", "<?xml version='1.0'?>", "<?xml?>"]
+SCHEMA_PROLOG += ["<?xml-stylesheet href='a'?>", "<?pi?>", "<!-- c -->", "<!DOCTYPE x>", "?>", "x"]
+SCHEMA_BODY = ["<xs:element name='a'/>", "<a>", "</a>", "<stream:a/>", "<b:a/>", "text", "..."]
+SCHEMA_BODY += ["&lt;", "&x;", "]]>", "<!-- c -->", "<?pi?>", "<?xml?>", "<", "\n", " "]
+SCHEMA_BODY += ["</xs:schema>", SCHEMA_START]
+
+
+@settings(max_examples=400)
+@given(_joined(SCHEMA_PROLOG), _joined(SCHEMA_BODY), _joined(SCHEMA_PROLOG))
+def test_a_lone_schema_is_the_part_the_fragment_check_gives(
+    prolog: str, body: str, tail: str
+) -> None:
+    _assert_lone_schema_is_checked(prolog + SCHEMA_START + body + "</xs:schema>" + tail)
+
+
+def test_a_lone_schema_at_the_depth_limit_is_the_part_the_fragment_check_gives() -> None:
+    for depth in (254, 255, 256):
+        nested = "<a>" * (depth - 1) + "</a>" * (depth - 1)
+        _assert_lone_schema_is_checked(
+            "<?xml version='1.0'?>\n" + SCHEMA_START + nested + "</xs:schema>"
+        )
+
+
+def _assert_lone_schema_is_checked(text: str) -> None:
+    from lxml import etree
+
+    from e2ee_sig.lint.rules._codeblocks import Block
+    from e2ee_sig.lint.rules.schemas import checked_parts, lone_schema
+    from e2ee_sig.xep.facts import schema_starts
+
+    block = Block("code", 0, "", text)
+    starts = schema_starts(text)
+    lone = lone_schema(block, starts[0]) if len(starts) == 1 else None
+    if lone is None:
+        return
+    [checked] = checked_parts(block, starts)
+    assert (lone.start, lone.end, lone.issue, lone.error) == (
+        checked.start,
+        checked.end,
+        checked.issue,
+        checked.error,
+    )
+    assert lone.source == checked.source and checked.tree is not None
+    assert etree.tostring(lone.tree) == etree.tostring(checked.tree)

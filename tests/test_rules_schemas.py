@@ -131,3 +131,11 @@ def test_stale_target_namespace_version() -> None:
     found = lint(text, "SCH004")
     assert codes(found) == ["SCH004"] and "urn:xmpp:widgets:2" in found[0].message
     assert lint(schema_xep(schema(GOOD, target="urn:xmpp:widgets:0")), "SCH004") == []
+
+
+def test_a_target_namespace_named_by_an_example_is_this_xeps() -> None:
+    text = schema_xep(schema(GOOD, target="urn:xmpp:widgets:1"), registrar_ns="urn:xmpp:widgets:2")
+    example = "<example><![CDATA[<widget xmlns='urn:xmpp:widgets:1'/>]]></example>\n"
+    named = text.replace("<section1 topic='XML Schema'", example + "<section1 topic='XML Schema'")
+    assert lint(named, "SCH004") == []
+    assert codes(lint(named.replace("widgets:1'/>", "widgets:3'/>"), "SCH004")) == ["SCH004"]

@@ -94,14 +94,60 @@ def _parts(document: Document) -> list[SchemaPart]:
         if block.has_markup:
             continue
         starts = schema_starts(block.text)
-        outcome = check(block.text) if starts else None
-        for index, start in enumerate(starts):
-            end = starts[index + 1] if index + 1 < len(starts) else len(block.text)
-            part = SchemaPart(block, start, end, issue=outcome.issue if outcome else None)
-            if outcome is not None and outcome.issue is None:
-                _parse(part, outcome.blanks)
-            parts.append(part)
+        if not starts:
+            continue
+        lone = lone_schema(block, starts[0]) if len(starts) == 1 else None
+        parts += [lone] if lone is not None else checked_parts(block, starts)
     return parts
+
+
+def checked_parts(block: Block, starts: list[int]) -> list[SchemaPart]:
+    """The schemas of ``block`` (one from each of ``starts``), the block checked as an XML
+    fragment first: a part is parsed only when the whole block passes."""
+    outcome = check(block.text)
+    parts: list[SchemaPart] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(block.text)
+        part = SchemaPart(block, start, end, issue=outcome.issue)
+        if outcome.issue is None:
+            _parse(part, outcome.blanks)
+        parts.append(part)
+    return parts
+
+
+_PROLOG = re.compile(r"[ \t\r\n]*(?:<\?xml(?:[^?]|\?(?!>))*\?>[ \t\r\n]*)?")
+"""What may come before a lone schema: XML white space and one declaration (or other
+``<?xml…?>`` instruction)."""
+_DEPTH_LIMIT = 256
+"""libxml2's element depth limit (without ``huge_tree``)."""
+
+
+def lone_schema(block: Block, start: int) -> SchemaPart | None:
+    """The block's one schema (from ``start``, its only start tag), when it parses as it
+    stands and only white space and an XML declaration come before it, else None.
+
+    Then :func:`checked_parts` finds the same part without the fragment check: the checker's
+    strict parser, which reads the block inside a wrapper element with the declaration
+    blanked, accepts whatever parses alone, unless it holds an instruction (which it leaves
+    to the slow checker) or reaches libxml2's depth limit (the wrapper is one level more).
+    """
+    text = block.text
+    if not _PROLOG.fullmatch(text, 0, start) or "<?" in text[start:]:
+        return None
+    part = SchemaPart(block, start, len(text))
+    _parse(part, [])
+    if part.tree is None:
+        return None
+    deep = text.count("<", start) >= _DEPTH_LIMIT  # else too few tags to nest that deep
+    return None if deep and _reaches_depth_limit()(part.tree) else part
+
+
+@cache
+def _reaches_depth_limit() -> etree.XPath:
+    """Whether a tree has an element nested at libxml2's depth limit."""
+    from lxml import etree
+
+    return etree.XPath("boolean(" + "/*" * _DEPTH_LIMIT + ")")
 
 
 def _parse(part: SchemaPart, blanks: list[tuple[int, int]]) -> None:
@@ -114,7 +160,7 @@ def _parse(part: SchemaPart, blanks: list[tuple[int, int]]) -> None:
             text = text[:a] + re.sub(r"[^\n]", " ", text[a:b]) + text[b:]
     part.source = text.encode("utf-8")
     try:
-        part.tree = etree.fromstring(part.source, _parser())
+        part.tree = etree.fromstring(part.source, _shared_parser())
     except etree.XMLSyntaxError as error:
         line = error.lineno or 1
         part.error = (part.start + line_start(text, line), _clean(str(error.msg)))
@@ -135,14 +181,29 @@ def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
     return parser
 
 
+@cache
+def _shared_parser() -> etree.XMLParser:
+    """The parser of schema texts read as they stand (lxml parsers may be shared)."""
+    return _parser()
+
+
 def _xml_xsd() -> str:
     return resources.files("e2ee_sig").joinpath("data/xml.xsd").read_text("utf-8")
+
+
+def _references(tree: etree._Element) -> Iterator[etree._Element]:
+    """The schema's ``xs:import``, ``xs:include`` and ``xs:redefine`` elements."""
+    return tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine")
+
+
+def _names_other_schemas(tree: etree._Element) -> bool:
+    return next(_references(tree), None) is not None
 
 
 def _rewrite_imports(tree: etree._Element, index: RootIndex | None) -> str | None:
     """Point each ``xs:import`` at a schema we have; the first outside schema needed
     (directly or through an imported XEP schema), else None."""
-    for node in tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine"):
+    for node in _references(tree):
         if node.tag != f"{{{XS}}}import":
             return node.get("schemaLocation", "an included schema")
         namespace = node.get("namespace", "")
@@ -176,10 +237,10 @@ def _outside(namespace: str, index: RootIndex | None, seen: set[str]) -> str | N
         return namespace or "a schema without a namespace"
     seen.add(namespace)
     try:
-        tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _parser())
+        tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _shared_parser())
     except etree.XMLSyntaxError:
         return f"{namespace} ({found[0].label}'s schema is not well-formed)"
-    for node in tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine"):
+    for node in _references(tree):
         if node.tag != f"{{{XS}}}import":
             return node.get("schemaLocation", "an included schema")
         outside = _outside(node.get("namespace", ""), index, seen)
@@ -223,7 +284,7 @@ def _imported(namespace: str, index: RootIndex) -> bytes | None:
         text = None
         if found is not None:
             try:
-                tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _parser())
+                tree = etree.fromstring(_decl_free(found[1]).encode("utf-8"), _shared_parser())
             except etree.XMLSyntaxError:
                 tree = None
             if tree is not None:
@@ -240,7 +301,9 @@ def _decl_free(text: str) -> str:
 
 
 def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compiled:
-    """``part`` compiled (cached by content hash per root)."""
+    """``part`` compiled (cached by content hash per root). A schema that names no other
+    schema is compiled from its parsed tree (``XMLSchema`` works on a copy); one that
+    does is parsed again, its imports rewritten, by a parser that resolves them."""
     from lxml import etree
 
     key = (root_key, hashlib.sha256(part.text.encode("utf-8")).hexdigest())
@@ -248,7 +311,9 @@ def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compil
         return _COMPILED[key]
     result = Compiled()
     if part.tree is not None:
-        tree = etree.fromstring(part.source, _parser(_resolver(index)))
+        tree = part.tree
+        if _names_other_schemas(tree):
+            tree = etree.fromstring(part.source, _parser(_resolver(index)))
         external = _rewrite_imports(tree, index)
         if external is not None:
             result = Compiled(external=external)
@@ -267,9 +332,13 @@ def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compil
 @per_document
 def document_schemas(document: Document) -> list[tuple[SchemaPart, Compiled]]:
     """Each well-formed schema of ``document`` with its compilation (once per document)."""
-    index = root_index(document)
+    parts = [p for p in schema_parts(document) if p.tree is not None]
+    if not parts:
+        return []
+    naming = any(_names_other_schemas(p.tree) for p in parts if p.tree is not None)
+    index = root_index(document) if naming else None  # only imports are looked up in it
     key = str(document.root.path) if document.root else ""
-    found = [(p, compiled(p, index, key)) for p in schema_parts(document) if p.tree is not None]
+    found = [(p, compiled(p, index, key)) for p in parts]
     outside = {p.target: c.external for p, c in found if c.external is not None}
     return [  # a module of a multi-document schema shares its driver's outside imports
         (p, Compiled(external=outside[p.target]) if c.error and p.target in outside else c)
@@ -371,13 +440,17 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     parts = [p for p in schema_parts(document) if p.tree is not None and p.target]
     if not parts:
         return
-    haystack = _mentions(document)
+    texts = [block.text for block in blocks(document) if not schema_start(block.text)]
+    parts = [p for p in parts if not any(p.target in text for text in texts)]
+    if not parts:  # each named by another block: in the mentions, whatever the rest holds
+        return
+    haystack = _mentions(document, texts)
     used: set[str] | None = None
-    index = root_index(document)
     for part in parts:
         if part.target in haystack:
             continue
         used = set(NAMESPACE.findall(haystack)) if used is None else used
+        index = root_index(document)
         others = sorted(
             {
                 f.label
@@ -405,13 +478,11 @@ def _unversioned(namespace: str) -> str:
     return re.sub(r":\d+$", "", namespace)
 
 
-def _mentions(document: Document) -> str:
-    """All of the document's text except its schemas, entities expanded where it matters."""
+def _mentions(document: Document, texts: list[str]) -> str:
+    """All of the document's text except its schemas, entities expanded where it matters
+    (``texts``: those of its blocks that hold no schema)."""
     raw = document.raw.decode("utf-8", "replace")
-    pieces = [raw]
-    for block in blocks(document):
-        if not schema_start(block.text):
-            pieces.append(block.text)
+    pieces = [raw, *texts]
     pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
         pieces[0] = pieces[0].replace(part.text, "")
