@@ -44,6 +44,7 @@ from e2ee_sig.lint.rules._util import (
     line,
     normalise,
     own_namespaces,
+    per_document,
     prose,
     registered_namespaces,
     schema_namespaces,
@@ -51,7 +52,7 @@ from e2ee_sig.lint.rules._util import (
     topic,
 )
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.edit import element_span, line_offsets
+from e2ee_sig.xep.edit import element_span
 from e2ee_sig.xep.index import index_of
 
 CORE_NAMESPACES = (
@@ -87,6 +88,12 @@ STANDARD_ORDER = (
     ("XML Schema", "XML Schemas", "Schema"),
     ("Acknowledgements", "Acknowledgments"),
 )
+_RANKS = {
+    name.casefold(): rank
+    for rank, names in reversed(tuple(enumerate(STANDARD_ORDER)))
+    for name in names
+}
+"""Each standard section's place in :data:`STANDARD_ORDER`, by its case-folded name."""
 NO_IANA = (
     "This document requires no interaction with the Internet Assigned Numbers Authority (IANA)."
 )
@@ -108,6 +115,10 @@ SCHEMA_TOPIC = re.compile(r"\bschemas?\b", re.I)
 _XS_SCHEMA = re.compile(r"<(?:[\w-]+:)?schema\b")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTRODUCTION = re.compile(r"introduction\b", re.I)
+_REQUIREMENTS = re.compile(r"\b(requirements?|goals)\b", re.I)
+_NAMESPACE_PARTS = re.compile(r"[:/#.]")
+_INDENT = re.compile(rb"[ \t]*")
 
 
 def runs(context: LintContext, code: str) -> bool:
@@ -129,18 +140,17 @@ def is_placeholder(text: str) -> bool:
     return _PLACEHOLDER.fullmatch(normalise(text)) is not None
 
 
-def _rank(section: etree._Element) -> int | None:
-    wanted = topic(section).casefold()
-    return next(
-        (i for i, names in enumerate(STANDARD_ORDER) if wanted in {n.casefold() for n in names}),
-        None,
-    )
+@per_document
+def _ranked(document: Document) -> tuple[tuple[int, etree._Element], ...]:
+    """The top-level standard sections with their place in :data:`STANDARD_ORDER`."""
+    ranked = ((_RANKS.get(topic(s).casefold()), s) for s in sections(document))
+    return tuple((rank, s) for rank, s in ranked if rank is not None)
 
 
 def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | None:
     """The first top-level standard section that comes after ``topics`` in template order."""
     rank = STANDARD_ORDER.index(topics)
-    return next((s for s in sections(document) if (r := _rank(s)) is not None and r > rank), None)
+    return next((s for r, s in _ranked(document) if r > rank), None)
 
 
 def where_missing(document: Document, topics: tuple[str, ...]) -> int:
@@ -168,6 +178,16 @@ def section_or_place(document: Document, topics: tuple[str, ...]) -> int:
     return line(section) if section is not None else where_missing(document, topics)
 
 
+def has_prose(element: etree._Element) -> bool:
+    """Whether :func:`prose` of ``element`` is not empty (stops at the first word)."""
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.text and not node.text.isspace():
+            return True
+        if node is not element and node.tail and not node.tail.isspace():
+            return True
+    return False
+
+
 def _missing_or_empty(
     document: Document, topics: tuple[str, ...]
 ) -> tuple[etree._Element | None, Finding | None]:
@@ -177,15 +197,24 @@ def _missing_or_empty(
             f"no '{topics[0]}' section (add it {placement(document, topics)})",
             where_missing(document, topics),
         )
-    if not prose(section):
+    if not has_prose(section):
         return section, Finding(f"the '{topic(section)}' section is empty", line(section))
     return section, None
+
+
+@per_document
+def non_answer(document: Document) -> tuple[etree._Element, str] | None:
+    """The Security Considerations section with its text when that says nothing ('TBD.')."""
+    section = find_section(document, *SECURITY_TOPICS)
+    text = prose(section) if section is not None else ""
+    return (section, text) if section is not None and NON_ANSWER.fullmatch(text) else None
 
 
 def _protocol_document(document: Document) -> bool:
     return _type(document) not in PROCESS_TYPES
 
 
+@per_document
 def _insert_sections(document: Document) -> Fix | None:
     """Insert the standard "nothing to register" IANA and Registrar sections that are missing.
 
@@ -201,8 +230,8 @@ def _insert_sections(document: Document) -> Fix | None:
     newline = b"\r\n" if b"\r\n" in raw else b"\n"
     successor = _successor(document, missing[-1])
     if successor is not None:
-        offset = line_offsets(raw)[line(successor) - 1]
-        indent = re.match(rb"[ \t]*", raw[offset:]).group(0)  # type: ignore[union-attr]
+        offset = _line_start(raw, line(successor))
+        indent = _INDENT.match(raw, offset).group(0)  # type: ignore[union-attr]
         prefix = b""
     else:
         span = element_span(raw, root)
@@ -231,6 +260,11 @@ def _insert_sections(document: Document) -> Fix | None:
     )
 
 
+def _line_start(raw: bytes, number: int) -> int:
+    """The byte offset where line ``number`` (1-based, at most the last line) starts."""
+    return len(raw) - len(raw.split(b"\n", number - 1)[-1])
+
+
 @rule("SEC001", "security-section", Severity.ERROR, content=True)
 def security_section(document: Document, context: LintContext) -> Iterator[Finding]:
     """A 'Security Considerations' section exists and says something.
@@ -250,10 +284,9 @@ def security_section(document: Document, context: LintContext) -> Iterator[Findi
     if not _protocol_document(document):
         return
     section, finding = _missing_or_empty(document, SECURITY_TOPICS)
-    if section is not None and finding is None and NON_ANSWER.fullmatch(prose(section)):
-        finding = Finding(
-            f"the '{topic(section)}' section says only {prose(section)!r}", line(section)
-        )
+    said = non_answer(document) if section is not None and finding is None else None
+    if said is not None:
+        finding = Finding(f"the '{topic(said[0])}' section says only {said[1]!r}", line(said[0]))
     if finding is not None:
         yield Finding(
             finding.message,
@@ -326,7 +359,7 @@ def _has_schema(document: Document) -> bool:
     if header is not None and header.element.find("schemaloc") is not None:
         return True
     for section in all_sections(document):
-        if not SCHEMA_TOPIC.search(topic(section)):
+        if not SCHEMA_TOPIC.search(section.get("topic", "")):  # whitespace: no word boundary
             continue
         if any(_XS_SCHEMA.search(_COMMENT.sub("", c.text or "")) for c in section.iter("code")):
             return True
@@ -360,12 +393,15 @@ def xml_schema(document: Document, context: LintContext) -> Iterator[Finding]:
         yield finding
 
 
+@per_document
 def missing_schema(document: Document) -> Finding | None:
     """SEC004's finding for ``document`` (None when it has its schema or needs none)."""
-    if _type(document) != "Standards Track" or not defines_protocol(document):
+    if _type(document) != "Standards Track":
         return None
     status = _status(document)
-    if status not in SCHEMA_REQUIRED | SCHEMA_EXPECTED or _has_schema(document):
+    if status not in SCHEMA_REQUIRED | SCHEMA_EXPECTED or not defines_protocol(document):
+        return None
+    if _has_schema(document):
         return None
     required = status in SCHEMA_REQUIRED
     section = next((s for s in sections(document) if SCHEMA_TOPIC.search(topic(s))), None)
@@ -401,7 +437,7 @@ def _defined_namespaces(document: Document) -> list[str]:
     named = {
         ns
         for ns in example_namespaces(document)
-        if len(shortname) > 2 and shortname in re.split(r"[:/#.]", ns.casefold())
+        if len(shortname) > 2 and shortname in _NAMESPACE_PARTS.split(ns.casefold())
     }  # legacy forms too: http://jabber.org/protocol/<shortname>
     return sorted(set(own_namespaces(document)) | registered | named)
 
@@ -433,6 +469,7 @@ def _started(document: Document) -> str:
     return min(valid) if valid else ""
 
 
+@per_document
 def _current_template(document: Document) -> bool:
     """Whether the document was started from the current template (on or after 2024-02-04).
 
@@ -475,12 +512,13 @@ def privacy_section(document: Document, context: LintContext) -> Iterator[Findin
     widgets a client supports.</p></section1>``. For an encryption spec, E2E004 reports the
     missing section instead (with what the section must say).
     """
-    if runs(context, "E2E004"):
+    missing = list(_template_section(document, "Privacy Considerations", "privacy"))
+    if missing and runs(context, "E2E004"):
         from e2ee_sig.xep.scope import applies  # imports the rules: not at the top
 
         if applies(document, "E2E004"):
             return
-    yield from _template_section(document, "Privacy Considerations", "privacy")
+    yield from missing
 
 
 @rule("SEC006", "accessibility-section", Severity.WARNING, content=True)
@@ -517,7 +555,7 @@ def intro_reqs(document: Document, context: LintContext) -> Iterator[Finding]:
     top = sections(document)
     if not top:
         return
-    if not re.match(r"introduction\b", topic(top[0]), re.I):
+    if not _INTRODUCTION.match(topic(top[0])):
         yield Finding(
             f"the first section is '{topic(top[0])}', not 'Introduction'",
             line(top[0]),
@@ -525,7 +563,7 @@ def intro_reqs(document: Document, context: LintContext) -> Iterator[Finding]:
         )
     if not _being_written(document):
         return
-    if not any(re.search(r"\b(requirements?|goals)\b", topic(s), re.I) for s in top):
+    if not any(_REQUIREMENTS.search(topic(s)) for s in top):
         yield Finding(
             f"no 'Requirements' section (add it {placement(document, ('Requirements',))})",
             where_missing(document, ("Requirements",)),
@@ -551,10 +589,7 @@ def section_order(document: Document, context: LintContext) -> Iterator[Finding]
     if not _being_written(document):
         return
     highest: tuple[int, etree._Element] | None = None
-    for section in sections(document):
-        rank = _rank(section)
-        if rank is None:
-            continue
+    for rank, section in _ranked(document):
         if highest is not None and rank < highest[0]:
             yield Finding(
                 f"'{topic(section)}' should come before '{topic(highest[1])}' "
@@ -576,10 +611,10 @@ def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: ``<section5 topic='Detail'>``.  Good: fold the detail into its ``<section4>``.
     """
-    root = document.xml_root
-    for section in root.iter("section5") if root is not None else []:
-        yield Finding(
-            f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
-            line(section),
-            hint="fold it into its section4, or promote the subtree one level",
-        )
+    for section in all_sections(document):
+        if section.tag == "section5":
+            yield Finding(
+                f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
+                line(section),
+                hint="fold it into its section4, or promote the subtree one level",
+            )

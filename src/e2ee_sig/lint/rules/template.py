@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._util import all_sections, find_section, is_protoxep, line, prose, topic
-from e2ee_sig.lint.rules.sections import (
-    NON_ANSWER,
-    SCHEMA_TOPIC,
-    SECURITY_TOPICS,
-    missing_schema,
-    runs,
+from e2ee_sig.lint.rules._util import (
+    all_sections,
+    is_protoxep,
+    line,
+    per_document,
+    prose,
+    topic,
 )
+from e2ee_sig.lint.rules.sections import SCHEMA_TOPIC, missing_schema, non_answer, runs
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
-
-if TYPE_CHECKING:
-    from lxml import etree
 
 PLACEHOLDER_PARAGRAPHS = frozenset(
     {
@@ -52,6 +51,17 @@ UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
 LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")  # looked for in the lower-cased file
+_MAYBE_PLACEHOLDERS = etree.XPath(
+    "//p[not(*)][contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
+)
+"""The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
+(comments aside, in document order): a superset of the placeholder paragraphs."""
+
+
+@per_document
+def _lowered(document: Document) -> bytes:
+    """The file lower-cased (ASCII), for the case-blind byte cues of SEC010 and SEC011."""
+    return document.raw.lower()
 
 
 @rule("SEC009", "anchors", Severity.ERROR, content=True, mixed_severity=True)
@@ -120,7 +130,7 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     Authority (IANA).</p>``.
     """
     raw = document.raw
-    lowered = raw.lower()
+    lowered = _lowered(document)
     remove_me = b"please remove" in lowered
     if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
         return
@@ -137,8 +147,10 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
             fix=_removal(document, section),
         )
     root = document.xml_root
+    if root is None:
+        return
     schema_reported = runs(context, "SEC004") and missing_schema(document) is not None
-    for paragraph in root.iter("p") if root is not None else []:
+    for paragraph in root.iter("p") if remove_me else _MAYBE_PLACEHOLDERS(root):
         if styling and any(s in styling for s in paragraph.iterancestors()):
             continue
         if schema_reported and _in_schema_section(paragraph):
@@ -244,7 +256,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: the finished sentence; ``XEP-0380`` once the number is assigned.
     """
     raw = document.raw
-    lowered = raw.lower()
+    lowered = _lowered(document)
     words = any(cue in lowered for cue in PLACEHOLDER_CUES)
     unnumbered = b"xep-xxxx" in lowered and not is_protoxep(document)
     if not (words or unnumbered):
@@ -253,13 +265,16 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     body = raw.find(b"</header>")
-    said_elsewhere = _non_answer_spans(document, context)
-    starts = sorted((line(s), topic(s)) for s in all_sections(document))
     hits = placeholder_words(raw, max(body, 0)) if words else []
     if unnumbered:
         hits += [(m.start(), m.group(0)) for m in UNNUMBERED_XEP.finditer(raw, max(body, 0))]
+    hits = [(at, found) for at, found in hits if _in_text(raw, at)]
+    if not hits:
+        return
+    said_elsewhere = _non_answer_spans(document, context)
+    starts = sorted((line(s), topic(s)) for s in all_sections(document))
     for at, found in hits:
-        if not _in_text(raw, at) or any(a <= at < b for a, b in said_elsewhere):
+        if any(a <= at < b for a, b in said_elsewhere):
             continue
         line_start = raw.rfind(b"\n", 0, at) + 1
         column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
@@ -292,12 +307,10 @@ def placeholder_words(raw: bytes, start: int) -> list[tuple[int, bytes]]:
 def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
     """Byte spans of required sections that say only 'TODO' or the like: SEC001 reports
     them, so their placeholder word is not reported again."""
-    if not runs(context, "SEC001"):
+    said = non_answer(document) if runs(context, "SEC001") else None
+    if said is None:
         return []
-    section = find_section(document, *SECURITY_TOPICS)
-    if section is None or not NON_ANSWER.fullmatch(prose(section)):
-        return []
-    span = element_span(document.raw, section)
+    span = element_span(document.raw, said[0])
     return [(span.start, span.end)] if span is not None else []
 
 
