@@ -27,7 +27,8 @@ engine lowers them to warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -178,14 +179,25 @@ def section_or_place(document: Document, topics: tuple[str, ...]) -> int:
     return line(section) if section is not None else where_missing(document, topics)
 
 
-def has_prose(element: etree._Element) -> bool:
-    """Whether :func:`prose` of ``element`` is not empty (stops at the first word)."""
+def _texts(element: etree._Element) -> Iterator[str]:
+    """The texts :func:`prose` joins that are not blank, in order (read lazily)."""
     for node in element.iter():
         if isinstance(node.tag, str) and node.text and not node.text.isspace():
-            return True
+            yield node.text
         if node is not element and node.tail and not node.tail.isspace():
-            return True
-    return False
+            yield node.tail
+
+
+def has_prose(element: etree._Element) -> bool:
+    """Whether :func:`prose` of ``element`` is not empty (stops at the first text)."""
+    return next(_texts(element), None) is not None
+
+
+def lone_prose(element: etree._Element) -> str | None:
+    """:func:`prose` of ``element`` when one text makes it (None for two or more texts,
+    which make two words at least; read up to the second text only)."""
+    texts = list(islice(_texts(element), 2))
+    return normalise(texts[0]) if len(texts) == 1 else None
 
 
 def _missing_or_empty(
@@ -206,8 +218,8 @@ def _missing_or_empty(
 def non_answer(document: Document) -> tuple[etree._Element, str] | None:
     """The Security Considerations section with its text when that says nothing ('TBD.')."""
     section = find_section(document, *SECURITY_TOPICS)
-    text = prose(section) if section is not None else ""
-    return (section, text) if section is not None and NON_ANSWER.fullmatch(text) else None
+    text = lone_prose(section) if section is not None else None  # a non-answer is one word
+    return (section, text) if section is not None and text and NON_ANSWER.fullmatch(text) else None
 
 
 def _protocol_document(document: Document) -> bool:
@@ -358,15 +370,20 @@ def _has_schema(document: Document) -> bool:
     header = document.header
     if header is not None and header.element.find("schemaloc") is not None:
         return True
-    for section in all_sections(document):
+    for section in reversed(tuple(all_sections(document))):  # the schema comes last
         if not SCHEMA_TOPIC.search(section.get("topic", "")):  # whitespace: no word boundary
             continue
-        if any(_XS_SCHEMA.search(_COMMENT.sub("", c.text or "")) for c in section.iter("code")):
+        if any(_has_xs_schema(c.text or "") for c in section.iter("code")):
             return True
         text = prose(section)
         if text and not is_placeholder(text):
             return True
     return False
+
+
+def _has_xs_schema(code: str) -> bool:
+    """Whether ``code`` holds an ``xs:schema`` element outside comments."""
+    return _XS_SCHEMA.search(_COMMENT.sub("", code) if "<!--" in code else code) is not None
 
 
 @rule("SEC004", "xml-schema", Severity.ERROR, content=True, mixed_severity=True)
@@ -426,20 +443,29 @@ def defines_protocol(document: Document) -> bool:
     """Whether the document defines XML of its own: a schema target, a namespace it names
     after its shortname or registers, or (with a XEP root at hand) an example namespace that
     no other XEP's schema defines. Using ``disco#info`` in an example is not a protocol."""
-    return bool(schema_namespaces(document) or _defined_namespaces(document))
+    if schema_namespaces(document):
+        return True
+    return any(True for group in _namespace_groups(document) for _ in group)
 
 
 def _defined_namespaces(document: Document) -> list[str]:
-    registered = registered_namespaces(document) or set()
-    if document.root is not None:
-        registered |= set(_unknown_namespaces(document))
+    return sorted({ns for group in _namespace_groups(document) for ns in group})
+
+
+def _namespace_groups(document: Document) -> Iterator[Iterable[str]]:
+    """The namespaces the document defines besides its schema targets, group by group
+    (the cheapest first, so that a test for any stops early)."""
+    yield own_namespaces(document)
+    yield registered_namespaces(document) or ()
     shortname = document.header_value("shortname").casefold()
-    named = {
-        ns
-        for ns in example_namespaces(document)
-        if len(shortname) > 2 and shortname in _NAMESPACE_PARTS.split(ns.casefold())
-    }  # legacy forms too: http://jabber.org/protocol/<shortname>
-    return sorted(set(own_namespaces(document)) | registered | named)
+    if len(shortname) > 2:  # legacy forms too: http://jabber.org/protocol/<shortname>
+        yield (
+            ns
+            for ns in example_namespaces(document)
+            if shortname in _NAMESPACE_PARTS.split(ns.casefold())
+        )
+    if document.root is not None:
+        yield _unknown_namespaces(document)
 
 
 def _unknown_namespaces(document: Document) -> list[str]:
@@ -611,6 +637,8 @@ def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: ``<section5 topic='Detail'>``.  Good: fold the detail into its ``<section4>``.
     """
+    if b"<section5" not in document.raw:  # markup from an external entity aside
+        return
     for section in all_sections(document):
         if section.tag == "section5":
             yield Finding(
