@@ -487,22 +487,20 @@ def _namespaces_shown(document: Document) -> str:
     return shown + (f" and {len(names) - 2} more" if len(names) > 2 else "")
 
 
-def _started(document: Document) -> str:
-    """The date of the document's oldest revision ('' when none is readable)."""
-    header = document.header
-    dates = [r.date.value for r in header.revisions if r.date] if header else []
-    valid = [d for d in dates if _DATE.fullmatch(d)]
-    return min(valid) if valid else ""
-
-
 @per_document
 def _current_template(document: Document) -> bool:
-    """Whether the document was started from the current template (on or after 2024-02-04).
+    """Whether the document was started from the current template: no revision (with a
+    readable date) before 2024-02-04.
 
     ProtoXEPs in ``inbox/`` stay there after acceptance, so the date counts for them too.
     """
-    started = _started(document)
-    return not started or started >= TEMPLATE_SECTIONS_SINCE
+    header = document.header
+    revisions = reversed(header.revisions) if header else ()  # the oldest comes last
+    return not any(
+        _DATE.fullmatch(date := revision.date.value) and date < TEMPLATE_SECTIONS_SINCE
+        for revision in revisions
+        if revision.date
+    )
 
 
 def _template_section(document: Document, name: str, anchor: str) -> Iterator[Finding]:

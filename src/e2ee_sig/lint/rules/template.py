@@ -47,8 +47,12 @@ PLACEHOLDER_FORMS = (b"TODO", b"TBD", b"tbd", b"FIXME", b"tbc", b"TBC")
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
-# Byte strings one of which a file must contain for a rule to look closer (a fast pre-check).
-LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
+_UNNUMBERED_TAIL = re.compile(rb"XEP-[xX]{4}\b")
+"""``UNNUMBERED_XEP`` without its leading ``\\b``: a literal start the regex engine seeks."""
+PLACEHOLDER_MARKS = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.")
+"""Byte strings one of which a file must contain to hold a placeholder paragraph (a fast
+pre-check; the template's sample revision, its styling section and its "please remove" have
+cues of their own)."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")  # looked for in the lower-cased file
 _MAYBE_PLACEHOLDERS = etree.XPath(
@@ -132,12 +136,11 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     raw = document.raw
     lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
-        return
-    yield from _header_leftovers(document)
+    if TEMPLATE_REVISION[0].encode() in raw:
+        yield from _header_leftovers(document)
     styling = [
         s
-        for s in all_sections(document)
+        for s in (all_sections(document) if b"styling examples" in lowered else ())
         if s.get("topic", "").lstrip().casefold().startswith(STYLING_TOPIC)
     ]
     for section in styling:
@@ -147,7 +150,7 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
             fix=_removal(document, section),
         )
     root = document.xml_root
-    if root is None:
+    if root is None or not (remove_me or any(cue in raw for cue in PLACEHOLDER_MARKS)):
         return
     schema_reported = runs(context, "SEC004") and missing_schema(document) is not None
     for paragraph in root.iter("p") if remove_me else _MAYBE_PLACEHOLDERS(root):
@@ -261,25 +264,26 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     unnumbered = b"xep-xxxx" in lowered and not is_protoxep(document)
     if not (words or unnumbered):
         return
-    for section in all_sections(document):
+    for section in all_sections(document) if words else ():  # a title holds a word's bytes
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
-    body = raw.find(b"</header>")
-    hits = placeholder_words(raw, max(body, 0)) if words else []
+    body = max(raw.find(b"</header>"), 0)
+    hits = placeholder_words(raw, body) if words else []
     if unnumbered:
-        hits += [(m.start(), m.group(0)) for m in UNNUMBERED_XEP.finditer(raw, max(body, 0))]
+        hits = sorted(hits + unnumbered_xeps(raw, body))
     hits = [(at, found) for at, found in hits if _in_text(raw, at)]
     if not hits:
         return
     said_elsewhere = _non_answer_spans(document, context)
     starts = sorted((line(s), topic(s)) for s in all_sections(document))
+    at_line, counted = 1, 0
     for at, found in hits:
         if any(a <= at < b for a, b in said_elsewhere):
             continue
         line_start = raw.rfind(b"\n", 0, at) + 1
         column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
         word = found.decode()
-        at_line = raw.count(b"\n", 0, at) + 1
+        at_line, counted = at_line + raw.count(b"\n", counted, at), at  # hits are in order
         where = next((f" of '{t}'" for n, t in reversed(starts) if n <= at_line), "")
         yield Finding(
             f"placeholder {word!r} left in the text{where}",
@@ -304,6 +308,16 @@ def placeholder_words(raw: bytes, start: int) -> list[tuple[int, bytes]]:
     return sorted(found)
 
 
+def unnumbered_xeps(raw: bytes, start: int) -> list[tuple[int, bytes]]:
+    """Where :data:`UNNUMBERED_XEP` matches ``raw`` from ``start``: the same matches, found
+    from their literal ``XEP-`` (a pattern that starts with ``\\b`` is tried everywhere)."""
+    return [
+        (match.start(), match.group(0))
+        for match in _UNNUMBERED_TAIL.finditer(raw, start)
+        if not (match.start() and _WORD_BYTE.match(raw, match.start() - 1))
+    ]
+
+
 def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
     """Byte spans of required sections that say only 'TODO' or the like: SEC001 reports
     them, so their placeholder word is not reported again."""
@@ -316,8 +330,8 @@ def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[in
 
 def _in_text(raw: bytes, at: int) -> bool:
     """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag."""
-    if raw.rfind(b"<![CDATA[", 0, at) > raw.rfind(b"]]>", 0, at):
+    if raw.rfind(b"<![CDATA[", raw.rfind(b"]]>", 0, at) + 1, at) >= 0:  # one opened after
         return True
-    if raw.rfind(b"<!--", 0, at) > raw.rfind(b"-->", 0, at):
+    if raw.rfind(b"<!--", raw.rfind(b"-->", 0, at) + 1, at) >= 0:
         return False
     return raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at)
