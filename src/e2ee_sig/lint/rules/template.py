@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import product
 
 from lxml import etree
 
@@ -42,19 +43,23 @@ MUST_SECTIONS = (
 )
 MISSING_SHOWN = 3
 PLACEHOLDER_WORDS = re.compile(rb"\b(?:TODO|TBD|tbd|FIXME|tbc|TBC)\b")
-PLACEHOLDER_FORMS = (b"TODO", b"TBD", b"tbd", b"FIXME", b"tbc", b"TBC")
-"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters)."""
+PLACEHOLDER_SPELLINGS = {
+    b"todo": frozenset({b"TODO"}),
+    b"tbd": frozenset({b"TBD", b"tbd"}),
+    b"fixme": frozenset({b"FIXME"}),
+    b"tbc": frozenset({b"tbc", b"TBC"}),
+}
+"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters), by their lower case."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
-_UNNUMBERED_TAIL = re.compile(rb"XEP-[xX]{4}\b")
-"""``UNNUMBERED_XEP`` without its leading ``\\b``: a literal start the regex engine seeks."""
+UNNUMBERED_SPELLINGS = frozenset(b"XEP-" + bytes(xs) for xs in product(b"xX", repeat=4))
+"""What :data:`UNNUMBERED_XEP` matches."""
 PLACEHOLDER_MARKS = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.")
 """Byte strings one of which a file must contain to hold a placeholder paragraph (a fast
 pre-check; the template's sample revision, its styling section and its "please remove" have
 cues of their own)."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
-PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")  # looked for in the lower-cased file
 _MAYBE_PLACEHOLDERS = etree.XPath(
     "//p[not(*)][contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
 )
@@ -259,19 +264,15 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: the finished sentence; ``XEP-0380`` once the number is assigned.
     """
     raw = document.raw
+    body = max(raw.find(b"</header>"), 0)
     lowered = _lowered(document)
-    words = any(cue in lowered for cue in PLACEHOLDER_CUES)
-    unnumbered = b"xep-xxxx" in lowered and not is_protoxep(document)
-    if not (words or unnumbered):
-        return
-    for section in all_sections(document) if words else ():  # a title holds a word's bytes
+    words = placeholder_words(raw, body, lowered)
+    for section in all_sections(document) if words else ():  # a title's word is in the bytes
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
-    body = max(raw.find(b"</header>"), 0)
-    hits = placeholder_words(raw, body) if words else []
-    if unnumbered:
-        hits = sorted(hits + unnumbered_xeps(raw, body))
-    hits = [(at, found) for at, found in hits if _in_text(raw, at)]
+    if not is_protoxep(document):
+        words = sorted(words + unnumbered_xeps(raw, body, lowered))
+    hits = [(at, found) for at, found in words if _in_text(raw, at)]
     if not hits:
         return
     said_elsewhere = _non_answer_spans(document, context)
@@ -294,28 +295,43 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
-def placeholder_words(raw: bytes, start: int) -> list[tuple[int, bytes]]:
+def placeholder_words(
+    raw: bytes, start: int, lowered: bytes | None = None
+) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by a byte search for each word (the regex engine tries every ``t``)."""
-    found = []
-    for word in PLACEHOLDER_FORMS:
-        at = raw.find(word, start)
-        while at >= 0:
-            end = at + len(word)
-            if not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end):
-                found.append((at, word))
-            at = raw.find(word, at + 1)
-    return sorted(found)
+    matches, found by a byte search for each word in ``raw`` lower-cased (the regex engine
+    tries every ``t``; one search finds both spellings of ``tbd``)."""
+    lowered = raw.lower() if lowered is None else lowered
+    return sorted(
+        hit
+        for cue, spellings in PLACEHOLDER_SPELLINGS.items()
+        for hit in _whole_words(raw, lowered, start, cue, spellings)
+    )
 
 
-def unnumbered_xeps(raw: bytes, start: int) -> list[tuple[int, bytes]]:
+def unnumbered_xeps(
+    raw: bytes, start: int, lowered: bytes | None = None
+) -> list[tuple[int, bytes]]:
     """Where :data:`UNNUMBERED_XEP` matches ``raw`` from ``start``: the same matches, found
-    from their literal ``XEP-`` (a pattern that starts with ``\\b`` is tried everywhere)."""
-    return [
-        (match.start(), match.group(0))
-        for match in _UNNUMBERED_TAIL.finditer(raw, start)
-        if not (match.start() and _WORD_BYTE.match(raw, match.start() - 1))
-    ]
+    by a byte search for ``xep-xxxx`` in ``raw`` lower-cased (a pattern that starts with
+    ``\\b`` is tried everywhere)."""
+    lowered = raw.lower() if lowered is None else lowered
+    return list(_whole_words(raw, lowered, start, b"xep-xxxx", UNNUMBERED_SPELLINGS))
+
+
+def _whole_words(
+    raw: bytes, lowered: bytes, start: int, cue: bytes, spellings: frozenset[bytes]
+) -> Iterator[tuple[int, bytes]]:
+    """Where ``raw`` (lower-cased: ``lowered``) spells ``cue`` as one of ``spellings``
+    between two non-word bytes, from ``start`` on."""
+    at = lowered.find(cue, start)
+    while at >= 0:
+        end = at + len(cue)
+        word = raw[at:end]
+        bounded = not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end)
+        if bounded and word in spellings:
+            yield at, word
+        at = lowered.find(cue, at + 1)
 
 
 def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
