@@ -258,3 +258,83 @@ def _assert_lone_schema_is_checked(text: str) -> None:
     )
     assert lone.source == checked.source and checked.tree is not None
     assert etree.tostring(lone.tree) == etree.tostring(checked.tree)
+# --- sec4 ---
+SPELLINGS = [b"TODO", b"ToDo", b"todo", b"TBD", b"Tbd", b"tbd", b"tbc", b"TBC", b"FIXME", b"fixMe"]
+SPELLINGS += [b"XEP-", b"xep-", b"Xep-", b"xxxx", b"XxXx", b"x", b"X", b"_", b" ", "é".encode()]
+
+
+@settings(max_examples=400)
+@given(_joined_bytes(SPELLINGS), st.integers(0, 3))
+def test_placeholder_and_unnumbered_words_are_found_through_the_lowered_bytes(
+    raw: bytes, start: int
+) -> None:
+    from e2ee_sig.lint.rules.template import UNNUMBERED_XEP, unnumbered_xeps
+
+    words = [(m.start(), m.group()) for m in PLACEHOLDER_WORDS.finditer(raw, start)]
+    assert placeholder_words(raw, start, raw.lower()) == words
+    unnumbered = [(m.start(), m.group()) for m in UNNUMBERED_XEP.finditer(raw, start)]
+    assert unnumbered_xeps(raw, start, raw.lower()) == unnumbered
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([b"<![CDATA[", b"]]>", b"<!--", b"-->", b"<", b">", b"x", b"]", b"-"]))
+def test_text_positions_are_found_by_a_bounded_look_back(raw: bytes) -> None:
+    from e2ee_sig.lint.rules.template import _in_text
+
+    for at in range(len(raw) + 1):
+        in_cdata = raw.rfind(b"<![CDATA[", 0, at) > raw.rfind(b"]]>", 0, at)
+        in_comment = raw.rfind(b"<!--", 0, at) > raw.rfind(b"-->", 0, at)
+        plain = in_cdata or (not in_comment and raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at))
+        assert _in_text(raw, at) == plain
+
+
+INLINE = ["<b/>", "<b>x</b>", "<!-- x -->", "<?pi y?>", " ", "\n", "\xa0", "a b", "TBD.", "."]
+INLINE += ["REQUIRED.", "OPTIONAL.", "RECOMMENDED.", "STRONGLY RECOMMENDED.", "REQUIRED for"]
+INLINE += [" protocol specifications."]
+PARAGRAPH = st.lists(st.sampled_from(INLINE), max_size=4).map(lambda t: f"<p>{''.join(t)}</p>")
+SECTION = st.lists(st.one_of(st.sampled_from(INLINE), PARAGRAPH), max_size=8).map("".join)
+
+
+@settings(max_examples=400)
+@given(SECTION)
+def test_a_sections_text_is_read_only_as_far_as_needed(content: str) -> None:
+    from lxml import etree
+
+    from e2ee_sig.lint.rules.sections import NON_ANSWER, has_prose, lone_prose
+    from e2ee_sig.lint.rules.template import (
+        _MAYBE_PLACEHOLDERS,
+        PLACEHOLDER_PARAGRAPHS,
+        _short_plain,
+    )
+    from e2ee_sig.xep.query import prose
+
+    section = etree.fromstring(f"<xep><section1>{content}</section1></xep>")[0]
+    text = prose(section)
+    assert has_prose(section) == bool(text)
+    alone = lone_prose(section)
+    assert alone is None or alone == text
+    if NON_ANSWER.fullmatch(text):
+        assert alone == text
+    candidates = _MAYBE_PLACEHOLDERS(section)
+    for paragraph in section.iter("p"):
+        if _short_plain(paragraph) and prose(paragraph) in PLACEHOLDER_PARAGRAPHS:
+            assert paragraph in candidates
+
+
+@settings(max_examples=400)
+@given(_joined(["<!--", "-->", "<", "xs:", "x:y:", "schema", "schemas", " ", ">", "-"]))
+def test_an_xs_schema_outside_comments_is_found_as_before(code: str) -> None:
+    from e2ee_sig.lint.rules.sections import _COMMENT, _XS_SCHEMA, _has_xs_schema
+
+    assert _has_xs_schema(code) == (_XS_SCHEMA.search(_COMMENT.sub("", code)) is not None)
+
+
+@settings(max_examples=200)
+@given(_joined_bytes([b"\n", b"\r\n", b"x", b" "]), st.integers(1, 12))
+def test_a_lines_start_is_its_offset(raw: bytes, number: int) -> None:
+    from e2ee_sig.lint.rules.sections import _line_start
+    from e2ee_sig.xep.edit import line_offsets
+
+    offsets = line_offsets(raw)
+    if number <= len(offsets):
+        assert _line_start(raw, number) == offsets[number - 1]

@@ -27,7 +27,8 @@ engine lowers them to warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -44,6 +45,7 @@ from e2ee_sig.lint.rules._util import (
     line,
     normalise,
     own_namespaces,
+    per_document,
     prose,
     registered_namespaces,
     schema_namespaces,
@@ -51,7 +53,7 @@ from e2ee_sig.lint.rules._util import (
     topic,
 )
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.edit import element_span, line_offsets
+from e2ee_sig.xep.edit import element_span
 from e2ee_sig.xep.index import index_of
 
 CORE_NAMESPACES = (
@@ -87,6 +89,12 @@ STANDARD_ORDER = (
     ("XML Schema", "XML Schemas", "Schema"),
     ("Acknowledgements", "Acknowledgments"),
 )
+_RANKS = {
+    name.casefold(): rank
+    for rank, names in reversed(tuple(enumerate(STANDARD_ORDER)))
+    for name in names
+}
+"""Each standard section's place in :data:`STANDARD_ORDER`, by its case-folded name."""
 NO_IANA = (
     "This document requires no interaction with the Internet Assigned Numbers Authority (IANA)."
 )
@@ -108,6 +116,10 @@ SCHEMA_TOPIC = re.compile(r"\bschemas?\b", re.I)
 _XS_SCHEMA = re.compile(r"<(?:[\w-]+:)?schema\b")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTRODUCTION = re.compile(r"introduction\b", re.I)
+_REQUIREMENTS = re.compile(r"\b(requirements?|goals)\b", re.I)
+_NAMESPACE_PARTS = re.compile(r"[:/#.]")
+_INDENT = re.compile(rb"[ \t]*")
 
 
 def runs(context: LintContext, code: str) -> bool:
@@ -129,18 +141,17 @@ def is_placeholder(text: str) -> bool:
     return _PLACEHOLDER.fullmatch(normalise(text)) is not None
 
 
-def _rank(section: etree._Element) -> int | None:
-    wanted = topic(section).casefold()
-    return next(
-        (i for i, names in enumerate(STANDARD_ORDER) if wanted in {n.casefold() for n in names}),
-        None,
-    )
+@per_document
+def _ranked(document: Document) -> tuple[tuple[int, etree._Element], ...]:
+    """The top-level standard sections with their place in :data:`STANDARD_ORDER`."""
+    ranked = ((_RANKS.get(topic(s).casefold()), s) for s in sections(document))
+    return tuple((rank, s) for rank, s in ranked if rank is not None)
 
 
 def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | None:
     """The first top-level standard section that comes after ``topics`` in template order."""
     rank = STANDARD_ORDER.index(topics)
-    return next((s for s in sections(document) if (r := _rank(s)) is not None and r > rank), None)
+    return next((s for r, s in _ranked(document) if r > rank), None)
 
 
 def where_missing(document: Document, topics: tuple[str, ...]) -> int:
@@ -168,6 +179,27 @@ def section_or_place(document: Document, topics: tuple[str, ...]) -> int:
     return line(section) if section is not None else where_missing(document, topics)
 
 
+def _texts(element: etree._Element) -> Iterator[str]:
+    """The texts :func:`prose` joins that are not blank, in order (read lazily)."""
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.text and not node.text.isspace():
+            yield node.text
+        if node is not element and node.tail and not node.tail.isspace():
+            yield node.tail
+
+
+def has_prose(element: etree._Element) -> bool:
+    """Whether :func:`prose` of ``element`` is not empty (stops at the first text)."""
+    return next(_texts(element), None) is not None
+
+
+def lone_prose(element: etree._Element) -> str | None:
+    """:func:`prose` of ``element`` when one text makes it (None for two or more texts,
+    which make two words at least; read up to the second text only)."""
+    texts = list(islice(_texts(element), 2))
+    return normalise(texts[0]) if len(texts) == 1 else None
+
+
 def _missing_or_empty(
     document: Document, topics: tuple[str, ...]
 ) -> tuple[etree._Element | None, Finding | None]:
@@ -177,15 +209,24 @@ def _missing_or_empty(
             f"no '{topics[0]}' section (add it {placement(document, topics)})",
             where_missing(document, topics),
         )
-    if not prose(section):
+    if not has_prose(section):
         return section, Finding(f"the '{topic(section)}' section is empty", line(section))
     return section, None
+
+
+@per_document
+def non_answer(document: Document) -> tuple[etree._Element, str] | None:
+    """The Security Considerations section with its text when that says nothing ('TBD.')."""
+    section = find_section(document, *SECURITY_TOPICS)
+    text = lone_prose(section) if section is not None else None  # a non-answer is one word
+    return (section, text) if section is not None and text and NON_ANSWER.fullmatch(text) else None
 
 
 def _protocol_document(document: Document) -> bool:
     return _type(document) not in PROCESS_TYPES
 
 
+@per_document
 def _insert_sections(document: Document) -> Fix | None:
     """Insert the standard "nothing to register" IANA and Registrar sections that are missing.
 
@@ -201,8 +242,8 @@ def _insert_sections(document: Document) -> Fix | None:
     newline = b"\r\n" if b"\r\n" in raw else b"\n"
     successor = _successor(document, missing[-1])
     if successor is not None:
-        offset = line_offsets(raw)[line(successor) - 1]
-        indent = re.match(rb"[ \t]*", raw[offset:]).group(0)  # type: ignore[union-attr]
+        offset = _line_start(raw, line(successor))
+        indent = _INDENT.match(raw, offset).group(0)  # type: ignore[union-attr]
         prefix = b""
     else:
         span = element_span(raw, root)
@@ -231,6 +272,11 @@ def _insert_sections(document: Document) -> Fix | None:
     )
 
 
+def _line_start(raw: bytes, number: int) -> int:
+    """The byte offset where line ``number`` (1-based, at most the last line) starts."""
+    return len(raw) - len(raw.split(b"\n", number - 1)[-1])
+
+
 @rule("SEC001", "security-section", Severity.ERROR, content=True)
 def security_section(document: Document, context: LintContext) -> Iterator[Finding]:
     """A 'Security Considerations' section exists and says something.
@@ -250,10 +296,9 @@ def security_section(document: Document, context: LintContext) -> Iterator[Findi
     if not _protocol_document(document):
         return
     section, finding = _missing_or_empty(document, SECURITY_TOPICS)
-    if section is not None and finding is None and NON_ANSWER.fullmatch(prose(section)):
-        finding = Finding(
-            f"the '{topic(section)}' section says only {prose(section)!r}", line(section)
-        )
+    said = non_answer(document) if section is not None and finding is None else None
+    if said is not None:
+        finding = Finding(f"the '{topic(said[0])}' section says only {said[1]!r}", line(said[0]))
     if finding is not None:
         yield Finding(
             finding.message,
@@ -325,15 +370,20 @@ def _has_schema(document: Document) -> bool:
     header = document.header
     if header is not None and header.element.find("schemaloc") is not None:
         return True
-    for section in all_sections(document):
-        if not SCHEMA_TOPIC.search(topic(section)):
+    for section in reversed(tuple(all_sections(document))):  # the schema comes last
+        if not SCHEMA_TOPIC.search(section.get("topic", "")):  # whitespace: no word boundary
             continue
-        if any(_XS_SCHEMA.search(_COMMENT.sub("", c.text or "")) for c in section.iter("code")):
+        if any(_has_xs_schema(c.text or "") for c in section.iter("code")):
             return True
         text = prose(section)
         if text and not is_placeholder(text):
             return True
     return False
+
+
+def _has_xs_schema(code: str) -> bool:
+    """Whether ``code`` holds an ``xs:schema`` element outside comments."""
+    return _XS_SCHEMA.search(_COMMENT.sub("", code) if "<!--" in code else code) is not None
 
 
 @rule("SEC004", "xml-schema", Severity.ERROR, content=True, mixed_severity=True)
@@ -360,12 +410,15 @@ def xml_schema(document: Document, context: LintContext) -> Iterator[Finding]:
         yield finding
 
 
+@per_document
 def missing_schema(document: Document) -> Finding | None:
     """SEC004's finding for ``document`` (None when it has its schema or needs none)."""
-    if _type(document) != "Standards Track" or not defines_protocol(document):
+    if _type(document) != "Standards Track":
         return None
     status = _status(document)
-    if status not in SCHEMA_REQUIRED | SCHEMA_EXPECTED or _has_schema(document):
+    if status not in SCHEMA_REQUIRED | SCHEMA_EXPECTED or not defines_protocol(document):
+        return None
+    if _has_schema(document):
         return None
     required = status in SCHEMA_REQUIRED
     section = next((s for s in sections(document) if SCHEMA_TOPIC.search(topic(s))), None)
@@ -390,20 +443,29 @@ def defines_protocol(document: Document) -> bool:
     """Whether the document defines XML of its own: a schema target, a namespace it names
     after its shortname or registers, or (with a XEP root at hand) an example namespace that
     no other XEP's schema defines. Using ``disco#info`` in an example is not a protocol."""
-    return bool(schema_namespaces(document) or _defined_namespaces(document))
+    if schema_namespaces(document):
+        return True
+    return any(True for group in _namespace_groups(document) for _ in group)
 
 
 def _defined_namespaces(document: Document) -> list[str]:
-    registered = registered_namespaces(document) or set()
-    if document.root is not None:
-        registered |= set(_unknown_namespaces(document))
+    return sorted({ns for group in _namespace_groups(document) for ns in group})
+
+
+def _namespace_groups(document: Document) -> Iterator[Iterable[str]]:
+    """The namespaces the document defines besides its schema targets, group by group
+    (the cheapest first, so that a test for any stops early)."""
+    yield own_namespaces(document)
+    yield registered_namespaces(document) or ()
     shortname = document.header_value("shortname").casefold()
-    named = {
-        ns
-        for ns in example_namespaces(document)
-        if len(shortname) > 2 and shortname in re.split(r"[:/#.]", ns.casefold())
-    }  # legacy forms too: http://jabber.org/protocol/<shortname>
-    return sorted(set(own_namespaces(document)) | registered | named)
+    if len(shortname) > 2:  # legacy forms too: http://jabber.org/protocol/<shortname>
+        yield (
+            ns
+            for ns in example_namespaces(document)
+            if shortname in _NAMESPACE_PARTS.split(ns.casefold())
+        )
+    if document.root is not None:
+        yield _unknown_namespaces(document)
 
 
 def _unknown_namespaces(document: Document) -> list[str]:
@@ -425,21 +487,20 @@ def _namespaces_shown(document: Document) -> str:
     return shown + (f" and {len(names) - 2} more" if len(names) > 2 else "")
 
 
-def _started(document: Document) -> str:
-    """The date of the document's oldest revision ('' when none is readable)."""
-    header = document.header
-    dates = [r.date.value for r in header.revisions if r.date] if header else []
-    valid = [d for d in dates if _DATE.fullmatch(d)]
-    return min(valid) if valid else ""
-
-
+@per_document
 def _current_template(document: Document) -> bool:
-    """Whether the document was started from the current template (on or after 2024-02-04).
+    """Whether the document was started from the current template: no revision (with a
+    readable date) before 2024-02-04.
 
     ProtoXEPs in ``inbox/`` stay there after acceptance, so the date counts for them too.
     """
-    started = _started(document)
-    return not started or started >= TEMPLATE_SECTIONS_SINCE
+    header = document.header
+    revisions = reversed(header.revisions) if header else ()  # the oldest comes last
+    return not any(
+        _DATE.fullmatch(date := revision.date.value) and date < TEMPLATE_SECTIONS_SINCE
+        for revision in revisions
+        if revision.date
+    )
 
 
 def _template_section(document: Document, name: str, anchor: str) -> Iterator[Finding]:
@@ -475,12 +536,13 @@ def privacy_section(document: Document, context: LintContext) -> Iterator[Findin
     widgets a client supports.</p></section1>``. For an encryption spec, E2E004 reports the
     missing section instead (with what the section must say).
     """
-    if runs(context, "E2E004"):
+    missing = list(_template_section(document, "Privacy Considerations", "privacy"))
+    if missing and runs(context, "E2E004"):
         from e2ee_sig.xep.scope import applies  # imports the rules: not at the top
 
         if applies(document, "E2E004"):
             return
-    yield from _template_section(document, "Privacy Considerations", "privacy")
+    yield from missing
 
 
 @rule("SEC006", "accessibility-section", Severity.WARNING, content=True)
@@ -517,7 +579,7 @@ def intro_reqs(document: Document, context: LintContext) -> Iterator[Finding]:
     top = sections(document)
     if not top:
         return
-    if not re.match(r"introduction\b", topic(top[0]), re.I):
+    if not _INTRODUCTION.match(topic(top[0])):
         yield Finding(
             f"the first section is '{topic(top[0])}', not 'Introduction'",
             line(top[0]),
@@ -525,7 +587,7 @@ def intro_reqs(document: Document, context: LintContext) -> Iterator[Finding]:
         )
     if not _being_written(document):
         return
-    if not any(re.search(r"\b(requirements?|goals)\b", topic(s), re.I) for s in top):
+    if not any(_REQUIREMENTS.search(topic(s)) for s in top):
         yield Finding(
             f"no 'Requirements' section (add it {placement(document, ('Requirements',))})",
             where_missing(document, ("Requirements",)),
@@ -551,10 +613,7 @@ def section_order(document: Document, context: LintContext) -> Iterator[Finding]
     if not _being_written(document):
         return
     highest: tuple[int, etree._Element] | None = None
-    for section in sections(document):
-        rank = _rank(section)
-        if rank is None:
-            continue
+    for rank, section in _ranked(document):
         if highest is not None and rank < highest[0]:
             yield Finding(
                 f"'{topic(section)}' should come before '{topic(highest[1])}' "
@@ -576,10 +635,10 @@ def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: ``<section5 topic='Detail'>``.  Good: fold the detail into its ``<section4>``.
     """
-    root = document.xml_root
-    for section in root.iter("section5") if root is not None else []:
-        yield Finding(
-            f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
-            line(section),
-            hint="fold it into its section4, or promote the subtree one level",
-        )
+    for section in all_sections(document):
+        if section.tag == "section5":
+            yield Finding(
+                f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
+                line(section),
+                hint="fold it into its section4, or promote the subtree one level",
+            )

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from itertools import product
+
+from lxml import etree
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._util import all_sections, find_section, is_protoxep, line, prose, topic
-from e2ee_sig.lint.rules.sections import (
-    NON_ANSWER,
-    SCHEMA_TOPIC,
-    SECURITY_TOPICS,
-    missing_schema,
-    runs,
+from e2ee_sig.lint.rules._util import (
+    all_sections,
+    is_protoxep,
+    line,
+    per_document,
+    prose,
+    topic,
 )
+from e2ee_sig.lint.rules.sections import SCHEMA_TOPIC, missing_schema, non_answer, runs
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
-
-if TYPE_CHECKING:
-    from lxml import etree
 
 PLACEHOLDER_PARAGRAPHS = frozenset(
     {
@@ -43,15 +43,34 @@ MUST_SECTIONS = (
 )
 MISSING_SHOWN = 3
 PLACEHOLDER_WORDS = re.compile(rb"\b(?:TODO|TBD|tbd|FIXME|tbc|TBC)\b")
-PLACEHOLDER_FORMS = (b"TODO", b"TBD", b"tbd", b"FIXME", b"tbc", b"TBC")
-"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters)."""
+PLACEHOLDER_SPELLINGS = {
+    b"todo": frozenset({b"TODO"}),
+    b"tbd": frozenset({b"TBD", b"tbd"}),
+    b"fixme": frozenset({b"FIXME"}),
+    b"tbc": frozenset({b"tbc", b"TBC"}),
+}
+"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters), by their lower case."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
-# Byte strings one of which a file must contain for a rule to look closer (a fast pre-check).
-LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
+UNNUMBERED_SPELLINGS = frozenset(b"XEP-" + bytes(xs) for xs in product(b"xX", repeat=4))
+"""What :data:`UNNUMBERED_XEP` matches."""
+PLACEHOLDER_MARKS = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.")
+"""Byte strings one of which a file must contain to hold a placeholder paragraph (a fast
+pre-check; the template's sample revision, its styling section and its "please remove" have
+cues of their own)."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
-PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")  # looked for in the lower-cased file
+_MAYBE_PLACEHOLDERS = etree.XPath(
+    "//p[not(*)][contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
+)
+"""The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
+(comments aside, in document order): a superset of the placeholder paragraphs."""
+
+
+@per_document
+def _lowered(document: Document) -> bytes:
+    """The file lower-cased (ASCII), for the case-blind byte cues of SEC010 and SEC011."""
+    return document.raw.lower()
 
 
 @rule("SEC009", "anchors", Severity.ERROR, content=True, mixed_severity=True)
@@ -120,14 +139,13 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     Authority (IANA).</p>``.
     """
     raw = document.raw
-    lowered = raw.lower()
+    lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
-        return
-    yield from _header_leftovers(document)
+    if TEMPLATE_REVISION[0].encode() in raw:
+        yield from _header_leftovers(document)
     styling = [
         s
-        for s in all_sections(document)
+        for s in (all_sections(document) if b"styling examples" in lowered else ())
         if s.get("topic", "").lstrip().casefold().startswith(STYLING_TOPIC)
     ]
     for section in styling:
@@ -137,8 +155,10 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
             fix=_removal(document, section),
         )
     root = document.xml_root
+    if root is None or not (remove_me or any(cue in raw for cue in PLACEHOLDER_MARKS)):
+        return
     schema_reported = runs(context, "SEC004") and missing_schema(document) is not None
-    for paragraph in root.iter("p") if root is not None else []:
+    for paragraph in root.iter("p") if remove_me else _MAYBE_PLACEHOLDERS(root):
         if styling and any(s in styling for s in paragraph.iterancestors()):
             continue
         if schema_reported and _in_schema_section(paragraph):
@@ -244,27 +264,27 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: the finished sentence; ``XEP-0380`` once the number is assigned.
     """
     raw = document.raw
-    lowered = raw.lower()
-    words = any(cue in lowered for cue in PLACEHOLDER_CUES)
-    unnumbered = b"xep-xxxx" in lowered and not is_protoxep(document)
-    if not (words or unnumbered):
-        return
-    for section in all_sections(document):
+    body = max(raw.find(b"</header>"), 0)
+    lowered = _lowered(document)
+    words = placeholder_words(raw, body, lowered)
+    for section in all_sections(document) if words else ():  # a title's word is in the bytes
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
-    body = raw.find(b"</header>")
+    if not is_protoxep(document):
+        words = sorted(words + unnumbered_xeps(raw, body, lowered))
+    hits = [(at, found) for at, found in words if _in_text(raw, at)]
+    if not hits:
+        return
     said_elsewhere = _non_answer_spans(document, context)
     starts = sorted((line(s), topic(s)) for s in all_sections(document))
-    hits = placeholder_words(raw, max(body, 0)) if words else []
-    if unnumbered:
-        hits += [(m.start(), m.group(0)) for m in UNNUMBERED_XEP.finditer(raw, max(body, 0))]
+    at_line, counted = 1, 0
     for at, found in hits:
-        if not _in_text(raw, at) or any(a <= at < b for a, b in said_elsewhere):
+        if any(a <= at < b for a, b in said_elsewhere):
             continue
         line_start = raw.rfind(b"\n", 0, at) + 1
         column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
         word = found.decode()
-        at_line = raw.count(b"\n", 0, at) + 1
+        at_line, counted = at_line + raw.count(b"\n", counted, at), at  # hits are in order
         where = next((f" of '{t}'" for n, t in reversed(starts) if n <= at_line), "")
         yield Finding(
             f"placeholder {word!r} left in the text{where}",
@@ -275,36 +295,59 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
-def placeholder_words(raw: bytes, start: int) -> list[tuple[int, bytes]]:
+def placeholder_words(
+    raw: bytes, start: int, lowered: bytes | None = None
+) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by a byte search for each word (the regex engine tries every ``t``)."""
-    found = []
-    for word in PLACEHOLDER_FORMS:
-        at = raw.find(word, start)
-        while at >= 0:
-            end = at + len(word)
-            if not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end):
-                found.append((at, word))
-            at = raw.find(word, at + 1)
-    return sorted(found)
+    matches, found by a byte search for each word in ``raw`` lower-cased (the regex engine
+    tries every ``t``; one search finds both spellings of ``tbd``)."""
+    lowered = raw.lower() if lowered is None else lowered
+    return sorted(
+        hit
+        for cue, spellings in PLACEHOLDER_SPELLINGS.items()
+        for hit in _whole_words(raw, lowered, start, cue, spellings)
+    )
+
+
+def unnumbered_xeps(
+    raw: bytes, start: int, lowered: bytes | None = None
+) -> list[tuple[int, bytes]]:
+    """Where :data:`UNNUMBERED_XEP` matches ``raw`` from ``start``: the same matches, found
+    by a byte search for ``xep-xxxx`` in ``raw`` lower-cased (a pattern that starts with
+    ``\\b`` is tried everywhere)."""
+    lowered = raw.lower() if lowered is None else lowered
+    return list(_whole_words(raw, lowered, start, b"xep-xxxx", UNNUMBERED_SPELLINGS))
+
+
+def _whole_words(
+    raw: bytes, lowered: bytes, start: int, cue: bytes, spellings: frozenset[bytes]
+) -> Iterator[tuple[int, bytes]]:
+    """Where ``raw`` (lower-cased: ``lowered``) spells ``cue`` as one of ``spellings``
+    between two non-word bytes, from ``start`` on."""
+    at = lowered.find(cue, start)
+    while at >= 0:
+        end = at + len(cue)
+        word = raw[at:end]
+        bounded = not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end)
+        if bounded and word in spellings:
+            yield at, word
+        at = lowered.find(cue, at + 1)
 
 
 def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
     """Byte spans of required sections that say only 'TODO' or the like: SEC001 reports
     them, so their placeholder word is not reported again."""
-    if not runs(context, "SEC001"):
+    said = non_answer(document) if runs(context, "SEC001") else None
+    if said is None:
         return []
-    section = find_section(document, *SECURITY_TOPICS)
-    if section is None or not NON_ANSWER.fullmatch(prose(section)):
-        return []
-    span = element_span(document.raw, section)
+    span = element_span(document.raw, said[0])
     return [(span.start, span.end)] if span is not None else []
 
 
 def _in_text(raw: bytes, at: int) -> bool:
     """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag."""
-    if raw.rfind(b"<![CDATA[", 0, at) > raw.rfind(b"]]>", 0, at):
+    if raw.rfind(b"<![CDATA[", raw.rfind(b"]]>", 0, at) + 1, at) >= 0:  # one opened after
         return True
-    if raw.rfind(b"<!--", 0, at) > raw.rfind(b"-->", 0, at):
+    if raw.rfind(b"<!--", raw.rfind(b"-->", 0, at) + 1, at) >= 0:
         return False
     return raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at)
