@@ -40,11 +40,11 @@ def _revisions(document: Document) -> list[tuple[str, int, str]]:
     header = document.header
     found = []
     for revision in header.revisions if header else []:
-        element = revision.element.find("version")
+        element, date_element = revision.child("version"), revision.child("date")
         if element is None:
             continue
         version = (element.text or "").strip()
-        date = revision.element.findtext("date", "").strip()
+        date = "" if date_element is None else (date_element.text or "").strip()
         found.append((version, element.sourceline or revision.line, date))
     return found
 
