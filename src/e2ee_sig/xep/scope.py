@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from e2ee_sig.xep import Document
 
 SIG_XEPS_FILE = "data/sig_xeps.txt"
+_XEP_SPEC = re.compile(r"XEP-(\d{4})")
 _NUMBER = re.compile(r"(?:xep-?)?0*(\d{1,4})", re.I)
 
 
@@ -92,6 +93,8 @@ class Role(StrEnum):
     MARKER = "marker"
 
 
+_EVERY_ROLE = frozenset(Role)
+_ROLE_VALUES = frozenset(role.value for role in Role)
 NOT_SPECS = frozenset({"Procedural", "Humorous"})
 OPT_OUT = "none"
 # The E2EE rules that only some roles owe; every other E2EE rule applies to every role.
@@ -177,14 +180,15 @@ _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 
 def declared_role(document: Document) -> str | None:
     """The role a ``<?e2ee-sig role="…"?>`` processing instruction declares, if any."""
-    found = _DECLARED.search(document.raw)
+    raw = document.raw
+    found = _DECLARED.search(raw) if b"<?e2ee-sig" in raw else None
     return found.group(1).decode().lower() if found else None
 
 
 def applies(document: Document, code: str) -> bool:
     """Whether E2EE rule ``code`` applies to ``document`` (in scope, and owed by its role)."""
     role = role_of(document)
-    return role is not None and role in RULE_ROLES.get(code, frozenset(Role))
+    return role is not None and role in RULE_ROLES.get(code, _EVERY_ROLE)
 
 
 @per_document
@@ -194,7 +198,7 @@ def role_of(document: Document) -> Role | None:
     declared = declared_role(document)
     if declared == OPT_OUT:
         return None
-    if declared in {r.value for r in Role}:
+    if declared in _ROLE_VALUES:
         return Role(declared)
     header = document.header
     if header is None or header.value("type") in NOT_SPECS:
@@ -248,7 +252,7 @@ def _depends_on_encryption(document: Document) -> bool:
 
     numbered = index_of(root).by_number
     for spec in header.dependencies:
-        match = re.fullmatch(r"XEP-(\d{4})", spec.value)
+        match = _XEP_SPEC.fullmatch(spec.value)
         known = numbered.get(match.group(1)) if match else None
         if known is not None and known.type not in NOT_SPECS and _CORE.search(known.title):
             return True
