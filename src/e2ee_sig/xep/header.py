@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
+
+from e2ee_sig.lazy import cached_property
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -80,7 +81,7 @@ class Revision:
 
     @cached_property
     def _first(self) -> dict[str, etree._Element]:
-        return _first_children(self.element)
+        return first_children(self.element)
 
     def child(self, tag: str) -> etree._Element | None:
         """The first child element named ``tag`` (``element.find(tag)``, read in one pass)."""
@@ -178,8 +179,9 @@ def _fields(elements: Iterable[etree._Element]) -> list[Field]:
     return [Field(text_of(e), e.sourceline or 0, e) for e in elements]
 
 
-def _first_children(element: etree._Element) -> dict[str, etree._Element]:
-    """The first child element of each tag (what ``element.find(tag)`` gives), in one pass."""
+def first_children(element: etree._Element) -> dict[str, etree._Element]:
+    """The first child element of each tag (what ``element.find(tag)`` gives), read in one
+    pass."""
     first: dict[str, etree._Element] = {}
     for child in element:
         tag = child.tag
@@ -189,7 +191,7 @@ def _first_children(element: etree._Element) -> dict[str, etree._Element]:
 
 
 def _author(element: etree._Element) -> Author:
-    first = _first_children(element)
+    first = first_children(element)
     return Author(
         firstname=_field(first.get("firstname")),
         surname=_field(first.get("surname")),

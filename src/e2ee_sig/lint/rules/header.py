@@ -24,7 +24,7 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.header import Field
+from e2ee_sig.xep.header import Field, first_children
 from e2ee_sig.xep.vocab import SIG_VALUES
 
 MAX_TITLE_WORDS = 9
@@ -409,13 +409,14 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     if header is None:
         return
     lines = _author_lines(document)
-    elements = header.element.iterchildren("author")
+    elements = header.children.get("author", [])
     for author, element, where in zip(header.authors, elements, lines, strict=True):
-        if element.find("authornote") is not None:
+        children = first_children(element)
+        if "authornote" in children:
             continue
-        has = {name: _filled(getattr(author, name)) for name in ("email", "jid")}
+        has = {"email": _filled(author.email), "jid": _filled(author.jid)}
         who = author.name or "an author"
-        if not any(has.values()) and not _filled_element(element.find("uri")):
+        if not any(has.values()) and not _filled_element(children.get("uri")):
             yield Finding(
                 f"author {who} has neither an email address nor a JID",
                 where,
