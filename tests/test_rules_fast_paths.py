@@ -152,3 +152,45 @@ def test_a_long_s_or_dotless_i_keeps_the_case_blind_search() -> None:
     assert "encryption scheme" not in text.lower()
     assert body_may_contain(_Body(text), "encryption scheme")  # type: ignore[arg-type]
     assert not body_may_contain(_Body("plain text"), "encryption scheme")  # type: ignore[arg-type]
+
+
+# --- misc4 ---
+
+from e2ee_sig.lint.rules import e2ee  # noqa: E402 (this block's own import)
+
+PLAIN_PRIMITIVES = {
+    "HKDF": re.compile(r"\bHKDF\b"),
+    "X25519": re.compile(r"\b(?:X|Curve)25519\b"),
+    "Ed25519": re.compile(r"\bEd25519\b"),
+    "XEdDSA": re.compile(r"\bXEdDSA\b"),
+    "HMAC": re.compile(r"\bHMAC\b"),
+    "AES": re.compile(r"\bAES\b"),
+    "ChaCha20-Poly1305": re.compile(r"\b(?:ChaCha20|Poly1305)\b"),
+    "Double Ratchet": re.compile(r"\bDouble ?Ratchet\b", re.I),
+    "X3DH": re.compile(r"\bX3DH\b"),
+    "MLS": re.compile(r"\bMLS\b|Messaging Layer Security"),
+    "OpenPGP": re.compile(r"\bOpenPGP\b"),
+    "SHA-2": re.compile(r"\bSHA-?(?:256|384|512)\b"),
+}
+PRIMITIVE_PIECES = ["HKDF", "hkdf", "X25519", "Curve", "25519", "Ed25519", "XEdDSA", "HMAC"]
+PRIMITIVE_PIECES += ["AES", "ChaCha20", "Poly1305", "Double", "DOUBLE ", "double", " ", "Ratchet"]
+PRIMITIVE_PIECES += ["rATCHET", "X3DH", "MLS", "Messaging Layer Security", "Layer", "OpenPGP"]
+PRIMITIVE_PIECES += ["SHA", "-", "256", "512", "x", "_", "1", "ſ", "K", "İ", "ı", "é"]
+
+
+@settings(max_examples=400)
+@given(_joined(PRIMITIVE_PIECES))
+def test_primitives_are_found_as_the_plain_word_patterns_find_them(text: str) -> None:
+    for name, _, pattern, _ in e2ee.PRIMITIVES:
+        plain = PLAIN_PRIMITIVES[name]
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
+
+
+@settings(max_examples=400)
+@given(_joined(PRIMITIVE_PIECES))
+def test_a_named_primitive_is_never_ruled_out(text: str) -> None:
+    for primitive in e2ee.PRIMITIVES:
+        if primitive[2].search(text):
+            assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]

@@ -67,33 +67,50 @@ BUILDING_BLOCKS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"http://jabber\.org/protocol/pubsub"), ("XEP-0060", "XEP-0163")),
 )
 Primitive = tuple[str, str | tuple[str, ...], re.Pattern[str], tuple[str, ...]]
-# (name, lowercase word(s) one of which every mention contains, pattern, its standards)
+# (name, lowercase word(s) one of which every mention contains, pattern, its standards). Each
+# pattern checks the word boundary before its word by a look-behind, as _THREAT does, so that
+# the regex engine skips ahead to the word's first letter.
 PRIMITIVES: tuple[Primitive, ...] = (
-    ("HKDF", "hkdf", re.compile(r"\bHKDF\b"), ("rfc5869", "rfc 5869")),
-    ("X25519", "25519", re.compile(r"\b(?:X|Curve)25519\b"), ("rfc7748", "rfc 7748")),
-    ("Ed25519", "25519", re.compile(r"\bEd25519\b"), ("rfc8032", "rfc 8032", "xeddsa")),
-    ("XEdDSA", "xeddsa", re.compile(r"\bXEdDSA\b"), ("xeddsa",)),
-    ("HMAC", "hmac", re.compile(r"\bHMAC\b"), ("rfc2104", "rfc 2104", "rfc6234", "198")),
-    ("AES", "aes", re.compile(r"\bAES\b"), ("fips197", "fips-197", "800-38", "rfc5116")),
+    ("HKDF", "hkdf", re.compile(r"HKDF(?<!\wHKDF)\b"), ("rfc5869", "rfc 5869")),
+    (
+        "X25519",
+        "25519",
+        re.compile(r"(?:X(?<!\wX)|Curve(?<!\wCurve))25519\b"),
+        ("rfc7748", "rfc 7748"),
+    ),
+    ("Ed25519", "25519", re.compile(r"Ed25519(?<!\wEd25519)\b"), ("rfc8032", "rfc 8032", "xeddsa")),
+    ("XEdDSA", "xeddsa", re.compile(r"XEdDSA(?<!\wXEdDSA)\b"), ("xeddsa",)),
+    ("HMAC", "hmac", re.compile(r"HMAC(?<!\wHMAC)\b"), ("rfc2104", "rfc 2104", "rfc6234", "198")),
+    ("AES", "aes", re.compile(r"AES(?<!\wAES)\b"), ("fips197", "fips-197", "800-38", "rfc5116")),
     (
         "ChaCha20-Poly1305",
         ("chacha", "poly1305"),
-        re.compile(r"\b(?:ChaCha20|Poly1305)\b"),
+        re.compile(r"(?:ChaCha20(?<!\wChaCha20)|Poly1305(?<!\wPoly1305))\b"),
         ("rfc8439",),
     ),
-    ("Double Ratchet", "ratchet", re.compile(r"\bDouble ?Ratchet\b", re.I), ("doubleratchet",)),
-    ("X3DH", "x3dh", re.compile(r"\bX3DH\b"), ("x3dh",)),
+    (
+        "Double Ratchet",
+        "ratchet",
+        re.compile(r"Double(?<!\wDouble) ?Ratchet\b", re.I),
+        ("doubleratchet",),
+    ),
+    ("X3DH", "x3dh", re.compile(r"X3DH(?<!\wX3DH)\b"), ("x3dh",)),
     (
         "MLS",
         ("mls", "layer security"),
-        re.compile(r"\bMLS\b|Messaging Layer Security"),
+        re.compile(r"MLS(?<!\wMLS)\b|Messaging Layer Security"),
         ("rfc9420", "rfc 9420"),
     ),
-    ("OpenPGP", "openpgp", re.compile(r"\bOpenPGP\b"), ("rfc4880", "rfc 4880", "rfc9580")),
+    (
+        "OpenPGP",
+        "openpgp",
+        re.compile(r"OpenPGP(?<!\wOpenPGP)\b"),
+        ("rfc4880", "rfc 4880", "rfc9580"),
+    ),
     (
         "SHA-2",
         ("sha-2", "sha-3", "sha-5", "sha2", "sha3", "sha5"),
-        re.compile(r"\bSHA-?(?:256|384|512)\b"),
+        re.compile(r"SHA(?<!\wSHA)-?(?:256|384|512)\b"),
         ("rfc6234", "180", "0300"),
     ),
 )
