@@ -156,7 +156,10 @@ def test_a_long_s_or_dotless_i_keeps_the_case_blind_search() -> None:
 
 # --- misc4 ---
 
-from e2ee_sig.lint.rules import e2ee  # noqa: E402 (this block's own import)
+from lxml import etree  # noqa: E402 (this block's own imports)
+
+from e2ee_sig.lint.rules import e2ee, history  # noqa: E402
+from e2ee_sig.xep.query import may_contain, prose  # noqa: E402
 
 PLAIN_PRIMITIVES = {
     "HKDF": re.compile(r"\bHKDF\b"),
@@ -194,3 +197,42 @@ def test_a_named_primitive_is_never_ruled_out(text: str) -> None:
     for primitive in e2ee.PRIMITIVES:
         if primitive[2].search(text):
             assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]
+
+
+@settings(max_examples=400)
+@given(_joined(["priv", "PRIV", "Secret", "ſecret", "prİv", "prıv", "x", "<", ">", " ", "=", "'"]))
+def test_a_secret_word_is_never_ruled_out(text: str) -> None:
+    if re.search(r"priv|secret", text, re.I):
+        assert may_contain(text, *e2ee._SECRET_WORDS)
+
+
+@settings(max_examples=400)
+@given(_joined(["0", "1", "10", "01", ".", "rc", "2", "x", "-", " "]))
+def test_a_version_is_well_formed_as_one_of_the_three_forms_says(version: str) -> None:
+    forms = (history.SEMANTIC, history.LEGACY_TWO_PART, history.LEGACY_RC)
+    assert history._valid(version) == any(form.fullmatch(version) for form in forms)
+
+
+PROSE_PIECES = ["<b>", "</b>", "<i/>", "a ", "b", "<!--c-->", "<?pi x?>", "&e;", "<![CDATA[d]]>"]
+PROSE_PIECES += [" ", "\n", "é", "<u>t</u>"]
+
+
+def _plain_prose(element: etree._Element) -> str:
+    parts: list[str] = []
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join(" ".join(parts).split())
+
+
+@settings(max_examples=400)
+@given(_joined(PROSE_PIECES))
+def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
+    parser = etree.XMLParser(recover=True, resolve_entities=False)
+    document = f'<!DOCTYPE p [<!ENTITY e "E">]><p>x {markup} y</p>'
+    element = etree.fromstring(document.encode(), parser)
+    for node in element.iter():
+        if isinstance(node.tag, str):
+            assert prose(node) == _plain_prose(node)

@@ -33,6 +33,7 @@ from e2ee_sig.lint.rules._util import (
     header_line,
     line,
     lower_body_text,
+    may_contain,
     own_namespaces,
     prose,
     registered_namespaces,
@@ -133,7 +134,7 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
 texts are joined by spaces), so a primitive none of whose words stands in the body (lower-cased
 for a case-blind pattern) is used in no paragraph."""
 _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-_SECRET_WORD = re.compile(r"priv|secret", re.I)
+_SECRET_WORDS = ("priv", "secret")
 _SECRET_VALUE = re.compile(
     r"""<(?P<tag>[\w:-]*(?:priv|secret)[\w:-]*)\b[^>]*>\s*(?P<value>[^<\s]+)\s*<"""
     r"""|(?P<attr>[\w:-]*(?:priv|secret)[\w:-]*)=['"](?P<attr_value>[^'"]+)['"]""",
@@ -680,8 +681,8 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
         )
     for block in code_blocks(document):
         text = block.text or ""
-        if not _SECRET_WORD.search(text):
-            continue
+        if not may_contain(text, *_SECRET_WORDS):
+            continue  # every _SECRET_VALUE match holds one of them
         for found in _SECRET_VALUE.finditer(text):
             name = found.group("tag") or found.group("attr")
             value = found.group("value") or found.group("attr_value")
