@@ -338,3 +338,85 @@ def test_a_lines_start_is_its_offset(raw: bytes, number: int) -> None:
     offsets = line_offsets(raw)
     if number <= len(offsets):
         assert _line_start(raw, number) == offsets[number - 1]
+# --- misc4 ---
+
+from lxml import etree  # noqa: E402 (this block's own imports)
+
+from e2ee_sig.lint.rules import e2ee, history  # noqa: E402
+from e2ee_sig.xep.query import may_contain, prose  # noqa: E402
+
+PLAIN_PRIMITIVES = {
+    "HKDF": re.compile(r"\bHKDF\b"),
+    "X25519": re.compile(r"\b(?:X|Curve)25519\b"),
+    "Ed25519": re.compile(r"\bEd25519\b"),
+    "XEdDSA": re.compile(r"\bXEdDSA\b"),
+    "HMAC": re.compile(r"\bHMAC\b"),
+    "AES": re.compile(r"\bAES\b"),
+    "ChaCha20-Poly1305": re.compile(r"\b(?:ChaCha20|Poly1305)\b"),
+    "Double Ratchet": re.compile(r"\bDouble ?Ratchet\b", re.I),
+    "X3DH": re.compile(r"\bX3DH\b"),
+    "MLS": re.compile(r"\bMLS\b|Messaging Layer Security"),
+    "OpenPGP": re.compile(r"\bOpenPGP\b"),
+    "SHA-2": re.compile(r"\bSHA-?(?:256|384|512)\b"),
+}
+PRIMITIVE_PIECES = ["HKDF", "hkdf", "X25519", "Curve", "25519", "Ed25519", "XEdDSA", "HMAC"]
+PRIMITIVE_PIECES += ["AES", "ChaCha20", "Poly1305", "Double", "DOUBLE ", "double", " ", "Ratchet"]
+PRIMITIVE_PIECES += ["rATCHET", "X3DH", "MLS", "Messaging Layer Security", "Layer", "OpenPGP"]
+PRIMITIVE_PIECES += ["SHA", "-", "256", "512", "x", "_", "1", "ſ", "K", "İ", "ı", "é"]
+
+
+@settings(max_examples=400)
+@given(_joined(PRIMITIVE_PIECES))
+def test_primitives_are_found_as_the_plain_word_patterns_find_them(text: str) -> None:
+    for name, _, pattern, _ in e2ee.PRIMITIVES:
+        plain = PLAIN_PRIMITIVES[name]
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
+
+
+@settings(max_examples=400)
+@given(_joined(PRIMITIVE_PIECES))
+def test_a_named_primitive_is_never_ruled_out(text: str) -> None:
+    for primitive in e2ee.PRIMITIVES:
+        if primitive[2].search(text):
+            assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]
+
+
+@settings(max_examples=400)
+@given(_joined(["priv", "PRIV", "Secret", "ſecret", "prİv", "prıv", "x", "<", ">", " ", "=", "'"]))
+def test_a_secret_word_is_never_ruled_out(text: str) -> None:
+    if re.search(r"priv|secret", text, re.I):
+        assert may_contain(text, *e2ee._SECRET_WORDS)
+
+
+@settings(max_examples=400)
+@given(_joined(["0", "1", "10", "01", ".", "rc", "2", "x", "-", " "]))
+def test_a_version_is_well_formed_as_one_of_the_three_forms_says(version: str) -> None:
+    forms = (history.SEMANTIC, history.LEGACY_TWO_PART, history.LEGACY_RC)
+    assert history._valid(version) == any(form.fullmatch(version) for form in forms)
+
+
+PROSE_PIECES = ["<b>", "</b>", "<i/>", "a ", "b", "<!--c-->", "<?pi x?>", "&e;", "<![CDATA[d]]>"]
+PROSE_PIECES += [" ", "\n", "é", "<u>t</u>"]
+
+
+def _plain_prose(element: etree._Element) -> str:
+    parts: list[str] = []
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.text:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join(" ".join(parts).split())
+
+
+@settings(max_examples=400)
+@given(_joined(PROSE_PIECES))
+def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
+    parser = etree.XMLParser(recover=True, resolve_entities=False)
+    document = f'<!DOCTYPE p [<!ENTITY e "E">]><p>x {markup} y</p>'
+    element = etree.fromstring(document.encode(), parser)
+    for node in element.iter():
+        if isinstance(node.tag, str):
+            assert prose(node) == _plain_prose(node)

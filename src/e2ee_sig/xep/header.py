@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
+from e2ee_sig.lazy import cached_property
+
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from lxml import etree
 
 
@@ -47,7 +50,7 @@ class _One:
         self.name = name
 
     def __get__(self, header: Header, owner: type) -> Field | None:
-        value = _field(header.element.find(self.tag))
+        value = _field(header.child(self.tag))
         header.__dict__[self.name] = value
         return value
 
@@ -60,8 +63,11 @@ class _Many(_One):
         self.parent = parent
 
     def __get__(self, header: Header, owner: type) -> list[Field]:  # type: ignore[override]
-        holder = header.element.find(self.parent) if self.parent else header.element
-        value = _fields(holder, self.tag)
+        if self.parent is None:
+            value = _fields(header.children.get(self.tag, ()))
+        else:
+            holder = header.child(self.parent)
+            value = [] if holder is None else _fields(c for c in holder if c.tag == self.tag)
         header.__dict__[self.name] = value
         return value
 
@@ -74,20 +80,28 @@ class Revision:
         self.line: int = element.sourceline or 0
 
     @cached_property
+    def _first(self) -> dict[str, etree._Element]:
+        return first_children(self.element)
+
+    def child(self, tag: str) -> etree._Element | None:
+        """The first child element named ``tag`` (``element.find(tag)``, read in one pass)."""
+        return self._first.get(tag)
+
+    @cached_property
     def version(self) -> Field | None:
-        return _field(self.element.find("version"))
+        return _field(self.child("version"))
 
     @cached_property
     def date(self) -> Field | None:
-        return _field(self.element.find("date"))
+        return _field(self.child("date"))
 
     @cached_property
     def initials(self) -> Field | None:
-        return _field(self.element.find("initials"))
+        return _field(self.child("initials"))
 
     @cached_property
     def remark(self) -> Field | None:
-        return _field(self.element.find("remark"))
+        return _field(self.child("remark"))
 
     def __repr__(self) -> str:
         version = self.version.value if self.version else "?"
@@ -116,12 +130,26 @@ class Header:
     tags = _Many("tag", "tags")
 
     @cached_property
+    def children(self) -> dict[str, list[etree._Element]]:
+        """The header's child elements by tag, in order (read in one pass)."""
+        found: dict[str, list[etree._Element]] = {}
+        for child in self.element:
+            if isinstance(child.tag, str):
+                found.setdefault(child.tag, []).append(child)
+        return found
+
+    def child(self, tag: str) -> etree._Element | None:
+        """The first child element named ``tag`` (``element.find(tag)``)."""
+        found = self.children.get(tag)
+        return found[0] if found else None
+
+    @cached_property
     def authors(self) -> list[Author]:
-        return [_author(a) for a in self.element.iterchildren("author")]
+        return [_author(a) for a in self.children.get("author", ())]
 
     @cached_property
     def revisions(self) -> list[Revision]:
-        return [Revision(r) for r in self.element.iterchildren("revision")]
+        return [Revision(r) for r in self.children.get("revision", ())]
 
     def value(self, name: str) -> str:
         """The stripped value of a single-valued field, or ``""`` when absent."""
@@ -147,18 +175,28 @@ def _field(element: etree._Element | None) -> Field | None:
     return Field(text_of(element), element.sourceline or 0, element)
 
 
-def _fields(parent: etree._Element | None, tag: str) -> list[Field]:
-    if parent is None:
-        return []
-    return [f for f in (_field(e) for e in parent.findall(tag)) if f is not None]
+def _fields(elements: Iterable[etree._Element]) -> list[Field]:
+    return [Field(text_of(e), e.sourceline or 0, e) for e in elements]
+
+
+def first_children(element: etree._Element) -> dict[str, etree._Element]:
+    """The first child element of each tag (what ``element.find(tag)`` gives), read in one
+    pass."""
+    first: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in first:
+            first[tag] = child
+    return first
 
 
 def _author(element: etree._Element) -> Author:
+    first = first_children(element)
     return Author(
-        firstname=_field(element.find("firstname")),
-        surname=_field(element.find("surname")),
-        email=_field(element.find("email")),
-        jid=_field(element.find("jid")),
+        firstname=_field(first.get("firstname")),
+        surname=_field(first.get("surname")),
+        email=_field(first.get("email")),
+        jid=_field(first.get("jid")),
         line=element.sourceline or 0,
     )
 

@@ -74,13 +74,22 @@ def normalise(text: str) -> str:
 
 
 def prose(element: etree._Element) -> str:
-    """The text of ``element`` and its descendants, comments and PIs left out, collapsed."""
+    """The text of ``element`` and its descendants, comments and PIs left out, collapsed
+    (each node's text, then its tail, in document order of the nodes)."""
+    from lxml import etree
+
+    not_elements = (etree._Comment, etree._ProcessingInstruction, etree._Entity)
     parts: list[str] = []
+    append = parts.append
     for node in element.iter():
-        if isinstance(node.tag, str) and node.text:
-            parts.append(node.text)
-        if node is not element and node.tail:
-            parts.append(node.tail)
+        if not isinstance(node, not_elements):  # what a tag that is not a string tells
+            text = node.text
+            if text:
+                append(text)
+        if node is not element:
+            tail = node.tail
+            if tail:
+                append(tail)
     return normalise(" ".join(parts))
 
 
@@ -117,10 +126,18 @@ def lower_aligned(document: Document) -> str | None:
 def body_may_contain(document: Document, *phrases: str) -> bool:
     """Whether one of ``phrases`` (lower-case ASCII) may stand in :func:`body_text` for a
     case-blind (``re.I``) search: False only when none can, so that a slow search is skipped."""
-    lowered = lower_body_text(document)
+    return _may_contain(body_text(document), lower_body_text(document), phrases)
+
+
+def may_contain(text: str, *phrases: str) -> bool:
+    """Whether one of ``phrases`` (lower-case ASCII) may stand in ``text`` for a case-blind
+    (``re.I``) search: False only when none can (:func:`body_may_contain` for any text)."""
+    return _may_contain(text, text.lower(), phrases)
+
+
+def _may_contain(text: str, lowered: str, phrases: tuple[str, ...]) -> bool:
     if any(phrase in lowered for phrase in phrases):
         return True
-    text = body_text(document)
     return any(char in text for char in _CASE_BLIND_ASCII)
 
 

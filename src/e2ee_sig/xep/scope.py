@@ -52,9 +52,10 @@ from e2ee_sig.xep.query import (
 )
 
 if TYPE_CHECKING:
-    from e2ee_sig.xep import Document
+    from e2ee_sig.xep import Document, XepRoot
 
 SIG_XEPS_FILE = "data/sig_xeps.txt"
+_XEP_SPEC = re.compile(r"XEP-(\d{4})")
 _NUMBER = re.compile(r"(?:xep-?)?0*(\d{1,4})", re.I)
 
 
@@ -92,6 +93,8 @@ class Role(StrEnum):
     MARKER = "marker"
 
 
+_EVERY_ROLE = frozenset(Role)
+_ROLE_VALUES = frozenset(role.value for role in Role)
 NOT_SPECS = frozenset({"Procedural", "Humorous"})
 OPT_OUT = "none"
 # The E2EE rules that only some roles owe; every other E2EE rule applies to every role.
@@ -119,6 +122,9 @@ _FAMILIES = (
 _LEGACY_NAMESPACES = ("eu.siacs.conversations.axolotl", "jabber:x:encrypted")
 _NAMESPACE = re.compile("|".join((_FAMILIES, *map(re.escape, _LEGACY_NAMESPACES))))
 _FAMILIES_BYTES = re.compile(_FAMILIES.encode())
+_URN_XMPP = b"urn:xmpp:"
+_LEGACY_NAMESPACES_BYTES = tuple(n.encode() for n in _LEGACY_NAMESPACES)
+_ABOUT_ENCRYPTION = "e2ee_sig.xep.scope.about_encryption"
 _DECLARED = re.compile(rb"""<\?e2ee-sig\s+role\s*=\s*["']([\w-]+)["']\s*\?>""")
 _KEY_ELEMENT = re.compile(r"key|bundle|fingerprint|cert", re.I)
 _SCHEMA_ELEMENT = re.compile(r"""<(?:[\w-]+:)?element\s+name\s*=\s*['"]([\w.-]+)['"]""")
@@ -177,14 +183,15 @@ _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 
 def declared_role(document: Document) -> str | None:
     """The role a ``<?e2ee-sig role="…"?>`` processing instruction declares, if any."""
-    found = _DECLARED.search(document.raw)
+    raw = document.raw
+    found = _DECLARED.search(raw) if b"<?e2ee-sig" in raw else None
     return found.group(1).decode().lower() if found else None
 
 
 def applies(document: Document, code: str) -> bool:
     """Whether E2EE rule ``code`` applies to ``document`` (in scope, and owed by its role)."""
     role = role_of(document)
-    return role is not None and role in RULE_ROLES.get(code, frozenset(Role))
+    return role is not None and role in RULE_ROLES.get(code, _EVERY_ROLE)
 
 
 @per_document
@@ -194,7 +201,7 @@ def role_of(document: Document) -> Role | None:
     declared = declared_role(document)
     if declared == OPT_OUT:
         return None
-    if declared in {r.value for r in Role}:
+    if declared in _ROLE_VALUES:
         return Role(declared)
     header = document.header
     if header is None or header.value("type") in NOT_SPECS:
@@ -233,8 +240,8 @@ def is_encryption_spec(document: Document) -> bool:
     if _depends_on_encryption(document):
         return True
     raw = document.raw
-    legacy = any(n.encode() in raw for n in _LEGACY_NAMESPACES)
-    if not legacy and _FAMILIES_BYTES.search(raw) is None:
+    legacy = any(n in raw for n in _LEGACY_NAMESPACES_BYTES)
+    if not legacy and not _names_a_family(raw):
         return False
     return any(_NAMESPACE.match(ns) for ns in defined_namespaces(document))
 
@@ -244,14 +251,37 @@ def _depends_on_encryption(document: Document) -> bool:
     header, root = document.header, document.root
     if header is None or root is None:
         return False
+    about_encryption = _about_encryption(root)
+    for spec in header.dependencies:
+        match = _XEP_SPEC.fullmatch(spec.value)
+        if match and match.group(1) in about_encryption:
+            return True
+    return False
+
+
+def _about_encryption(root: XepRoot) -> frozenset[str]:
+    """The numbers of the root's XEPs whose title is about encryption (not procedural or
+    humorous ones), worked out once per root index."""
     from e2ee_sig.xep.index import index_of
 
-    numbered = index_of(root).by_number
-    for spec in header.dependencies:
-        match = re.fullmatch(r"XEP-(\d{4})", spec.value)
-        known = numbered.get(match.group(1)) if match else None
-        if known is not None and known.type not in NOT_SPECS and _CORE.search(known.title):
+    index = index_of(root)
+    found = index.derived.get(_ABOUT_ENCRYPTION)
+    if not isinstance(found, frozenset):
+        found = index.derived[_ABOUT_ENCRYPTION] = frozenset(
+            number
+            for number, known in index.by_number.items()
+            if known.type not in NOT_SPECS and _CORE.search(known.title)
+        )
+    return found
+
+
+def _names_a_family(raw: bytes) -> bool:
+    """Whether :data:`_FAMILIES_BYTES` is found in ``raw`` (tried where ``urn:xmpp:`` stands)."""
+    at = raw.find(_URN_XMPP)
+    while at >= 0:
+        if _FAMILIES_BYTES.match(raw, at):
             return True
+        at = raw.find(_URN_XMPP, at + 1)
     return False
 
 

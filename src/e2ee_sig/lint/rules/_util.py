@@ -17,6 +17,7 @@ from e2ee_sig.xep.query import (  # noqa: F401 (shared with the rule modules fro
     find_section,
     line,
     lower_body_text,
+    may_contain,
     normalise,
     own_namespaces,
     per_document,

@@ -105,9 +105,8 @@ def example_caption(document: Document, context: LintContext) -> Iterator[Findin
     Bad: ``<example><![CDATA[<iq …/>]]></example>``.
     Good: ``<example caption='Client requests widgets'><![CDATA[<iq …/>]]></example>``.
     """
-    root = document.xml_root
-    for example in root.iter("example") if root is not None else []:
-        if not normalise(example.get("caption", "")):
+    for example in code_blocks(document):
+        if example.tag == "example" and not normalise(example.get("caption", "")):
             yield Finding(
                 f"example without a caption ({_first_tag(example)})",
                 line(example),
@@ -552,7 +551,9 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
     number = document.header_value("number")
     numbered = not is_protoxep(document) and re.fullmatch(r"\d{4}", number) is not None
     for block in code_blocks(document):
-        text = _COMMENT.sub(_blank, block.text or "")  # a comment is not a schema
+        text = block.text or ""
+        if "<!--" in text:
+            text = _COMMENT.sub(_blank, text)  # a comment is not a schema
         start = line(block)
         for tag in _SCHEMA_TAG.finditer(text) if "schema" in text else ():
             target = _TARGET.search(tag.group(0))

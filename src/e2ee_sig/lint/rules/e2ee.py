@@ -26,12 +26,14 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import (
     all_sections,
+    body_text,
     code_blocks,
     example_namespaces,
     find_section,
     header_line,
     line,
     lower_body_text,
+    may_contain,
     own_namespaces,
     prose,
     registered_namespaces,
@@ -65,38 +67,74 @@ BUILDING_BLOCKS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"urn:xmpp:tm:"), ("XEP-0434",)),
     (re.compile(r"http://jabber\.org/protocol/pubsub"), ("XEP-0060", "XEP-0163")),
 )
-# (name, lowercase word(s) one of which every mention contains, pattern, its standards)
-PRIMITIVES: tuple[tuple[str, str | tuple[str, ...], re.Pattern[str], tuple[str, ...]], ...] = (
-    ("HKDF", "hkdf", re.compile(r"\bHKDF\b"), ("rfc5869", "rfc 5869")),
-    ("X25519", "25519", re.compile(r"\b(?:X|Curve)25519\b"), ("rfc7748", "rfc 7748")),
-    ("Ed25519", "25519", re.compile(r"\bEd25519\b"), ("rfc8032", "rfc 8032", "xeddsa")),
-    ("XEdDSA", "xeddsa", re.compile(r"\bXEdDSA\b"), ("xeddsa",)),
-    ("HMAC", "hmac", re.compile(r"\bHMAC\b"), ("rfc2104", "rfc 2104", "rfc6234", "198")),
-    ("AES", "aes", re.compile(r"\bAES\b"), ("fips197", "fips-197", "800-38", "rfc5116")),
+Primitive = tuple[str, str | tuple[str, ...], re.Pattern[str], tuple[str, ...]]
+# (name, lowercase word(s) one of which every mention contains, pattern, its standards). Each
+# pattern checks the word boundary before its word by a look-behind, as _THREAT does, so that
+# the regex engine skips ahead to the word's first letter.
+PRIMITIVES: tuple[Primitive, ...] = (
+    ("HKDF", "hkdf", re.compile(r"HKDF(?<!\wHKDF)\b"), ("rfc5869", "rfc 5869")),
+    (
+        "X25519",
+        "25519",
+        re.compile(r"(?:X(?<!\wX)|Curve(?<!\wCurve))25519\b"),
+        ("rfc7748", "rfc 7748"),
+    ),
+    ("Ed25519", "25519", re.compile(r"Ed25519(?<!\wEd25519)\b"), ("rfc8032", "rfc 8032", "xeddsa")),
+    ("XEdDSA", "xeddsa", re.compile(r"XEdDSA(?<!\wXEdDSA)\b"), ("xeddsa",)),
+    ("HMAC", "hmac", re.compile(r"HMAC(?<!\wHMAC)\b"), ("rfc2104", "rfc 2104", "rfc6234", "198")),
+    ("AES", "aes", re.compile(r"AES(?<!\wAES)\b"), ("fips197", "fips-197", "800-38", "rfc5116")),
     (
         "ChaCha20-Poly1305",
         ("chacha", "poly1305"),
-        re.compile(r"\b(?:ChaCha20|Poly1305)\b"),
+        re.compile(r"(?:ChaCha20(?<!\wChaCha20)|Poly1305(?<!\wPoly1305))\b"),
         ("rfc8439",),
     ),
-    ("Double Ratchet", "ratchet", re.compile(r"\bDouble ?Ratchet\b", re.I), ("doubleratchet",)),
-    ("X3DH", "x3dh", re.compile(r"\bX3DH\b"), ("x3dh",)),
+    (
+        "Double Ratchet",
+        "ratchet",
+        re.compile(r"Double(?<!\wDouble) ?Ratchet\b", re.I),
+        ("doubleratchet",),
+    ),
+    ("X3DH", "x3dh", re.compile(r"X3DH(?<!\wX3DH)\b"), ("x3dh",)),
     (
         "MLS",
         ("mls", "layer security"),
-        re.compile(r"\bMLS\b|Messaging Layer Security"),
+        re.compile(r"MLS(?<!\wMLS)\b|Messaging Layer Security"),
         ("rfc9420", "rfc 9420"),
     ),
-    ("OpenPGP", "openpgp", re.compile(r"\bOpenPGP\b"), ("rfc4880", "rfc 4880", "rfc9580")),
+    (
+        "OpenPGP",
+        "openpgp",
+        re.compile(r"OpenPGP(?<!\wOpenPGP)\b"),
+        ("rfc4880", "rfc 4880", "rfc9580"),
+    ),
     (
         "SHA-2",
         ("sha-2", "sha-3", "sha-5", "sha2", "sha3", "sha5"),
-        re.compile(r"\bSHA-?(?:256|384|512)\b"),
+        re.compile(r"SHA(?<!\wSHA)-?(?:256|384|512)\b"),
         ("rfc6234", "180", "0300"),
     ),
 )
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "HKDF": ("HKDF",),
+    "X25519": ("25519",),
+    "Ed25519": ("Ed25519",),
+    "XEdDSA": ("XEdDSA",),
+    "HMAC": ("HMAC",),
+    "AES": ("AES",),
+    "ChaCha20-Poly1305": ("ChaCha20", "Poly1305"),
+    "Double Ratchet": ("ratchet",),
+    "X3DH": ("X3DH",),
+    "MLS": ("MLS", "Layer"),
+    "OpenPGP": ("OpenPGP",),
+    "SHA-2": ("SHA-2", "SHA-3", "SHA-5", "SHA2", "SHA3", "SHA5"),
+}
+"""For each primitive, words without spaces one of which every match of its pattern holds
+(lower-cased for a case-blind pattern): a match lies in one text of the body (a paragraph's
+texts are joined by spaces), so a primitive none of whose words stands in the body (lower-cased
+for a case-blind pattern) is used in no paragraph."""
 _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-_SECRET_WORD = re.compile(r"priv|secret", re.I)
+_SECRET_WORDS = ("priv", "secret")
 _SECRET_VALUE = re.compile(
     r"""<(?P<tag>[\w:-]*(?:priv|secret)[\w:-]*)\b[^>]*>\s*(?P<value>[^<\s]+)\s*<"""
     r"""|(?P<attr>[\w:-]*(?:priv|secret)[\w:-]*)=['"](?P<attr_value>[^'"]+)['"]""",
@@ -528,19 +566,22 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     root = document.xml_root
     if root is None:
         return
+    named = [p for p in PRIMITIVES if _may_name(document, p)]
+    if not named:
+        return  # the body names no primitive: no paragraph can
     citations = _citations(document)
+    folded_citations = citations.casefold()
+    uncited = [p for p in named if not _cited(p, citations, folded_citations)]
+    if not uncited:
+        return
     paragraphs = [
         (p, prose(p)) for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")
     ]
     body = " ".join(text for _, text in paragraphs)
-    folded_body, folded_citations = body.casefold(), citations.casefold()
-    for name, word, pattern, standards in PRIMITIVES:
+    folded_body = body.casefold()
+    for name, word, pattern, standards in uncited:
         words = (word,) if isinstance(word, str) else word
         if not any(w in folded_body for w in words) or not pattern.search(body):
-            continue
-        if any(w in folded_citations for w in words) and pattern.search(citations):
-            continue
-        if any(s in folded_citations for s in standards):
             continue
         first = next(p for p, text in paragraphs if pattern.search(text))
         at, column, term = _term_place(document, line(first), pattern)
@@ -552,6 +593,24 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
             hint="declare a missing entity in the DOCTYPE's internal subset if xep.ent has none",
             end_column=column + len(term) if term else None,
         )
+
+
+def _may_name(document: Document, primitive: Primitive) -> bool:
+    """Whether a paragraph may name ``primitive`` (False: none of its :data:`_NEEDLES` in
+    the body)."""
+    name, _, pattern, _ = primitive
+    case_blind = pattern.flags & re.IGNORECASE
+    text = lower_body_text(document) if case_blind else body_text(document)
+    return any(needle in text for needle in _NEEDLES[name])
+
+
+def _cited(primitive: Primitive, citations: str, folded_citations: str) -> bool:
+    """Whether a link, note, dependency or entity name cites ``primitive`` or its standard."""
+    _, word, pattern, standards = primitive
+    words = (word,) if isinstance(word, str) else word
+    if any(w in folded_citations for w in words) and pattern.search(citations):
+        return True
+    return any(s in folded_citations for s in standards)
 
 
 def _term_place(document: Document, start: int, pattern: re.Pattern[str]) -> tuple[int, int, str]:
@@ -622,8 +681,8 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
         )
     for block in code_blocks(document):
         text = block.text or ""
-        if not _SECRET_WORD.search(text):
-            continue
+        if not may_contain(text, *_SECRET_WORDS):
+            continue  # every _SECRET_VALUE match holds one of them
         for found in _SECRET_VALUE.finditer(text):
             name = found.group("tag") or found.group("attr")
             value = found.group("value") or found.group("attr_value")

@@ -24,7 +24,7 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.header import Field
+from e2ee_sig.xep.header import Field, first_children
 from e2ee_sig.xep.vocab import SIG_VALUES
 
 MAX_TITLE_WORDS = 9
@@ -32,6 +32,8 @@ MAX_ABSTRACT_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 PROTOXEP_TYPES = ("Standards Track", "Informational")
 DEPENDENCY = re.compile(r"XEP-\d{4}|RFC [1-9]\d*|XMPP Core|XMPP IM")
+_XEP = re.compile(r"XEP-\d{4}")
+_XEP_AND_MORE = re.compile(r"XEP-\d{4}\s")
 TEMPLATE_DEPENDENCIES = ("Etc.", "XEP-xxxx")
 NO_XEPS = "0000"
 GONE_STATUSES = ("Retracted", "Rejected", "Obsolete")
@@ -227,7 +229,7 @@ def dependencies(document: Document, context: LintContext) -> Iterator[Finding]:
                 fix=replace_element_text(document, spec.element, canonical),
                 severity=Severity.WARNING,
             )
-        elif re.match(r"XEP-\d{4}\s", value):
+        elif _XEP_AND_MORE.match(value):
             yield Finding(
                 f"dependency {value!r} names more than the XEP number",
                 spec.line,
@@ -267,7 +269,7 @@ def deps_exist(document: Document, context: LintContext) -> Iterator[Finding]:
     if last == NO_XEPS:
         return  # a root with only xep.dtd and xep.ent tells nothing about other XEPs
     for spec in header.dependencies:
-        if not re.fullmatch(r"XEP-\d{4}", spec.value):
+        if not _XEP.fullmatch(spec.value):
             continue
         status = _xep_status(root.path, spec.value[4:])
         if status is None and spec.value[4:] > last:
@@ -409,13 +411,14 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     if header is None:
         return
     lines = _author_lines(document)
-    elements = header.element.iterchildren("author")
+    elements = header.children.get("author", [])
     for author, element, where in zip(header.authors, elements, lines, strict=True):
-        if element.find("authornote") is not None:
+        children = first_children(element)
+        if "authornote" in children:
             continue
-        has = {name: _filled(getattr(author, name)) for name in ("email", "jid")}
+        has = {"email": _filled(author.email), "jid": _filled(author.jid)}
         who = author.name or "an author"
-        if not any(has.values()) and not _filled_element(element.find("uri")):
+        if not any(has.values()) and not _filled_element(children.get("uri")):
             yield Finding(
                 f"author {who} has neither an email address nor a JID",
                 where,

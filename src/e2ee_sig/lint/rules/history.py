@@ -21,6 +21,7 @@ SEMANTIC = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 LEGACY_TWO_PART = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)")
 WARNING = Severity.WARNING
 LEGACY_RC = re.compile(r"(?P<release>(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?)rc(?P<rc>\d+)")
+_WELL_FORMED = re.compile("|".join(p.pattern for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC)))
 
 
 def _versions(document: Document, context: LintContext) -> list[tuple[str, int, Severity | None]]:
@@ -40,11 +41,11 @@ def _revisions(document: Document) -> list[tuple[str, int, str]]:
     header = document.header
     found = []
     for revision in header.revisions if header else []:
-        element = revision.element.find("version")
+        element, date_element = revision.child("version"), revision.child("date")
         if element is None:
             continue
         version = (element.text or "").strip()
-        date = revision.element.findtext("date", "").strip()
+        date = "" if date_element is None else (date_element.text or "").strip()
         found.append((version, element.sourceline or revision.line, date))
     return found
 
@@ -70,7 +71,7 @@ def version_malformed(document: Document, context: LintContext) -> Iterator[Find
     Good: ``<version>1.0.0</version>``; in old revisions also ``1.0`` or ``2.5rc1``.
     """
     for version, line, severity in _versions(document, context):
-        if not version or any(p.fullmatch(version) for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC)):
+        if not version or _valid(version):
             continue
         yield Finding(
             f"version {version!r} is malformed",
@@ -113,7 +114,8 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
 
 
 def _valid(version: str) -> bool:
-    return any(p.fullmatch(version) for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC))
+    """Semantic, or a legacy two-part or release-candidate version."""
+    return _WELL_FORMED.fullmatch(version) is not None
 
 
 @rule("HDR020", "numbered-protoxep", Severity.ERROR)

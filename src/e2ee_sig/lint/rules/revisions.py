@@ -201,8 +201,10 @@ def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
     revisions = _revisions(document)
     hidden = _history_hidden(context, "REV004")
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
+        if hidden and not new:
+            continue
         text = _value(revision, "date")
-        if text and parse_iso_date(text) is None and not (hidden and not new):
+        if text and parse_iso_date(text) is None:
             yield Finding(
                 f"revision {_label(revision)}: date {date_problem(text)}",
                 _line(revision, "date"),
@@ -223,8 +225,8 @@ def date_not_future(document: Document, context: LintContext) -> Iterator[Findin
     """
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        when = parse_iso_date(_value(revision, "date"))
-        if new and when is not None and when > context.today:
+        when = parse_iso_date(_value(revision, "date")) if new else None
+        if when is not None and when > context.today:
             yield Finding(
                 f"revision {_label(revision)} is dated {when}, after today ({context.today})",
                 _line(revision, "date"),
@@ -245,11 +247,11 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     revisions = _revisions(document)
     new = _new_flags(document, context)
-    dates = [parse_iso_date(_value(r, "date")) for r in revisions]
     reported_top = False
     previous = _previous_top(revisions, new)
     if context.baseline is not None and revisions and new[0] and previous is not None:
-        top_date, previous_date = dates[0], parse_iso_date(_value(previous, "date"))
+        top_date = parse_iso_date(_value(revisions[0], "date"))
+        previous_date = parse_iso_date(_value(previous, "date"))
         if top_date and previous_date and top_date < previous_date:
             reported_top = True
             yield Finding(
@@ -260,6 +262,7 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
             )
     if _history_hidden(context, "REV006"):
         return
+    dates = [parse_iso_date(_value(r, "date")) for r in revisions]
     for index in range(len(revisions) - 1):
         upper, lower = dates[index], dates[index + 1]
         if upper and lower and upper < lower and not (index == 0 and reported_top):
@@ -467,8 +470,8 @@ def remark_format(document: Document, context: LintContext) -> Iterator[Finding]
     """
     revisions = _revisions(document)
     for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        remark = revision.remark
-        if not new or remark is None or remark.element is None or not remark.value:
+        remark = revision.remark if new else None
+        if remark is None or remark.element is None or not remark.value:
             continue
         element = remark.element
         text = prose(element)
