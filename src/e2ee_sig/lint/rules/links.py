@@ -16,6 +16,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, hidden_spans, position
+from e2ee_sig.lint.rules._literal import Scan, read_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
 from e2ee_sig.xep.query import per_document
@@ -54,25 +55,34 @@ def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool 
 @per_document
 def links(document: Document) -> list[tuple[str, int, str]]:
     """Every ``<link>`` URL of the document with its line and the entity it came from
-    (``""`` when written directly), read with entity references kept."""
-    tree = document.literal_tree
-    if tree is None:
-        return []
+    (``""`` when written directly), as the tree with entity references kept has them."""
+    scan = scan_literal(document)
+    nodes = _nodes_in_tree(document) if scan is None else scan.nodes()
     found: list[tuple[str, int, str]] = []
     values: Mapping[str, str] | None = None
     urls: dict[str, list[str]] = {}  # by entity name
-    for node in tree.getroot().iter("link", etree.Entity):
-        at = node.sourceline or 1
-        if node.tag == "link":
-            found.append((node.get("url", "").strip(), at, ""))
+    for url, at, name in nodes:
+        if not name:
+            found.append((url, at, ""))
             continue
-        name = node.name
         if name not in urls:
             values = values if values is not None else document_entities(document)
             urls[name] = _URL.findall(values.get(name, ""))
         for url in urls[name]:
             found.append((url.strip(), at, name))
     return list(dict.fromkeys(found))
+
+
+def _nodes_in_tree(document: Document) -> Iterator[tuple[str, int, str]]:
+    """Each link (URL, line, ``""``) and entity reference (``""``, line, name) of the literal
+    tree, in document order."""
+    tree = document.literal_tree
+    for node in tree.getroot().iter("link", etree.Entity) if tree is not None else ():
+        at = node.sourceline or 1
+        if node.tag == "link":
+            yield node.get("url", "").strip(), at, ""
+        else:
+            yield "", at, node.name
 
 
 def _column(document: Document, line: int, url: str, entity: str) -> int:
@@ -175,6 +185,19 @@ def _masked(raw: bytes) -> bytes:
     return b"".join(pieces)
 
 
+@per_document
+def masked(document: Document) -> bytes:
+    """The document's bytes with comments and CDATA sections blanked (once per document)."""
+    return _masked(document.raw)
+
+
+@per_document
+def scan_literal(document: Document) -> Scan | None:
+    """What the tree with entity references kept says about links and references, read from
+    the bytes (None: read the tree)."""
+    return read_literal(document, masked(document))
+
+
 def _https_host(host: str) -> bool:
     host = host.lower()
     return any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS)
@@ -191,9 +214,7 @@ def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<link url='http://xmpp.org/extensions/xep-0001.html'>``.
     Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
     """
-    raw = document.raw
-    masked = _masked(raw)
-    for match in _HTTP_LINK.finditer(masked):
+    for match in _HTTP_LINK.finditer(masked(document)):
         host = match.group(2).decode("utf-8", "replace")
         if not _https_host(host):
             continue

@@ -7,7 +7,9 @@ per run per root); without a XEP root these rules are quiet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from lxml import etree
 
@@ -15,8 +17,10 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, column_of, position
+from e2ee_sig.lint.rules._literal import Scan
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules.examples import checked
+from e2ee_sig.lint.rules.links import scan_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.facts import NAMESPACE
 from e2ee_sig.xep.index import INACTIVE, RootIndex, root_index
@@ -40,6 +44,8 @@ _SPEC_XEP = re.compile(r"XEP-(\d{4})")
 _SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
 RFC_CITES_BY_XSL = frozenset({"xmpp core", "xmpp im"})
 _PLACEHOLDER = re.compile(r":(?:example|foo|bar|stub|tmp)\b")
+_Key = TypeVar("_Key")
+_Block = TypeVar("_Block")
 NOT_XEP_NAMESPACES = frozenset({"jabber:client", "jabber:server", "jabber:iq:roster"})
 """Namespaces that RFC 6120/6121 define, not a XEP."""
 
@@ -63,30 +69,68 @@ def _block(node: etree._Element) -> etree._Element | None:
     return parent
 
 
+class Sentences(Generic[_Key, _Block]):
+    """The sentence around each citation, worked out when asked (each block split once)."""
+
+    def __init__(self, block_of: Callable[[_Key], _Block], text_of: Callable[[_Block], str]):
+        self._block_of, self._text_of = block_of, text_of
+        self._split: dict[_Block, tuple[str, list[str]]] = {}
+
+    def around(self, number: str, key: _Key) -> str:
+        """The first sentence of the block around ``key`` that cites ``&xepNNNN;``."""
+        block = self._block_of(key)
+        if block not in self._split:
+            text = " ".join(self._text_of(block).split())
+            self._split[block] = text, _SENTENCE_END.split(text)
+        text, parts = self._split[block]
+        needle = f"&xep{number};"
+        return next((s for s in parts if needle in s), text)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A ``&xepNNNN;`` in the body: the XEP's number and the line (the sentence around it
+    is worked out on first use: few citations need it)."""
+
+    number: str
+    line: int
+    key: object
+    sentences: Sentences[Any, Any] = field(repr=False)
+
+    def sentence(self) -> str:
+        return self.sentences.around(self.number, self.key)
+
+
 @per_document
-def citations(document: Document) -> list[tuple[str, int, str]]:
-    """Each ``&xepNNNN;`` in the body: (number, line, sentence around it), in order."""
+def citations(document: Document) -> list[Citation]:
+    """Each ``&xepNNNN;`` in the body, in order."""
+    scan = scan_literal(document)
+    return _citations_in_tree(document) if scan is None else _citations_in_scan(scan)
+
+
+def _citations_in_scan(scan: Scan) -> list[Citation]:
+    """:func:`citations` read from the bytes."""
+    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
+    return [
+        Citation(match.group(1), line, at, sentences)
+        for at, line, name in scan.references
+        if (match := _XEP_ENTITY.fullmatch(name)) and scan.in_body(at)
+    ]
+
+
+def _citations_in_tree(document: Document) -> list[Citation]:
+    """:func:`citations` read from the tree with entity references kept."""
     tree = document.literal_tree
     if tree is None:
         return []
-    found = []
-    sentences: dict[etree._Element | None, tuple[str, list[str]]] = {}  # split once a block
-    for part in tree.getroot():
-        if part.tag == "header" or not isinstance(part.tag, str):
-            continue
-        for entity in part.iter(etree.Entity):
-            match = _XEP_ENTITY.fullmatch(entity.name)
-            if match is None:
-                continue
-            block = _block(entity)
-            if block not in sentences:
-                text = " ".join((flat_text(block) if block is not None else "").split())
-                sentences[block] = text, _SENTENCE_END.split(text)
-            text, parts = sentences[block]
-            needle = f"&{entity.name};"
-            sentence = next((s for s in parts if needle in s), text)
-            found.append((match.group(1), entity.sourceline or 1, sentence))
-    return found
+    sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
+    return [
+        Citation(match.group(1), entity.sourceline or 1, entity, sentences)
+        for part in tree.getroot()
+        if part.tag != "header" and isinstance(part.tag, str)
+        for entity in part.iter(etree.Entity)
+        if (match := _XEP_ENTITY.fullmatch(entity.name))
+    ]
 
 
 def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:
@@ -122,7 +166,8 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     }
     reported: set[str] = set()
     own = document.header_value("number")
-    for number, line, sentence in citations(document):
+    for citation in citations(document):
+        number, line = citation.number, citation.line
         target = index.xeps.get(number)
         if (
             target is None
@@ -132,7 +177,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         ):
             continue
         reported.add(number)
-        if _QUALIFIED.search(sentence):
+        if _QUALIFIED.search(citation.sentence()):
             continue
         replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
         yield Finding(
@@ -212,7 +257,8 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     listed = _listed_numbers(document)
     own = document.header_value("number")
     reported: set[str] = set()
-    for number, line, sentence in citations(document):
+    for citation in citations(document):
+        number, line = citation.number, citation.line
         target = index.xeps.get(number)
         if (
             target is None
@@ -220,7 +266,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or number == own
             or target.type != "Standards Track"
             or target.status in INACTIVE | {"Rejected", "Deferred", "ProtoXEP"}
-            or not _NORMATIVE.search(sentence)
+            or not _NORMATIVE.search(citation.sentence())
         ):
             continue
         reported.add(number)
