@@ -4,7 +4,7 @@ LNK001, REF001, REF003 and CNT004 need what ``Document.literal_tree`` (a second 
 entity references kept) holds: which entity is referenced where, which ``<link>`` is written
 in the file rather than brought by an entity, which top-level element holds them, and the
 text of a paragraph with its references written ``&name;``. For a well-formed file that
-the parser read without a complaint, :func:`read_literal` reads these from the bytes (several
+the parser read without a complaint, :func:`scan_literal` reads these from the bytes (several
 times cheaper than the parse). It answers None for a file it cannot read exactly so (one
 the parser had to recover or warned about, a processing instruction or a default namespace
 in the body, a reference in a link's URL, ...): callers then read the literal tree.
@@ -13,14 +13,16 @@ in the body, a reference in a link's URL, ...): callers then read the literal tr
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
-from e2ee_sig.lazy import cached_property
+from e2ee_sig.lint.rules._codeblocks import document_entities, hidden_spans
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.parse import declared_encoding
+from e2ee_sig.xep.query import per_document
 
 _PROLOG = re.compile(
     rb"""(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?.*?\?>
@@ -31,8 +33,11 @@ _PROLOG = re.compile(
 )
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
 _TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
-_LINK = re.compile(rb"""<link(?=[\s/>])(?:[^>'"]|'[^']*'|"[^"]*")*>""")
+_LINK = re.compile(rb"""<(?:\?|link(?=[\s/>])(?:[^>'"]|'[^']*'|"[^"]*")*>)""")
+"""A ``<link>`` start tag, or the start of a processing instruction."""
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
+_URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
+_CITATION = re.compile(rb"xep\d{4}")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
 _VALUE_REFERENCE = re.compile(rb"&(?:#(x?)([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
@@ -60,11 +65,14 @@ class Scan:
     masked: bytes
     """The raw bytes with comments and CDATA sections blanked."""
     root: int
-    """Where the root element's start tag ends."""
+    """Where the root element starts."""
+    body: int
+    """Where the root's first child, ``<header>``, ends (its only ``header`` child)."""
     links: list[tuple[int, int, str]]
     """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
     references: list[tuple[int, int, str]]
-    """Each entity reference in content: offset, line and entity name."""
+    """Each reference in content to an entity that may matter (see :func:`_wanted`): offset,
+    line and entity name."""
 
     def nodes(self) -> list[tuple[str, int, str]]:
         """Each link (URL, line, ``""``) and entity reference (``""``, line, name), in order."""
@@ -72,27 +80,22 @@ class Scan:
         referenced = [(at, ("", line, name)) for at, line, name in self.references]
         return [node for _, node in sorted(written + referenced)]
 
-    @cached_property
-    def parts(self) -> list[tuple[int, int, str]]:
-        """Each element child of the root: start, end and name."""
-        masked = self.masked
-        parts: list[tuple[int, int, str]] = []
-        pos = self.root
-        while not masked.endswith(b"/>", 0, self.root) and (at := masked.find(b"<", pos)) >= 0:
-            tag = _TAG.match(masked, at)
-            if tag is None or tag.group(1):
-                break
-            pos = tag.end()
-            if not tag.group().endswith(b"/>"):
-                pos = masked.find(b">", _end_tag(masked, tag)) + 1
-            parts.append((at, pos, tag.group(2).decode("utf-8")))
-        return parts
-
     def in_body(self, offset: int) -> bool:
-        """Whether ``offset`` lies in a child of the root other than ``<header>``."""
-        parts = self.parts
-        at = bisect_right(parts, (offset, len(self.raw))) - 1
-        return at >= 0 and offset < parts[at][1] and parts[at][2] != "header"
+        """Whether ``offset`` (after the start tag of the root) lies in a child of the root
+        other than ``<header>``."""
+        if offset < self.body:
+            return False
+        parent = next(_open_elements(self.masked, offset), None)
+        return parent is not None and parent.start() > self.root
+
+    def attributes(self, offset: int) -> list[tuple[bytes, bytes]]:
+        """The attributes (name, raw value) of the tag around ``offset`` (none outside tags)."""
+        tag = _TAG.match(self.masked, self.masked.rfind(b"<", 0, offset))
+        if tag is None or tag.end() <= offset:
+            return []
+        return [
+            (name, single or double) for name, single, double in _ATTRIBUTE.findall(tag.group())
+        ]
 
     def in_tag(self, offset: int) -> bool:
         """Whether ``offset`` lies inside a tag (in an attribute value)."""
@@ -128,9 +131,27 @@ def _character(hexadecimal: bytes | None, number: bytes | None, predefined: byte
     return chr(int(number or b"0", 16 if hexadecimal else 10)).encode("utf-8")
 
 
-def read_literal(document: Document, masked: bytes) -> Scan | None:
-    """The links and entity references of ``document`` read from its bytes (``masked``: with
-    comments and CDATA blanked), or None when only the literal tree can tell them."""
+def masked_bytes(raw: bytes) -> bytes:
+    """``raw`` with its comments and CDATA sections blanked (offsets kept)."""
+    pieces: list[bytes] = []
+    last = 0
+    for start, end in hidden_spans(raw):
+        pieces += (raw[last:start], b" " * (end - start))
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
+@per_document
+def masked(document: Document) -> bytes:
+    """The document's bytes with comments and CDATA sections blanked (once per document)."""
+    return masked_bytes(document.raw)
+
+
+@per_document
+def scan_literal(document: Document) -> Scan | None:
+    """The links and entity references of ``document`` read from its bytes, or None when
+    only the literal tree can tell them."""
     raw = document.raw
     if (
         document.tree is None
@@ -140,25 +161,24 @@ def read_literal(document: Document, masked: bytes) -> Scan | None:
     ):
         return None
     start = _PROLOG.match(raw).end()  # type: ignore[union-attr]
-    root = _TAG.match(masked, start)  # None also when a comment or CDATA runs over start
+    blanked = masked(document)
+    root = _TAG.match(blanked, start)  # None also when a comment or CDATA runs over start
+    header = _header(document, blanked, root)
+    links = _links(blanked, start)
     if (
         root is None
-        or root.group(1)
-        or masked.find(b"<?", start) >= 0
-        or any(
-            _in_tag(masked, found.start()) for found in _DEFAULT_NAMESPACE.finditer(masked, start)
-        )
+        or header is None
+        or links is None
+        or any(_in_tag(blanked, at.start()) for at in _DEFAULT_NAMESPACE.finditer(blanked, start))
     ):
         return None
-    links = _links(masked, start)
-    if links is None:
-        return None
-    references = _references(raw, masked, start)
+    references = _references(raw, blanked, start, _wanted(document))
     lines = _lines(raw, [end for _, end, _ in links] + [line_at for _, line_at, _ in references])
     return Scan(
         raw,
-        masked,
-        root.end(),
+        blanked,
+        start,
+        header,
         [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
         [
             (at, line, name)
@@ -167,15 +187,39 @@ def read_literal(document: Document, masked: bytes) -> Scan | None:
     )
 
 
+def _header(document: Document, masked: bytes, root: re.Match[bytes] | None) -> int | None:
+    """Where the root's first child ends, when it is ``<header>`` and the root's only
+    ``header`` child (None: another document)."""
+    first = _TAG.match(masked, masked.find(b"<", root.end())) if root is not None else None
+    tree = document.tree
+    if (
+        root is None
+        or root.group(1)
+        or first is None
+        or first.group(1)
+        or first.group(2) != b"header"
+        or first.group().endswith(b"/>")
+        or tree is None
+        or sum(child.tag == "header" for child in tree.getroot()) != 1
+    ):
+        return None
+    return _end_tag(masked, first)
+
+
 def _links(masked: bytes, start: int) -> list[tuple[int, int, str]] | None:
     """Each ``<link>`` start tag after ``start``: offset, offset of its ``>`` (where libxml2
-    takes its line) and URL; None when a URL holds an entity reference."""
+    takes its line) and URL; None when a URL holds an entity reference, or a processing
+    instruction follows ``start``."""
     found = []
     for tag in _LINK.finditer(masked, start):
+        if tag.group() == b"<?":
+            return None
         url = b""
         for name, single, double in _ATTRIBUTE.findall(tag.group(), 5):
             if name == b"url":
-                url = _ATTRIBUTE_SPACE.sub(b" ", single or double)
+                url = single or double
+        if b"\n" in url or b"\t" in url or b"\r" in url:
+            url = _ATTRIBUTE_SPACE.sub(b" ", url)
         if b"&" in url:
             if b"&" in _VALUE_REFERENCE.sub(b"", url):
                 return None
@@ -190,17 +234,64 @@ def _in_tag(masked: bytes, offset: int) -> bool:
     return tag is None or tag.end() > offset
 
 
-def _references(raw: bytes, masked: bytes, start: int) -> list[tuple[int, int, str]]:
-    """Each entity reference in content after ``start``: its offset, the offset whose line
-    libxml2 gives it, and its name.
+def fragment_urls(value: str) -> tuple[str, ...]:
+    """The URLs with a fragment (``#…``) that an entity's value links, stripped."""
+    if "#" not in value:
+        return ()
+    return _fragment_urls(value)
+
+
+@lru_cache(maxsize=4096)
+def _fragment_urls(value: str) -> tuple[str, ...]:
+    """(Remembered: ``xep.ent``'s values are the same strings for every document.)"""
+    return tuple(url for url in (u.strip() for u in _URL.findall(value)) if "#" in url)
+
+
+def _wanted(document: Document) -> re.Pattern[bytes]:
+    """What finds the references that matter: to a citation (``&xepNNNN;``) or to an entity
+    whose value links a fragment."""
+    values = document_entities(document)
+    if isinstance(values, ChainMap) and len(values.maps) == 2:
+        own, shared = values.maps
+        names = _linking(own) | {n for n in _linking_shared(shared) if n.decode() not in own}
+    else:
+        names = _linking(values)
+    return _references_to(frozenset(names))
+
+
+def _linking(values: Mapping[str, str]) -> frozenset[bytes]:
+    """The entities among ``values`` whose value links a fragment."""
+    return frozenset(name.encode() for name, value in values.items() if fragment_urls(value))
+
+
+_SHARED_LINKING: dict[int, tuple[Mapping[str, str], frozenset[bytes]]] = {}
+
+
+def _linking_shared(values: Mapping[str, str]) -> frozenset[bytes]:
+    """:func:`_linking` for a root's ``xep.ent`` values (worked out once per root)."""
+    if id(values) not in _SHARED_LINKING:
+        _SHARED_LINKING[id(values)] = values, _linking(values)  # (kept: the id stays its)
+    return _SHARED_LINKING[id(values)][1]
+
+
+@lru_cache(maxsize=64)
+def _references_to(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    alternatives = b"|".join(re.escape(name) for name in sorted(names))
+    return re.compile(rb"&(" + (alternatives + b"|" if names else b"") + rb"xep\d{4});")
+
+
+def _references(
+    raw: bytes, masked: bytes, start: int, wanted: re.Pattern[bytes]
+) -> list[tuple[int, int, str]]:
+    """Each reference in content after ``start`` that ``wanted`` finds: its offset, the
+    offset whose line libxml2 gives it, and its name.
 
     libxml2 keeps no line for a reference: it answers the line of the node before it when
     that is an element (its start tag's), text or comment (where they end: the reference's
     own line), else (after a CDATA section, another reference, or first in its element) the
     line of its element."""
     found: list[tuple[int, int, str]] = []
-    after_reference = -1
-    for reference in _REFERENCE.finditer(masked, start):
+    for reference in wanted.finditer(masked, start):
         at = reference.start()
         opening = masked.rfind(b"<", 0, at)
         tag = _TAG.match(masked, opening)
@@ -209,11 +300,17 @@ def _references(raw: bytes, masked: bytes, start: int) -> list[tuple[int, int, s
         line_at = at
         if tag.end() == at and tag.group(1):  # after an element
             line_at = next(_open_elements(masked, opening), tag).end() - 1
-        elif at == after_reference or raw.endswith(b"]]>", 0, at):
+        elif raw.endswith(b"]]>", 0, at) or _after_reference(masked, at):
             line_at = next(_open_elements(masked, at), tag).end() - 1
         found.append((at, line_at, reference.group(1).decode("utf-8")))
-        after_reference = reference.end()
     return found
+
+
+def _after_reference(masked: bytes, offset: int) -> bool:
+    """Whether an entity reference ends at ``offset``."""
+    if not masked.endswith(b";", 0, offset):
+        return False
+    return _REFERENCE.fullmatch(masked, masked.rfind(b"&", 0, offset), offset) is not None
 
 
 def _open_elements(masked: bytes, offset: int) -> Iterator[re.Match[bytes]]:

@@ -18,7 +18,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import hidden_spans
-from e2ee_sig.lint.rules._literal import Scan
+from e2ee_sig.lint.rules._literal import Scan, scan_literal
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -29,7 +29,6 @@ from e2ee_sig.lint.rules._util import (
     registered_namespaces,
     schema_namespaces,
 )
-from e2ee_sig.lint.rules.links import scan_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.root import SHARED_FILES
@@ -52,7 +51,6 @@ _LINK_CLOSE = re.compile(rb"</link\s*>")
 _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
 _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
-_CITED_XEP = re.compile(rb"&xep(\d{4});")
 _ASCII_CHARACTER = re.compile(rb"&#(?:[xX]0*[2-7][0-9A-Fa-f]|0*(?:[3-9][0-9]|1[01][0-9]|12[0-7]));")
 """A character reference to a printable ASCII character (``&#88;`` is an ``X``)."""
 _WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
@@ -268,9 +266,14 @@ def _bare_candidates(document: Document) -> set[str]:
     if not numbers:
         return set()
     known = _entities(document)
-    numbers = {n for n in numbers if b"xep" + n in known} - set(_CITED_XEP.findall(raw))
+    scan = scan_literal(document)
+    cited = {name[3:].encode() for _, _, name in scan.references} if scan is not None else set()
     return {
-        number.decode() for number in numbers if next(_mentions(raw, b"XEP-" + number), None)
+        number.decode()
+        for number in numbers - cited
+        if b"xep" + number in known
+        and b"&xep" + number + b";" not in raw
+        and next(_mentions(raw, b"XEP-" + number), None) is not None
     } - {document.header_value("number")}
 
 

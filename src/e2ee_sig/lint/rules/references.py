@@ -17,10 +17,9 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, column_of, position
-from e2ee_sig.lint.rules._literal import Scan
+from e2ee_sig.lint.rules._literal import Scan, scan_literal
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules.examples import checked
-from e2ee_sig.lint.rules.links import scan_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.facts import NAMESPACE
 from e2ee_sig.xep.index import INACTIVE, RootIndex, root_index
@@ -188,18 +187,14 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         )
 
 
-def _body(document: Document) -> str:
-    raw = document.raw
-    end = raw.find(b"</header>")
-    return raw[end if end >= 0 else 0 :].decode("utf-8", "replace")
-
-
-def _cited(spec: str, body: str) -> bool | None:
-    """Whether the body cites dependency ``spec`` (None: a spec we cannot recognise)."""
+def _cited(spec: str, raw: bytes, start: int) -> bool | None:
+    """Whether the body (``raw`` from ``start``) cites dependency ``spec`` (None: a spec we
+    cannot recognise)."""
     xep = _SPEC_XEP.search(spec)
     if xep:
-        number = xep.group(1)
-        return f"&xep{number};" in body or f"XEP-{number}" in body or f"xep-{number}.html" in body
+        number = xep.group(1).encode()
+        needles = (b"&xep" + number + b";", b"XEP-" + number, b"xep-" + number + b".html")
+        return any(raw.find(needle, start) >= 0 for needle in needles)
     rfcs: tuple[str, ...] = ()
     rfc = _SPEC_RFC.search(spec)
     if rfc:
@@ -209,7 +204,8 @@ def _cited(spec: str, body: str) -> bool | None:
     if not rfcs:
         return None
     return any(
-        f"&rfc{n};" in body or re.search(rf"RFC\s*-?\s*{n}\b", body) or f"rfc{n}" in body
+        raw.find(f"rfc{n}".encode(), start) >= 0  # (``&rfcNNNN;`` too)
+        or re.search(rf"RFC\s*-?\s*{n}\b", raw[start:].decode("utf-8", "replace"))
         for n in rfcs
     )
 
@@ -228,9 +224,10 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
     Bad: ``<spec>XEP-0115</spec>`` in the header and no mention of XEP-0115 in the text.
     Good: the dependency cited where the protocol uses it ("… advertised with &xep0115;").
     """
-    body = _body(document)
+    raw = document.raw
+    start = max(raw.find(b"</header>"), 0)
     for spec, line in _header_specs(document, "dependencies"):
-        if _cited(spec, body) is False:
+        if _cited(spec, raw, start) is False:
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
                 line,
