@@ -67,7 +67,10 @@ class Scan:
     root: int
     """Where the root element starts."""
     body: int
-    """Where the root's first child, ``<header>``, ends (its only ``header`` child)."""
+    """Where the root's first child, ``<header>``, ends (its only ``header`` child): an
+    element that starts after it is a child of the root other than the header, or in one."""
+    top_level: frozenset[bytes]
+    """The names an element child of the root may have."""
     links: list[tuple[int, int, str]]
     """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
     references: list[tuple[int, int, str]]
@@ -85,7 +88,13 @@ class Scan:
         other than ``<header>``."""
         if offset < self.body:
             return False
-        parent = next(_open_elements(self.masked, offset), None)
+        masked = self.masked
+        before = _TAG.match(masked, masked.rfind(b"<", 0, offset))
+        if before is not None and not before.group(1) and not before.group().endswith(b"/>"):
+            return before.start() > self.root  # in the element this tag starts
+        if before is not None and before.group(2) not in self.top_level:
+            return True  # after an element that is no child of the root
+        parent = next(_open_elements(masked, offset), None)
         return parent is not None and parent.start() > self.root
 
     def attributes(self, offset: int) -> list[tuple[bytes, bytes]]:
@@ -163,11 +172,13 @@ def scan_literal(document: Document) -> Scan | None:
     start = _PROLOG.match(raw).end()  # type: ignore[union-attr]
     blanked = masked(document)
     root = _TAG.match(blanked, start)  # None also when a comment or CDATA runs over start
-    header = _header(document, blanked, root)
+    header = _header_end(blanked, root) if root is not None else None
+    top_level = _top_level(document)
     links = _links(blanked, start)
     if (
         root is None
         or header is None
+        or top_level is None
         or links is None
         or any(_in_tag(blanked, at.start()) for at in _DEFAULT_NAMESPACE.finditer(blanked, start))
     ):
@@ -179,6 +190,7 @@ def scan_literal(document: Document) -> Scan | None:
         blanked,
         start,
         header,
+        top_level,
         [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
         [
             (at, line, name)
@@ -187,20 +199,25 @@ def scan_literal(document: Document) -> Scan | None:
     )
 
 
-def _header(document: Document, masked: bytes, root: re.Match[bytes] | None) -> int | None:
-    """Where the root's first child ends, when it is ``<header>`` and the root's only
-    ``header`` child (None: another document)."""
-    first = _TAG.match(masked, masked.find(b"<", root.end())) if root is not None else None
+def _top_level(document: Document) -> frozenset[bytes] | None:
+    """The names of the root's element children in the expanded tree (a superset of the
+    literal tree's); None when one has a namespace or there is not exactly one ``header``."""
     tree = document.tree
+    names = [child.tag for child in tree.getroot() if isinstance(child.tag, str)] if tree else []
+    if names.count("header") != 1 or any(name.startswith("{") for name in names):
+        return None
+    return frozenset(name.encode() for name in names)
+
+
+def _header_end(masked: bytes, root: re.Match[bytes]) -> int | None:
+    """Where the root's first child ends when it is ``<header>`` (None: another document)."""
+    first = _TAG.match(masked, masked.find(b"<", root.end()))
     if (
-        root is None
-        or root.group(1)
+        root.group(1)
         or first is None
         or first.group(1)
         or first.group(2) != b"header"
         or first.group().endswith(b"/>")
-        or tree is None
-        or sum(child.tag == "header" for child in tree.getroot()) != 1
     ):
         return None
     return _end_tag(masked, first)

@@ -219,7 +219,9 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     if scan is None:
         links = [(line(link), link.get("url", "")) for part in body for link in part.iter("link")]
     else:
-        links = [(at, url) for start, at, url in scan.links if scan.in_body(start)]
+        links = [
+            (at, url) for start, at, url in scan.links if start > scan.body and _whole_spec(url)
+        ]
     for at, url in links:
         url = url.strip()
         for pattern, prefix in ((_XEP_URL, "xep"), (_RFC_URL, "rfc")):
@@ -233,6 +235,11 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
                     hint=f"write &{name}; (first mention) or <cite>…</cite> (later ones)",
                 )
     yield from _bare_mentions(document, body)
+
+
+def _whole_spec(url: str) -> bool:
+    """Whether ``url`` links a whole XEP or RFC (what CNT004 reports)."""
+    return bool(_XEP_URL.fullmatch(url) or _RFC_URL.fullmatch(url))
 
 
 def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[Finding]:
