@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -43,6 +42,8 @@ _SPEC_XEP = re.compile(r"XEP-(\d{4})")
 _SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
 RFC_CITES_BY_XSL = frozenset({"xmpp core", "xmpp im"})
 _PLACEHOLDER = re.compile(r":(?:example|foo|bar|stub|tmp)\b")
+_NOT_CITABLE = INACTIVE | {"Rejected", "Deferred", "ProtoXEP"}
+"""Statuses of XEPs that need not be listed as dependencies when cited normatively."""
 _Key = TypeVar("_Key")
 _Block = TypeVar("_Block")
 NOT_XEP_NAMESPACES = frozenset({"jabber:client", "jabber:server", "jabber:iq:roster"})
@@ -86,15 +87,14 @@ class Sentences(Generic[_Key, _Block]):
         return next((s for s in parts if needle in s), text)
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """A ``&xepNNNN;`` in the body: the XEP's number and the line (the sentence around it
     is worked out on first use: few citations need it)."""
 
     number: str
     line: int
     key: object
-    sentences: Sentences[Any, Any] = field(repr=False)
+    sentences: Sentences[Any, Any]
 
     def sentence(self) -> str:
         return self.sentences.around(self.number, self.key)
@@ -171,7 +171,8 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         if (
             target is None
             or target.status not in INACTIVE
-            or number in reported | supersedes
+            or number in reported
+            or number in supersedes
             or number == own
         ):
             continue
@@ -259,10 +260,11 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         target = index.xeps.get(number)
         if (
             target is None
-            or number in listed | reported
+            or number in listed
+            or number in reported
             or number == own
             or target.type != "Standards Track"
-            or target.status in INACTIVE | {"Rejected", "Deferred", "ProtoXEP"}
+            or target.status in _NOT_CITABLE
             or not _NORMATIVE.search(citation.sentence())
         ):
             continue
