@@ -420,3 +420,91 @@ def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
     for node in element.iter():
         if isinstance(node.tag, str):
             assert prose(node) == _plain_prose(node)
+# --- lnk4 ---
+# The links, citations and anchors read from the bytes (lint/rules/_literal.py) are what the
+# tree with entity references kept says, on documents made of the pieces that matter: links,
+# references in text, attributes, comments and CDATA, after elements and CDATA, in blocks
+# nested in blocks and in the header, and multi-line tags.
+
+from pathlib import Path  # noqa: E402
+
+from e2ee_sig.lint.rules._literal import scan_literal  # noqa: E402
+from e2ee_sig.lint.rules.links import anchors, links, written  # noqa: E402
+from e2ee_sig.lint.rules.references import citations  # noqa: E402
+from e2ee_sig.xep import Document, parse_bytes, root_at  # noqa: E402
+from tests.xepfactory import make_xep  # noqa: E402
+
+LITERAL_ROOT = Path(__file__).resolve().parent / "fixtures" / "xep-root"
+LITERAL_SUBSET = """
+  <!ENTITY LEGALNOTICE "<legal><p>Legal &amp; <link url='#legal'>terms</link>.</p></legal>">
+  <!ENTITY xep0001 "<span class='ref'>XEP-0001</span><note>XEP-0001 &lt;x&gt;</note>">
+  <!ENTITY xep0002 "<span class='ref'>XEP-0002</span>">
+  <!ENTITY NSNOTE "<note>See <link url='#ns'>the namespace</link>.</note>">
+  <!ENTITY e "">
+  <!ENTITY t "text">"""
+LITERAL_LEAVES = ["a", " ", "\n", "It MUST. Then ", "see. ", "&amp;", "&#65;", "&#x2019;", "&e;"]
+LITERAL_LEAVES += ["&t;", "&xep0001;", "&xep0002;", "&NSNOTE;", "<![CDATA[c &xep0001; <p>]]>"]
+LITERAL_LEAVES += ["<!-- &xep0002; <link url='#c'/> -->", "<br/>", "<link url='#a'/>", "<em/>"]
+LITERAL_LEAVES += ["<link url='#b'>t</link>", "<link\n url=' #ns&#x20;'\n>t</link>", "XEP-0001"]
+LITERAL_LEAVES += [
+    "<em a='&t;' b='x>y'>e</em>",
+    "<link url='https://xmpp.org/extensions/xep-0001.html'/>",
+]
+LITERAL_TAGS = ["p", "li", "note", "em", "td", "section2 anchor='s'", "link url='#d'", "header"]
+
+
+def _element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(st.sampled_from(LITERAL_TAGS), st.lists(children, max_size=4)).map(
+        lambda parts: f"<{parts[0]}>{''.join(parts[1])}</{parts[0].split()[0]}>"
+    )
+
+
+LITERAL_BODY = st.recursive(st.sampled_from(LITERAL_LEAVES), _element, max_leaves=16)
+
+
+def _literal_document(sections: list[str], remark: str) -> Document:
+    text = make_xep(
+        sections="\n".join(sections),
+        internal_subset=LITERAL_SUBSET,
+        revisions=f"<revision><version>0.1</version><remark>{remark}</remark></revision>",
+    )
+    return parse_bytes(
+        text.encode(), LITERAL_ROOT / "xep-0999.xml", "xep-0999.xml", root_at(LITERAL_ROOT)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            LITERAL_BODY.map(lambda body: f"<section1 topic='T' anchor='t'>{body}</section1>"),
+            st.sampled_from(["&xep0002;", "<!-- c -->", "\n", "<link url='#r'/>"]),
+        ),
+        max_size=4,
+    ),
+    LITERAL_BODY,
+)
+def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_them(
+    sections: list[str], remark: str
+) -> None:
+    document = _literal_document(sections, remark)
+    scan = scan_literal(document)
+    if scan is None:
+        assert document.tree is None or document.parse_errors
+        return
+    found = links(document)
+    cited = [(c.number, c.line, c.sentence()) for c in citations(document)]
+    hand = [(line, url) for start, line, url in scan.links if start > scan.body]
+    document.cache.clear()
+    document.cache["e2ee_sig.lint.rules._literal.scan_literal"] = None
+    assert links(document) == found
+    assert [(c.number, c.line, c.sentence()) for c in citations(document)] == cited
+    tree = document.literal_tree
+    assert tree is not None
+    body = [part for part in tree.getroot() if isinstance(part.tag, str) and part.tag != "header"]
+    assert [
+        (ln.sourceline, ln.get("url", "").strip()) for p in body for ln in p.iter("link")
+    ] == hand
+    for url, _, _ in found:
+        if written(document, url[1:]):
+            assert url[1:] in anchors(document)

@@ -18,6 +18,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import hidden_spans
+from e2ee_sig.lint.rules._literal import Scan, scan_literal
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -43,19 +44,16 @@ _RFC_URL = re.compile(
     r"datatracker\.ietf\.org/doc/html/)rfc(\d+)(?:\.txt|\.html)?/?"
 )
 _MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
-# Byte scans that tell when CNT004/CNT006 need the entity-kept tree (a second parse): they may
-# say yes wrongly, never no wrongly. Each starts with a literal, which the regex engine finds fast.
-_HAND_LINKS = (
-    re.compile(rb"""xmpp\.org/extensions/xep-\d{4}\.html\s*['"]"""),
-    re.compile(rb"""/rfc\d+(?:\.txt|\.html)?/?\s*['"]"""),  # the end of every _RFC_URL
-    re.compile(rb"""<link\s(?:[^>'"]|'[^']*'|"[^"]*")*&"""),  # a reference in an attribute
-)
+# Byte scans that tell when CNT006 needs the entity-kept tree (a second parse): they may
+# say yes wrongly, never no wrongly.
 _LINK_OPEN = re.compile(rb"""<link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?>""")
 _LINK_CLOSE = re.compile(rb"</link\s*>")
 _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
 _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
-_WORD_BYTE = re.compile(rb"\w")
+_ASCII_CHARACTER = re.compile(rb"&#(?:[xX]0*[2-7][0-9A-Fa-f]|0*(?:[3-9][0-9]|1[01][0-9]|12[0-7]));")
+"""A character reference to a printable ASCII character (``&#88;`` is an ``X``)."""
+_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 _MENTION = re.compile(r"\bXEP-(\d{4})\b")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
@@ -67,6 +65,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 XML_SCHEMA = "http://www.w3.org/2001/XMLSchema"
 NEW_STATUSES = ("ProtoXEP", "Experimental")
 REFERENCE_TAGS = frozenset({"cite", "link", "code", "example", "tt", "note", "span"})
+_PARAGRAPH_OR_REFERENCE = frozenset({b"p", b"li"} | {t.encode() for t in REFERENCE_TAGS})
 
 
 def _blank(comment: re.Match[str]) -> str:
@@ -207,27 +206,39 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``as described in &xep0030;``, later ``<cite>XEP-0030</cite>``.
     """
     known = _entities(document)
-    if not known or not (
-        any(p.search(document.raw) for p in _HAND_LINKS) or _may_mention_bare(document)
-    ):
+    if not known:
         return
-    tree = document.literal_tree
-    if tree is None:
-        return
-    body = [e for e in tree.getroot() if isinstance(e.tag, str) and e.tag != "header"]
-    for link in (link for part in body for link in part.iter("link")):
-        url = link.get("url", "").strip()
+    scan = scan_literal(document)
+    body: list[etree._Element] = []
+    if scan is None or _may_mention_bare(document, scan):
+        tree = document.literal_tree
+        if tree is None:
+            return
+        body = [e for e in tree.getroot() if isinstance(e.tag, str) and e.tag != "header"]
+    if scan is None:
+        links = [(line(link), link.get("url", "")) for part in body for link in part.iter("link")]
+    else:
+        links = [
+            (at, url) for start, at, url in scan.links if start > scan.body and _whole_spec(url)
+        ]
+    for at, url in links:
+        url = url.strip()
         for pattern, prefix in ((_XEP_URL, "xep"), (_RFC_URL, "rfc")):
             match = pattern.fullmatch(url)
             if match and f"{prefix}{match.group(1)}".encode() in known:
                 name = f"{prefix}{match.group(1)}"
                 yield Finding(
                     f"link to {url} instead of the entity &{name};",
-                    line(link),
-                    _column(document, line(link), url),
+                    at,
+                    _column(document, at, url),
                     hint=f"write &{name}; (first mention) or <cite>…</cite> (later ones)",
                 )
     yield from _bare_mentions(document, body)
+
+
+def _whole_spec(url: str) -> bool:
+    """Whether ``url`` links a whole XEP or RFC (what CNT004 reports)."""
+    return bool(_XEP_URL.fullmatch(url) or _RFC_URL.fullmatch(url))
 
 
 def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[Finding]:
@@ -256,36 +267,56 @@ def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[F
 @per_document
 def _bare_candidates(document: Document) -> set[str]:
     """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
-    known = _entities(document)
     raw = document.raw
-    numbers = {
-        match.group(1)
-        for match in _BARE_XEP.finditer(raw)
-        if not (match.start() and _WORD_BYTE.match(raw, match.start() - 1))
-    }
+    numbers = set(_BARE_XEP.findall(raw))
+    if not numbers:
+        return set()
+    known = _entities(document)
+    scan = scan_literal(document)
+    cited = {name[3:].encode() for _, _, name in scan.references} if scan is not None else set()
     return {
         number.decode()
-        for number in numbers
-        if b"xep" + number in known and b"&xep" + number + b";" not in raw
+        for number in numbers - cited
+        if b"xep" + number in known
+        and b"&xep" + number + b";" not in raw
+        and next(_mentions(raw, b"XEP-" + number), None) is not None
     } - {document.header_value("number")}
 
 
-def _may_mention_bare(document: Document) -> bool:
-    """Whether a candidate ``XEP-NNNN`` may stand in a body paragraph: in the expanded tree,
-    whose text holds every text of the entity-kept one (and what entities bring)."""
+def _mentions(raw: bytes, needle: bytes) -> Iterator[int]:
+    """Where ``needle`` stands in ``raw`` with no ASCII letter, digit or ``_`` on either side
+    (what ``\\b`` around it means in bytes)."""
+    at = raw.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or raw[at - 1] not in _WORD_BYTES) and (
+            end == len(raw) or raw[end] not in _WORD_BYTES
+        ):
+            yield at
+        at = raw.find(needle, end)
+
+
+def _may_mention_bare(document: Document, scan: Scan) -> bool:
+    """Whether a candidate ``XEP-NNNN`` may stand in the running text of a body paragraph:
+    written so (not with character references), outside tags, in a child of the root other
+    than the header, and with a ``p`` or ``li`` nearer around it than any reference element
+    (``link``, ``note``, ...)."""
     candidates = _bare_candidates(document)
-    root = document.xml_root
-    if not candidates or root is None:
-        return bool(candidates)
-    texts = "\n".join(
-        [
-            "\n".join(p.itertext())
-            for part in root
-            if part.tag != "header"
-            for p in part.iter("p", "li")
-        ]
+    raw = document.raw
+    if candidates and _ASCII_CHARACTER.search(raw):
+        return True
+    return any(
+        _in_running_text(scan, at)
+        for number in candidates
+        for at in _mentions(raw, f"XEP-{number}".encode())
     )
-    return any(f"XEP-{number}" in texts for number in candidates)
+
+
+def _in_running_text(scan: Scan, offset: int) -> bool:
+    if not scan.in_body(offset) or scan.in_tag(offset):
+        return False
+    nearest = scan.innermost(offset, _PARAGRAPH_OR_REFERENCE)
+    return nearest is not None and nearest.group(2) in (b"p", b"li")
 
 
 def _may_have_entity_in_link(document: Document) -> bool:

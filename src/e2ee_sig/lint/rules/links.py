@@ -15,12 +15,13 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, hidden_spans, position
+from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, position
+from e2ee_sig.lint.rules._literal import fragment_urls, masked, scan_literal
+from e2ee_sig.lint.rules._literal import masked_bytes as _masked  # noqa: F401 (the tests' name)
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
 from e2ee_sig.xep.query import per_document
 
-_URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
 _NUMBERED = re.compile(r"(example|table)-(\d+)")
 _UNPREDICTABLE = ("sect-", "nt-")
@@ -28,6 +29,7 @@ _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+
 _ANCHORS = etree.XPath("//@anchor", smart_strings=False)
 """Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
 _EXAMPLES = etree.XPath("count(//example)")
+_ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
 _TABLES = etree.XPath("count(//table)")
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
 
@@ -44,6 +46,28 @@ def anchors(document: Document) -> set[str]:
     return found
 
 
+def written(document: Document, anchor: str) -> bool:
+    """Whether an element of the document is written with ``anchor='…'`` (a cheap proof that
+    the anchor exists; False also when only :func:`anchors` can tell)."""
+    scan = scan_literal(document)
+    if scan is None:
+        return False
+    value = anchor.encode()
+    places = _anchor_places(document).get(value, ())
+    return any((b"anchor", value) in scan.attributes(at) for at in places)
+
+
+@per_document
+def _anchor_places(document: Document) -> dict[bytes, list[int]]:
+    """Where each ``anchor='…'`` (no reference or white space in it) stands after the start
+    of the root element, by value: in a tag or not, as an attribute or not."""
+    scan = scan_literal(document)
+    places: dict[bytes, list[int]] = {}
+    for found in _ANCHOR_VALUE.finditer(scan.masked, scan.root) if scan is not None else ():
+        places.setdefault(found.group(1) or found.group(2), []).append(found.start())
+    return places
+
+
 def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool = False) -> bool:
     """Whether ``anchor`` names something (generated section and note ids always pass)."""
     if anchor in known or anchor in GENERATED_IDS or anchor.startswith(_UNPREDICTABLE):
@@ -53,26 +77,36 @@ def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool 
 
 @per_document
 def links(document: Document) -> list[tuple[str, int, str]]:
-    """Every ``<link>`` URL of the document with its line and the entity it came from
-    (``""`` when written directly), read with entity references kept."""
-    tree = document.literal_tree
-    if tree is None:
-        return []
+    """Every ``<link>`` URL with a fragment (``#…``) in the document, with its line and the
+    entity it came from (``""`` when written directly), as the tree with entity references
+    kept has them."""
+    scan = scan_literal(document)
+    nodes = _nodes_in_tree(document) if scan is None else scan.nodes()
     found: list[tuple[str, int, str]] = []
     values: Mapping[str, str] | None = None
-    urls: dict[str, list[str]] = {}  # by entity name
-    for node in tree.getroot().iter("link", etree.Entity):
-        at = node.sourceline or 1
-        if node.tag == "link":
-            found.append((node.get("url", "").strip(), at, ""))
+    urls: dict[str, tuple[str, ...]] = {}  # by entity name
+    for url, at, name in nodes:
+        if not name:
+            if "#" in url:
+                found.append((url, at, ""))
             continue
-        name = node.name
         if name not in urls:
             values = values if values is not None else document_entities(document)
-            urls[name] = _URL.findall(values.get(name, ""))
-        for url in urls[name]:
-            found.append((url.strip(), at, name))
+            urls[name] = fragment_urls(values.get(name, ""))
+        found += [(url, at, name) for url in urls[name]]
     return list(dict.fromkeys(found))
+
+
+def _nodes_in_tree(document: Document) -> Iterator[tuple[str, int, str]]:
+    """Each link (URL, line, ``""``) and entity reference (``""``, line, name) of the literal
+    tree, in document order."""
+    tree = document.literal_tree
+    for node in tree.getroot().iter("link", etree.Entity) if tree is not None else ():
+        at = node.sourceline or 1
+        if node.tag == "link":
+            yield node.get("url", "").strip(), at, ""
+        else:
+            yield "", at, node.name
 
 
 def _column(document: Document, line: int, url: str, entity: str) -> int:
@@ -94,11 +128,14 @@ def internal_link_anchor(document: Document, context: LintContext) -> Iterator[F
     XEP without a section anchored ``ns``.
     Good: ``<link url='#registrar'>``; a ``<section2 topic='Protocol Namespaces' anchor='ns'>``.
     """
-    known = anchors(document)
+    known: set[str] | None = None
     for url, line, entity in links(document):
-        if not url.startswith("#") or exists(url[1:], known):
-            continue
         target = url[1:]
+        if not url.startswith("#") or exists(target, frozenset()) or written(document, target):
+            continue
+        known = known if known is not None else anchors(document)
+        if exists(target, known):
+            continue
         column = _column(document, line, url, entity)
         if entity:
             yield Finding(
@@ -164,17 +201,6 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
         )
 
 
-def _masked(raw: bytes) -> bytes:
-    """``raw`` with its comments and CDATA sections blanked (offsets kept)."""
-    pieces: list[bytes] = []
-    last = 0
-    for start, end in hidden_spans(raw):
-        pieces += (raw[last:start], b" " * (end - start))
-        last = end
-    pieces.append(raw[last:])
-    return b"".join(pieces)
-
-
 def _https_host(host: str) -> bool:
     host = host.lower()
     return any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS)
@@ -191,9 +217,7 @@ def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<link url='http://xmpp.org/extensions/xep-0001.html'>``.
     Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
     """
-    raw = document.raw
-    masked = _masked(raw)
-    for match in _HTTP_LINK.finditer(masked):
+    for match in _HTTP_LINK.finditer(masked(document)):
         host = match.group(2).decode("utf-8", "replace")
         if not _https_host(host):
             continue

@@ -7,7 +7,8 @@ per run per root); without a XEP root these rules are quiet.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from lxml import etree
 
@@ -15,6 +16,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import Block, column_of, position
+from e2ee_sig.lint.rules._literal import Scan, scan_literal
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules.examples import checked
 from e2ee_sig.xep import Document
@@ -40,6 +42,10 @@ _SPEC_XEP = re.compile(r"XEP-(\d{4})")
 _SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
 RFC_CITES_BY_XSL = frozenset({"xmpp core", "xmpp im"})
 _PLACEHOLDER = re.compile(r":(?:example|foo|bar|stub|tmp)\b")
+_NOT_CITABLE = INACTIVE | {"Rejected", "Deferred", "ProtoXEP"}
+"""Statuses of XEPs that need not be listed as dependencies when cited normatively."""
+_Key = TypeVar("_Key")
+_Block = TypeVar("_Block")
 NOT_XEP_NAMESPACES = frozenset({"jabber:client", "jabber:server", "jabber:iq:roster"})
 """Namespaces that RFC 6120/6121 define, not a XEP."""
 
@@ -63,30 +69,67 @@ def _block(node: etree._Element) -> etree._Element | None:
     return parent
 
 
+class Sentences(Generic[_Key, _Block]):
+    """The sentence around each citation, worked out when asked (each block split once)."""
+
+    def __init__(self, block_of: Callable[[_Key], _Block], text_of: Callable[[_Block], str]):
+        self._block_of, self._text_of = block_of, text_of
+        self._split: dict[_Block, tuple[str, list[str]]] = {}
+
+    def around(self, number: str, key: _Key) -> str:
+        """The first sentence of the block around ``key`` that cites ``&xepNNNN;``."""
+        block = self._block_of(key)
+        if block not in self._split:
+            text = " ".join(self._text_of(block).split())
+            self._split[block] = text, _SENTENCE_END.split(text)
+        text, parts = self._split[block]
+        needle = f"&xep{number};"
+        return next((s for s in parts if needle in s), text)
+
+
+class Citation(NamedTuple):
+    """A ``&xepNNNN;`` in the body: the XEP's number and the line (the sentence around it
+    is worked out on first use: few citations need it)."""
+
+    number: str
+    line: int
+    key: object
+    sentences: Sentences[Any, Any]
+
+    def sentence(self) -> str:
+        return self.sentences.around(self.number, self.key)
+
+
 @per_document
-def citations(document: Document) -> list[tuple[str, int, str]]:
-    """Each ``&xepNNNN;`` in the body: (number, line, sentence around it), in order."""
+def citations(document: Document) -> list[Citation]:
+    """Each ``&xepNNNN;`` in the body, in order."""
+    scan = scan_literal(document)
+    return _citations_in_tree(document) if scan is None else _citations_in_scan(scan)
+
+
+def _citations_in_scan(scan: Scan) -> list[Citation]:
+    """:func:`citations` read from the bytes."""
+    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
+    return [
+        Citation(match.group(1), line, at, sentences)
+        for at, line, name in scan.references
+        if (match := _XEP_ENTITY.fullmatch(name)) and scan.in_body(at)
+    ]
+
+
+def _citations_in_tree(document: Document) -> list[Citation]:
+    """:func:`citations` read from the tree with entity references kept."""
     tree = document.literal_tree
     if tree is None:
         return []
-    found = []
-    sentences: dict[etree._Element | None, tuple[str, list[str]]] = {}  # split once a block
-    for part in tree.getroot():
-        if part.tag == "header" or not isinstance(part.tag, str):
-            continue
-        for entity in part.iter(etree.Entity):
-            match = _XEP_ENTITY.fullmatch(entity.name)
-            if match is None:
-                continue
-            block = _block(entity)
-            if block not in sentences:
-                text = " ".join((flat_text(block) if block is not None else "").split())
-                sentences[block] = text, _SENTENCE_END.split(text)
-            text, parts = sentences[block]
-            needle = f"&{entity.name};"
-            sentence = next((s for s in parts if needle in s), text)
-            found.append((match.group(1), entity.sourceline or 1, sentence))
-    return found
+    sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
+    return [
+        Citation(match.group(1), entity.sourceline or 1, entity, sentences)
+        for part in tree.getroot()
+        if part.tag != "header" and isinstance(part.tag, str)
+        for entity in part.iter(etree.Entity)
+        if (match := _XEP_ENTITY.fullmatch(entity.name))
+    ]
 
 
 def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:
@@ -122,17 +165,19 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     }
     reported: set[str] = set()
     own = document.header_value("number")
-    for number, line, sentence in citations(document):
+    for citation in citations(document):
+        number, line = citation.number, citation.line
         target = index.xeps.get(number)
         if (
             target is None
             or target.status not in INACTIVE
-            or number in reported | supersedes
+            or number in reported
+            or number in supersedes
             or number == own
         ):
             continue
         reported.add(number)
-        if _QUALIFIED.search(sentence):
+        if _QUALIFIED.search(citation.sentence()):
             continue
         replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
         yield Finding(
@@ -143,18 +188,14 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         )
 
 
-def _body(document: Document) -> str:
-    raw = document.raw
-    end = raw.find(b"</header>")
-    return raw[end if end >= 0 else 0 :].decode("utf-8", "replace")
-
-
-def _cited(spec: str, body: str) -> bool | None:
-    """Whether the body cites dependency ``spec`` (None: a spec we cannot recognise)."""
+def _cited(spec: str, raw: bytes, start: int) -> bool | None:
+    """Whether the body (``raw`` from ``start``) cites dependency ``spec`` (None: a spec we
+    cannot recognise)."""
     xep = _SPEC_XEP.search(spec)
     if xep:
-        number = xep.group(1)
-        return f"&xep{number};" in body or f"XEP-{number}" in body or f"xep-{number}.html" in body
+        number = xep.group(1).encode()
+        needles = (b"&xep" + number + b";", b"XEP-" + number, b"xep-" + number + b".html")
+        return any(raw.find(needle, start) >= 0 for needle in needles)
     rfcs: tuple[str, ...] = ()
     rfc = _SPEC_RFC.search(spec)
     if rfc:
@@ -164,7 +205,8 @@ def _cited(spec: str, body: str) -> bool | None:
     if not rfcs:
         return None
     return any(
-        f"&rfc{n};" in body or re.search(rf"RFC\s*-?\s*{n}\b", body) or f"rfc{n}" in body
+        raw.find(f"rfc{n}".encode(), start) >= 0  # (``&rfcNNNN;`` too)
+        or re.search(rf"RFC\s*-?\s*{n}\b", raw[start:].decode("utf-8", "replace"))
         for n in rfcs
     )
 
@@ -183,9 +225,10 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
     Bad: ``<spec>XEP-0115</spec>`` in the header and no mention of XEP-0115 in the text.
     Good: the dependency cited where the protocol uses it ("… advertised with &xep0115;").
     """
-    body = _body(document)
+    raw = document.raw
+    start = max(raw.find(b"</header>"), 0)
     for spec, line in _header_specs(document, "dependencies"):
-        if _cited(spec, body) is False:
+        if _cited(spec, raw, start) is False:
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
                 line,
@@ -212,15 +255,17 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     listed = _listed_numbers(document)
     own = document.header_value("number")
     reported: set[str] = set()
-    for number, line, sentence in citations(document):
+    for citation in citations(document):
+        number, line = citation.number, citation.line
         target = index.xeps.get(number)
         if (
             target is None
-            or number in listed | reported
+            or number in listed
+            or number in reported
             or number == own
             or target.type != "Standards Track"
-            or target.status in INACTIVE | {"Rejected", "Deferred", "ProtoXEP"}
-            or not _NORMATIVE.search(sentence)
+            or target.status in _NOT_CITABLE
+            or not _NORMATIVE.search(citation.sentence())
         ):
             continue
         reported.add(number)

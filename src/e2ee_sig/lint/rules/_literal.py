@@ -1,0 +1,405 @@
+"""What the entity-kept tree says about links and entity references, read from the bytes.
+
+LNK001, REF001, REF003 and CNT004 need what ``Document.literal_tree`` (a second parse, with
+entity references kept) holds: which entity is referenced where, which ``<link>`` is written
+in the file rather than brought by an entity, which top-level element holds them, and the
+text of a paragraph with its references written ``&name;``. For a well-formed file that
+the parser read without a complaint, :func:`scan_literal` reads these from the bytes (several
+times cheaper than the parse). It answers None for a file it cannot read exactly so (one
+the parser had to recover or warned about, a processing instruction or a default namespace
+in the body, a reference in a link's URL, ...): callers then read the literal tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import lru_cache
+
+from e2ee_sig.lint.rules._codeblocks import document_entities, hidden_spans
+from e2ee_sig.xep import Document
+from e2ee_sig.xep.parse import declared_encoding
+from e2ee_sig.xep.query import per_document
+
+_PROLOG = re.compile(
+    rb"""(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?.*?\?>
+    |<!DOCTYPE(?:[^\[>'"]|'[^']*'|"[^"]*")*
+      (?:\[(?:[^\]'"<]|'[^']*'|"[^"]*"|<!--.*?-->|<\?.*?\?>|<!(?:[^'"<>]|'[^']*'|"[^"]*")*>)*
+      \]\s*)?>)*""",
+    re.S | re.X,
+)
+"""The XML declaration, comments, processing instructions and DOCTYPE before the root."""
+_TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
+_LINK = re.compile(rb"""<(?:\?|link(?=[\s/>])(?:[^>'"]|'[^']*'|"[^"]*")*>)""")
+"""A ``<link>`` start tag, or the start of a processing instruction."""
+_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
+_URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
+_CITATION = re.compile(rb"xep\d{4}")
+_ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+_ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
+_VALUE_REFERENCE = re.compile(rb"&(?:#(x?)([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
+_PREDEFINED = {b"lt": b"<", b"gt": b">", b"amp": b"&", b"quot": b'"', b"apos": b"'"}
+_BLOCKS = frozenset({b"p", b"li", b"dd", b"dt", b"td", b"th", b"note"})
+_TEXT_MARKUP = re.compile(
+    rb"""<!--.*?-->|<\?.*?\?>|<!\[CDATA\[(.*?)\]\]>|<(?:[^>'"]|'[^']*'|"[^"]*")*>
+    |&(?:\#(x?)([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));""",
+    re.S | re.X,
+)
+_DEFAULT_NAMESPACE = re.compile(rb"""xmlns\s*=\s*(?:'[^']|"[^"])""")
+"""A default namespace declaration (not ``xmlns=''``): the elements it holds are not
+``link`` (or ``header``) to the tree."""
+_NAME_ENDS = frozenset({b" ", b"\t", b"\n", b"\r", b"/", b">"})
+_BIG_LINES = 65535
+"""From this line on libxml2 may no longer tell a node's line exactly."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The links and entity references of a document's root element, as the literal tree
+    has them (offsets into the raw bytes, 1-based lines)."""
+
+    raw: bytes
+    masked: bytes
+    """The raw bytes with comments and CDATA sections blanked."""
+    root: int
+    """Where the root element starts."""
+    body: int
+    """Where the root's first child, ``<header>``, ends (its only ``header`` child): an
+    element that starts after it is a child of the root other than the header, or in one."""
+    top_level: frozenset[bytes]
+    """The names an element child of the root may have."""
+    links: list[tuple[int, int, str]]
+    """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
+    references: list[tuple[int, int, str]]
+    """Each reference in content to an entity that may matter (see :func:`_wanted`): offset,
+    line and entity name."""
+
+    def nodes(self) -> list[tuple[str, int, str]]:
+        """Each link (URL, line, ``""``) and entity reference (``""``, line, name), in order."""
+        written = [(at, (url, line, "")) for at, line, url in self.links]
+        referenced = [(at, ("", line, name)) for at, line, name in self.references]
+        return [node for _, node in sorted(written + referenced)]
+
+    def in_body(self, offset: int) -> bool:
+        """Whether ``offset`` (after the start tag of the root) lies in a child of the root
+        other than ``<header>``."""
+        if offset < self.body:
+            return False
+        masked = self.masked
+        before = _TAG.match(masked, masked.rfind(b"<", 0, offset))
+        if before is not None and not before.group(1) and not before.group().endswith(b"/>"):
+            return before.start() > self.root  # in the element this tag starts
+        if before is not None and before.group(2) not in self.top_level:
+            return True  # after an element that is no child of the root
+        parent = next(_open_elements(masked, offset), None)
+        return parent is not None and parent.start() > self.root
+
+    def attributes(self, offset: int) -> list[tuple[bytes, bytes]]:
+        """The attributes (name, raw value) of the tag around ``offset`` (none outside tags)."""
+        tag = _TAG.match(self.masked, self.masked.rfind(b"<", 0, offset))
+        if tag is None or tag.end() <= offset:
+            return []
+        return [
+            (name, single or double) for name, single, double in _ATTRIBUTE.findall(tag.group())
+        ]
+
+    def in_tag(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside a tag (in an attribute value)."""
+        return _in_tag(self.masked, offset)
+
+    def innermost(self, offset: int, names: AbstractSet[bytes]) -> re.Match[bytes] | None:
+        """The start tag of the innermost element around ``offset`` named one of ``names``."""
+        return next((t for t in _open_elements(self.masked, offset) if t.group(2) in names), None)
+
+    def block(self, offset: int) -> tuple[int, int] | None:
+        """Where the content of the innermost ``p``, ``li``, ``dd``, ``dt``, ``td``, ``th`` or
+        ``note`` around ``offset`` starts and ends (None: there is none)."""
+        tag = self.innermost(offset, _BLOCKS)
+        return (tag.end(), _end_tag(self.masked, tag)) if tag is not None else None
+
+    def text(self, start: int, end: int) -> str:
+        """The character data of ``raw[start:end]`` in document order, entity references
+        written ``&name;`` (what the literal tree's texts and tails hold)."""
+        return _TEXT_MARKUP.sub(_text_of, self.raw[start:end]).decode("utf-8", "replace")
+
+
+def _text_of(markup: re.Match[bytes]) -> bytes:
+    cdata, hexadecimal, number, predefined = markup.groups()
+    if cdata is not None:
+        return cdata
+    return _character(hexadecimal, number, predefined) if number or predefined else b""
+
+
+def _character(hexadecimal: bytes | None, number: bytes | None, predefined: bytes | None) -> bytes:
+    """What a character reference or a predefined entity stands for."""
+    if predefined is not None:
+        return _PREDEFINED[predefined]
+    return chr(int(number or b"0", 16 if hexadecimal else 10)).encode("utf-8")
+
+
+def masked_bytes(raw: bytes) -> bytes:
+    """``raw`` with its comments and CDATA sections blanked (offsets kept)."""
+    pieces: list[bytes] = []
+    last = 0
+    for start, end in hidden_spans(raw):
+        pieces += (raw[last:start], b" " * (end - start))
+        last = end
+    pieces.append(raw[last:])
+    return b"".join(pieces)
+
+
+@per_document
+def masked(document: Document) -> bytes:
+    """The document's bytes with comments and CDATA sections blanked (once per document)."""
+    return masked_bytes(document.raw)
+
+
+@per_document
+def scan_literal(document: Document) -> Scan | None:
+    """The links and entity references of ``document`` read from its bytes, or None when
+    only the literal tree can tell them."""
+    raw = document.raw
+    if (
+        document.tree is None
+        or document.parse_errors
+        or declared_encoding(raw) not in (None, "utf-8", "utf8")
+        or (len(raw) >= _BIG_LINES and raw.count(b"\n") >= _BIG_LINES - 1)
+    ):
+        return None
+    start = _PROLOG.match(raw).end()  # type: ignore[union-attr]
+    blanked = masked(document)
+    root = _TAG.match(blanked, start)  # None also when a comment or CDATA runs over start
+    header = _header_end(blanked, root) if root is not None else None
+    top_level = _top_level(document)
+    links = _links(blanked, start)
+    if (
+        root is None
+        or header is None
+        or top_level is None
+        or links is None
+        or any(_in_tag(blanked, at.start()) for at in _DEFAULT_NAMESPACE.finditer(blanked, start))
+    ):
+        return None
+    references = _references(raw, blanked, start, _wanted(document))
+    lines = _lines(raw, [end for _, end, _ in links] + [line_at for _, line_at, _ in references])
+    return Scan(
+        raw,
+        blanked,
+        start,
+        header,
+        top_level,
+        [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
+        [
+            (at, line, name)
+            for (at, _, name), line in zip(references, lines[len(links) :], strict=True)
+        ],
+    )
+
+
+def _top_level(document: Document) -> frozenset[bytes] | None:
+    """The names of the root's element children in the expanded tree (a superset of the
+    literal tree's); None when one has a namespace or there is not exactly one ``header``."""
+    tree = document.tree
+    names = [child.tag for child in tree.getroot() if isinstance(child.tag, str)] if tree else []
+    if names.count("header") != 1 or any(name.startswith("{") for name in names):
+        return None
+    return frozenset(name.encode() for name in names)
+
+
+def _header_end(masked: bytes, root: re.Match[bytes]) -> int | None:
+    """Where the root's first child ends when it is ``<header>`` (None: another document)."""
+    first = _TAG.match(masked, masked.find(b"<", root.end()))
+    if (
+        root.group(1)
+        or first is None
+        or first.group(1)
+        or first.group(2) != b"header"
+        or first.group().endswith(b"/>")
+    ):
+        return None
+    return _end_tag(masked, first)
+
+
+def _links(masked: bytes, start: int) -> list[tuple[int, int, str]] | None:
+    """Each ``<link>`` start tag after ``start``: offset, offset of its ``>`` (where libxml2
+    takes its line) and URL; None when a URL holds an entity reference, or a processing
+    instruction follows ``start``."""
+    found = []
+    for tag in _LINK.finditer(masked, start):
+        if tag.group() == b"<?":
+            return None
+        url = b""
+        for name, single, double in _ATTRIBUTE.findall(tag.group(), 5):
+            if name == b"url":
+                url = single or double
+        if b"\n" in url or b"\t" in url or b"\r" in url:
+            url = _ATTRIBUTE_SPACE.sub(b" ", url)
+        if b"&" in url:
+            if b"&" in _VALUE_REFERENCE.sub(b"", url):
+                return None
+            url = _VALUE_REFERENCE.sub(lambda found: _character(*found.groups()), url)
+        found.append((tag.start(), tag.end() - 1, url.decode("utf-8").strip()))
+    return found
+
+
+def _in_tag(masked: bytes, offset: int) -> bool:
+    """Whether ``offset`` lies inside a tag (in an attribute value)."""
+    tag = _TAG.match(masked, masked.rfind(b"<", 0, offset))
+    return tag is None or tag.end() > offset
+
+
+def fragment_urls(value: str) -> tuple[str, ...]:
+    """The URLs with a fragment (``#…``) that an entity's value links, stripped."""
+    if "#" not in value:
+        return ()
+    return _fragment_urls(value)
+
+
+@lru_cache(maxsize=4096)
+def _fragment_urls(value: str) -> tuple[str, ...]:
+    """(Remembered: ``xep.ent``'s values are the same strings for every document.)"""
+    return tuple(url for url in (u.strip() for u in _URL.findall(value)) if "#" in url)
+
+
+def _wanted(document: Document) -> re.Pattern[bytes]:
+    """What finds the references that matter: to a citation (``&xepNNNN;``) or to an entity
+    whose value links a fragment."""
+    values = document_entities(document)
+    if isinstance(values, ChainMap) and len(values.maps) == 2:
+        own, shared = values.maps
+        names = _linking(own) | {n for n in _linking_shared(shared) if n.decode() not in own}
+    else:
+        names = _linking(values)
+    return _references_to(frozenset(names))
+
+
+def _linking(values: Mapping[str, str]) -> frozenset[bytes]:
+    """The entities among ``values`` whose value links a fragment."""
+    return frozenset(name.encode() for name, value in values.items() if fragment_urls(value))
+
+
+_SHARED_LINKING: dict[int, tuple[Mapping[str, str], frozenset[bytes]]] = {}
+
+
+def _linking_shared(values: Mapping[str, str]) -> frozenset[bytes]:
+    """:func:`_linking` for a root's ``xep.ent`` values (worked out once per root)."""
+    if id(values) not in _SHARED_LINKING:
+        _SHARED_LINKING[id(values)] = values, _linking(values)  # (kept: the id stays its)
+    return _SHARED_LINKING[id(values)][1]
+
+
+@lru_cache(maxsize=64)
+def _references_to(names: frozenset[bytes]) -> re.Pattern[bytes]:
+    alternatives = b"|".join(re.escape(name) for name in sorted(names))
+    return re.compile(rb"&(" + (alternatives + b"|" if names else b"") + rb"xep\d{4});")
+
+
+def _references(
+    raw: bytes, masked: bytes, start: int, wanted: re.Pattern[bytes]
+) -> list[tuple[int, int, str]]:
+    """Each reference in content after ``start`` that ``wanted`` finds: its offset, the
+    offset whose line libxml2 gives it, and its name.
+
+    libxml2 keeps no line for a reference: it answers the line of the node before it when
+    that is an element (its start tag's), text or comment (where they end: the reference's
+    own line), else (after a CDATA section, another reference, or first in its element) the
+    line of its element."""
+    found: list[tuple[int, int, str]] = []
+    for reference in wanted.finditer(masked, start):
+        at = reference.start()
+        opening = masked.rfind(b"<", 0, at)
+        tag = _TAG.match(masked, opening)
+        if tag is None or tag.end() > at:
+            continue  # in an attribute value
+        line_at = at
+        if tag.end() == at and tag.group(1):  # after an element
+            line_at = next(_open_elements(masked, opening), tag).end() - 1
+        elif raw.endswith(b"]]>", 0, at) or _after_reference(masked, at):
+            line_at = next(_open_elements(masked, at), tag).end() - 1
+        found.append((at, line_at, reference.group(1).decode("utf-8")))
+    return found
+
+
+def _after_reference(masked: bytes, offset: int) -> bool:
+    """Whether an entity reference ends at ``offset``."""
+    if not masked.endswith(b";", 0, offset):
+        return False
+    return _REFERENCE.fullmatch(masked, masked.rfind(b"&", 0, offset), offset) is not None
+
+
+def _open_elements(masked: bytes, offset: int) -> Iterator[re.Match[bytes]]:
+    """The start tags of the elements open at ``offset``, innermost first (a sibling
+    element before it is passed over by a search for its start tag)."""
+    pos = offset
+    while (at := masked.rfind(b"<", 0, pos)) >= 0:
+        tag = _TAG.match(masked, at)
+        if tag is None:
+            return
+        pos = at
+        if tag.group(1):
+            pos = _start_tag(masked, tag)
+        elif not tag.group().endswith(b"/>"):
+            yield tag
+
+
+def _start_tag(masked: bytes, end: re.Match[bytes]) -> int:
+    """Where the element whose end tag is ``end`` starts."""
+    name = end.group(2)
+    depth, pos = 1, end.start()
+    while depth:
+        opening = _find_tag(masked, b"<" + name, pos, reverse=True)
+        closing = _find_tag(masked, b"</" + name, pos, reverse=True)
+        if opening < 0:
+            return 0
+        if closing > opening:
+            depth, pos = depth + 1, closing
+            continue
+        tag = _TAG.match(masked, opening)
+        depth -= tag is not None and not tag.group().endswith(b"/>")
+        pos = opening
+    return pos
+
+
+def _end_tag(masked: bytes, start: re.Match[bytes]) -> int:
+    """Where the end tag of the element whose start tag is ``start`` starts."""
+    name = start.group(2)
+    depth, pos = 1, start.end()
+    while depth:
+        closing = _find_tag(masked, b"</" + name, pos)
+        if closing < 0:
+            return len(masked)
+        opening = _find_tag(masked, b"<" + name, pos, closing)
+        if opening < 0:
+            depth, pos = depth - 1, closing + 1
+            continue
+        tag = _TAG.match(masked, opening)
+        depth += tag is not None and not tag.group().endswith(b"/>")
+        pos = opening + 1
+    return pos - 1
+
+
+def _find_tag(masked: bytes, prefix: bytes, pos: int, end: int = -1, reverse: bool = False) -> int:
+    """The offset of the first (``reverse``: last before ``pos``) ``prefix`` that a space,
+    ``/`` or ``>`` follows (-1: none)."""
+    while True:
+        if reverse:
+            at = masked.rfind(prefix, 0, pos)
+        else:
+            at = masked.find(prefix, pos, end if end >= 0 else len(masked))
+        if at < 0 or masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
+            return at
+        pos = at if reverse else at + 1
+
+
+def _lines(raw: bytes, offsets: list[int]) -> list[int]:
+    """The 1-based line of each of ``offsets``."""
+    lines = [0] * len(offsets)
+    line, last = 1, 0
+    for index, at in sorted(enumerate(offsets), key=lambda item: item[1]):
+        line += raw.count(b"\n", last, at)
+        last = at
+        lines[index] = line
+    return lines
