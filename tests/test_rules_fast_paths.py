@@ -212,6 +212,8 @@ class _Raw:
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
         self.cache: dict[str, object] = {}
+
+
 # --- sch4 ---
 SCHEMA_START = "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
 SCHEMA_PROLOG = [" ", "\n", "\r", "\t", "\x0c", "\xa0", "<?xml version='1.0'?>", "<?xml?>"]
@@ -258,6 +260,8 @@ def _assert_lone_schema_is_checked(text: str) -> None:
     )
     assert lone.source == checked.source and checked.tree is not None
     assert etree.tostring(lone.tree) == etree.tostring(checked.tree)
+
+
 # --- sec4 ---
 SPELLINGS = [b"TODO", b"ToDo", b"todo", b"TBD", b"Tbd", b"tbd", b"tbc", b"TBC", b"FIXME", b"fixMe"]
 SPELLINGS += [b"XEP-", b"xep-", b"Xep-", b"xxxx", b"XxXx", b"x", b"X", b"_", b" ", "é".encode()]
@@ -338,9 +342,10 @@ def test_a_lines_start_is_its_offset(raw: bytes, number: int) -> None:
     offsets = line_offsets(raw)
     if number <= len(offsets):
         assert _line_start(raw, number) == offsets[number - 1]
+
+
 # --- misc4 ---
 
-from lxml import etree  # noqa: E402 (this block's own imports)
 
 from e2ee_sig.lint.rules import e2ee, history  # noqa: E402
 from e2ee_sig.xep.query import may_contain, prose  # noqa: E402
@@ -420,6 +425,8 @@ def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
     for node in element.iter():
         if isinstance(node.tag, str):
             assert prose(node) == _plain_prose(node)
+
+
 # --- lnk4 ---
 # The links, citations and anchors read from the bytes (lint/rules/_literal.py) are what the
 # tree with entity references kept says, on documents made of the pieces that matter: links,
