@@ -19,6 +19,7 @@ from e2ee_sig.lint.rules.links import _masked
 from e2ee_sig.lint.rules.references import _declarations
 from e2ee_sig.lint.rules.template import PLACEHOLDER_WORDS, placeholder_words
 from e2ee_sig.xep import codeblocks, scope
+from e2ee_sig.xep.official import _end_of_line
 from e2ee_sig.xep.query import body_may_contain
 
 
@@ -152,3 +153,14 @@ def test_a_long_s_or_dotless_i_keeps_the_case_blind_search() -> None:
     assert "encryption scheme" not in text.lower()
     assert body_may_contain(_Body(text), "encryption scheme")  # type: ignore[arg-type]
     assert not body_may_contain(_Body("plain text"), "encryption scheme")  # type: ignore[arg-type]
+
+
+# --- lead4 ---
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([b"\n", b"x", b"</header>", b"<header>", b"\r\n"]), st.integers(1, 12))
+def test_the_end_of_a_line_is_where_splitting_finds_it(raw: bytes, line: int) -> None:
+    pieces = raw.split(b"\n", line)
+    expected = len(raw) - len(pieces[-1]) - 1 if len(pieces) > line else None
+    assert _end_of_line(raw, line) == expected
