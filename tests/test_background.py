@@ -76,6 +76,10 @@ def test_an_index_built_in_the_background_equals_one_built_in_place(
     received = index.index_of(root)
     assert not index._BUILDING
     assert received == in_place
+    sent, kept = received.by_path["xep-0001.xml"], in_place.by_path["xep-0001.xml"]
+    assert not sent.raw and kept.raw  # the bytes stay behind, read again when asked
+    assert sent.anchors == kept.anchors and "registrar" in sent.anchors
+    assert sent.schemas == kept.schemas
     index.clear()
 
 

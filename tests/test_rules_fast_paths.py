@@ -21,6 +21,7 @@ from e2ee_sig.lint.rules.links import _masked
 from e2ee_sig.lint.rules.references import _declarations
 from e2ee_sig.lint.rules.template import PLACEHOLDER_WORDS, placeholder_words
 from e2ee_sig.xep import codeblocks, scope
+from e2ee_sig.xep.official import _end_of_line
 from e2ee_sig.xep.query import body_may_contain
 
 
@@ -515,3 +516,12 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
     for url, _, _ in found:
         if written(document, url[1:]):
             assert url[1:] in anchors(document)
+# --- lead4 ---
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([b"\n", b"x", b"</header>", b"<header>", b"\r\n"]), st.integers(1, 12))
+def test_the_end_of_a_line_is_where_splitting_finds_it(raw: bytes, line: int) -> None:
+    pieces = raw.split(b"\n", line)
+    expected = len(raw) - len(pieces[-1]) - 1 if len(pieces) > line else None
+    assert _end_of_line(raw, line) == expected

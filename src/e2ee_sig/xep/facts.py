@@ -103,14 +103,36 @@ class XepFacts:
     namespaces: frozenset[str]
     """Namespaces it defines: named in its Registrar section or a schema's targetNamespace."""
     superseded_by: str = ""
-    raw: bytes = field(default=b"", repr=False)
+    raw: bytes = field(default=b"", repr=False, compare=False)
     values: dict[str, str] = field(default_factory=dict, repr=False)
+    path: str = field(default="", repr=False, compare=False)
+    """The file it was read from: a copy pickled for another process leaves ``raw`` behind,
+    and reads the file again if asked for its anchors or schemas."""
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        if self.path:
+            state["raw"] = b""
+            state.pop("_bytes", None)
+        return state
+
+    @cached_property
+    def _bytes(self) -> bytes:
+        if self.raw or not self.path:
+            return self.raw
+        from e2ee_sig.fsio import FileRefused, read_capped
+        from e2ee_sig.xep.parse import MAX_BYTES
+
+        try:
+            return read_capped(self.path, MAX_BYTES)
+        except FileRefused:
+            return b""
 
     @cached_property
     def anchors(self) -> frozenset[str]:
         """Its ``anchor='…'`` values (read from the file on first use: only the XEPs that
         others link into are asked)."""
-        text = _without_comments(self.raw)
+        text = _without_comments(self._bytes)
         return frozenset(
             (m.group(1) or m.group(2)).decode("utf-8", "replace") for m in _ANCHOR.finditer(text)
         )
@@ -120,9 +142,10 @@ class XepFacts:
         """Schema text by targetNamespace (read from the file on first use; none without
         the XML Schema namespace in the file or one of its own entities)."""
         found: dict[str, str] = {}
-        if b"XMLSchema" not in self.raw and not any("XMLSchema" in v for v in self.values.values()):
+        raw = self._bytes
+        if b"XMLSchema" not in raw and not any("XMLSchema" in v for v in self.values.values()):
             return found
-        for block in read_blocks(self.raw, self.values):
+        for block in read_blocks(raw, self.values):
             if schema_start(block.text):
                 target = _TARGET.search(block.text)
                 if target:
@@ -139,8 +162,8 @@ def _field(raw: bytes, name: str) -> str:
     return match.group(1).decode("utf-8", "replace") if match else ""
 
 
-def read_facts(raw: bytes, relpath: str) -> XepFacts:
-    """The facts of one XEP file, from its bytes."""
+def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
+    """The facts of one XEP file, from its bytes (read from ``path``, when given)."""
     text = _without_comments(raw)
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
@@ -162,6 +185,7 @@ def read_facts(raw: bytes, relpath: str) -> XepFacts:
         ),
         raw,
         values,
+        path,
     )
 
 

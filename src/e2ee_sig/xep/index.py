@@ -186,7 +186,7 @@ def _build(folder: Path) -> RootIndex:
             raw = read_capped(path, MAX_BYTES)
         except FileRefused:
             continue
-        index.add(read_facts(raw, relpath))
+        index.add(read_facts(raw, relpath, path))
         if "/" not in relpath and fnmatchcase(relpath, _NUMBERED):
             number = relpath[4:8]
             index.by_number[number] = read_header(raw, number)

@@ -93,12 +93,31 @@ def _through_header(raw: bytes, tree: etree._ElementTree) -> bytes:
     headers = list(tree.getroot().iterchildren("header"))
     after = headers[-1].getnext() if headers else None
     line = after.sourceline if after is not None else None
-    lines = raw.split(b"\n", line) if line else []
-    if len(lines) <= (line or 0):
+    end = _end_of_line(raw, line) if line else None
+    if end is None:
         return raw
-    through = raw[: len(raw) - len(lines[-1]) - 1]
+    through = raw[:end]
     start = _start_tag(after)
-    return through if start and start in lines[-2] and b"</header>" in through else raw
+    found = start is not None and through.find(start, through.rfind(b"\n") + 1) >= 0
+    return through if found and b"</header>" in through else raw
+
+
+def _end_of_line(raw: bytes, line: int) -> int | None:
+    """Where the newline that ends line ``line`` (counted from 1) stands; None when ``raw``
+    has fewer lines. The count starts at the first ``</header>``, near which that line
+    usually is, instead of splitting every line before it."""
+    hint = raw.find(b"</header>")
+    if hint < 0:
+        hint = 0
+    before = raw.count(b"\n", 0, hint)  # newlines before the hint: it is on line before + 1
+    if before >= line:
+        hint, before = 0, 0
+    end = hint - 1
+    for _ in range(line - before):
+        end = raw.find(b"\n", end + 1)
+        if end < 0:
+            return None
+    return end
 
 
 def _start_tag(node: etree._Element | None) -> bytes | None:
