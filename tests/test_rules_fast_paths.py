@@ -516,6 +516,8 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
     for url, _, _ in found:
         if written(document, url[1:]):
             assert url[1:] in anchors(document)
+
+
 # --- lead4 ---
 
 
