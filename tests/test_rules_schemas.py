@@ -139,3 +139,13 @@ def test_a_target_namespace_named_by_an_example_is_this_xeps() -> None:
     named = text.replace("<section1 topic='XML Schema'", example + "<section1 topic='XML Schema'")
     assert lint(named, "SCH004") == []
     assert codes(lint(named.replace("widgets:1'/>", "widgets:3'/>"), "SCH004")) == ["SCH004"]
+
+
+def test_a_target_namespace_another_xep_defines(xep_root: Path) -> None:
+    (xep_root / "xep-0998.xml").write_text(
+        schema_xep(schema(GOOD, target="urn:xmpp:gadgets:0"), "urn:xmpp:gadgets:0", number="0998")
+    )
+    found = lint(schema_xep(schema(GOOD, target="urn:xmpp:gadgets:0")), "SCH004", root=xep_root)
+    assert codes(found) == ["SCH004"] and "XEP-0998 defines it" in found[0].message
+    unnamed = schema_xep(schema(GOOD, target="urn:xmpp:unnamed:1"))
+    assert lint(unnamed, "SCH004", root=xep_root) == []

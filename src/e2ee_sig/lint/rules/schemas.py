@@ -449,7 +449,6 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     for part in parts:
         if part.target in haystack:
             continue
-        used = set(NAMESPACE.findall(haystack)) if used is None else used
         index = root_index(document)
         others = sorted(
             {
@@ -458,10 +457,14 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
                 if f.relpath != document.relpath
             }
         )
-        versions = sorted(ns for ns in used if _unversioned(ns) == _unversioned(part.target))
+        base = _unversioned(part.target)
         if others:
             why = f"; {', '.join(others)} defines it"
-        elif versions and _unversioned(part.target) != part.target:
+        elif base != part.target and base in haystack:  # else no other version is named
+            used = set(NAMESPACE.findall(haystack)) if used is None else used
+            versions = sorted(ns for ns in used if _unversioned(ns) == base)
+            if not versions:
+                continue
             why = f"; the XEP uses {', '.join(versions)}"
         else:
             continue
