@@ -517,6 +517,11 @@ ROOT_CLOSE = "</e2ee-sig-examples>"
 _PART = "e2ee-sig-fragment"
 _PART_TAG = "{jabber:client}" + _PART
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_FATAL = 3
+"""libxml2's level of an error after which what it reads is not sure."""
+_ROUNDS = 8
+"""How many times at most the examples of one call are parsed together."""
+_OPENERS = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _FIRST_LINE = 2
 """The line the first part starts on in a parse of examples together (ROOT_OPEN's is 1)."""
 
@@ -564,38 +569,38 @@ def check_all(texts: list[str]) -> tuple[list[Outcome], dict[str, etree._Element
             _remember(text, Outcome(False))
         elif _PART not in text and "<?xml" not in text:  # a declaration fails in a part
             together.append(text)
-    parsed = _accept(together)
+    parsed = {text: part for text, part in _accept(together).items() if part is not None}
     return [check(text) for text in texts], parsed
 
 
-def _accept(texts: list[str]) -> dict[str, etree._Element]:
+def _accept(texts: list[str]) -> dict[str, etree._Element | None]:
     """The texts of ``texts`` a strict parser accepts side by side, each in its own element
     (then each would pass alone), with their elements; each is remembered as accepted, and
     the others are checked on their own by :func:`check`.
 
     No text names the part element, so a part ends only with the end tag written after it,
     and a comment, CDATA section or processing instruction left open would take in the next
-    part's tags: one part fewer, which is checked. When the parse fails, the parts libxml2
-    reported no error in are parsed together once more (libxml2 reads on after an error, but
-    what it finds after the first one is not sure enough to take a part on its word).
+    part's tags: one part fewer, which is checked. When the parse fails, the texts it showed
+    well-formed are taken without an element (:func:`_taken_before_error`), and the texts
+    after the part it stopped in are parsed together again (a few times at most).
     """
-    for _ in range(2):
+    taken: dict[str, etree._Element | None] = {}
+    for _ in range(_ROUNDS):
         if not texts:
             break
         try:
             whole = etree.fromstring(_together(texts).encode("utf-8"), _PARSER)
         except etree.XMLSyntaxError:
-            clean = _without_errors(texts, _PARSER.error_log)
-            texts = clean if len(clean) < len(texts) else []
+            texts = _taken_before_error(texts, _PARSER.error_log, taken)
             continue
         except UnicodeEncodeError:
             break
-        if len(whole) != len(texts) or any(part.tag != _PART_TAG for part in whole):
-            break
-        for text in texts:
-            _remember(text, Outcome(True, strict_text=text))
-        return dict(zip(texts, whole, strict=True))
-    return {}
+        if len(whole) == len(texts) and all(part.tag == _PART_TAG for part in whole):
+            taken.update(zip(texts, whole, strict=True))
+        break
+    for text in taken:
+        _remember(text, Outcome(True, strict_text=text))
+    return taken
 
 
 def _together(texts: list[str]) -> str:
@@ -604,18 +609,41 @@ def _together(texts: list[str]) -> str:
     return f"{ROOT_OPEN}\n{parts}\n{ROOT_CLOSE}"
 
 
-def _without_errors(texts: list[str], errors: etree._ListErrorLog) -> list[str]:
-    """The texts of ``texts`` whose parts hold none of the lines of ``errors`` (the log of a
-    parse of them together)."""
-    lines = sorted({entry.line for entry in errors})
-    clean: list[str] = []
+def _taken_before_error(
+    texts: list[str], errors: etree._ListErrorLog, taken: dict[str, etree._Element | None]
+) -> list[str]:
+    """Note in ``taken`` (without an element) the texts a failed parse of ``texts`` together
+    (its log ``errors``) showed well-formed; the texts after the part it stopped in.
+
+    Taken: the parts with no error of their own that end before the first fatal error (on
+    which libxml2 reads on, but what it finds then is not sure), before the last error
+    logged (the log may be cut short; an error with no line stops all), and after no part
+    that may leave a comment, CDATA section or processing instruction open (it would take
+    in the next parts' tags).
+    """
+    lines = sorted(entry.line for entry in errors)
+    stops = [e.line for e in errors if e.level >= _FATAL or e.line < _FIRST_LINE]
+    stop = min([*stops, lines[-1]]) if lines else _FIRST_LINE
     first = _FIRST_LINE
-    for text in texts:
+    for index, text in enumerate(texts):
         last = first + text.count("\n")
+        if last >= stop or _may_leave_open(text):
+            return texts[index + 1 :]
         if bisect_left(lines, first) == bisect_right(lines, last):
-            clean.append(text)
+            taken[text] = None
         first = last + 1
-    return clean
+    return []
+
+
+def _may_leave_open(text: str) -> bool:
+    """Whether ``text`` may leave a comment, CDATA section or processing instruction open:
+    the last opener of a kind has no closer after it (an opener inside another construct
+    counts too, so this may say yes for a text that leaves nothing open)."""
+    for opener, closer in _OPENERS:
+        at = text.rfind(opener)
+        if at >= 0 and text.find(closer, at + len(opener)) < 0:
+            return True
+    return False
 
 
 def _well_formed(text: str) -> Outcome | None:
