@@ -20,7 +20,7 @@ from e2ee_sig.lint.rules.content import _may_say_defined, code_elements
 from e2ee_sig.lint.rules.links import _masked
 from e2ee_sig.lint.rules.references import _declarations
 from e2ee_sig.lint.rules.template import PLACEHOLDER_WORDS, placeholder_words
-from e2ee_sig.xep import codeblocks, scope
+from e2ee_sig.xep import codeblocks, facts, scope
 from e2ee_sig.xep.official import _end_of_line
 from e2ee_sig.xep.query import body_may_contain
 
@@ -527,3 +527,25 @@ def test_the_end_of_a_line_is_where_splitting_finds_it(raw: bytes, line: int) ->
     pieces = raw.split(b"\n", line)
     expected = len(raw) - len(pieces[-1]) - 1 if len(pieces) > line else None
     assert _end_of_line(raw, line) == expected
+
+
+FACT_PIECES = [b"targetNamespace", b"targetnamespace", b"=", b" ", b"'", b'"', b"urn:x", b"]]>"]
+FACT_PIECES += [b"<![CDATA[", b"<", b"<section1", b"<SECTION1", b"<section10", b">", b"topic"]
+FACT_PIECES += [b"XMPP ", b"Registrar", b"REGISTRAR", b"Considerations", b"\n"]
+FACT_PIECES += [
+    b"<section1 topic='Registrar Considerations'",
+    b"<SECTION1 TOPIC='REGISTRAR CONSIDERATIONS'",
+]
+FACT_PIECES += [b"targetNamespace='urn:x'", b"targetNamespace=']]>urn:x<![CDATA['"]
+
+
+@settings(max_examples=500)
+@given(_joined_bytes(FACT_PIECES))
+def test_literal_led_patterns_match_where_finditer_matches(raw: bytes) -> None:
+    for pattern, literal, folded in (
+        (facts._RAW_TARGET, b"targetNamespace", False),
+        (facts.TARGET_NAMESPACE, b"targetNamespace", False),
+        (facts._REGISTRAR, b"<section1", True),
+    ):
+        found = [(m.span(), m.groups()) for m in facts.matches_from(pattern, raw, literal, folded)]
+        assert found == [(m.span(), m.groups()) for m in pattern.finditer(raw)]

@@ -44,6 +44,21 @@ _NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assign
 TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 
 
+def matches_from(
+    pattern: re.Pattern[bytes], raw: bytes, literal: bytes, folded: bool = False
+) -> Iterator[re.Match[bytes]]:
+    """What ``pattern.finditer(raw)`` finds, for a pattern whose every match starts with
+    ``literal`` (lower-case ASCII when ``folded``: the pattern ignores case): the pattern is
+    tried only where a byte search finds the literal, not at every byte."""
+    haystack = raw.lower() if folded else raw
+    at = haystack.find(literal)
+    while at >= 0:
+        match = pattern.match(raw, at)
+        if match:
+            yield match
+        at = haystack.find(literal, max(match.end(), at + 1) if match else at + 1)
+
+
 def schema_start(text: str) -> re.Match[str] | None:
     """The first ``xs:schema`` start tag of ``text`` (:data:`SCHEMA_START`), if any; text
     without the XML Schema namespace is passed over without a regex scan."""
@@ -169,7 +184,7 @@ def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     namespaces = set(registrar_namespaces(text, values))
     if b"XMLSchema" in raw:
-        for match in _RAW_TARGET.finditer(raw):
+        for match in matches_from(_RAW_TARGET, raw, b"targetNamespace"):
             target = match.group(1).decode("utf-8", "replace")
             namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
     return XepFacts(
@@ -213,7 +228,7 @@ def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
 
 def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
     """Namespaces named in the Registrar Considerations section, entities expanded."""
-    start = _REGISTRAR.search(raw)
+    start = next(matches_from(_REGISTRAR, raw, b"<section1", folded=True), None)
     if start is None:
         return []
     end = _SECTION1.search(raw, start.end())

@@ -24,6 +24,7 @@ from e2ee_sig.xep.facts import (
     TARGET_NAMESPACE,
     NumberedXep,
     XepFacts,
+    matches_from,
     read_facts,
     read_header,
     shortname_key,
@@ -192,6 +193,8 @@ def _build(folder: Path) -> RootIndex:
             index.by_number[number] = read_header(raw, number)
             for found in TARGET_NAMESPACE.findall(raw):  # (one search: `in` first adds one)
                 owners.setdefault(found.decode("utf-8", "replace"), set()).add(number)
+            for found in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace"):
+                owners.setdefault(found[1].decode("utf-8", "replace"), set()).add(number)
     index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
     return index
 
