@@ -191,8 +191,6 @@ def _build(folder: Path) -> RootIndex:
         if "/" not in relpath and fnmatchcase(relpath, _NUMBERED):
             number = relpath[4:8]
             index.by_number[number] = read_header(raw, number)
-            for found in TARGET_NAMESPACE.findall(raw):  # (one search: `in` first adds one)
-                owners.setdefault(found.decode("utf-8", "replace"), set()).add(number)
             for found in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace"):
                 owners.setdefault(found[1].decode("utf-8", "replace"), set()).add(number)
     index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
