@@ -43,13 +43,14 @@ MUST_SECTIONS = (
 )
 MISSING_SHOWN = 3
 PLACEHOLDER_WORDS = re.compile(rb"\b(?:TODO|TBD|tbd|FIXME|tbc|TBC)\b")
-PLACEHOLDER_SPELLINGS = {
-    b"todo": frozenset({b"TODO"}),
-    b"tbd": frozenset({b"TBD", b"tbd"}),
-    b"fixme": frozenset({b"FIXME"}),
-    b"tbc": frozenset({b"tbc", b"TBC"}),
-}
-"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters), by their lower case."""
+PLACEHOLDER_SEARCHES = (
+    (False, b"TODO", frozenset({b"TODO"})),
+    (False, b"FIXME", frozenset({b"FIXME"})),
+    (True, b"tb", frozenset({b"TBD", b"tbd", b"tbc", b"TBC"})),
+)
+"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters), each found through a
+byte string that starts it, in the file or (True) in the file lower-cased: one search for
+``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
@@ -299,13 +300,12 @@ def placeholder_words(
     raw: bytes, start: int, lowered: bytes | None = None
 ) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by a byte search for each word in ``raw`` lower-cased (the regex engine
-    tries every ``t``; one search finds both spellings of ``tbd``)."""
+    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES`."""
     lowered = raw.lower() if lowered is None else lowered
     return sorted(
         hit
-        for cue, spellings in PLACEHOLDER_SPELLINGS.items()
-        for hit in _whole_words(raw, lowered, start, cue, spellings)
+        for in_lowered, cue, spellings in PLACEHOLDER_SEARCHES
+        for hit in _whole_words(raw, lowered if in_lowered else raw, start, cue, spellings)
     )
 
 
@@ -320,18 +320,19 @@ def unnumbered_xeps(
 
 
 def _whole_words(
-    raw: bytes, lowered: bytes, start: int, cue: bytes, spellings: frozenset[bytes]
+    raw: bytes, searched: bytes, start: int, cue: bytes, spellings: frozenset[bytes]
 ) -> Iterator[tuple[int, bytes]]:
-    """Where ``raw`` (lower-cased: ``lowered``) spells ``cue`` as one of ``spellings``
-    between two non-word bytes, from ``start`` on."""
-    at = lowered.find(cue, start)
+    """Where ``raw`` holds one of ``spellings`` (all of a length) between two non-word bytes,
+    from ``start`` on, found where ``searched`` (``raw`` or ``raw`` lower-cased) holds ``cue``."""
+    size = len(min(spellings))
+    at = searched.find(cue, start)
     while at >= 0:
-        end = at + len(cue)
+        end = at + size
         word = raw[at:end]
         bounded = not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end)
         if bounded and word in spellings:
             yield at, word
-        at = lowered.find(cue, at + 1)
+        at = searched.find(cue, at + 1)
 
 
 def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
