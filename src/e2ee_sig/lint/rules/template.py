@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import product
 
@@ -62,7 +63,8 @@ pre-check; the template's sample revision, its styling section and its "please r
 cues of their own)."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 _MAYBE_PLACEHOLDERS = etree.XPath(
-    "//p[not(*)][contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
+    "descendant-or-self::p[not(*)]"  # not //p, which first gathers every node
+    "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
 )
 """The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
 (comments aside, in document order): a superset of the placeholder paragraphs."""
@@ -268,16 +270,18 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     body = max(raw.find(b"</header>"), 0)
     lowered = _lowered(document)
     words = placeholder_words(raw, body, lowered)
+    hits = [(at, found) for at, found in words if _in_text(raw, at)]
     for section in all_sections(document) if words else ():  # a title's word is in the bytes
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     if not is_protoxep(document):
-        words = sorted(words + unnumbered_xeps(raw, body, lowered))
-    hits = [(at, found) for at, found in words if _in_text(raw, at)]
+        xeps = unnumbered_xeps(raw, body, lowered)
+        hits = sorted(hits + [(at, found) for at, found in xeps if _in_text(raw, at)])
     if not hits:
         return
     said_elsewhere = _non_answer_spans(document, context)
-    starts = sorted((line(s), topic(s)) for s in all_sections(document))
+    starts = sorted(all_sections(document), key=line)
+    lines = [line(s) for s in starts]
     at_line, counted = 1, 0
     for at, found in hits:
         if any(a <= at < b for a, b in said_elsewhere):
@@ -286,7 +290,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
         word = found.decode()
         at_line, counted = at_line + raw.count(b"\n", counted, at), at  # hits are in order
-        where = next((f" of '{t}'" for n, t in reversed(starts) if n <= at_line), "")
+        where = _section_of(starts, lines, at_line)
         yield Finding(
             f"placeholder {word!r} left in the text{where}",
             at_line,
@@ -294,6 +298,15 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
             hint="finish the text or remove the placeholder",
             end_column=column + len(word),
         )
+
+
+def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) -> str:
+    """`` of 'Topic'`` for the section that starts last at or before ``at_line`` (of those
+    on one line, the greatest topic); ``starts`` are the sections in line order, on ``lines``."""
+    end = bisect_right(lines, at_line)
+    if not end:
+        return ""
+    return f" of '{max(topic(s) for s in starts[bisect_left(lines, lines[end - 1]) : end])}'"
 
 
 def placeholder_words(
