@@ -549,3 +549,21 @@ def test_literal_led_patterns_match_where_finditer_matches(raw: bytes) -> None:
     ):
         found = [(m.span(), m.groups()) for m in facts.matches_from(pattern, raw, literal, folded)]
         assert found == [(m.span(), m.groups()) for m in pattern.finditer(raw)]
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["A", "B", "b"])), max_size=8))
+def test_the_section_of_a_line_is_the_last_one_started(sections: list[tuple[int, str]]) -> None:
+    from lxml import etree
+
+    from e2ee_sig.lint.rules.template import _section_of
+
+    elements = []
+    for number, title in sections:
+        element = etree.Element("section2", topic=title)
+        element.sourceline = number
+        elements.append(element)
+    starts = sorted(elements, key=lambda e: e.sourceline)
+    lines = [e.sourceline for e in starts]
+    plain = sorted((number, title) for number, title in sections)
+    for at_line in range(8):
+        expected = next((f" of '{t}'" for n, t in reversed(plain) if n <= at_line), "")
+        assert _section_of(starts, lines, at_line) == expected

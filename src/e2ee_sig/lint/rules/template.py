@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import product
 
@@ -43,13 +44,14 @@ MUST_SECTIONS = (
 )
 MISSING_SHOWN = 3
 PLACEHOLDER_WORDS = re.compile(rb"\b(?:TODO|TBD|tbd|FIXME|tbc|TBC)\b")
-PLACEHOLDER_SPELLINGS = {
-    b"todo": frozenset({b"TODO"}),
-    b"tbd": frozenset({b"TBD", b"tbd"}),
-    b"fixme": frozenset({b"FIXME"}),
-    b"tbc": frozenset({b"tbc", b"TBC"}),
-}
-"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters), by their lower case."""
+PLACEHOLDER_SEARCHES = (
+    (False, b"TODO", frozenset({b"TODO"})),
+    (False, b"FIXME", frozenset({b"FIXME"})),
+    (True, b"tb", frozenset({b"TBD", b"tbd", b"tbc", b"TBC"})),
+)
+"""The words :data:`PLACEHOLDER_WORDS` matches (all word characters), each found through a
+byte string that starts it, in the file or (True) in the file lower-cased: one search for
+``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
@@ -61,7 +63,8 @@ pre-check; the template's sample revision, its styling section and its "please r
 cues of their own)."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 _MAYBE_PLACEHOLDERS = etree.XPath(
-    "//p[not(*)][contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
+    "descendant-or-self::p[not(*)]"  # not //p, which first gathers every node
+    "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
 )
 """The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
 (comments aside, in document order): a superset of the placeholder paragraphs."""
@@ -267,16 +270,18 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     body = max(raw.find(b"</header>"), 0)
     lowered = _lowered(document)
     words = placeholder_words(raw, body, lowered)
+    hits = [(at, found) for at, found in words if _in_text(raw, at)]
     for section in all_sections(document) if words else ():  # a title's word is in the bytes
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     if not is_protoxep(document):
-        words = sorted(words + unnumbered_xeps(raw, body, lowered))
-    hits = [(at, found) for at, found in words if _in_text(raw, at)]
+        xeps = unnumbered_xeps(raw, body, lowered)
+        hits = sorted(hits + [(at, found) for at, found in xeps if _in_text(raw, at)])
     if not hits:
         return
     said_elsewhere = _non_answer_spans(document, context)
-    starts = sorted((line(s), topic(s)) for s in all_sections(document))
+    starts = sorted(all_sections(document), key=line)
+    lines = [line(s) for s in starts]
     at_line, counted = 1, 0
     for at, found in hits:
         if any(a <= at < b for a, b in said_elsewhere):
@@ -285,7 +290,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
         word = found.decode()
         at_line, counted = at_line + raw.count(b"\n", counted, at), at  # hits are in order
-        where = next((f" of '{t}'" for n, t in reversed(starts) if n <= at_line), "")
+        where = _section_of(starts, lines, at_line)
         yield Finding(
             f"placeholder {word!r} left in the text{where}",
             at_line,
@@ -295,17 +300,25 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
+def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) -> str:
+    """`` of 'Topic'`` for the section that starts last at or before ``at_line`` (of those
+    on one line, the greatest topic); ``starts`` are the sections in line order, on ``lines``."""
+    end = bisect_right(lines, at_line)
+    if not end:
+        return ""
+    return f" of '{max(topic(s) for s in starts[bisect_left(lines, lines[end - 1]) : end])}'"
+
+
 def placeholder_words(
     raw: bytes, start: int, lowered: bytes | None = None
 ) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by a byte search for each word in ``raw`` lower-cased (the regex engine
-    tries every ``t``; one search finds both spellings of ``tbd``)."""
+    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES`."""
     lowered = raw.lower() if lowered is None else lowered
     return sorted(
         hit
-        for cue, spellings in PLACEHOLDER_SPELLINGS.items()
-        for hit in _whole_words(raw, lowered, start, cue, spellings)
+        for in_lowered, cue, spellings in PLACEHOLDER_SEARCHES
+        for hit in _whole_words(raw, lowered if in_lowered else raw, start, cue, spellings)
     )
 
 
@@ -320,18 +333,19 @@ def unnumbered_xeps(
 
 
 def _whole_words(
-    raw: bytes, lowered: bytes, start: int, cue: bytes, spellings: frozenset[bytes]
+    raw: bytes, searched: bytes, start: int, cue: bytes, spellings: frozenset[bytes]
 ) -> Iterator[tuple[int, bytes]]:
-    """Where ``raw`` (lower-cased: ``lowered``) spells ``cue`` as one of ``spellings``
-    between two non-word bytes, from ``start`` on."""
-    at = lowered.find(cue, start)
+    """Where ``raw`` holds one of ``spellings`` (all of a length) between two non-word bytes,
+    from ``start`` on, found where ``searched`` (``raw`` or ``raw`` lower-cased) holds ``cue``."""
+    size = len(min(spellings))
+    at = searched.find(cue, start)
     while at >= 0:
-        end = at + len(cue)
+        end = at + size
         word = raw[at:end]
         bounded = not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end)
         if bounded and word in spellings:
             yield at, word
-        at = lowered.find(cue, at + 1)
+        at = searched.find(cue, at + 1)
 
 
 def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[int, int]]:
