@@ -549,6 +549,8 @@ def test_literal_led_patterns_match_where_finditer_matches(raw: bytes) -> None:
     ):
         found = [(m.span(), m.groups()) for m in facts.matches_from(pattern, raw, literal, folded)]
         assert found == [(m.span(), m.groups()) for m in pattern.finditer(raw)]
+
+
 @settings(max_examples=200)
 @given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["A", "B", "b"])), max_size=8))
 def test_the_section_of_a_line_is_the_last_one_started(sections: list[tuple[int, str]]) -> None:
