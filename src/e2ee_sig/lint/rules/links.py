@@ -1,7 +1,8 @@
 """Links (LNK001–LNK003): internal and deep links land on an anchor; xmpp.org, IETF, W3C use https.
 
-Internal links are read from the tree with entity references kept, so a link an entity
-expands to (``&NSNOTE;`` links ``#ns``) is reported at the entity reference.
+Internal links are read as the tree with entity references kept has them (from the bytes,
+:mod:`e2ee_sig.lint.rules._literal`), so a link an entity expands to (``&NSNOTE;`` links
+``#ns``) is reported at the entity reference.
 """
 
 from __future__ import annotations
