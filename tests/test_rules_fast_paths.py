@@ -163,13 +163,21 @@ def test_a_long_s_or_dotless_i_keeps_the_case_blind_search() -> None:
 from pathlib import Path  # noqa: E402
 
 from e2ee_sig.lint.rules._literal import scan_literal  # noqa: E402
-from e2ee_sig.lint.rules.links import _closest, anchors, links, written  # noqa: E402
+from e2ee_sig.lint.rules.links import (  # noqa: E402
+    _HTTP_LINK,
+    _closest,
+    _http_links,
+    anchors,
+    links,
+    written,
+)
 from e2ee_sig.lint.rules.references import _cited, citations  # noqa: E402
 from e2ee_sig.xep import Document, parse_bytes, root_at  # noqa: E402
 from tests.xepfactory import make_xep  # noqa: E402
 
 LITERAL_ROOT = Path(__file__).resolve().parent / "fixtures" / "xep-root"
 LITERAL_SUBSET = """
+  <!ENTITY w3 "<link url='http://www.w3.org/x'>W3C</link>">
   <!ENTITY LEGALNOTICE "<legal><p>Legal &amp; <link url='#legal'>terms</link>.</p></legal>">
   <!ENTITY xep0001 "<span class='ref'>XEP-0001</span><note>XEP-0001 &lt;x&gt;</note>">
   <!ENTITY xep0002 "<span class='ref'>XEP-0002</span>">
@@ -184,6 +192,7 @@ LITERAL_LEAVES += [
     "<em a='&t;' b='x>y'>e</em>",
     "<link url='https://xmpp.org/extensions/xep-0001.html'/>",
 ]
+LITERAL_LEAVES += ["<link url='http://xmpp.org/a'/>", "<link-x data-url='http://w3.org'/>"]
 LITERAL_TAGS = ["p", "li", "note", "em", "td", "section2 anchor='s'", "link url='#d'", "header"]
 
 
@@ -226,6 +235,9 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
     if scan is None:
         assert document.tree is None or document.parse_errors
         return
+    assert [m.span() for m in _http_links(document)] == [
+        m.span() for m in _HTTP_LINK.finditer(_masked(document.raw))
+    ]
     found = links(document)
     cited = [(c.number, c.line, c.sentence()) for c in citations(document)]
     hand = [(line, url) for start, line, url in scan.links if start > scan.body]

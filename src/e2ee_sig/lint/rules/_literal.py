@@ -33,8 +33,8 @@ _PROLOG = re.compile(
 )
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
 _TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
-_LINK = re.compile(rb"""<(?:\?|link(?=[\s/>])(?:[^>'"]|'[^']*'|"[^"]*")*>)""")
-"""A ``<link>`` start tag, or the start of a processing instruction."""
+_LINK = re.compile(rb"<(?:\?|link\b)")
+"""Where a ``<link>`` (or ``<link-…``) start tag or a processing instruction starts."""
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _CITATION = re.compile(rb"xep\d{4}")
@@ -71,6 +71,9 @@ class Scan:
     element that starts after it is a child of the root other than the header, or in one."""
     top_level: frozenset[bytes]
     """The names an element child of the root may have."""
+    link_starts: list[int]
+    """Where each ``<link\\b`` stands (``<link``, ``<link-x``, ...), outside comments and
+    CDATA."""
     links: list[tuple[int, int, str]]
     """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
     references: list[tuple[int, int, str]]
@@ -174,15 +177,16 @@ def scan_literal(document: Document) -> Scan | None:
     root = _TAG.match(blanked, start)  # None also when a comment or CDATA runs over start
     header = _header_end(blanked, root) if root is not None else None
     top_level = _top_level(document)
-    links = _links(blanked, start)
+    written = _links(blanked, start)
     if (
         root is None
         or header is None
         or top_level is None
-        or links is None
+        or written is None
         or any(_in_tag(blanked, at.start()) for at in _DEFAULT_NAMESPACE.finditer(blanked, start))
     ):
         return None
+    link_starts, links = written
     references = _references(raw, blanked, start, _wanted(document))
     lines = _lines(raw, [end for _, end, _ in links] + [line_at for _, line_at, _ in references])
     return Scan(
@@ -191,6 +195,7 @@ def scan_literal(document: Document) -> Scan | None:
         start,
         header,
         top_level,
+        link_starts,
         [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
         [
             (at, line, name)
@@ -223,14 +228,20 @@ def _header_end(masked: bytes, root: re.Match[bytes]) -> int | None:
     return _end_tag(masked, first)
 
 
-def _links(masked: bytes, start: int) -> list[tuple[int, int, str]] | None:
-    """Each ``<link>`` start tag after ``start``: offset, offset of its ``>`` (where libxml2
-    takes its line) and URL; None when a URL holds an entity reference, or a processing
-    instruction follows ``start``."""
+def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, str]]] | None:
+    """Where each ``<link\\b`` stands after ``start``, and each ``<link>`` start tag: offset,
+    offset of its ``>`` (where libxml2 takes its line) and URL; None when a URL holds an
+    entity reference, or a processing instruction follows ``start``."""
+    starts: list[int] = []
     found = []
-    for tag in _LINK.finditer(masked, start):
-        if tag.group() == b"<?":
+    for opening in _LINK.finditer(masked, start):
+        at = opening.start()
+        if opening.group() == b"<?":
             return None
+        starts.append(at)
+        tag = _TAG.match(masked, at)
+        if tag is None or tag.group(2) != b"link":
+            continue
         url = b""
         for name, single, double in _ATTRIBUTE.findall(tag.group(), 5):
             if name == b"url":
@@ -241,8 +252,8 @@ def _links(masked: bytes, start: int) -> list[tuple[int, int, str]] | None:
             if b"&" in _VALUE_REFERENCE.sub(b"", url):
                 return None
             url = _VALUE_REFERENCE.sub(lambda found: _character(*found.groups()), url)
-        found.append((tag.start(), tag.end() - 1, url.decode("utf-8").strip()))
-    return found
+        found.append((at, tag.end() - 1, url.decode("utf-8").strip()))
+    return starts, found
 
 
 def _in_tag(masked: bytes, offset: int) -> bool:

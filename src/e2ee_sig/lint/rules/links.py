@@ -210,6 +210,24 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
         )
 
 
+def _http_links(document: Document) -> Iterator[re.Match[bytes]]:
+    """What :data:`_HTTP_LINK` finds in the document's bytes (comments and CDATA blanked):
+    in the root element only at the ``<link`` that the literal reading found."""
+    blanked = masked(document)
+    scan = scan_literal(document)
+    if scan is None:
+        yield from _HTTP_LINK.finditer(blanked)
+        return
+    end = 0
+    for match in _HTTP_LINK.finditer(blanked, 0, scan.root):  # the prolog
+        end = match.end()
+        yield match
+    for at in scan.link_starts:
+        if at >= end and (found := _HTTP_LINK.match(blanked, at)) is not None:
+            end = found.end()
+            yield found
+
+
 def _https_host(host: str) -> bool:
     host = host.lower()
     return any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS)
@@ -226,7 +244,7 @@ def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<link url='http://xmpp.org/extensions/xep-0001.html'>``.
     Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
     """
-    for match in _HTTP_LINK.finditer(masked(document)):
+    for match in _http_links(document):
         host = match.group(2).decode("utf-8", "replace")
         if not _https_host(host):
             continue
