@@ -33,8 +33,9 @@ _PROLOG = re.compile(
 )
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
 _TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
-_LINK = re.compile(rb"<(?:\?|link\b)")
-"""Where a ``<link>`` (or ``<link-…``) start tag or a processing instruction starts."""
+_WORD_CHARACTERS = frozenset(
+    bytes([c]) for c in b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _CITATION = re.compile(rb"xep\d{4}")
@@ -183,7 +184,7 @@ def scan_literal(document: Document) -> Scan | None:
         or header is None
         or top_level is None
         or written is None
-        or any(_in_tag(blanked, at.start()) for at in _DEFAULT_NAMESPACE.finditer(blanked, start))
+        or _default_namespace(blanked, start)
     ):
         return None
     link_starts, links = written
@@ -232,12 +233,14 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
     """Where each ``<link\\b`` stands after ``start``, and each ``<link>`` start tag: offset,
     offset of its ``>`` (where libxml2 takes its line) and URL; None when a URL holds an
     entity reference, or a processing instruction follows ``start``."""
+    if masked.find(b"<?", start) >= 0:
+        return None
     starts: list[int] = []
     found = []
-    for opening in _LINK.finditer(masked, start):
-        at = opening.start()
-        if opening.group() == b"<?":
-            return None
+    at = start - 1
+    while (at := masked.find(b"<link", at + 1)) >= 0:
+        if masked[at + 5 : at + 6] in _WORD_CHARACTERS:
+            continue  # not ``\\b``
         starts.append(at)
         tag = _TAG.match(masked, at)
         if tag is None or tag.group(2) != b"link":
@@ -254,6 +257,15 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
             url = _VALUE_REFERENCE.sub(lambda found: _character(*found.groups()), url)
         found.append((at, tag.end() - 1, url.decode("utf-8").strip()))
     return starts, found
+
+
+def _default_namespace(masked: bytes, start: int) -> bool:
+    """Whether a tag after ``start`` declares a default namespace (``xmlns='…'``)."""
+    at = start - 1
+    while (at := masked.find(b"xmlns", at + 1)) >= 0:
+        if _DEFAULT_NAMESPACE.match(masked, at) and _in_tag(masked, at):
+            return True
+    return False
 
 
 def _in_tag(masked: bytes, offset: int) -> bool:

@@ -66,8 +66,10 @@ def _anchor_places(document: Document) -> dict[bytes, list[int]]:
     of the root element, by value: in a tag or not, as an attribute or not."""
     scan = scan_literal(document)
     places: dict[bytes, list[int]] = {}
-    for found in _ANCHOR_VALUE.finditer(scan.masked, scan.root) if scan is not None else ():
-        places.setdefault(found.group(1) or found.group(2), []).append(found.start())
+    masked, at = (scan.masked, scan.root - 1) if scan is not None else (b"", 0)
+    while (at := masked.find(b"anchor", at + 1)) >= 0:
+        if (found := _ANCHOR_VALUE.match(masked, at)) is not None:
+            places.setdefault(found.group(1) or found.group(2), []).append(at)
     return places
 
 
