@@ -38,7 +38,6 @@ _WORD_CHARACTERS = frozenset(
 )
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
-_CITATION = re.compile(rb"xep\d{4}")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
 _VALUE_REFERENCE = re.compile(rb"&(?:#(x?)([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
@@ -310,7 +309,7 @@ _SHARED_LINKING: dict[int, tuple[Mapping[str, str], frozenset[bytes]]] = {}
 def _linking_shared(values: Mapping[str, str]) -> frozenset[bytes]:
     """:func:`_linking` for a root's ``xep.ent`` values (worked out once per root)."""
     if id(values) not in _SHARED_LINKING:
-        _SHARED_LINKING[id(values)] = values, _linking(values)  # (kept: the id stays its)
+        _SHARED_LINKING[id(values)] = values, _linking(values)  # (kept: no other gets its id)
     return _SHARED_LINKING[id(values)][1]
 
 
@@ -373,11 +372,11 @@ def _start_tag(masked: bytes, end: re.Match[bytes]) -> int:
     name = end.group(2)
     depth, pos = 1, end.start()
     while depth:
-        opening = _find_tag(masked, b"<" + name, pos, reverse=True)
-        closing = _find_tag(masked, b"</" + name, pos, reverse=True)
+        opening = _last_tag(masked, b"<" + name, 0, pos)
         if opening < 0:
             return 0
-        if closing > opening:
+        closing = _last_tag(masked, b"</" + name, opening, pos)
+        if closing >= 0:  # an element of that name inside: its start first
             depth, pos = depth + 1, closing
             continue
         tag = _TAG.match(masked, opening)
@@ -391,10 +390,10 @@ def _end_tag(masked: bytes, start: re.Match[bytes]) -> int:
     name = start.group(2)
     depth, pos = 1, start.end()
     while depth:
-        closing = _find_tag(masked, b"</" + name, pos)
+        closing = _first_tag(masked, b"</" + name, pos, len(masked))
         if closing < 0:
             return len(masked)
-        opening = _find_tag(masked, b"<" + name, pos, closing)
+        opening = _first_tag(masked, b"<" + name, pos, closing)
         if opening < 0:
             depth, pos = depth - 1, closing + 1
             continue
@@ -404,17 +403,24 @@ def _end_tag(masked: bytes, start: re.Match[bytes]) -> int:
     return pos - 1
 
 
-def _find_tag(masked: bytes, prefix: bytes, pos: int, end: int = -1, reverse: bool = False) -> int:
-    """The offset of the first (``reverse``: last before ``pos``) ``prefix`` that a space,
-    ``/`` or ``>`` follows (-1: none)."""
-    while True:
-        if reverse:
-            at = masked.rfind(prefix, 0, pos)
-        else:
-            at = masked.find(prefix, pos, end if end >= 0 else len(masked))
-        if at < 0 or masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
+def _first_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
+    """The first ``prefix`` in ``masked[start:end]`` that a space, ``/`` or ``>`` follows
+    (-1: none)."""
+    while (at := masked.find(prefix, start, end)) >= 0:
+        if masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
             return at
-        pos = at if reverse else at + 1
+        start = at + 1
+    return -1
+
+
+def _last_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
+    """The last ``prefix`` in ``masked[start:end]`` that a space, ``/`` or ``>`` follows
+    (-1: none)."""
+    while (at := masked.rfind(prefix, start, end)) >= 0:
+        if masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
+            return at
+        end = at
+    return -1
 
 
 def _lines(raw: bytes, offsets: list[int]) -> list[int]:
