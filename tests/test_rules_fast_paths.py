@@ -437,13 +437,21 @@ def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
 from pathlib import Path  # noqa: E402
 
 from e2ee_sig.lint.rules._literal import scan_literal  # noqa: E402
-from e2ee_sig.lint.rules.links import anchors, links, written  # noqa: E402
-from e2ee_sig.lint.rules.references import citations  # noqa: E402
+from e2ee_sig.lint.rules.links import (  # noqa: E402
+    _HTTP_LINK,
+    _closest,
+    _http_links,
+    anchors,
+    links,
+    written,
+)
+from e2ee_sig.lint.rules.references import _cited, citations  # noqa: E402
 from e2ee_sig.xep import Document, parse_bytes, root_at  # noqa: E402
 from tests.xepfactory import make_xep  # noqa: E402
 
 LITERAL_ROOT = Path(__file__).resolve().parent / "fixtures" / "xep-root"
 LITERAL_SUBSET = """
+  <!ENTITY w3 "<link url='http://www.w3.org/x'>W3C</link>">
   <!ENTITY LEGALNOTICE "<legal><p>Legal &amp; <link url='#legal'>terms</link>.</p></legal>">
   <!ENTITY xep0001 "<span class='ref'>XEP-0001</span><note>XEP-0001 &lt;x&gt;</note>">
   <!ENTITY xep0002 "<span class='ref'>XEP-0002</span>">
@@ -458,6 +466,7 @@ LITERAL_LEAVES += [
     "<em a='&t;' b='x>y'>e</em>",
     "<link url='https://xmpp.org/extensions/xep-0001.html'/>",
 ]
+LITERAL_LEAVES += ["<link url='http://xmpp.org/a'/>", "<link-x data-url='http://w3.org'/>"]
 LITERAL_TAGS = ["p", "li", "note", "em", "td", "section2 anchor='s'", "link url='#d'", "header"]
 
 
@@ -500,6 +509,9 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
     if scan is None:
         assert document.tree is None or document.parse_errors
         return
+    assert [m.span() for m in _http_links(document)] == [
+        m.span() for m in _HTTP_LINK.finditer(_masked(document.raw))
+    ]
     found = links(document)
     cited = [(c.number, c.line, c.sentence()) for c in citations(document)]
     hand = [(line, url) for start, line, url in scan.links if start > scan.body]
@@ -569,3 +581,40 @@ def test_the_section_of_a_line_is_the_last_one_started(sections: list[tuple[int,
     for at_line in range(8):
         expected = next((f" of '{t}'" for n, t in reversed(plain) if n <= at_line), "")
         assert _section_of(starts, lines, at_line) == expected
+@settings(max_examples=300)
+@given(st.text("abn-s", max_size=8), st.lists(st.text("abn-s", max_size=9), max_size=12))
+def test_the_closest_anchor_is_what_difflib_finds_among_all(anchor: str, known: list[str]) -> None:
+    import difflib
+
+    expected = difflib.get_close_matches(anchor, known, n=1, cutoff=0.75)
+    assert list(_closest.__wrapped__(anchor, tuple(known))) == expected
+
+
+CITING = ["XEP-0030", "&xep0030;", "xep-0030.html", "RFC", " ", "\u00a0", "-", "3920", "7622"]
+CITING += ["&rfc3920;", "rfc7622", "é", "x", "</header>", "0"]
+
+
+def _cited_in_text(spec: str, body: str) -> bool | None:
+    """REF002's test on the decoded body, as it was."""
+    xep = re.search(r"XEP-(\d{4})", spec)
+    if xep:
+        number = xep.group(1)
+        return f"&xep{number};" in body or f"XEP-{number}" in body or f"xep-{number}.html" in body
+    rfc = re.search(r"RFC\s*-?\s*(\d+)", spec, re.I)
+    if rfc is None or spec.strip().casefold() in {"xmpp core", "xmpp im"}:
+        return None
+    n = rfc.group(1)
+    if n in ("6120", "6121"):
+        return None
+    return f"&rfc{n};" in body or bool(re.search(rf"RFC\s*-?\s*{n}\b", body)) or f"rfc{n}" in body
+
+
+@settings(max_examples=400)
+@given(
+    st.sampled_from(["XEP-0030", "RFC 3920", "rfc 7622", "XMPP Core", "RFC 6120", "Other"]),
+    _joined(CITING),
+)
+def test_a_dependency_is_found_cited_as_in_the_decoded_body(spec: str, text: str) -> None:
+    raw = ("<header/>" + text).encode()
+    start = max(raw.find(b"</header>"), 0)
+    assert _cited(spec, raw, start) == _cited_in_text(spec, raw[start:].decode())

@@ -33,11 +33,11 @@ _PROLOG = re.compile(
 )
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
 _TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
-_LINK = re.compile(rb"""<(?:\?|link(?=[\s/>])(?:[^>'"]|'[^']*'|"[^"]*")*>)""")
-"""A ``<link>`` start tag, or the start of a processing instruction."""
+_WORD_CHARACTERS = frozenset(
+    bytes([c]) for c in b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
-_CITATION = re.compile(rb"xep\d{4}")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
 _VALUE_REFERENCE = re.compile(rb"&(?:#(x?)([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
@@ -71,6 +71,9 @@ class Scan:
     element that starts after it is a child of the root other than the header, or in one."""
     top_level: frozenset[bytes]
     """The names an element child of the root may have."""
+    link_starts: list[int]
+    """Where each ``<link\\b`` stands (``<link``, ``<link-x``, ...), outside comments and
+    CDATA."""
     links: list[tuple[int, int, str]]
     """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
     references: list[tuple[int, int, str]]
@@ -174,15 +177,16 @@ def scan_literal(document: Document) -> Scan | None:
     root = _TAG.match(blanked, start)  # None also when a comment or CDATA runs over start
     header = _header_end(blanked, root) if root is not None else None
     top_level = _top_level(document)
-    links = _links(blanked, start)
+    written = _links(blanked, start)
     if (
         root is None
         or header is None
         or top_level is None
-        or links is None
-        or any(_in_tag(blanked, at.start()) for at in _DEFAULT_NAMESPACE.finditer(blanked, start))
+        or written is None
+        or _default_namespace(blanked, start)
     ):
         return None
+    link_starts, links = written
     references = _references(raw, blanked, start, _wanted(document))
     lines = _lines(raw, [end for _, end, _ in links] + [line_at for _, line_at, _ in references])
     return Scan(
@@ -191,6 +195,7 @@ def scan_literal(document: Document) -> Scan | None:
         start,
         header,
         top_level,
+        link_starts,
         [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
         [
             (at, line, name)
@@ -223,14 +228,22 @@ def _header_end(masked: bytes, root: re.Match[bytes]) -> int | None:
     return _end_tag(masked, first)
 
 
-def _links(masked: bytes, start: int) -> list[tuple[int, int, str]] | None:
-    """Each ``<link>`` start tag after ``start``: offset, offset of its ``>`` (where libxml2
-    takes its line) and URL; None when a URL holds an entity reference, or a processing
-    instruction follows ``start``."""
+def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, str]]] | None:
+    """Where each ``<link\\b`` stands after ``start``, and each ``<link>`` start tag: offset,
+    offset of its ``>`` (where libxml2 takes its line) and URL; None when a URL holds an
+    entity reference, or a processing instruction follows ``start``."""
+    if masked.find(b"<?", start) >= 0:
+        return None
+    starts: list[int] = []
     found = []
-    for tag in _LINK.finditer(masked, start):
-        if tag.group() == b"<?":
-            return None
+    at = start - 1
+    while (at := masked.find(b"<link", at + 1)) >= 0:
+        if masked[at + 5 : at + 6] in _WORD_CHARACTERS:
+            continue  # not ``\\b``
+        starts.append(at)
+        tag = _TAG.match(masked, at)
+        if tag is None or tag.group(2) != b"link":
+            continue
         url = b""
         for name, single, double in _ATTRIBUTE.findall(tag.group(), 5):
             if name == b"url":
@@ -241,8 +254,17 @@ def _links(masked: bytes, start: int) -> list[tuple[int, int, str]] | None:
             if b"&" in _VALUE_REFERENCE.sub(b"", url):
                 return None
             url = _VALUE_REFERENCE.sub(lambda found: _character(*found.groups()), url)
-        found.append((tag.start(), tag.end() - 1, url.decode("utf-8").strip()))
-    return found
+        found.append((at, tag.end() - 1, url.decode("utf-8").strip()))
+    return starts, found
+
+
+def _default_namespace(masked: bytes, start: int) -> bool:
+    """Whether a tag after ``start`` declares a default namespace (``xmlns='…'``)."""
+    at = start - 1
+    while (at := masked.find(b"xmlns", at + 1)) >= 0:
+        if _DEFAULT_NAMESPACE.match(masked, at) and _in_tag(masked, at):
+            return True
+    return False
 
 
 def _in_tag(masked: bytes, offset: int) -> bool:
@@ -287,7 +309,7 @@ _SHARED_LINKING: dict[int, tuple[Mapping[str, str], frozenset[bytes]]] = {}
 def _linking_shared(values: Mapping[str, str]) -> frozenset[bytes]:
     """:func:`_linking` for a root's ``xep.ent`` values (worked out once per root)."""
     if id(values) not in _SHARED_LINKING:
-        _SHARED_LINKING[id(values)] = values, _linking(values)  # (kept: the id stays its)
+        _SHARED_LINKING[id(values)] = values, _linking(values)  # (kept: no other gets its id)
     return _SHARED_LINKING[id(values)][1]
 
 
@@ -350,11 +372,11 @@ def _start_tag(masked: bytes, end: re.Match[bytes]) -> int:
     name = end.group(2)
     depth, pos = 1, end.start()
     while depth:
-        opening = _find_tag(masked, b"<" + name, pos, reverse=True)
-        closing = _find_tag(masked, b"</" + name, pos, reverse=True)
+        opening = _last_tag(masked, b"<" + name, 0, pos)
         if opening < 0:
             return 0
-        if closing > opening:
+        closing = _last_tag(masked, b"</" + name, opening, pos)
+        if closing >= 0:  # an element of that name inside: its start first
             depth, pos = depth + 1, closing
             continue
         tag = _TAG.match(masked, opening)
@@ -368,10 +390,10 @@ def _end_tag(masked: bytes, start: re.Match[bytes]) -> int:
     name = start.group(2)
     depth, pos = 1, start.end()
     while depth:
-        closing = _find_tag(masked, b"</" + name, pos)
+        closing = _first_tag(masked, b"</" + name, pos, len(masked))
         if closing < 0:
             return len(masked)
-        opening = _find_tag(masked, b"<" + name, pos, closing)
+        opening = _first_tag(masked, b"<" + name, pos, closing)
         if opening < 0:
             depth, pos = depth - 1, closing + 1
             continue
@@ -381,17 +403,24 @@ def _end_tag(masked: bytes, start: re.Match[bytes]) -> int:
     return pos - 1
 
 
-def _find_tag(masked: bytes, prefix: bytes, pos: int, end: int = -1, reverse: bool = False) -> int:
-    """The offset of the first (``reverse``: last before ``pos``) ``prefix`` that a space,
-    ``/`` or ``>`` follows (-1: none)."""
-    while True:
-        if reverse:
-            at = masked.rfind(prefix, 0, pos)
-        else:
-            at = masked.find(prefix, pos, end if end >= 0 else len(masked))
-        if at < 0 or masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
+def _first_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
+    """The first ``prefix`` in ``masked[start:end]`` that a space, ``/`` or ``>`` follows
+    (-1: none)."""
+    while (at := masked.find(prefix, start, end)) >= 0:
+        if masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
             return at
-        pos = at if reverse else at + 1
+        start = at + 1
+    return -1
+
+
+def _last_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
+    """The last ``prefix`` in ``masked[start:end]`` that a space, ``/`` or ``>`` follows
+    (-1: none)."""
+    while (at := masked.rfind(prefix, start, end)) >= 0:
+        if masked[at + len(prefix) : at + len(prefix) + 1] in _NAME_ENDS:
+            return at
+        end = at
+    return -1
 
 
 def _lines(raw: bytes, offsets: list[int]) -> list[int]:

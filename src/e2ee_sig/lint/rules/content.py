@@ -2,8 +2,9 @@
 
 These are ``content`` rules: for Obsolete, Deferred, Retracted and Rejected XEPs the engine
 lowers them to warnings. Rules that need the entity references as written (CNT004, CNT006)
-read ``Document.literal_tree`` (only when a byte scan says they may find something: a second
-parse costs as much as the first); rules about the protocol read the expanded tree.
+read them from the bytes (:mod:`e2ee_sig.lint.rules._literal`) or ``Document.literal_tree``
+(only when a byte scan says they may find something: a second parse costs as much as the
+first); rules about the protocol read the expanded tree.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Links (LNK001–LNK003): internal and deep links land on an anchor; xmpp.org, IETF, W3C use https.
 
-Internal links are read from the tree with entity references kept, so a link an entity
-expands to (``&NSNOTE;`` links ``#ns``) is reported at the entity reference.
+Internal links are read as the tree with entity references kept has them (from the bytes,
+:mod:`e2ee_sig.lint.rules._literal`), so a link an entity expands to (``&NSNOTE;`` links
+``#ns``) is reported at the entity reference.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _ANCHORS = etree.XPath("//@anchor", smart_strings=False)
 _EXAMPLES = etree.XPath("count(//example)")
 _ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
 _TABLES = etree.XPath("count(//table)")
+_CUTOFF = 0.75
+"""How close a suggested anchor must be (:func:`difflib.get_close_matches`)."""
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
 
 
@@ -63,8 +66,10 @@ def _anchor_places(document: Document) -> dict[bytes, list[int]]:
     of the root element, by value: in a tag or not, as an attribute or not."""
     scan = scan_literal(document)
     places: dict[bytes, list[int]] = {}
-    for found in _ANCHOR_VALUE.finditer(scan.masked, scan.root) if scan is not None else ():
-        places.setdefault(found.group(1) or found.group(2), []).append(found.start())
+    masked, at = (scan.masked, scan.root - 1) if scan is not None else (b"", 0)
+    while (at := masked.find(b"anchor", at + 1)) >= 0:
+        if (found := _ANCHOR_VALUE.match(masked, at)) is not None:
+            places.setdefault(found.group(1) or found.group(2), []).append(at)
     return places
 
 
@@ -166,7 +171,13 @@ def _closest(anchor: str, known: tuple[str, ...]) -> tuple[str, ...]:
     does not compare again)."""
     import difflib
 
-    return tuple(difflib.get_close_matches(anchor, known, n=1, cutoff=0.75))
+    size = len(anchor)
+    similar = [  # what ``real_quick_ratio`` lets through, without a SequenceMatcher each
+        other
+        for other in known
+        if not size + len(other) or 2.0 * min(size, len(other)) / (size + len(other)) >= _CUTOFF
+    ]
+    return tuple(difflib.get_close_matches(anchor, similar, n=1, cutoff=_CUTOFF))
 
 
 @rule("LNK002", "deep-link-anchor", Severity.WARNING, content=True)
@@ -201,6 +212,24 @@ def deep_link_anchor(document: Document, context: LintContext) -> Iterator[Findi
         )
 
 
+def _http_links(document: Document) -> Iterator[re.Match[bytes]]:
+    """What :data:`_HTTP_LINK` finds in the document's bytes (comments and CDATA blanked):
+    in the root element only at the ``<link`` that the literal reading found."""
+    blanked = masked(document)
+    scan = scan_literal(document)
+    if scan is None:
+        yield from _HTTP_LINK.finditer(blanked)
+        return
+    end = 0
+    for match in _HTTP_LINK.finditer(blanked, 0, scan.root):  # the prolog
+        end = match.end()
+        yield match
+    for at in scan.link_starts:
+        if at >= end and (found := _HTTP_LINK.match(blanked, at)) is not None:
+            end = found.end()
+            yield found
+
+
 def _https_host(host: str) -> bool:
     host = host.lower()
     return any(host == h or host.endswith("." + h) for h in HTTPS_HOSTS)
@@ -217,7 +246,7 @@ def https_link(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<link url='http://xmpp.org/extensions/xep-0001.html'>``.
     Good: ``<link url='https://xmpp.org/extensions/xep-0001.html'>``.
     """
-    for match in _HTTP_LINK.finditer(masked(document)):
+    for match in _http_links(document):
         host = match.group(2).decode("utf-8", "replace")
         if not _https_host(host):
             continue

@@ -206,7 +206,10 @@ def _cited(spec: str, raw: bytes, start: int) -> bool | None:
         return None
     return any(
         raw.find(f"rfc{n}".encode(), start) >= 0  # (``&rfcNNNN;`` too)
-        or re.search(rf"RFC\s*-?\s*{n}\b", raw[start:].decode("utf-8", "replace"))
+        or (
+            raw.find(n.encode(), start) >= 0  # (what the pattern needs)
+            and re.search(rf"RFC\s*-?\s*{n}\b", raw[start:].decode("utf-8", "replace"))
+        )
         for n in rfcs
     )
 
