@@ -581,6 +581,8 @@ def test_the_section_of_a_line_is_the_last_one_started(sections: list[tuple[int,
     for at_line in range(8):
         expected = next((f" of '{t}'" for n, t in reversed(plain) if n <= at_line), "")
         assert _section_of(starts, lines, at_line) == expected
+
+
 @settings(max_examples=300)
 @given(st.text("abn-s", max_size=8), st.lists(st.text("abn-s", max_size=9), max_size=12))
 def test_the_closest_anchor_is_what_difflib_finds_among_all(anchor: str, known: list[str]) -> None:
