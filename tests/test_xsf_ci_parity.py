@@ -15,6 +15,7 @@ import pytest
 from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Severity
+from tests.xepfactory import SECTIONS, make_xep
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xsf_ci"
 CASES = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -62,3 +63,22 @@ def test_each_failed_official_check_has_its_rule(name: str, xsf_root: Path) -> N
         return
     expected = {CHECK_RULES[check] for check in CASES[name]["failed_checks"]}
     assert expected <= codes
+
+
+def test_a_file_with_its_own_declarations_reports_only_its_own_dtd_errors(xsf_root: Path) -> None:
+    """libxml2's log may still hold an earlier parse's errors: they are not this file's."""
+    broken = xsf_root / "xep-0001.xml"
+    broken.write_text(make_xep(number="0001", shortname="x</shortname<!-- x -->>"))
+    declaring = xsf_root / "xep-0461.xml"
+    declaring.write_text(
+        make_xep(
+            number="0461",
+            internal_subset="\n  <!ATTLIST section2 topic CDATA 'TODO'>",
+            sections=SECTIONS.replace("The protocol is simple.", "The protocol <bogus/> is."),
+        )
+    )
+    options = LintOptions(profile="xsf-ci", jobs=1)
+    alone = lint_paths([str(declaring)], options).diagnostics
+    after_another = lint_paths([str(broken), str(declaring)], options).diagnostics
+    assert any("bogus" in d.message for d in alone)
+    assert [d for d in after_another if d.path == str(declaring)] == alone

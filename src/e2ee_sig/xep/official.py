@@ -280,8 +280,12 @@ def _validate_with_own_dtd(root: XepRoot, parsed_bytes: bytes, path: Path) -> li
         load_dtd=True, dtd_validation=True, resolve_entities="internal", no_network=True
     )
     parser.resolvers.add(_RootFiles())
+    name = display_name(path)
+    own = {name, str(root.dtd_path)}  # the log may still hold other parses' errors
     try:
-        etree.fromstring(parsed_bytes, parser, base_url=display_name(path))
+        etree.fromstring(parsed_bytes, parser, base_url=name)
     except etree.XMLSyntaxError as error:
-        return _errors(error.error_log) or [ValidityError(str(error), 1)]
-    return _errors(parser.error_log.filter_from_errors())
+        return _errors(e for e in error.error_log if e.filename in own) or [
+            ValidityError(str(error), 1)
+        ]
+    return _errors(e for e in parser.error_log.filter_from_errors() if e.filename in own)
