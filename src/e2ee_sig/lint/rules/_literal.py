@@ -165,9 +165,11 @@ def scan_literal(document: Document) -> Scan | None:
     """The links and entity references of ``document`` read from its bytes, or None when
     only the literal tree can tell them."""
     raw = document.raw
+    doctype = document.doctype
     if (
         document.tree is None
         or document.parse_errors
+        or (doctype is not None and doctype.declares_elements)  # an ATTLIST may change links
         or declared_encoding(raw) not in (None, "utf-8", "utf8")
         or (len(raw) >= _BIG_LINES and raw.count(b"\n") >= _BIG_LINES - 1)
     ):

@@ -284,6 +284,9 @@ def _bare_candidates(document: Document) -> set[str]:
     } - {document.header_value("number")}
 
 
+_MENTION_BYTES = frozenset(b"XEP-0123456789")
+
+
 def _mentions(raw: bytes, needle: bytes) -> Iterator[int]:
     """Where ``needle`` stands in ``raw`` with no ASCII letter, digit or ``_`` on either side
     (what ``\\b`` around it means in bytes)."""
@@ -299,18 +302,38 @@ def _mentions(raw: bytes, needle: bytes) -> Iterator[int]:
 
 def _may_mention_bare(document: Document, scan: Scan) -> bool:
     """Whether a candidate ``XEP-NNNN`` may stand in the running text of a body paragraph:
-    written so (not with character references), outside tags, in a child of the root other
-    than the header, and with a ``p`` or ``li`` nearer around it than any reference element
-    (``link``, ``note``, ...)."""
+    written so, outside tags, in a child of the root other than the header, and with a ``p``
+    or ``li`` nearer around it than any reference element (``link``, ``note``, ...); always
+    when one may be spelled with character references or split by a CDATA section."""
     candidates = _bare_candidates(document)
     raw = document.raw
-    if candidates and _ASCII_CHARACTER.search(raw):
-        return True
+    if candidates and (_ASCII_CHARACTER.search(raw) or _cdata_splits_mention(raw, scan)):
+        return True  # a mention may be spelled with references or split by a CDATA section
     return any(
         _in_running_text(scan, at)
         for number in candidates
         for at in _mentions(raw, f"XEP-{number}".encode())
     )
+
+
+def _cdata_splits_mention(raw: bytes, scan: Scan) -> bool:
+    """Whether a CDATA section in running text may split an ``XEP-NNNN`` (the text holds it
+    whole, the bytes do not): a mention character on both sides of its start or its end."""
+    at = raw.find(b"<![CDATA[")
+    while at >= 0:
+        end = raw.find(b"]]>", at + 9)
+        if end < 0:
+            return False
+        split = (
+            raw[at - 1 : at] + raw[at + 9 : at + 10],
+            raw[end - 1 : end] + raw[end + 3 : end + 4],
+        )
+        if any(
+            len(pair) == 2 and all(c in _MENTION_BYTES for c in pair) for pair in split
+        ) and _in_running_text(scan, at):
+            return True
+        at = raw.find(b"<![CDATA[", end + 3)
+    return False
 
 
 def _in_running_text(scan: Scan, offset: int) -> bool:
