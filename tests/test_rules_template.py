@@ -11,7 +11,7 @@ from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.lint.model import Diagnostic
 from e2ee_sig.xep.edit import apply_edits
-from tests.xepfactory import SECTIONS, codes, lint_text, make_xep
+from tests.xepfactory import REVISIONS, SECTIONS, codes, lint_text, make_xep
 
 TEMPLATE_CODES = ("SEC009", "SEC010", "SEC011")
 INBOX = "inbox/widgets.xml"
@@ -229,3 +229,38 @@ def test_corpus_template_itself_is_flagged(corpus: Path) -> None:
     messages = " ".join(d.message for d in found)
     assert "Styling Examples" in messages and "2001-09-14" in messages
     assert sum(d.severity == "error" for d in found) == 5
+
+
+# Values written without their own byte cue (a comment or a character reference inside them)
+# are still found once any cue of the rule is in the file (found by a differential run).
+REQUIRED_SOMEWHERE = ("The protocol is simple.", "Support is REQUIRED.")
+
+
+def test_sec010_sample_revision_with_a_comment_inside_its_date() -> None:
+    revision = (
+        "<revision><version>0.0.1</version><date>2001-09<!-- x -->-14</date>"
+        "<initials>psa</initials><remark><p>First draft.</p></remark></revision>"
+    )
+    text = with_sections("", replace=REQUIRED_SOMEWHERE, revisions=revision)
+    assert any("sample revision" in d.message for d in lint(text, "SEC010"))
+
+
+def test_sec010_placeholder_paragraph_spelled_with_a_reference() -> None:
+    text = with_sections(
+        "<!-- 2001-09-14 -->", replace=("The protocol is simple.", "&#82;EQUIRED.")
+    )
+    assert any("placeholder paragraph 'REQUIRED.'" in d.message for d in lint(text, "SEC010"))
+
+
+def test_sec010_styling_section_with_a_long_s() -> None:
+    styling = "<section1 topic='XEP \u017ftyling Examples' anchor='styling'><p>x</p></section1>"
+    text = with_sections(styling, replace=REQUIRED_SOMEWHERE)
+    assert any("tyling Examples' section" in d.message for d in lint(text, "SEC010"))
+
+
+def test_sec011_title_spelled_with_a_reference() -> None:
+    text = with_sections(
+        "<section1 topic='&#84;ODO' anchor='todo'><p>Text.</p></section1>",
+        revisions=REVISIONS.replace("Describe the negotiation.", "todo: describe it."),
+    )
+    assert any("section title 'TODO'" in d.message for d in lint(text, "SEC011"))

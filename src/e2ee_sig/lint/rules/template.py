@@ -57,10 +57,13 @@ _WORD_BYTE = re.compile(rb"\w")
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
 UNNUMBERED_SPELLINGS = frozenset(b"XEP-" + bytes(xs) for xs in product(b"xX", repeat=4))
 """What :data:`UNNUMBERED_XEP` matches."""
-PLACEHOLDER_MARKS = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.")
-"""Byte strings one of which a file must contain to hold a placeholder paragraph (a fast
-pre-check; the template's sample revision, its styling section and its "please remove" have
-cues of their own)."""
+LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
+"""Byte strings one of which a file must contain (or "please remove" or "styling examples",
+case aside) for SEC010 to look at its revisions, sections and paragraphs: one gate for all,
+since each of these values may be written without its own cue (a comment or a character
+reference inside it)."""
+PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
+"""Looked for in the lower-cased file before SEC011 reads the section titles."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 _MAYBE_PLACEHOLDERS = etree.XPath(
     "descendant-or-self::p[not(*)]"  # not //p, which first gathers every node
@@ -144,11 +147,12 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     raw = document.raw
     lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    if TEMPLATE_REVISION[0].encode() in raw:
-        yield from _header_leftovers(document)
+    if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
+        return
+    yield from _header_leftovers(document)
     styling = [
         s
-        for s in (all_sections(document) if b"styling examples" in lowered else ())
+        for s in all_sections(document)
         if s.get("topic", "").lstrip().casefold().startswith(STYLING_TOPIC)
     ]
     for section in styling:
@@ -158,7 +162,7 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
             fix=_removal(document, section),
         )
     root = document.xml_root
-    if root is None or not (remove_me or any(cue in raw for cue in PLACEHOLDER_MARKS)):
+    if root is None:
         return
     schema_reported = runs(context, "SEC004") and missing_schema(document) is not None
     for paragraph in root.iter("p") if remove_me else _MAYBE_PLACEHOLDERS(root):
@@ -271,7 +275,10 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     lowered = _lowered(document)
     words = placeholder_words(raw, body, lowered)
     hits = [(at, found) for at, found in words if _in_text(raw, at)]
-    for section in all_sections(document) if words else ():  # a title's word is in the bytes
+    titles = any(cue in lowered for cue in PLACEHOLDER_CUES) or (
+        b"xep-xxxx" in lowered and not is_protoxep(document)
+    )
+    for section in all_sections(document) if titles else ():
         if PLACEHOLDER_TITLE.search(section.get("topic", "")):
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     if not is_protoxep(document):
