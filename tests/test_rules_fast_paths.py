@@ -9,20 +9,31 @@ from __future__ import annotations
 
 import bisect
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from e2ee_sig.lint.rules import _fragments as fragments
+from e2ee_sig.lint.rules import e2ee, history
 from e2ee_sig.lint.rules._codeblocks import hidden_spans, position
+from e2ee_sig.lint.rules._literal import masked_bytes, scan_literal
 from e2ee_sig.lint.rules.content import _may_say_defined, code_elements
-from e2ee_sig.lint.rules.links import _masked
-from e2ee_sig.lint.rules.references import _declarations
+from e2ee_sig.lint.rules.links import (
+    _HTTP_LINK,
+    _closest,
+    _http_links,
+    anchors,
+    links,
+    written,
+)
+from e2ee_sig.lint.rules.references import _cited, _declarations, citations
 from e2ee_sig.lint.rules.template import PLACEHOLDER_WORDS, placeholder_words
-from e2ee_sig.xep import codeblocks, facts, scope
+from e2ee_sig.xep import Document, codeblocks, facts, parse_bytes, root_at, scope
 from e2ee_sig.xep.official import _end_of_line
-from e2ee_sig.xep.query import body_may_contain
+from e2ee_sig.xep.query import body_may_contain, may_contain, prose
+from tests.xepfactory import make_xep
 
 
 def _joined(pieces: list[str]) -> st.SearchStrategy[str]:
@@ -43,7 +54,7 @@ MARKUP += [b"</code>", b"</code\n>", b"<codex>"]
 def test_comments_and_cdata_sections_are_found_as_a_lazy_regex_finds_them(raw: bytes) -> None:
     lazy = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
     assert hidden_spans(raw) == [m.span() for m in lazy.finditer(raw)]
-    assert _masked(raw) == lazy.sub(lambda m: b" " * len(m.group()), raw)
+    assert masked_bytes(raw) == lazy.sub(lambda m: b" " * len(m.group()), raw)
 
 
 @settings(max_examples=400)
@@ -348,9 +359,6 @@ def test_a_lines_start_is_its_offset(raw: bytes, number: int) -> None:
 # --- misc4 ---
 
 
-from e2ee_sig.lint.rules import e2ee, history  # noqa: E402
-from e2ee_sig.xep.query import may_contain, prose  # noqa: E402
-
 PLAIN_PRIMITIVES = {
     "HKDF": re.compile(r"\bHKDF\b"),
     "X25519": re.compile(r"\b(?:X|Curve)25519\b"),
@@ -434,20 +442,6 @@ def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
 # references in text, attributes, comments and CDATA, after elements and CDATA, in blocks
 # nested in blocks and in the header, and multi-line tags.
 
-from pathlib import Path  # noqa: E402
-
-from e2ee_sig.lint.rules._literal import scan_literal  # noqa: E402
-from e2ee_sig.lint.rules.links import (  # noqa: E402
-    _HTTP_LINK,
-    _closest,
-    _http_links,
-    anchors,
-    links,
-    written,
-)
-from e2ee_sig.lint.rules.references import _cited, citations  # noqa: E402
-from e2ee_sig.xep import Document, parse_bytes, root_at  # noqa: E402
-from tests.xepfactory import make_xep  # noqa: E402
 
 LITERAL_ROOT = Path(__file__).resolve().parent / "fixtures" / "xep-root"
 LITERAL_SUBSET = """
@@ -510,7 +504,7 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
         assert document.tree is None or document.parse_errors
         return
     assert [m.span() for m in _http_links(document)] == [
-        m.span() for m in _HTTP_LINK.finditer(_masked(document.raw))
+        m.span() for m in _HTTP_LINK.finditer(masked_bytes(document.raw))
     ]
     found = links(document)
     cited = [(c.number, c.line, c.sentence()) for c in citations(document)]

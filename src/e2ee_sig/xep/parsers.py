@@ -9,6 +9,10 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
+LINE_LIMIT = 65535
+"""libxml2 keeps no larger line number on a node: from here on ``sourceline`` is not exact."""
+
+
 def nothing_external() -> etree.Resolver:
     """A resolver answering every URL with an empty string: nothing is fetched, nothing read."""
     from lxml import etree

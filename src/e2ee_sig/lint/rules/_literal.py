@@ -22,6 +22,7 @@ from functools import lru_cache
 from e2ee_sig.lint.rules._codeblocks import document_entities, hidden_spans
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.parse import declared_encoding
+from e2ee_sig.xep.parsers import LINE_LIMIT
 from e2ee_sig.xep.query import per_document
 
 _PROLOG = re.compile(
@@ -33,9 +34,8 @@ _PROLOG = re.compile(
 )
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
 _TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
-_WORD_CHARACTERS = frozenset(
-    bytes([c]) for c in b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
-)
+WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
+"""The bytes ``\\w`` matches in ASCII (as integers, what indexing bytes gives)."""
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
@@ -52,8 +52,6 @@ _DEFAULT_NAMESPACE = re.compile(rb"""xmlns\s*=\s*(?:'[^']|"[^"])""")
 """A default namespace declaration (not ``xmlns=''``): the elements it holds are not
 ``link`` (or ``header``) to the tree."""
 _NAME_ENDS = frozenset({b" ", b"\t", b"\n", b"\r", b"/", b">"})
-_BIG_LINES = 65535
-"""From this line on libxml2 may no longer tell a node's line exactly."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,7 @@ def scan_literal(document: Document) -> Scan | None:
         or document.parse_errors
         or (doctype is not None and doctype.declares_elements)  # an ATTLIST may change links
         or declared_encoding(raw) not in (None, "utf-8", "utf8")
-        or (len(raw) >= _BIG_LINES and raw.count(b"\n") >= _BIG_LINES - 1)
+        or (len(raw) >= LINE_LIMIT and raw.count(b"\n") >= LINE_LIMIT - 1)
     ):
         return None
     start = _PROLOG.match(raw).end()  # type: ignore[union-attr]
@@ -240,7 +238,7 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
     found = []
     at = start - 1
     while (at := masked.find(b"<link", at + 1)) >= 0:
-        if masked[at + 5 : at + 6] in _WORD_CHARACTERS:
+        if at + 5 < len(masked) and masked[at + 5] in WORD_BYTES:
             continue  # not ``\\b``
         starts.append(at)
         tag = _TAG.match(masked, at)

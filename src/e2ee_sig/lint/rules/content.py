@@ -19,7 +19,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import hidden_spans
-from e2ee_sig.lint.rules._literal import Scan, scan_literal
+from e2ee_sig.lint.rules._literal import WORD_BYTES, Scan, scan_literal
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -54,7 +54,6 @@ _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
 _ASCII_CHARACTER = re.compile(rb"&#(?:[xX]0*[2-7][0-9A-Fa-f]|0*(?:[3-9][0-9]|1[01][0-9]|12[0-7]));")
 """A character reference to a printable ASCII character (``&#88;`` is an ``X``)."""
-_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 _MENTION = re.compile(r"\bXEP-(\d{4})\b")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
@@ -293,8 +292,8 @@ def _mentions(raw: bytes, needle: bytes) -> Iterator[int]:
     at = raw.find(needle)
     while at >= 0:
         end = at + len(needle)
-        if (at == 0 or raw[at - 1] not in _WORD_BYTES) and (
-            end == len(raw) or raw[end] not in _WORD_BYTES
+        if (at == 0 or raw[at - 1] not in WORD_BYTES) and (
+            end == len(raw) or raw[end] not in WORD_BYTES
         ):
             yield at
         at = raw.find(needle, end)

@@ -18,7 +18,6 @@ from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, position
 from e2ee_sig.lint.rules._literal import fragment_urls, masked, scan_literal
-from e2ee_sig.lint.rules._literal import masked_bytes as _masked  # noqa: F401 (the tests' name)
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
 from e2ee_sig.xep.query import per_document

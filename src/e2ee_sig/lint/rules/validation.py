@@ -39,6 +39,7 @@ from e2ee_sig.lint.rules.schemas import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import root_index
+from e2ee_sig.xep.parsers import LINE_LIMIT
 from e2ee_sig.xep.query import per_document
 
 _NOT_JUDGED = ("No matching global declaration", "No matching global element declaration")
@@ -54,8 +55,6 @@ its parse the example's text starts on."""
 _SUBTREE_ROOTS = etree.XPath("* | .//*[namespace-uri() != namespace-uri(..)]")
 """The elements of an example (the children of the element holding it) that are at its top
 or in another namespace than their parent, in document order."""
-_LINE_LIMIT = 65535
-"""libxml2 keeps no larger line number on an element."""
 
 
 def _strict_text(text: str, outcome: Outcome) -> str:
@@ -74,7 +73,7 @@ def subtrees(document: Document) -> list[Subtree]:
         if not outcome.xml or outcome.issue is not None:
             continue
         part = parsed.get(block.text)
-        if part is not None and part.sourceline + block.text.count("\n") < _LINE_LIMIT:
+        if part is not None and part.sourceline + block.text.count("\n") < LINE_LIMIT:
             found += ((block, node, None, part.sourceline) for node in _SUBTREE_ROOTS(part))
         else:
             found += ((block, node, record, 1) for node, record in _block_subtrees(block.text))
