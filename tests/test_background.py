@@ -72,10 +72,11 @@ def test_an_index_built_in_the_background_equals_one_built_in_place(
     in_place = index.index_of(root)
     index.clear()
     index.build_in_background(root)
-    monkeypatch.setattr(index, "_build", lambda folder: _fails())  # only the child may build
+    monkeypatch.setattr(index, "_read", lambda files, folder: _fails())  # only children read
     received = index.index_of(root)
     assert not index._BUILDING
     assert received == in_place
+    assert list(received.by_path) == list(in_place.by_path)  # the shares merged in file order
     sent, kept = received.by_path["xep-0001.xml"], in_place.by_path["xep-0001.xml"]
     assert not sent.raw and kept.raw  # the bytes stay behind, read again when asked
     assert sent.anchors == kept.anchors and "registrar" in sent.anchors
@@ -95,10 +96,44 @@ def test_a_failed_background_build_is_done_in_place(
 ) -> None:
     root = root_at(_large_root(xep_root))
     index.clear()
-    monkeypatch.setattr(index, "_build", lambda folder: _fails())
+    in_place = index.index_of(root)
+    index.clear()
+    monkeypatch.setattr(index, "_read", lambda files, folder: _fails())
     index.build_in_background(root)
     monkeypatch.undo()
-    assert index.index_of(root).by_number["0001"].title == "Widgets 1"
+    rebuilt = index.index_of(root)
+    assert rebuilt.by_number["0001"].title == "Widgets 1"
+    assert rebuilt == in_place
+    index.clear()
+
+
+def test_a_share_whose_process_fails_is_read_in_place(xep_root: Path) -> None:
+    root = root_at(_large_root(xep_root))
+    index.clear()
+    in_place = index.index_of(root)
+    index.clear()
+    index.build_in_background(root)
+    building = index._BUILDING[root.path]
+    assert len([r for r in building.readers if r is not None]) == index.BACKGROUND_PARTS
+    building.readers[0].cancel()  # type: ignore[union-attr]  # killed: its share is lost
+    assert index.index_of(root) == in_place
+    index.clear()
+
+
+def test_a_link_out_of_the_root_is_not_indexed(xep_root: Path, tmp_path: Path) -> None:
+    root = _large_root(xep_root)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.xml").write_text(make_xep(number="9999", title="Outside"))
+    (root / "xep-9999.xml").symlink_to(outside / "secret.xml")
+    for background in (False, True):
+        index.clear()
+        if background:
+            index.build_in_background(root_at(root))
+            assert index._BUILDING
+        built = index.index_of(root_at(root))
+        assert "9999" not in built.by_number and "xep-9999.xml" not in built.by_path
+        assert "xep-0001.xml" in built.by_path
     index.clear()
 
 

@@ -12,7 +12,7 @@ changes (the LSP server).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property, partial
@@ -125,8 +125,9 @@ class RootIndex:
 
 
 _INDEXES: dict[Path, RootIndex] = {}
-_BUILDING: dict[Path, Background[RootIndex]] = {}
+_BUILDING: dict[Path, _Building] = {}
 BACKGROUND_MIN_FILES = 48  # a smaller root's index costs less than a forked process
+BACKGROUND_PARTS = 2  # the rules load on one core meanwhile: two halves keep both busy
 
 
 def root_index(document: Document) -> RootIndex | None:
@@ -135,31 +136,27 @@ def root_index(document: Document) -> RootIndex | None:
 
 
 def index_of(root: XepRoot) -> RootIndex:
-    """The index of a XEP root, built on first use in this process (or received from the
-    process :func:`build_in_background` started)."""
+    """The index of a XEP root, built on first use in this process (or assembled from what
+    the processes :func:`build_in_background` started have read)."""
     if root.path not in _INDEXES:
         building = _BUILDING.pop(root.path, None)
-        built = building.result() if building is not None else None
-        _INDEXES[root.path] = built if built is not None else _build(root.path)
+        _INDEXES[root.path] = building.result() if building else _build(root.path)
     return _INDEXES[root.path]
 
 
 def build_in_background(root: XepRoot) -> None:
-    """Start building the index of a large root in a forked process, so that it is ready,
-    or nearly, when :func:`index_of` first asks for it."""
+    """Start reading a large root's files in forked processes (each a share of them), so
+    that its index is ready, or nearly, when :func:`index_of` first asks for it."""
     if root.path in _INDEXES or root.path in _BUILDING:
         return
-    try:
-        names = os.listdir(root.path)
-    except OSError:
-        return
-    if sum(fnmatchcase(name, "xep-*.xml") for name in names) < BACKGROUND_MIN_FILES:
+    files = list(_root_files(root.path))
+    if sum("/" not in relpath for relpath, _, _ in files) < BACKGROUND_MIN_FILES:
         return
     from e2ee_sig.background import Background
 
-    building = Background.start(partial(_build, root.path))
-    if building is not None:
-        _BUILDING[root.path] = building
+    shares = [files[part::BACKGROUND_PARTS] for part in range(BACKGROUND_PARTS)]
+    readers = [Background.start(partial(_read, share, root.path)) for share in shares]
+    _BUILDING[root.path] = _Building(root.path, files, shares, readers)
 
 
 def stop_background() -> None:
@@ -179,45 +176,88 @@ def clear(folder: Path | None = None) -> None:
             building.cancel()
 
 
+_Read = tuple[str, XepFacts, NumberedXep | None, list[str]]
+"""One file as read for the index: its relative path, facts, header when it is numbered, and
+the schema ``targetNamespace`` values it defines."""
+
+
+@dataclass
+class _Building:
+    """An index being read by forked processes, a share of the files each (every
+    :data:`BACKGROUND_PARTS`-th file, so that each share costs about the same)."""
+
+    folder: Path
+    files: list[tuple[str, str, bool]]
+    shares: list[list[tuple[str, str, bool]]]
+    readers: list[Background[list[_Read]] | None]
+
+    def result(self) -> RootIndex:
+        """The index, with the share of a process that failed (or never started) read here."""
+        read: dict[str, _Read] = {}
+        for share, reader in zip(self.shares, self.readers, strict=True):
+            got = reader.result() if reader is not None else None
+            for item in got if got is not None else _read(share, self.folder):
+                read[item[0]] = item
+        return _assemble(read[relpath] for relpath, _, _ in self.files if relpath in read)
+
+    def cancel(self) -> None:
+        for reader in self.readers:
+            if reader is not None:
+                reader.cancel()
+
+
 def _build(folder: Path) -> RootIndex:
-    index = RootIndex()
-    owners: dict[str, set[str]] = {}
-    for relpath, path in _root_files(folder):
+    return _assemble(_read(list(_root_files(folder)), folder))
+
+
+def _read(files: list[tuple[str, str, bool]], folder: Path) -> list[_Read]:
+    """What the index needs of each of ``files`` (see :func:`_root_files`), in order: those
+    that cannot be read, or are links out of the root ``folder``, are left out."""
+    top = os.path.realpath(folder)
+    found = []
+    for relpath, path, in_linked_folder in files:
+        if in_linked_folder or os.path.islink(path):
+            real = os.path.realpath(path)
+            if real != top and not real.startswith(top + os.sep):
+                continue
         try:
             raw = read_capped(path, MAX_BYTES)
         except FileRefused:
             continue
-        index.add(read_facts(raw, relpath, path))
+        header, targets = None, []
         if "/" not in relpath and fnmatchcase(relpath, _NUMBERED):
-            number = relpath[4:8]
-            index.by_number[number] = read_header(raw, number)
-            for found in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace"):
-                owners.setdefault(found[1].decode("utf-8", "replace"), set()).add(number)
+            header = read_header(raw, relpath[4:8])
+            targets = [
+                m[1].decode("utf-8", "replace")
+                for m in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace")
+            ]
+        found.append((relpath, read_facts(raw, relpath, path), header, targets))
+    return found
+
+
+def _assemble(files: Iterable[_Read]) -> RootIndex:
+    index = RootIndex()
+    owners: dict[str, set[str]] = {}
+    for _, facts, header, targets in files:
+        index.add(facts)
+        if header is not None:
+            index.by_number[header.number] = header
+            for namespace in targets:
+                owners.setdefault(namespace, set()).add(header.number)
     index.schema_owners = {ns: frozenset(numbers) for ns, numbers in owners.items()}
     return index
 
 
-def _root_files(folder: Path) -> Iterator[tuple[str, str]]:
-    """The root's ``xep-*.xml`` then ``inbox/*.xml`` (relative path, path), sorted by name:
-    regular files of at most MAX_BYTES, symlinks only when they stay inside the root."""
-    top = os.path.realpath(folder)
+def _root_files(folder: Path) -> Iterator[tuple[str, str, bool]]:
+    """The root's ``xep-*.xml`` then ``inbox/*.xml`` (relative path, path, whether the folder
+    is a link), sorted by name; :func:`_read` checks each (a regular file of at most
+    MAX_BYTES, a link only when it stays inside the root)."""
     for sub, pattern in (("", "xep-*.xml"), ("inbox", "*.xml")):
         where = os.path.join(folder, sub) if sub else os.fspath(folder)
         try:
-            entries = sorted(os.scandir(where), key=lambda entry: entry.name)
+            names = sorted(name for name in os.listdir(where) if fnmatchcase(name, pattern))
         except OSError:
             continue
         linked_folder = bool(sub) and os.path.islink(where)
-        for entry in entries:
-            if not fnmatchcase(entry.name, pattern):
-                continue
-            try:
-                if linked_folder or entry.is_symlink():
-                    real = os.path.realpath(entry.path)
-                    if real != top and not real.startswith(top + os.sep):
-                        continue
-                if not entry.is_file() or entry.stat().st_size > MAX_BYTES:
-                    continue
-            except OSError:
-                continue
-            yield (f"{sub}/{entry.name}" if sub else entry.name), entry.path
+        for name in names:
+            yield (f"{sub}/{name}" if sub else name), os.path.join(where, name), linked_folder
