@@ -13,7 +13,7 @@ from e2ee_sig.background import Background
 from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.xep import index, root_at
-from tests.xepfactory import make_xep
+from tests.xepfactory import SECTIONS, make_xep
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -55,10 +55,23 @@ def test_cancel_stops_a_process_still_working() -> None:
     assert started.result() is None
 
 
+_SCHEMA = """
+  <section1 topic="XML Schema" anchor="schema">
+    <code><![CDATA[<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+        targetNamespace="urn:example:widgets"><xs:element name="w"/></xs:schema>]]></code>
+  </section1>"""
+
+
 def _large_root(xep_root: Path) -> Path:
     for number in range(index.BACKGROUND_MIN_FILES + 2):
+        sections = SECTIONS + (_SCHEMA if number == 2 else "")
         (xep_root / f"xep-{number:04d}.xml").write_text(
-            make_xep(number=f"{number:04d}", title=f"Widgets {number}", shortname=f"w{number}")
+            make_xep(
+                number=f"{number:04d}",
+                title=f"Widgets {number}",
+                shortname=f"w{number}",
+                sections=sections,
+            )
         )
     (xep_root / "inbox" / "draft.xml").write_text(make_xep(number="XXXX", status="ProtoXEP"))
     return xep_root
@@ -77,10 +90,11 @@ def test_an_index_built_in_the_background_equals_one_built_in_place(
     assert not index._BUILDING
     assert received == in_place
     assert list(received.by_path) == list(in_place.by_path)  # the shares merged in file order
-    sent, kept = received.by_path["xep-0001.xml"], in_place.by_path["xep-0001.xml"]
+    sent, kept = received.by_path["xep-0002.xml"], in_place.by_path["xep-0002.xml"]
     assert not sent.raw and kept.raw  # the bytes stay behind, read again when asked
-    assert sent.anchors == kept.anchors and "registrar" in sent.anchors
-    assert sent.schemas == kept.schemas
+    (xep_root / "xep-0002.xml").write_text("changed since")  # (the schemas came along)
+    assert sent.schemas == kept.schemas and "urn:example:widgets" in sent.schemas
+    assert sent.anchors == frozenset() != kept.anchors  # read again: the file changed
     index.clear()
 
 

@@ -155,7 +155,7 @@ def build_in_background(root: XepRoot) -> None:
     from e2ee_sig.background import Background
 
     shares = [files[part::BACKGROUND_PARTS] for part in range(BACKGROUND_PARTS)]
-    readers = [Background.start(partial(_read, share, root.path)) for share in shares]
+    readers = [Background.start(partial(_read, share, root.path, True)) for share in shares]
     _BUILDING[root.path] = _Building(root.path, files, shares, readers)
 
 
@@ -210,9 +210,14 @@ def _build(folder: Path) -> RootIndex:
     return _assemble(_read(list(_root_files(folder)), folder))
 
 
-def _read(files: list[tuple[str, str, bool]], folder: Path) -> list[_Read]:
+def _read(
+    files: list[tuple[str, str, bool]], folder: Path, with_schemas: bool = False
+) -> list[_Read]:
     """What the index needs of each of ``files`` (see :func:`_root_files`), in order: those
-    that cannot be read, or are links out of the root ``folder``, are left out."""
+    that cannot be read, or are links out of the root ``folder``, are left out. With
+    ``with_schemas`` (a process reading for others), each file's schemas too: the first
+    lookup of a namespace no XEP gives a schema for asks every file for them, and a copy of
+    the facts would have to read every file again, in every worker."""
     top = os.path.realpath(folder)
     found = []
     for relpath, path, in_linked_folder in files:
@@ -231,7 +236,10 @@ def _read(files: list[tuple[str, str, bool]], folder: Path) -> list[_Read]:
                 m[1].decode("utf-8", "replace")
                 for m in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace")
             ]
-        found.append((relpath, read_facts(raw, relpath, path), header, targets))
+        facts = read_facts(raw, relpath, path)
+        if with_schemas:
+            facts.schemas  # noqa: B018  (a cached property: sent along with the facts)
+        found.append((relpath, facts, header, targets))
     return found
 
 
