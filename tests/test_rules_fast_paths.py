@@ -416,13 +416,17 @@ PROSE_PIECES += [" ", "\n", "é", "<u>t</u>"]
 
 
 def _plain_prose(element: etree._Element) -> str:
-    parts: list[str] = []
-    for node in element.iter():
-        if isinstance(node.tag, str) and node.text:
-            parts.append(node.text)
-        if node is not element and node.tail:
-            parts.append(node.tail)
-    return " ".join(" ".join(parts).split())
+    """Every element's text, then each child's prose and tail, in document order."""
+
+    def texts(node: etree._Element) -> list[str]:
+        if not isinstance(node.tag, str):  # a comment, PI or entity reference: no text
+            return []
+        parts = [node.text or ""]
+        for child in node:
+            parts += [*texts(child), child.tail or ""]
+        return parts
+
+    return " ".join(" ".join(texts(element)).split())
 
 
 @settings(max_examples=400)
@@ -434,6 +438,11 @@ def test_prose_reads_the_texts_a_tag_test_reads(markup: str) -> None:
     for node in element.iter():
         if isinstance(node.tag, str):
             assert prose(node) == _plain_prose(node)
+
+
+def test_prose_reads_a_nested_element_before_its_tail() -> None:
+    element = etree.fromstring("<p>see <link>the <b>XSF</b> site</link> for more</p>")
+    assert prose(element) == "see the XSF site for more"
 
 
 # --- lnk4 ---

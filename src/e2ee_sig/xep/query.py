@@ -4,7 +4,7 @@ namespaces a XEP uses, defines and registers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, TypeVar
 
@@ -74,23 +74,27 @@ def normalise(text: str) -> str:
 
 
 def prose(element: etree._Element) -> str:
-    """The text of ``element`` and its descendants, comments and PIs left out, collapsed
-    (each node's text, then its tail, in document order of the nodes)."""
+    """The text of ``element`` and its descendants in document order, comments, processing
+    instructions and unexpanded entity references left out (their tails kept), collapsed."""
     from lxml import etree
 
-    not_elements = (etree._Comment, etree._ProcessingInstruction, etree._Entity)
-    parts: list[str] = []
-    append = parts.append
-    for node in element.iter():
-        if not isinstance(node, not_elements):  # what a tag that is not a string tells
-            text = node.text
-            if text:
-                append(text)
-        if node is not element:
-            tail = node.tail
-            if tail:
-                append(tail)
-    return normalise(" ".join(parts))
+    if next(element.iter(etree.Entity), None) is None:  # (a walk in C; the usual case)
+        return normalise(" ".join(element.itertext()))  # lxml leaves comments and PIs out
+    return normalise(" ".join(_texts(element, (etree._Comment, etree._ProcessingInstruction))))
+
+
+def _texts(element: etree._Element, not_elements: tuple[type, ...]) -> Iterator[str]:
+    """The texts :func:`prose` joins, for a tree that keeps entity references as nodes."""
+    from lxml import etree
+
+    if isinstance(element, (*not_elements, etree._Entity)):
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        yield from _texts(child, not_elements)
+        if child.tail:
+            yield child.tail
 
 
 @per_document
