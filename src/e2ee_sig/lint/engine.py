@@ -177,9 +177,16 @@ def lint_document(
     facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
     findings: list[tuple[Rule, Severity, Finding]] = []
     for rule in rules.values():
-        severity = _severity(rule, document, context, facts)
-        if severity is not None and rule.code != WELL_FORMED:
-            findings += [(rule, severity, f) for f in _checked(rule, document, context)]
+        if rule.code == WELL_FORMED:
+            continue
+        if rule.needs_dtd or rule.e2ee or rule.content:  # (most rules: none of the three)
+            severity = _severity(rule, document, context, facts)
+            if severity is None:
+                continue
+        else:
+            severity = rule.severity
+        if checked := _checked(rule, document, context):
+            findings += [(rule, severity, f) for f in checked]
     found = _diagnostics(document, context, findings)
     if SUPPRESSION_MARK in document.raw:  # inline directives: the only case with work to do
         from e2ee_sig.lint.suppression import Suppressions
