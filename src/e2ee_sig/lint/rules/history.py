@@ -36,7 +36,7 @@ def _versions(document: Document, context: LintContext) -> list[tuple[str, int, 
 
 
 @per_document
-def _revisions(document: Document) -> list[tuple[str, int, str]]:
+def _revisions(document: Document) -> tuple[tuple[str, int, str], ...]:
     """Each revision's version, its line and its date (once per document: two rules ask)."""
     header = document.header
     found = []
@@ -47,7 +47,7 @@ def _revisions(document: Document) -> list[tuple[str, int, str]]:
         version = (element.text or "").strip()
         date = "" if date_element is None else (date_element.text or "").strip()
         found.append((version, element.sourceline or revision.line, date))
-    return found
+    return tuple(found)
 
 
 def _release(version: str) -> tuple[int, ...]:
@@ -70,6 +70,8 @@ def version_malformed(document: Document, context: LintContext) -> Iterator[Find
     Bad: ``<version>01.0</version>``, ``<version>1.1.0-rc.1</version>``, ``<version>0.x</version>``.
     Good: ``<version>1.0.0</version>``; in old revisions also ``1.0`` or ``2.5rc1``.
     """
+    if all(not version or _valid(version) for version, _, _ in _revisions(document)):
+        return  # the usual case: no severities to work out
     for version, line, severity in _versions(document, context):
         if not version or _valid(version):
             continue
@@ -94,6 +96,8 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``2.4rc1`` above ``2.4``; ``2.5rc1`` above ``2.5rc2``.
     Good: ``2.5.0``, then ``2.5rc3``, ``2.5rc2``, ``2.5rc1``, then ``2.4``.
     """
+    if not any("rc" in version for version, _, _ in _revisions(document)):
+        return  # no release candidate (each is written with "rc")
     versions = _versions(document, context)
     for index, (version, line, severity) in enumerate(versions):
         rc = LEGACY_RC.fullmatch(version)

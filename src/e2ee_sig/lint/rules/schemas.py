@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from e2ee_sig.lazy import cached_property
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
@@ -67,6 +68,11 @@ class SchemaPart:
     @property
     def target(self) -> str:
         return (self.tree.get("targetNamespace") or "") if self.tree is not None else ""
+
+    @cached_property
+    def names_other_schemas(self) -> bool:
+        """Whether the parsed schema imports, includes or redefines another schema."""
+        return self.tree is not None and next(_references(self.tree), None) is not None
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ def lone_schema(block: Block, start: int) -> SchemaPart | None:
     to the slow checker) or reaches libxml2's depth limit (the wrapper is one level more).
     """
     text = block.text
-    if not _PROLOG.fullmatch(text, 0, start) or "<?" in text[start:]:
+    if not _PROLOG.fullmatch(text, 0, start) or text.find("<?", start) >= 0:
         return None
     part = SchemaPart(block, start, len(text))
     _parse(part, [])
@@ -194,10 +200,6 @@ def _xml_xsd() -> str:
 def _references(tree: etree._Element) -> Iterator[etree._Element]:
     """The schema's ``xs:import``, ``xs:include`` and ``xs:redefine`` elements."""
     return tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine")
-
-
-def _names_other_schemas(tree: etree._Element) -> bool:
-    return next(_references(tree), None) is not None
 
 
 def _rewrite_imports(tree: etree._Element, index: RootIndex | None) -> str | None:
@@ -311,10 +313,10 @@ def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compil
         return _COMPILED[key]
     result = Compiled()
     if part.tree is not None:
-        tree = part.tree
-        if _names_other_schemas(tree):
+        tree, external = part.tree, None
+        if part.names_other_schemas:
             tree = etree.fromstring(part.source, _parser(_resolver(index)))
-        external = _rewrite_imports(tree, index)
+            external = _rewrite_imports(tree, index)
         if external is not None:
             result = Compiled(external=external)
         else:
@@ -335,7 +337,7 @@ def document_schemas(document: Document) -> list[tuple[SchemaPart, Compiled]]:
     parts = [p for p in schema_parts(document) if p.tree is not None]
     if not parts:
         return []
-    naming = any(_names_other_schemas(p.tree) for p in parts if p.tree is not None)
+    naming = any(p.names_other_schemas for p in parts)
     index = root_index(document) if naming else None  # only imports are looked up in it
     key = str(document.root.path) if document.root else ""
     found = [(p, compiled(p, index, key)) for p in parts]
