@@ -65,8 +65,9 @@ class SchemaPart:
     def text(self) -> str:
         return self.block.text[self.start : self.end]
 
-    @property
+    @cached_property
     def target(self) -> str:
+        """The ``targetNamespace`` of the parsed schema (read once: the tree stays as parsed)."""
         return (self.tree.get("targetNamespace") or "") if self.tree is not None else ""
 
     @cached_property
@@ -97,7 +98,7 @@ def schema_parts(document: Document) -> list[SchemaPart]:
 def _parts(document: Document) -> list[SchemaPart]:
     parts: list[SchemaPart] = []
     for block in blocks(document):
-        if block.has_markup:
+        if block.has_markup or "XMLSchema" not in block.text:  # a cheap part of the start
             continue
         starts = schema_starts(block.text)
         if not starts:
