@@ -1,6 +1,6 @@
 """Schemas (SCH001–SCH004): each ``xs:schema`` block is well-formed, compiles, and is this XEP's.
 
-Schemas are compiled with lxml's ``XMLSchema`` once per run, cached by content hash. Imports
+Schemas are compiled with lxml's ``XMLSchema`` once per run, cached by their text. Imports
 are resolved only against the other XEPs' schemas in the same checkout (by namespace, through
 the root index) and a small ``xml.xsd`` shipped with e2ee-sig; nothing is fetched and no file
 outside the XEP root is read. A schema that imports an RFC or W3C schema is not compiled (a
@@ -9,7 +9,6 @@ warning says so).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,6 +86,8 @@ class Compiled:
 
 
 _COMPILED: dict[tuple[str, str], Compiled] = {}
+"""Each schema compiled, by (root, schema text): a dict lookup hashes the text far faster
+than a digest would."""
 
 
 @per_document
@@ -304,12 +305,12 @@ def _decl_free(text: str) -> str:
 
 
 def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compiled:
-    """``part`` compiled (cached by content hash per root). A schema that names no other
+    """``part`` compiled (cached by its text per root). A schema that names no other
     schema is compiled from its parsed tree (``XMLSchema`` works on a copy); one that
     does is parsed again, its imports rewritten, by a parser that resolves them."""
     from lxml import etree
 
-    key = (root_key, hashlib.sha256(part.text.encode("utf-8")).hexdigest())
+    key = (root_key, part.text)
     if key in _COMPILED:
         return _COMPILED[key]
     result = Compiled()
