@@ -623,3 +623,16 @@ def test_a_dependency_is_found_cited_as_in_the_decoded_body(spec: str, text: str
     raw = ("<header/>" + text).encode()
     start = max(raw.find(b"</header>"), 0)
     assert _cited(spec, raw, start) == _cited_in_text(spec, raw[start:].decode())
+
+
+# --- sch5 ---
+SCHEMA_TAGS = ["XMLSchema", "www.w3.org/2001/", "http://", "<xs:schema", "<schema", "xs:", "'"]
+SCHEMA_TAGS += [" xmlns:xs='", " xmlns='", ">", "x", " ", "\n"]
+
+
+@settings(max_examples=400)
+@given(_joined(SCHEMA_TAGS))
+def test_a_block_without_xmlschema_holds_no_schema_start(text: str) -> None:
+    from e2ee_sig.xep.facts import schema_starts
+
+    assert "XMLSchema" in text or schema_starts(text) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from e2ee_sig.lint.context import LintContext
@@ -53,6 +55,27 @@ def test_release_candidates_come_before_their_release() -> None:
 def test_rc_listed_above_a_later_rc() -> None:
     found = lint("REV021", "2.6.0", "2.5.0", "2.5rc1", "2.5rc2")
     assert codes(found) == ["REV021"] and found[0].severity is Severity.WARNING
+
+
+def test_each_revision_has_the_severity_of_its_own_baseline_entry() -> None:
+    known = {str(Path("xep-0999.xml").resolve()): frozenset({("0.x", "2026-08-01")})}
+    text = make_xep(revisions=revisions("1.x", "0.x"))
+    found = lint_text(text, select=("REV020",), context=LintContext(baseline=known))
+    assert [(d.message, d.line, d.severity) for d in found] == [
+        ("version '1.x' is malformed", _line_of(text, "1.x"), Severity.ERROR),
+        ("version '0.x' is malformed", _line_of(text, "0.x"), Severity.WARNING),
+    ]
+    known = {str(Path("xep-0999.xml").resolve()): frozenset({("2.4rc1", "2026-09-01")})}
+    text = make_xep(revisions=revisions("2.4rc1", "2.4", "2.3"))
+    found = lint_text(text, select=("REV021",), context=LintContext(baseline=known))
+    message = f"release candidate 2.4rc1 is listed above 2.4 (line {_line_of(text, '2.4')}), "
+    assert [(d.message, d.line, d.severity) for d in found] == [
+        (message + "which is newer", _line_of(text, "2.4rc1"), Severity.WARNING)
+    ]
+
+
+def _line_of(text: str, version: str) -> int:
+    return text[: text.index(f"<version>{version}<")].count("\n") + 1
 
 
 def test_numbered_file_with_status_protoxep() -> None:

@@ -21,6 +21,7 @@ from e2ee_sig.xep.index import index_of
 TEMPLATE_DOCTYPE = "<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents; ]>"
 _UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
 _INBOX_NAME = re.compile(r"[a-z0-9-]+\.xml")
+_NUMBERED_NAME = re.compile(r"xep-[0-9]")
 
 
 def _doctype_line(document: Document) -> int:
@@ -94,6 +95,11 @@ def _undeclared_entities(document: Document) -> Iterator[Finding]:
             )
 
 
+def _in_inbox(document: Document) -> bool:
+    """Whether the file lies in an ``inbox`` folder (the path test only when needed)."""
+    return document.relpath.startswith("inbox/") or document.path.parent.name == "inbox"
+
+
 @rule("XEP005", "filename", Severity.WARNING)
 def filename(document: Document, context: LintContext) -> Iterator[Finding]:
     """An inbox file name does not start with ``xep-``.
@@ -105,8 +111,7 @@ def filename(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``inbox/xep-happy-eyeballs.xml``.  Good: ``inbox/happy-eyeballs.xml``.
     """
     name = document.name
-    in_inbox = document.path.parent.name == "inbox" or document.relpath.startswith("inbox/")
-    if not in_inbox or not name.startswith("xep-") or re.match(r"xep-[0-9]", name):
+    if not name.startswith("xep-") or _NUMBERED_NAME.match(name) or not _in_inbox(document):
         return
     suggestion = re.sub(r"[^a-z0-9-]+", "-", name[4:-4].lower()).strip("-") + ".xml"
     yield Finding(
@@ -122,7 +127,7 @@ def accepted_as(document: Document) -> NumberedXep | None:
     header, root = document.header, document.root
     if header is None or root is None or header.value("status") != "ProtoXEP":
         return None
-    if document.path.parent.name != "inbox" and not document.relpath.startswith("inbox/"):
+    if not _in_inbox(document):
         return None
     return index_of(root).find(header.value("title"), header.value("shortname"))
 

@@ -15,6 +15,7 @@ from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.header import Revision
 from e2ee_sig.xep.query import per_document
 
 SEMANTIC = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
@@ -24,30 +25,35 @@ LEGACY_RC = re.compile(r"(?P<release>(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*)
 _WELL_FORMED = re.compile("|".join(p.pattern for p in (SEMANTIC, LEGACY_TWO_PART, LEGACY_RC)))
 
 
-def _versions(document: Document, context: LintContext) -> list[tuple[str, int, Severity | None]]:
-    """Each revision's version, line and severity: an error for a revision added since the
-    ``--changed-since`` base, else a warning (published history is not failed)."""
-    if context.baseline is None:
-        return [(version, at, WARNING) for version, at, _ in _revisions(document)]
-    return [
-        (version, at, None if context.is_new(document.path, (version, date)) else WARNING)
-        for version, at, date in _revisions(document)
-    ]
-
-
 @per_document
-def _revisions(document: Document) -> list[tuple[str, int, str]]:
-    """Each revision's version, its line and its date (once per document: two rules ask)."""
+def _revisions(document: Document) -> tuple[tuple[str, Revision], ...]:
+    """Each revision with a ``<version>``, after its version text (once per document: two
+    rules ask; the line and date are read only for a finding)."""
     header = document.header
     found = []
     for revision in header.revisions if header else []:
-        element, date_element = revision.child("version"), revision.child("date")
-        if element is None:
-            continue
-        version = (element.text or "").strip()
-        date = "" if date_element is None else (date_element.text or "").strip()
-        found.append((version, element.sourceline or revision.line, date))
-    return found
+        element = revision.child("version")
+        if element is not None:
+            found.append(((element.text or "").strip(), revision))
+    return tuple(found)
+
+
+def _line(revision: Revision) -> int:
+    """The line of the revision's ``<version>``."""
+    element = revision.child("version")
+    return (element.sourceline if element is not None else None) or revision.line
+
+
+def _severity(
+    document: Document, context: LintContext, version: str, revision: Revision
+) -> Severity | None:
+    """An error for a revision added since the ``--changed-since`` base, else a warning
+    (published history is not failed)."""
+    if context.baseline is None:
+        return WARNING
+    date_element = revision.child("date")
+    date = "" if date_element is None else (date_element.text or "").strip()
+    return None if context.is_new(document.path, (version, date)) else WARNING
 
 
 def _release(version: str) -> tuple[int, ...]:
@@ -70,14 +76,14 @@ def version_malformed(document: Document, context: LintContext) -> Iterator[Find
     Bad: ``<version>01.0</version>``, ``<version>1.1.0-rc.1</version>``, ``<version>0.x</version>``.
     Good: ``<version>1.0.0</version>``; in old revisions also ``1.0`` or ``2.5rc1``.
     """
-    for version, line, severity in _versions(document, context):
+    for version, revision in _revisions(document):
         if not version or _valid(version):
             continue
         yield Finding(
             f"version {version!r} is malformed",
-            line,
+            _line(revision),
             hint="write MAJOR.MINOR.PATCH without leading zeros, e.g. 1.0.0 or 0.3.1",
-            severity=severity,
+            severity=_severity(document, context, version, revision),
         )
 
 
@@ -94,21 +100,21 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``2.4rc1`` above ``2.4``; ``2.5rc1`` above ``2.5rc2``.
     Good: ``2.5.0``, then ``2.5rc3``, ``2.5rc2``, ``2.5rc1``, then ``2.4``.
     """
-    versions = _versions(document, context)
-    for index, (version, line, severity) in enumerate(versions):
+    versions = _revisions(document)
+    for index, (version, revision) in enumerate(versions):
         rc = LEGACY_RC.fullmatch(version)
         if rc is None:
             continue
-        for older, older_line, _ in versions[index + 1 :]:
+        for older, older_revision in versions[index + 1 :]:
             older_rc = LEGACY_RC.fullmatch(older)
             same = _valid(older) and _release(older) == _release(version)
             if same and (older_rc is None or int(older_rc.group("rc")) > int(rc.group("rc"))):
                 yield Finding(
-                    f"release candidate {version} is listed above {older} (line {older_line}), "
-                    "which is newer",
-                    line,
+                    f"release candidate {version} is listed above {older} "
+                    f"(line {_line(older_revision)}), which is newer",
+                    _line(revision),
                     hint=f"move {older} above {version}",
-                    severity=severity,
+                    severity=_severity(document, context, version, revision),
                 )
                 break
 

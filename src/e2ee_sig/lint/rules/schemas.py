@@ -1,6 +1,6 @@
 """Schemas (SCH001–SCH004): each ``xs:schema`` block is well-formed, compiles, and is this XEP's.
 
-Schemas are compiled with lxml's ``XMLSchema`` once per run, cached by content hash. Imports
+Schemas are compiled with lxml's ``XMLSchema`` once per run, cached by their text. Imports
 are resolved only against the other XEPs' schemas in the same checkout (by namespace, through
 the root index) and a small ``xml.xsd`` shipped with e2ee-sig; nothing is fetched and no file
 outside the XEP root is read. A schema that imports an RFC or W3C schema is not compiled (a
@@ -9,7 +9,6 @@ warning says so).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from e2ee_sig.lazy import cached_property
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
@@ -64,9 +64,15 @@ class SchemaPart:
     def text(self) -> str:
         return self.block.text[self.start : self.end]
 
-    @property
+    @cached_property
     def target(self) -> str:
+        """The ``targetNamespace`` of the parsed schema (read once: the tree stays as parsed)."""
         return (self.tree.get("targetNamespace") or "") if self.tree is not None else ""
+
+    @cached_property
+    def names_other_schemas(self) -> bool:
+        """Whether the parsed schema imports, includes or redefines another schema."""
+        return self.tree is not None and next(_references(self.tree), None) is not None
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,8 @@ class Compiled:
 
 
 _COMPILED: dict[tuple[str, str], Compiled] = {}
+"""Each schema compiled, by (root, schema text): a dict lookup hashes the text far faster
+than a digest would."""
 
 
 @per_document
@@ -91,7 +99,7 @@ def schema_parts(document: Document) -> list[SchemaPart]:
 def _parts(document: Document) -> list[SchemaPart]:
     parts: list[SchemaPart] = []
     for block in blocks(document):
-        if block.has_markup:
+        if block.has_markup or "XMLSchema" not in block.text:  # a cheap part of the start
             continue
         starts = schema_starts(block.text)
         if not starts:
@@ -132,7 +140,7 @@ def lone_schema(block: Block, start: int) -> SchemaPart | None:
     to the slow checker) or reaches libxml2's depth limit (the wrapper is one level more).
     """
     text = block.text
-    if not _PROLOG.fullmatch(text, 0, start) or "<?" in text[start:]:
+    if not _PROLOG.fullmatch(text, 0, start) or text.find("<?", start) >= 0:
         return None
     part = SchemaPart(block, start, len(text))
     _parse(part, [])
@@ -194,10 +202,6 @@ def _xml_xsd() -> str:
 def _references(tree: etree._Element) -> Iterator[etree._Element]:
     """The schema's ``xs:import``, ``xs:include`` and ``xs:redefine`` elements."""
     return tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine")
-
-
-def _names_other_schemas(tree: etree._Element) -> bool:
-    return next(_references(tree), None) is not None
 
 
 def _rewrite_imports(tree: etree._Element, index: RootIndex | None) -> str | None:
@@ -301,20 +305,20 @@ def _decl_free(text: str) -> str:
 
 
 def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compiled:
-    """``part`` compiled (cached by content hash per root). A schema that names no other
+    """``part`` compiled (cached by its text per root). A schema that names no other
     schema is compiled from its parsed tree (``XMLSchema`` works on a copy); one that
     does is parsed again, its imports rewritten, by a parser that resolves them."""
     from lxml import etree
 
-    key = (root_key, hashlib.sha256(part.text.encode("utf-8")).hexdigest())
+    key = (root_key, part.text)
     if key in _COMPILED:
         return _COMPILED[key]
     result = Compiled()
     if part.tree is not None:
-        tree = part.tree
-        if _names_other_schemas(tree):
+        tree, external = part.tree, None
+        if part.names_other_schemas:
             tree = etree.fromstring(part.source, _parser(_resolver(index)))
-        external = _rewrite_imports(tree, index)
+            external = _rewrite_imports(tree, index)
         if external is not None:
             result = Compiled(external=external)
         else:
@@ -335,7 +339,7 @@ def document_schemas(document: Document) -> list[tuple[SchemaPart, Compiled]]:
     parts = [p for p in schema_parts(document) if p.tree is not None]
     if not parts:
         return []
-    naming = any(_names_other_schemas(p.tree) for p in parts if p.tree is not None)
+    naming = any(p.names_other_schemas for p in parts)
     index = root_index(document) if naming else None  # only imports are looked up in it
     key = str(document.root.path) if document.root else ""
     found = [(p, compiled(p, index, key)) for p in parts]
