@@ -166,3 +166,26 @@ def test_lint_gives_the_same_findings_with_and_without_the_background_index(
         assert not index._BUILDING  # collected or stopped when the run ends
     assert found[0] == found[1]
     assert found[0]
+
+
+@pytest.mark.parametrize(
+    ("cores", "jobs", "started"), [(1, None, False), (2, 1, False), (2, None, True)]
+)
+def test_the_index_is_built_in_the_background_only_with_a_core_to_spare(
+    xep_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cores: int,
+    jobs: int | None,
+    started: bool,
+) -> None:
+    from e2ee_sig.lint import batch
+
+    root = _large_root(xep_root)
+    calls: list[object] = []
+    monkeypatch.setattr(batch, "_cores", lambda: cores)
+    monkeypatch.setattr(index, "build_in_background", calls.append)
+    index.clear()
+    report = lint_paths([str(root / "xep-0001.xml")], LintOptions(jobs=jobs))
+    assert bool(calls) is started
+    assert report.files == 1
+    index.clear()

@@ -51,11 +51,12 @@ def lint_target(target: Target, rules: dict[str, Rule], context: LintContext) ->
 
 
 def _index_in_background(targets: list[Target], options: LintOptions) -> bool:
-    """Have another core build the XEP index while this one loads the rules, when the run
-    may need it (any profile but plain ``xsf-ci``) and may use more than one process."""
+    """Have other cores build the XEP index while this one loads the rules, when the run
+    may need it (any profile but plain ``xsf-ci``), has more than one core and may use it
+    (even a one-file run: the index is most of its work)."""
     official_only = options.profile == "xsf-ci" and not (options.select or options.extend_select)
     roots = {t.root for t in targets if t.root}
-    if official_only or options.jobs == 1 or len(roots) != 1:
+    if official_only or options.jobs == 1 or _cores() < 2 or len(roots) != 1:
         return False
     from e2ee_sig.xep.index import build_in_background
 
@@ -120,8 +121,7 @@ def _largest_first(targets: list[Target]) -> list[int]:
 def default_jobs(targets: list[Target], profile: str) -> int:
     """Workers for a run without ``--jobs``: one unless the work is large enough to repay
     starting more, then one per core this process may use."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    cores = _cores()
     if cores < 2 or len(targets) < PARALLEL_THRESHOLD:
         return 1
     size = 0
@@ -131,6 +131,12 @@ def default_jobs(targets: list[Target], profile: str) -> int:
         except OSError:
             continue
     return cores if size * PROFILE_COST.get(profile, 1) >= PARALLEL_MIN_WORK else 1
+
+
+def _cores() -> int:
+    """The cores this process may use."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 def lint_paths(
