@@ -148,6 +148,12 @@ def _ranked(document: Document) -> tuple[tuple[int, etree._Element], ...]:
     return tuple((rank, s) for rank, s in ranked if rank is not None)
 
 
+@per_document
+def section_topics(document: Document) -> tuple[str, ...]:
+    """The ``topic`` attribute of every section (:func:`all_sections`), as written."""
+    return tuple(s.get("topic", "") for s in all_sections(document))
+
+
 def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | None:
     """The first top-level standard section that comes after ``topics`` in template order."""
     rank = STANDARD_ORDER.index(topics)

@@ -20,7 +20,13 @@ from e2ee_sig.lint.rules._util import (
     prose,
     topic,
 )
-from e2ee_sig.lint.rules.sections import SCHEMA_TOPIC, missing_schema, non_answer, runs
+from e2ee_sig.lint.rules.sections import (
+    SCHEMA_TOPIC,
+    missing_schema,
+    non_answer,
+    runs,
+    section_topics,
+)
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
 
@@ -54,6 +60,8 @@ byte string that starts it, in the file or (True) in the file lower-cased: one s
 ``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
+_TAG_REST = re.compile(rb"""(?:[^>'"]|'[^']*'|"[^"]*")*>""")
+"""A tag after its ``<``, up to its ``>``: a quoted attribute value may hold a ``>``."""
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
 UNNUMBERED_SPELLINGS = frozenset(b"XEP-" + bytes(xs) for xs in product(b"xX", repeat=4))
 """What :data:`UNNUMBERED_XEP` matches."""
@@ -275,13 +283,14 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     lowered = _lowered(document)
     words = placeholder_words(raw, body, lowered)
     hits = [(at, found) for at, found in words if _in_text(raw, at)]
-    titles = any(cue in lowered for cue in PLACEHOLDER_CUES) or (
-        b"xep-xxxx" in lowered and not is_protoxep(document)
-    )
-    for section in all_sections(document) if titles else ():
-        if PLACEHOLDER_TITLE.search(section.get("topic", "")):
+    protoxep = is_protoxep(document)
+    titles = _placeholder_titles(document)
+    if titles and (
+        any(cue in lowered for cue in PLACEHOLDER_CUES) or (b"xep-xxxx" in lowered and not protoxep)
+    ):  # the cue, looked for only when a title holds a placeholder
+        for section in titles:
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
-    if not is_protoxep(document):
+    if not protoxep:
         xeps = unnumbered_xeps(raw, body, lowered)
         hits = sorted(hits + [(at, found) for at, found in xeps if _in_text(raw, at)])
     if not hits:
@@ -305,6 +314,13 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
             hint="finish the text or remove the placeholder",
             end_column=column + len(word),
         )
+
+
+def _placeholder_titles(document: Document) -> list[etree._Element]:
+    """The sections whose ``topic`` holds a word of :data:`PLACEHOLDER_TITLE`."""
+    if PLACEHOLDER_TITLE.search("\n".join(section_topics(document))) is None:  # one search for all
+        return []
+    return [s for s in all_sections(document) if PLACEHOLDER_TITLE.search(s.get("topic", ""))]
 
 
 def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) -> str:
@@ -366,9 +382,18 @@ def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[in
 
 
 def _in_text(raw: bytes, at: int) -> bool:
-    """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag."""
-    if raw.rfind(b"<![CDATA[", raw.rfind(b"]]>", 0, at) + 1, at) >= 0:  # one opened after
+    """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag
+    (nor in an attribute value, which may hold a ``>``)."""
+    cdata_end = raw.rfind(b"]]>", 0, at)
+    if raw.rfind(b"<![CDATA[", cdata_end + 1, at) >= 0:  # one opened after
         return True
-    if raw.rfind(b"<!--", raw.rfind(b"-->", 0, at) + 1, at) >= 0:
+    comment_end = raw.rfind(b"-->", 0, at)
+    if raw.rfind(b"<!--", comment_end + 1, at) >= 0:
         return False
-    return raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at)
+    start = raw.rfind(b"<", 0, at)
+    if start >= raw.rfind(b">", 0, at):
+        return False
+    if start < max(cdata_end, comment_end) or raw[start + 1 : start + 2] in (b"!", b"?"):
+        return True  # the '<' is in a comment or CDATA section, or opens a declaration or PI
+    tag = _TAG_REST.match(raw, start + 1)
+    return tag is not None and tag.end() <= at
