@@ -149,9 +149,9 @@ def _ranked(document: Document) -> tuple[tuple[int, etree._Element], ...]:
 
 
 @per_document
-def section_topics(document: Document) -> tuple[str, ...]:
-    """The ``topic`` attribute of every section (:func:`all_sections`), as written."""
-    return tuple(s.get("topic", "") for s in all_sections(document))
+def titled_sections(document: Document) -> tuple[tuple[etree._Element, str], ...]:
+    """Every section (:func:`all_sections`) with its ``topic`` attribute as written."""
+    return tuple((s, s.get("topic", "")) for s in all_sections(document))
 
 
 def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | None:
@@ -376,8 +376,8 @@ def _has_schema(document: Document) -> bool:
     header = document.header
     if header is not None and header.element.find("schemaloc") is not None:
         return True
-    for section in reversed(tuple(all_sections(document))):  # the schema comes last
-        if not SCHEMA_TOPIC.search(section.get("topic", "")):  # whitespace: no word boundary
+    for section, name in reversed(titled_sections(document)):  # the schema comes last
+        if not SCHEMA_TOPIC.search(name):  # whitespace: no word boundary
             continue
         if any(_has_xs_schema(c.text or "") for c in section.iter("code")):
             return True

@@ -25,7 +25,7 @@ from e2ee_sig.lint.rules.sections import (
     missing_schema,
     non_answer,
     runs,
-    section_topics,
+    titled_sections,
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
@@ -155,13 +155,13 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     raw = document.raw
     lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
+    if not (remove_me or any(c in raw for c in LEFTOVER_CUES) or b"styling examples" in lowered):
         return
     yield from _header_leftovers(document)
     styling = [
-        s
-        for s in all_sections(document)
-        if s.get("topic", "").lstrip().casefold().startswith(STYLING_TOPIC)
+        section
+        for section, name in titled_sections(document)
+        if name.lstrip().casefold().startswith(STYLING_TOPIC)
     ]
     for section in styling:
         yield Finding(
@@ -318,9 +318,10 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
 
 def _placeholder_titles(document: Document) -> list[etree._Element]:
     """The sections whose ``topic`` holds a word of :data:`PLACEHOLDER_TITLE`."""
-    if PLACEHOLDER_TITLE.search("\n".join(section_topics(document))) is None:  # one search for all
+    titled = titled_sections(document)
+    if PLACEHOLDER_TITLE.search("\n".join([name for _, name in titled])) is None:  # one search
         return []
-    return [s for s in all_sections(document) if PLACEHOLDER_TITLE.search(s.get("topic", ""))]
+    return [section for section, name in titled if PLACEHOLDER_TITLE.search(name)]
 
 
 def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) -> str:
