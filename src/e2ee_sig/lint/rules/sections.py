@@ -374,7 +374,7 @@ def _has_schema(document: Document) -> bool:
     """A schema section with an ``xs:schema``, a section explaining why there is none, or a
     ``<schemaloc>`` in the header (the schema is published separately, e.g. XEP-0313)."""
     header = document.header
-    if header is not None and header.element.find("schemaloc") is not None:
+    if header is not None and header.child("schemaloc") is not None:
         return True
     for section, name in reversed(titled_sections(document)):  # the schema comes last
         if not SCHEMA_TOPIC.search(name):  # whitespace: no word boundary
