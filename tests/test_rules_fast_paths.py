@@ -670,3 +670,16 @@ def test_a_word_is_text_outside_tags_attribute_values_comments_and_pis(
             at = part.find(MARK, at + 1)
         raw += part
     assert [(at, _in_text(raw, at)) for at, _ in expected] == expected
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([*SPELLINGS, b"REQUIRED", b"OPTIONAL", b".", b"2001-09-14", b"-", b"0"]))
+def test_a_cue_of_capitals_is_in_the_file_only_if_in_its_capitals(raw: bytes) -> None:
+    from e2ee_sig.lint.rules.template import _NOT_CAPITALS, LEFTOVER_CUES
+
+    capitals = raw.translate(None, _NOT_CAPITALS)
+    for cue in (*LEFTOVER_CUES, b"TODO", b"FIXME"):
+        assert cue in capitals or cue not in raw
+    for start in (0, 2):
+        words = placeholder_words(raw, start, raw.lower())
+        assert placeholder_words(raw, start, raw.lower(), capitals) == words

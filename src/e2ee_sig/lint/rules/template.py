@@ -70,6 +70,9 @@ LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
 case aside) for SEC010 to look at its revisions, sections and paragraphs: one gate for all,
 since each of these values may be written without its own cue (a comment or a character
 reference inside it)."""
+CAPITALS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
+"""The bytes of :data:`LEFTOVER_CUES` and of the searches for ``TODO`` and ``FIXME``."""
+_NOT_CAPITALS = bytes(b for b in range(256) if b not in CAPITALS)
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
 """Looked for in the lower-cased file before SEC011 reads the section titles."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
@@ -79,6 +82,13 @@ _MAYBE_PLACEHOLDERS = etree.XPath(
 )
 """The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
 (comments aside, in document order): a superset of the placeholder paragraphs."""
+
+
+@per_document
+def _capitals(document: Document) -> bytes:
+    """The file with only its :data:`CAPITALS` left (a tenth of it): a byte string made of
+    these is in the file only if it is in this one, which is searched first."""
+    return document.raw.translate(None, _NOT_CAPITALS)
 
 
 @per_document
@@ -155,7 +165,9 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     raw = document.raw
     lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    if not (remove_me or any(c in raw for c in LEFTOVER_CUES) or b"styling examples" in lowered):
+    capitals = _capitals(document)
+    cued = any(c in capitals and c in raw for c in LEFTOVER_CUES)
+    if not (remove_me or cued or b"styling examples" in lowered):
         return
     yield from _header_leftovers(document)
     styling = [
@@ -281,7 +293,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     raw = document.raw
     body = max(raw.find(b"</header>"), 0)
     lowered = _lowered(document)
-    words = placeholder_words(raw, body, lowered)
+    words = placeholder_words(raw, body, lowered, _capitals(document))
     hits = [(at, found) for at, found in words if _in_text(raw, at)]
     protoxep = is_protoxep(document)
     titles = _placeholder_titles(document)
@@ -334,14 +346,16 @@ def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) ->
 
 
 def placeholder_words(
-    raw: bytes, start: int, lowered: bytes | None = None
+    raw: bytes, start: int, lowered: bytes | None = None, capitals: bytes | None = None
 ) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES`."""
+    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES` (a case-sensitive one
+    only when ``capitals``, the file's :data:`CAPITALS`, holds its cue)."""
     lowered = raw.lower() if lowered is None else lowered
     return sorted(
         hit
         for in_lowered, cue, spellings in PLACEHOLDER_SEARCHES
+        if in_lowered or capitals is None or cue in capitals
         for hit in _whole_words(raw, lowered if in_lowered else raw, start, cue, spellings)
     )
 
