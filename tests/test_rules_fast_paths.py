@@ -636,3 +636,70 @@ def test_a_block_without_xmlschema_holds_no_schema_start(text: str) -> None:
     from e2ee_sig.xep.facts import schema_starts
 
     assert "XMLSchema" in text or schema_starts(text) == []
+# --- sec5 ---
+TITLE_PIECES = ["TODO", "ToDo", "tbd", "TBC", "FIXME", "FIXMEs", "x", "_", " ", "\n", "é", "-"]
+
+
+@settings(max_examples=400)
+@given(st.lists(_joined(TITLE_PIECES), max_size=6))
+def test_placeholder_titles_are_found_by_one_search_over_the_joined_titles(
+    titles: list[str],
+) -> None:
+    from e2ee_sig.lint.rules.template import PLACEHOLDER_TITLE
+
+    joined = PLACEHOLDER_TITLE.search("\n".join(titles)) is not None
+    assert joined == any(PLACEHOLDER_TITLE.search(title) for title in titles)
+
+
+MARK = b"TODO"
+VALUE_PIECES = [b"x", b" ", b">", b"/", b"=", MARK]
+HIDDEN_PIECES = [*VALUE_PIECES, b"<", b"<a b='", b"'", b'"', b"]", b"-"]
+
+
+def _attributes(quote: bytes) -> st.SearchStrategy[bytes]:
+    other = b'"' if quote == b"'" else b"'"
+    value = _joined_bytes([*VALUE_PIECES, other])
+    return value.map(lambda v: b" b=" + quote + v + quote)
+
+
+_MARKUP_PART = st.one_of(
+    _joined_bytes([b"x", b" ", b">", b"'", b'"', MARK]).map(lambda t: (t, True)),
+    _joined_bytes(HIDDEN_PIECES).map(lambda t: (b"<![CDATA[" + t + b"]]>", True)),
+    _joined_bytes([p for p in HIDDEN_PIECES if p != b"-"]).map(
+        lambda t: (b"<!-- " + t + b" -->", False)
+    ),
+    st.lists(st.one_of(_attributes(b"'"), _attributes(b'"')), max_size=3).map(
+        lambda attributes: (b"<a" + b"".join(attributes) + b">", False)
+    ),
+    st.sampled_from([b"</a>", b"<br/>", b"<?pi x TODO?>"]).map(lambda t: (t, False)),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_MARKUP_PART, max_size=8))
+def test_a_word_is_text_outside_tags_attribute_values_comments_and_pis(
+    parts: list[tuple[bytes, bool]],
+) -> None:
+    from e2ee_sig.lint.rules.template import _in_text
+
+    raw, expected = b"<xep>", []
+    for part, in_text in parts:
+        at = part.find(MARK)
+        while at >= 0:
+            expected.append((len(raw) + at, in_text))
+            at = part.find(MARK, at + 1)
+        raw += part
+    assert [(at, _in_text(raw, at)) for at, _ in expected] == expected
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([*SPELLINGS, b"REQUIRED", b"OPTIONAL", b".", b"2001-09-14", b"-", b"0"]))
+def test_a_cue_of_capitals_is_in_the_file_only_if_in_its_capitals(raw: bytes) -> None:
+    from e2ee_sig.lint.rules.template import _NOT_CAPITALS, LEFTOVER_CUES
+
+    capitals = raw.translate(None, _NOT_CAPITALS)
+    for cue in (*LEFTOVER_CUES, b"TODO", b"FIXME"):
+        assert cue in capitals or cue not in raw
+    for start in (0, 2):
+        words = placeholder_words(raw, start, raw.lower())
+        assert placeholder_words(raw, start, raw.lower(), capitals) == words

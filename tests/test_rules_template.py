@@ -264,3 +264,13 @@ def test_sec011_title_spelled_with_a_reference() -> None:
         revisions=REVISIONS.replace("Describe the negotiation.", "todo: describe it."),
     )
     assert any("section title 'TODO'" in d.message for d in lint(text, "SEC011"))
+
+
+def test_sec011_a_word_in_an_attribute_value_after_a_greater_than_sign_is_not_text() -> None:
+    text = with_sections(
+        "<section1 topic='a > TODO' anchor='todo'>\n  <p>Text.</p>\n"
+        "  <p>See <link url='https://example.org/?a>b&amp;FIXME'>it</link>.</p>\n</section1>"
+    )
+    assert [d.message for d in lint(text, "SEC011")] == [
+        "section title 'a > TODO' is a placeholder"
+    ]

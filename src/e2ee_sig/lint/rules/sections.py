@@ -148,6 +148,12 @@ def _ranked(document: Document) -> tuple[tuple[int, etree._Element], ...]:
     return tuple((rank, s) for rank, s in ranked if rank is not None)
 
 
+@per_document
+def titled_sections(document: Document) -> tuple[tuple[etree._Element, str], ...]:
+    """Every section (:func:`all_sections`) with its ``topic`` attribute as written."""
+    return tuple((s, s.get("topic", "")) for s in all_sections(document))
+
+
 def _successor(document: Document, topics: tuple[str, ...]) -> etree._Element | None:
     """The first top-level standard section that comes after ``topics`` in template order."""
     rank = STANDARD_ORDER.index(topics)
@@ -368,10 +374,10 @@ def _has_schema(document: Document) -> bool:
     """A schema section with an ``xs:schema``, a section explaining why there is none, or a
     ``<schemaloc>`` in the header (the schema is published separately, e.g. XEP-0313)."""
     header = document.header
-    if header is not None and header.element.find("schemaloc") is not None:
+    if header is not None and header.child("schemaloc") is not None:
         return True
-    for section in reversed(tuple(all_sections(document))):  # the schema comes last
-        if not SCHEMA_TOPIC.search(section.get("topic", "")):  # whitespace: no word boundary
+    for section, name in reversed(titled_sections(document)):  # the schema comes last
+        if not SCHEMA_TOPIC.search(name):  # whitespace: no word boundary
             continue
         if any(_has_xs_schema(c.text or "") for c in section.iter("code")):
             return True

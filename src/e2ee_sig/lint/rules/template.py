@@ -20,7 +20,13 @@ from e2ee_sig.lint.rules._util import (
     prose,
     topic,
 )
-from e2ee_sig.lint.rules.sections import SCHEMA_TOPIC, missing_schema, non_answer, runs
+from e2ee_sig.lint.rules.sections import (
+    SCHEMA_TOPIC,
+    missing_schema,
+    non_answer,
+    runs,
+    titled_sections,
+)
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
 
@@ -54,6 +60,8 @@ byte string that starts it, in the file or (True) in the file lower-cased: one s
 ``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 _WORD_BYTE = re.compile(rb"\w")
+_TAG_REST = re.compile(rb"""(?:[^>'"]|'[^']*'|"[^"]*")*>""")
+"""A tag after its ``<``, up to its ``>``: a quoted attribute value may hold a ``>``."""
 UNNUMBERED_XEP = re.compile(rb"\bXEP-[xX]{4}\b")
 UNNUMBERED_SPELLINGS = frozenset(b"XEP-" + bytes(xs) for xs in product(b"xX", repeat=4))
 """What :data:`UNNUMBERED_XEP` matches."""
@@ -62,6 +70,9 @@ LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
 case aside) for SEC010 to look at its revisions, sections and paragraphs: one gate for all,
 since each of these values may be written without its own cue (a comment or a character
 reference inside it)."""
+CAPITALS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
+"""The bytes of :data:`LEFTOVER_CUES` and of the searches for ``TODO`` and ``FIXME``."""
+_NOT_CAPITALS = bytes(b for b in range(256) if b not in CAPITALS)
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
 """Looked for in the lower-cased file before SEC011 reads the section titles."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
@@ -71,6 +82,13 @@ _MAYBE_PLACEHOLDERS = etree.XPath(
 )
 """The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
 (comments aside, in document order): a superset of the placeholder paragraphs."""
+
+
+@per_document
+def _capitals(document: Document) -> bytes:
+    """The file with only its :data:`CAPITALS` left (a tenth of it): a byte string made of
+    these is in the file only if it is in this one, which is searched first."""
+    return document.raw.translate(None, _NOT_CAPITALS)
 
 
 @per_document
@@ -147,13 +165,15 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     raw = document.raw
     lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    if not (remove_me or b"styling examples" in lowered or any(c in raw for c in LEFTOVER_CUES)):
+    capitals = _capitals(document)
+    cued = any(c in capitals and c in raw for c in LEFTOVER_CUES)
+    if not (remove_me or cued or b"styling examples" in lowered):
         return
     yield from _header_leftovers(document)
     styling = [
-        s
-        for s in all_sections(document)
-        if s.get("topic", "").lstrip().casefold().startswith(STYLING_TOPIC)
+        section
+        for section, name in titled_sections(document)
+        if name.lstrip().casefold().startswith(STYLING_TOPIC)
     ]
     for section in styling:
         yield Finding(
@@ -273,15 +293,16 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     raw = document.raw
     body = max(raw.find(b"</header>"), 0)
     lowered = _lowered(document)
-    words = placeholder_words(raw, body, lowered)
+    words = placeholder_words(raw, body, lowered, _capitals(document))
     hits = [(at, found) for at, found in words if _in_text(raw, at)]
-    titles = any(cue in lowered for cue in PLACEHOLDER_CUES) or (
-        b"xep-xxxx" in lowered and not is_protoxep(document)
-    )
-    for section in all_sections(document) if titles else ():
-        if PLACEHOLDER_TITLE.search(section.get("topic", "")):
+    protoxep = is_protoxep(document)
+    titles = _placeholder_titles(document)
+    if titles and (
+        any(cue in lowered for cue in PLACEHOLDER_CUES) or (b"xep-xxxx" in lowered and not protoxep)
+    ):  # the cue, looked for only when a title holds a placeholder
+        for section in titles:
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
-    if not is_protoxep(document):
+    if not protoxep:
         xeps = unnumbered_xeps(raw, body, lowered)
         hits = sorted(hits + [(at, found) for at, found in xeps if _in_text(raw, at)])
     if not hits:
@@ -307,6 +328,14 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
+def _placeholder_titles(document: Document) -> list[etree._Element]:
+    """The sections whose ``topic`` holds a word of :data:`PLACEHOLDER_TITLE`."""
+    titled = titled_sections(document)
+    if PLACEHOLDER_TITLE.search("\n".join([name for _, name in titled])) is None:  # one search
+        return []
+    return [section for section, name in titled if PLACEHOLDER_TITLE.search(name)]
+
+
 def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) -> str:
     """`` of 'Topic'`` for the section that starts last at or before ``at_line`` (of those
     on one line, the greatest topic); ``starts`` are the sections in line order, on ``lines``."""
@@ -317,14 +346,16 @@ def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) ->
 
 
 def placeholder_words(
-    raw: bytes, start: int, lowered: bytes | None = None
+    raw: bytes, start: int, lowered: bytes | None = None, capitals: bytes | None = None
 ) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES`."""
+    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES` (a case-sensitive one
+    only when ``capitals``, the file's :data:`CAPITALS`, holds its cue)."""
     lowered = raw.lower() if lowered is None else lowered
     return sorted(
         hit
         for in_lowered, cue, spellings in PLACEHOLDER_SEARCHES
+        if in_lowered or capitals is None or cue in capitals
         for hit in _whole_words(raw, lowered if in_lowered else raw, start, cue, spellings)
     )
 
@@ -366,9 +397,18 @@ def _non_answer_spans(document: Document, context: LintContext) -> list[tuple[in
 
 
 def _in_text(raw: bytes, at: int) -> bool:
-    """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag."""
-    if raw.rfind(b"<![CDATA[", raw.rfind(b"]]>", 0, at) + 1, at) >= 0:  # one opened after
+    """Whether offset ``at`` is character data (CDATA included), not in a comment or a tag
+    (nor in an attribute value, which may hold a ``>``)."""
+    cdata_end = raw.rfind(b"]]>", 0, at)
+    if raw.rfind(b"<![CDATA[", cdata_end + 1, at) >= 0:  # one opened after
         return True
-    if raw.rfind(b"<!--", raw.rfind(b"-->", 0, at) + 1, at) >= 0:
+    comment_end = raw.rfind(b"-->", 0, at)
+    if raw.rfind(b"<!--", comment_end + 1, at) >= 0:
         return False
-    return raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at)
+    start = raw.rfind(b"<", 0, at)
+    if start >= raw.rfind(b">", 0, at):
+        return False
+    if start < max(cdata_end, comment_end) or raw[start + 1 : start + 2] in (b"!", b"?"):
+        return True  # the '<' is in a comment or CDATA section, or opens a declaration or PI
+    tag = _TAG_REST.match(raw, start + 1)
+    return tag is not None and tag.end() <= at
