@@ -636,6 +636,8 @@ def test_a_block_without_xmlschema_holds_no_schema_start(text: str) -> None:
     from e2ee_sig.xep.facts import schema_starts
 
     assert "XMLSchema" in text or schema_starts(text) == []
+
+
 # --- sec5 ---
 TITLE_PIECES = ["TODO", "ToDo", "tbd", "TBC", "FIXME", "FIXMEs", "x", "_", " ", "\n", "é", "-"]
 
