@@ -705,3 +705,16 @@ def test_a_cue_of_capitals_is_in_the_file_only_if_in_its_capitals(raw: bytes) ->
     for start in (0, 2):
         words = placeholder_words(raw, start, raw.lower())
         assert placeholder_words(raw, start, raw.lower(), capitals) == words
+
+
+# --- lead5 ---
+
+
+@settings(max_examples=300)
+@given(_joined_bytes([b"\n", b"\r\n", b"\r", b"x", b"\xc3\xa9", b""]))
+def test_line_offsets_are_where_each_newline_ends(raw: bytes) -> None:
+    from e2ee_sig.xep.edit import line_offsets
+
+    expected = [0, *(m.end() for m in re.finditer(rb"\n", raw))]
+    assert list(line_offsets(raw)) == expected
+    assert list(line_offsets(raw)) == expected  # (asked again: the same answer)

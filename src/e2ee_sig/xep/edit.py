@@ -6,6 +6,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +27,12 @@ class Span:
     end: int
 
 
-def line_offsets(raw: bytes) -> list[int]:
-    """Byte offset of the start of every line (index 0 is line 1)."""
-    return [0, *(m.end() for m in re.finditer(rb"\n", raw))]
+@lru_cache(maxsize=1)
+def line_offsets(raw: bytes) -> tuple[int, ...]:
+    """Byte offset of the start of every line (index 0 is line 1); worked out once for the
+    bytes asked last (several edits and findings of one file ask for the same)."""
+    lengths = accumulate(map(len, raw.split(b"\n")[:-1]))  # (each line without its \n)
+    return (0, *map(add, lengths, count(1)))
 
 
 def element_span(raw: bytes, element: etree._Element) -> Span | None:
