@@ -175,5 +175,6 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
 
 def _entity_text(value: str) -> str:
     """An entity's value as text; markup (a citation, a note) stands for elided text."""
-    value = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), value)
+    if "&" in value:  # (a substitution with nothing to replace still costs a call per use)
+        value = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), value)
     return "\u2026" if "<" in value else value
