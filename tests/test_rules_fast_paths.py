@@ -8,10 +8,11 @@ pattern on texts made of the pieces that matter to it, in every order.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -718,3 +719,66 @@ def test_line_offsets_are_where_each_newline_ends(raw: bytes) -> None:
     expected = [0, *(m.end() for m in re.finditer(rb"\n", raw))]
     assert list(line_offsets(raw)) == expected
     assert list(line_offsets(raw)) == expected  # (asked again: the same answer)
+
+
+# --- exm5 ---
+BLOCK_PIECES = [b"<example caption='a&amp;b'>", b"<code>", b"</example>", b"</code >", b"<code/>"]
+BLOCK_PIECES += [b"<![CDATA[", b"]]>", b"<!--", b"-->", b"<p>", b"x", b"&lt;", b"&ns;", b"&#x41;"]
+BLOCK_PIECES += [b"&u;", b"&", b"\xc3\xa9", b"\xe2", b"<!DOCTYPE", b"<examples>", b">", b"\n"]
+
+
+def _plainly_added(block: codeblocks.Block, text: str, raw_start: int, exact: bool) -> None:
+    if text:
+        block.pieces.append(codeblocks.Piece(len(block.text), raw_start, exact))
+        block.text += text
+
+
+def _plain_text(block: codeblocks.Block, raw: bytes, start: int, entities: dict[str, str]) -> None:
+    """Character data added reference by reference, each offset counted from the start."""
+    text = raw.decode("utf-8", "replace")
+    block.has_markup = block.has_markup or "<" in text
+    position = 0
+    for reference in codeblocks._REFERENCE.finditer(text):
+        plain = text[position : reference.start()]
+        _plainly_added(block, plain, start + len(text[:position].encode()), True)
+        name = reference.group(1)
+        if name.startswith("#"):
+            value = html.unescape(reference.group(0))
+        else:
+            value = codeblocks.PREDEFINED.get(name) or codeblocks._entity_text(
+                entities.get(name, "\u2026")
+            )
+        _plainly_added(block, value, start + len(text[: reference.start()].encode()), False)
+        position = reference.end()
+    _plainly_added(block, text[position:], start + len(text[:position].encode()), True)
+
+
+def _plain_blocks(raw: bytes, entities: dict[str, str]) -> list[codeblocks.Block]:
+    """The blocks read token by token, as every token of :data:`codeblocks._TOKEN` says."""
+    found: list[codeblocks.Block] = []
+    current: codeblocks.Block | None = None
+    last = 0
+    for token in codeblocks._TOKEN.finditer(raw):
+        if current is not None and token.start() > last:
+            _plain_text(current, raw[last : token.start()], last, entities)
+        last = token.end()
+        if raw.startswith(b"<!--", token.start()):
+            continue
+        if token.start(1) >= 0:
+            if current is not None:
+                _plainly_added(current, token[1].decode("utf-8", "replace"), token.start(1), True)
+        elif token.start(2) >= 0 and current is None:
+            caption = codeblocks._caption(codeblocks._CAPTION.search(token[3]))
+            found.append(codeblocks.Block(token[2].decode(), token.start(), caption))
+            current = None if token[4] else found[-1]
+        elif current is not None and token[5] == current.kind.encode():
+            current = None
+    return found
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(BLOCK_PIECES), max_size=12).map(b"".join))
+@example(b"<code><![CDATA[x]]></example>&lt;</code><![CDATA[<example>]]><!-- <code> -->")
+def test_blocks_are_read_as_the_tokens_one_by_one_read_them(raw: bytes) -> None:
+    entities = {"ns": "urn:x", "u": "<b>"}
+    assert codeblocks.read_blocks(raw, entities) == _plain_blocks(raw, entities)

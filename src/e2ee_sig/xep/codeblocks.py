@@ -23,6 +23,15 @@ _TOKEN = re.compile(
 """Comments, CDATA sections, and example and code tags. A comment or CDATA section ends at
 the first ``-->`` or ``]]>``, as with a lazy ``.*?``, written as a loop the regex engine runs
 over whole runs of other bytes (twice as fast as ``.*?``, which tries the end at every byte)."""
+_OUTSIDE = re.compile(rb"<(?:!|example\b|code\b)")
+"""Where a token that matters outside a block may start (an end tag there changes nothing):
+each alternative starts with a literal, which the regex engine rules out at once at the
+other ``<`` (the tags of the prose), instead of trying :data:`_TOKEN`'s groups there."""
+_PLAIN_BODY = re.compile(
+    rb"([^<&]*)<!\[CDATA\[([^\]]*(?:\](?!\]>)[^\]]*)*)\]\]>([^<&]*)</(example|code)\s*>"
+)
+"""What most blocks hold after their start tag: one CDATA section, text with no markup or
+reference around it, and an end tag (read in one match; the kind of the end tag is checked)."""
 _REFERENCE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);")
 _ENTITY_VALUE = re.compile(rb"""<!ENTITY\s+\S+\s+(?:"([^"]*)"|'([^']*)')""", re.S)
 _CAPTION = re.compile(rb"""\bcaption\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -80,7 +89,17 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
     found: list[Block] = []
     current: Block | None = None
     last = 0
-    for token in _TOKEN.finditer(raw):
+    while True:
+        if current is None:  # only comments, CDATA sections and start tags matter here
+            lead = _OUTSIDE.search(raw, last)
+            if lead is None:
+                break
+            token = _TOKEN.match(raw, lead.start())
+            if token is None:
+                last = lead.start() + 1
+                continue
+        elif (token := _TOKEN.search(raw, last)) is None:
+            break
         start = token.start()
         if current is not None and start > last:
             _add_text(current, raw, last, start, entities)
@@ -91,15 +110,19 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
             if current is not None:
                 _add(current, token.group(1).decode("utf-8", "replace"), token.start(1), True)
         elif token.start(2) >= 0 and current is None:
-            caption = _CAPTION.search(token.group(3))
-            block = Block(
-                token.group(2).decode(),
-                token.start(),
-                _caption(caption),
-            )
-            if not token.group(4):
-                current = block
+            kind = token.group(2)
+            block = Block(kind.decode(), start, _caption(_CAPTION.search(token.group(3))))
             found.append(block)
+            if token.group(4):
+                continue
+            body = _PLAIN_BODY.match(raw, last)
+            if body is not None and body.group(4) == kind:  # the whole block at once
+                for group in (1, 2, 3):
+                    text = body.group(group).decode("utf-8", "replace")
+                    _add(block, text, body.start(group), True)
+                last = body.end()
+            else:
+                current = block
         elif current is not None and token.group(5) == current.kind.encode():
             current = None
     return found
@@ -125,21 +148,33 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
     if "&" not in text:  # no reference: the text as it stands
         _add(block, text, start, True)
         return
-    position = 0
+    added: list[str] = []  # joined once: a text with many references is not copied for each
+    length = len(block.text)
+    position, raw_at = 0, start  # the next plain character and its byte offset
     for reference in _REFERENCE.finditer(text):
-        plain = text[position : reference.start()]
-        _add(block, plain, start + len(text[:position].encode()), True)
         name = reference.group(1)
         if name.startswith("#"):
             value = html.unescape(reference.group(0))
         else:
             value = PREDEFINED.get(name) or _entity_text(entities.get(name, "\u2026"))
-        _add(block, value, start + len(text[: reference.start()].encode()), False)
+        plain = text[position : reference.start()]
+        value_at = raw_at + len(plain.encode())
+        for part, at, exact in ((plain, raw_at, True), (value, value_at, False)):
+            if part:
+                block.pieces.append(Piece(length, at, exact))
+                added.append(part)
+                length += len(part)
+        raw_at = value_at + len(reference.group(0).encode())
         position = reference.end()
-    _add(block, text[position:], start + len(text[:position].encode()), True)
+    plain = text[position:]
+    if plain:
+        block.pieces.append(Piece(length, raw_at, True))
+        added.append(plain)
+    block.text += "".join(added)
 
 
 def _entity_text(value: str) -> str:
     """An entity's value as text; markup (a citation, a note) stands for elided text."""
-    value = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), value)
+    if "&" in value:  # (a substitution with nothing to replace still costs a call per use)
+        value = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), value)
     return "\u2026" if "<" in value else value
