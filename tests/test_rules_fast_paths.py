@@ -617,28 +617,13 @@ def test_a_dependency_is_found_cited_as_in_the_decoded_body(spec: str, text: str
 
 
 # --- lnk5 ---
-# LNK001's anchor search, REF004's namespace declarations and the byte reading's helpers
-# (lint/rules/links.py, references.py, _literal.py) find what the plain scans find.
-
-ANCHOR_PIECES = [b"anchor", b"xanchor", b"=", b" ", b"\n", b"'", b'"', b"a", b"b", b"<", b"&"]
-ANCHOR_PIECES += [b"anchor='a'", b'anchor = "a"', b"anchor='a b'", b"<x ", b">"]
-PLAIN_ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
+# The byte reading (lint/rules/_literal.py) and REF004 (references.py) find what the plain
+# searches and patterns find.
 
 
-@settings(max_examples=500)
-@given(
-    _joined_bytes(ANCHOR_PIECES),
-    st.integers(0, 4),
-    st.sampled_from([b"a", b"b", b"ab", b"a'", b'a"', b"a b", b"a&", b"'"]),
-)
-def test_anchor_places_are_where_the_anchor_pattern_matches(
-    masked: bytes, start: int, value: bytes
-) -> None:
-    from e2ee_sig.lint.rules.links import _anchor_places
+@settings(max_examples=300)
+@given(_joined_bytes([b"<", b"?", b"<?", b"x", b">"]), st.integers(0, 3))
+def test_an_instruction_is_found_from_its_question_mark(masked: bytes, start: int) -> None:
+    from e2ee_sig.lint.rules._literal import _instruction
 
-    expected = [
-        at
-        for at in range(start, len(masked))
-        if (found := PLAIN_ANCHOR_VALUE.match(masked, at)) and (found[1] or found[2]) == value
-    ]
-    assert sorted(_anchor_places(masked, start, value)) == expected
+    assert _instruction(masked, start) == (masked.find(b"<?", start) >= 0)

@@ -51,6 +51,7 @@ _TEXT_MARKUP = re.compile(
 _DEFAULT_NAMESPACE = re.compile(rb"""xmlns\s*=\s*(?:'[^']|"[^"])""")
 """A default namespace declaration (not ``xmlns=''``): the elements it holds are not
 ``link`` (or ``header``) to the tree."""
+_LT = ord("<")
 _NAME_ENDS = frozenset({b" ", b"\t", b"\n", b"\r", b"/", b">"})
 
 
@@ -240,7 +241,7 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
     """Where each ``<link\\b`` stands after ``start``, and each ``<link>`` start tag: offset,
     offset of its ``>`` (where libxml2 takes its line) and URL; None when a URL holds an
     entity reference, or a processing instruction follows ``start``."""
-    if masked.find(b"<?", start) >= 0:
+    if _instruction(masked, start):
         return None
     starts: list[int] = []
     found = []
@@ -264,6 +265,16 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
             url = _VALUE_REFERENCE.sub(lambda found: _character(*found.groups()), url)
         found.append((at, tag.end() - 1, url.decode("utf-8").strip()))
     return starts, found
+
+
+def _instruction(masked: bytes, start: int) -> bool:
+    """Whether a processing instruction (``<?``) follows ``start``: found by looking at each
+    ``?`` (rare outside comments and CDATA; a one-byte search is several times faster)."""
+    at = start
+    while (at := masked.find(b"?", at + 1)) >= 0:
+        if masked[at - 1] == _LT:
+            return True
+    return False
 
 
 def _default_namespace(masked: bytes, start: int) -> bool:

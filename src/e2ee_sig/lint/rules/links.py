@@ -29,10 +29,7 @@ _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+
 _ANCHORS = etree.XPath("//@anchor", smart_strings=False)
 """Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
 _EXAMPLES = etree.XPath("count(//example)")
-_SPACE_OR_MARKUP = re.compile(rb"[\s&<]")
-"""What an anchor value that :func:`_anchor_places` can find holds none of."""
-_SPACE_BYTES = frozenset(b" \t\n\r\f\v")
-"""The bytes ``\\s`` matches (as integers)."""
+_ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
 _TABLES = etree.XPath("count(//table)")
 _CUTOFF = 0.75
 """How close a suggested anchor must be (:func:`difflib.get_close_matches`)."""
@@ -55,40 +52,24 @@ def written(document: Document, anchor: str) -> bool:
     """Whether an element of the document is written with ``anchor='…'`` (a cheap proof that
     the anchor exists; False also when only :func:`anchors` can tell)."""
     scan = scan_literal(document)
-    value = anchor.encode()
-    if scan is None or not value:
+    if scan is None:
         return False
-    return any(
-        (b"anchor", value) in scan.attributes(at)
-        for at in _anchor_places(scan.masked, scan.root, value)
-    )
+    value = anchor.encode()
+    places = _anchor_places(document).get(value, ())
+    return any((b"anchor", value) in scan.attributes(at) for at in places)
 
 
-def _anchor_places(masked: bytes, start: int, value: bytes) -> Iterator[int]:
-    """Where each ``anchor='value'`` (or ``"value"``, white space around ``=``) stands after
-    ``start``, in a tag or not, as an attribute or not (what ``anchor\\s*=\\s*'value'``
-    matches), found by searching for the quoted value and reading back from it."""
-    if _SPACE_OR_MARKUP.search(value):
-        return
-    for quote in (b"'", b'"'):
-        if quote in value:
-            continue
-        needle = quote + value + quote
-        at = masked.find(needle, start)
-        while at >= 0:
-            equals = _skip_space_back(masked, at) - 1
-            name = _skip_space_back(masked, equals) - len(b"anchor")
-            named = name >= start and masked.startswith(b"anchor", name)
-            if named and masked.startswith(b"=", equals):
-                yield name
-            at = masked.find(needle, at + 1)
-
-
-def _skip_space_back(masked: bytes, end: int) -> int:
-    """Where the run of white space that ends at ``end`` starts."""
-    while end > 0 and masked[end - 1] in _SPACE_BYTES:
-        end -= 1
-    return end
+@per_document
+def _anchor_places(document: Document) -> dict[bytes, list[int]]:
+    """Where each ``anchor='…'`` (no reference or white space in it) stands after the start
+    of the root element, by value: in a tag or not, as an attribute or not."""
+    scan = scan_literal(document)
+    places: dict[bytes, list[int]] = {}
+    masked, at = (scan.masked, scan.root - 1) if scan is not None else (b"", 0)
+    while (at := masked.find(b"anchor", at + 1)) >= 0:
+        if (found := _ANCHOR_VALUE.match(masked, at)) is not None:
+            places.setdefault(found.group(1) or found.group(2), []).append(at)
+    return places
 
 
 def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool = False) -> bool:

@@ -34,8 +34,9 @@ _QUALIFIED = re.compile(
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
-_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])(.*?)\1""", re.S)
-"""A namespace declaration, where it starts a word (see :func:`_declarations`)."""
+_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1""")
+"""A namespace declaration, where it starts a word (see :func:`_declarations`); the value
+is what ``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
 _WORD = re.compile(r"\w")
 _VERSION = re.compile(r":(\d+)$")
 _SPEC_XEP = re.compile(r"XEP-(\d{4})")
