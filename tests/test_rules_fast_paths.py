@@ -627,3 +627,26 @@ def test_an_instruction_is_found_from_its_question_mark(masked: bytes, start: in
     from e2ee_sig.lint.rules._literal import _instruction
 
     assert _instruction(masked, start) == (masked.find(b"<?", start) >= 0)
+
+
+@settings(max_examples=400)
+@given(_joined([".", "!", "?", " ", "\n", "\u00a0", "A", "a", "&", "<", "x. ", ". B", "  "]))
+def test_sentences_end_where_the_lookbehind_split_ends_them(text: str) -> None:
+    from e2ee_sig.lint.rules.references import _sentences
+
+    collapsed = " ".join(text.split())
+    plain = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
+    assert _sentences(collapsed) == plain.split(collapsed)
+
+
+QUALIFYING = ["OLD", "old", "older", "bold", "Since", "\u017fince", "chang", "e", "s", " ", "x"]
+QUALIFYING += ["no", "longer", "in favor of", "IN FAVOUR OF", "pa\u017ft", "past", "\u00e9", "_"]
+QUALIFYING += ["\u212a", "\u0130", "Supersedes", "replaced", "REMOVED", "added", "History", "-"]
+
+
+@settings(max_examples=500)
+@given(_joined(QUALIFYING))
+def test_a_qualified_sentence_is_found_as_the_pattern_finds_it(sentence: str) -> None:
+    from e2ee_sig.lint.rules.references import _QUALIFIED, _qualified
+
+    assert _qualified(sentence) == (_QUALIFIED.search(sentence) is not None)
