@@ -447,7 +447,8 @@ def _lines(raw: bytes, offsets: list[int]) -> list[int]:
     """The 1-based line of each of ``offsets``."""
     lines = [0] * len(offsets)
     line, last = 1, 0
-    for index, at in sorted(enumerate(offsets), key=lambda item: item[1]):
+    for index in sorted(range(len(offsets)), key=offsets.__getitem__):
+        at = offsets[index]
         line += raw.count(b"\n", last, at)
         last = at
         lines[index] = line
