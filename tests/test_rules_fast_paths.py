@@ -782,3 +782,39 @@ def _plain_blocks(raw: bytes, entities: dict[str, str]) -> list[codeblocks.Block
 def test_blocks_are_read_as_the_tokens_one_by_one_read_them(raw: bytes) -> None:
     entities = {"ns": "urn:x", "u": "<b>"}
     assert codeblocks.read_blocks(raw, entities) == _plain_blocks(raw, entities)
+
+
+# --- lnk5 ---
+# The byte reading (lint/rules/_literal.py) and REF004 (references.py) find what the plain
+# searches and patterns find.
+
+
+@settings(max_examples=300)
+@given(_joined_bytes([b"<", b"?", b"<?", b"x", b">"]), st.integers(0, 3))
+def test_an_instruction_is_found_from_its_question_mark(masked: bytes, start: int) -> None:
+    from e2ee_sig.lint.rules._literal import _instruction
+
+    assert _instruction(masked, start) == (masked.find(b"<?", start) >= 0)
+
+
+@settings(max_examples=400)
+@given(_joined([".", "!", "?", " ", "\n", "\u00a0", "A", "a", "&", "<", "x. ", ". B", "  "]))
+def test_sentences_end_where_the_lookbehind_split_ends_them(text: str) -> None:
+    from e2ee_sig.lint.rules.references import _sentences
+
+    collapsed = " ".join(text.split())
+    plain = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
+    assert _sentences(collapsed) == plain.split(collapsed)
+
+
+QUALIFYING = ["OLD", "old", "older", "bold", "Since", "\u017fince", "chang", "e", "s", " ", "x"]
+QUALIFYING += ["no", "longer", "in favor of", "IN FAVOUR OF", "pa\u017ft", "past", "\u00e9", "_"]
+QUALIFYING += ["\u212a", "\u0130", "Supersedes", "replaced", "REMOVED", "added", "History", "-"]
+
+
+@settings(max_examples=500)
+@given(_joined(QUALIFYING))
+def test_a_qualified_sentence_is_found_as_the_pattern_finds_it(sentence: str) -> None:
+    from e2ee_sig.lint.rules.references import _QUALIFIED, _qualified
+
+    assert _qualified(sentence) == (_QUALIFIED.search(sentence) is not None)

@@ -8,7 +8,7 @@ Internal links are read as the tree with entity references kept has them (from t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -16,8 +16,8 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import column_of, document_entities, position
-from e2ee_sig.lint.rules._literal import fragment_urls, masked, scan_literal
+from e2ee_sig.lint.rules._codeblocks import column_of, position
+from e2ee_sig.lint.rules._literal import entity_links, masked, scan_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
 from e2ee_sig.xep.query import per_document
@@ -85,19 +85,17 @@ def links(document: Document) -> list[tuple[str, int, str]]:
     entity it came from (``""`` when written directly), as the tree with entity references
     kept has them."""
     scan = scan_literal(document)
-    nodes = _nodes_in_tree(document) if scan is None else scan.nodes()
+    if scan is None:
+        nodes, linking = list(_nodes_in_tree(document)), entity_links(document)
+    else:
+        nodes, linking = scan.fragment_nodes(), scan.entity_links
     found: list[tuple[str, int, str]] = []
-    values: Mapping[str, str] | None = None
-    urls: dict[str, tuple[str, ...]] = {}  # by entity name
     for url, at, name in nodes:
         if not name:
             if "#" in url:
                 found.append((url, at, ""))
             continue
-        if name not in urls:
-            values = values if values is not None else document_entities(document)
-            urls[name] = fragment_urls(values.get(name, ""))
-        found += [(url, at, name) for url in urls[name]]
+        found += [(url, at, name) for url in linking.get(name, ())]
     return list(dict.fromkeys(found))
 
 
@@ -171,11 +169,16 @@ def _closest(anchor: str, known: tuple[str, ...]) -> tuple[str, ...]:
     import difflib
 
     size = len(anchor)
-    similar = [  # what ``real_quick_ratio`` lets through, without a SequenceMatcher each
-        other
-        for other in known
-        if not size + len(other) or 2.0 * min(size, len(other)) / (size + len(other)) >= _CUTOFF
-    ]
+    others = str.maketrans(dict.fromkeys(anchor))  # deletes the characters of ``anchor``
+    similar = []  # what ``real_quick_ratio`` and ``quick_ratio`` may let through
+    for other in known:
+        total = size + len(other)
+        if total and 2.0 * min(size, len(other)) / total < _CUTOFF:
+            continue  # (the bound ``real_quick_ratio`` computes)
+        shared = len(other) - len(other.translate(others))  # bounds the characters in common
+        if total and 2.0 * min(shared, size) / total < _CUTOFF:
+            continue
+        similar.append(other)
     return tuple(difflib.get_close_matches(anchor, similar, n=1, cutoff=_CUTOFF))
 
 

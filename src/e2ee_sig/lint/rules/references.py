@@ -31,11 +31,20 @@ _QUALIFIED = re.compile(
     r"experiment|\bsince\b|\badded\b|\bremoved\b|\bdropped\b|\bchanges?\b|\bpast\b",
     re.I,
 )
+_QUALIFIED_STEMS = (
+    "supersed", "replac", "legacy", "deprecat", "obsolete", "histor", "old", "previous",
+    "former", "no longer", "instead of", "used to", "backward", "compatib", "retract",
+    "outdated", "abandon", "in favo", "experiment", "since", "added", "removed", "dropped",
+    "change", "past",
+)  # fmt: skip
+"""What each alternative of :data:`_QUALIFIED` holds, in lower case."""
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
+_SENTENCE_END = re.compile(r"[.!?] (?=[A-Z&<])")
+"""Where a sentence ends in a text with its white space collapsed to single spaces."""
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
-_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])(.*?)\1""", re.S)
-"""A namespace declaration, where it starts a word (see :func:`_declarations`)."""
+_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1""")
+"""A namespace declaration, where it starts a word (see :func:`_declarations`); the value
+is what ``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
 _WORD = re.compile(r"\w")
 _VERSION = re.compile(r":(\d+)$")
 _SPEC_XEP = re.compile(r"XEP-(\d{4})")
@@ -81,10 +90,35 @@ class Sentences(Generic[_Key, _Block]):
         block = self._block_of(key)
         if block not in self._split:
             text = " ".join(self._text_of(block).split())
-            self._split[block] = text, _SENTENCE_END.split(text)
+            self._split[block] = text, _sentences(text)
         text, parts = self._split[block]
         needle = f"&xep{number};"
         return next((s for s in parts if needle in s), text)
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` (white space collapsed) split after each ``.``, ``!`` or ``?`` and the space
+    that a capital, ``&`` or ``<`` follows: what splitting at ``(?<=[.!?])\\s+(?=[A-Z&<])``
+    gives, found with a pattern that starts with a character set (the lookbehind made the
+    regex engine try every position)."""
+    parts: list[str] = []
+    last = 0
+    for end in _SENTENCE_END.finditer(text):
+        parts.append(text[last : end.start() + 1])
+        last = end.end()
+    parts.append(text[last:])
+    return parts
+
+
+def _qualified(sentence: str) -> bool:
+    """Whether :data:`_QUALIFIED` finds something in ``sentence``; an ASCII sentence that holds
+    none of :data:`_QUALIFIED_STEMS` in lower case is passed over without the pattern (which
+    tries each of its alternatives at every character)."""
+    if sentence.isascii():
+        folded = sentence.lower()
+        if not any(stem in folded for stem in _QUALIFIED_STEMS):
+            return False
+    return _QUALIFIED.search(sentence) is not None
 
 
 class Citation(NamedTuple):
@@ -177,7 +211,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         ):
             continue
         reported.add(number)
-        if _QUALIFIED.search(citation.sentence()):
+        if _qualified(citation.sentence()):
             continue
         replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
         yield Finding(
