@@ -614,3 +614,35 @@ def test_a_dependency_is_found_cited_as_in_the_decoded_body(spec: str, text: str
     raw = ("<header/>" + text).encode()
     start = max(raw.find(b"</header>"), 0)
     assert _cited(spec, raw, start) == _cited_in_text(spec, raw[start:].decode())
+
+
+# --- xsf5 ---
+
+
+VERSION_PIECES = ["0", "1", "2", "10", "01", "00", ".", "\n", " ", "-n", "-e", "a", "1.0", "1.00"]
+
+
+@settings(max_examples=500)
+@given(_joined(VERSION_PIECES))
+def test_dotted_versions_are_judged_as_the_sort_emulation_judges_them(found: str) -> None:
+    from e2ee_sig.lint.rules.xsf_ci import descending_like_xsf_ci
+    from e2ee_sig.versions import versions_descending_like_xsf_ci
+
+    assert descending_like_xsf_ci(found) == versions_descending_like_xsf_ci(found)
+
+
+HEADER_TEXT_PIECES = ["a", " ", "\n", "&amp;", "&lt;", "&gt;", "&#13;", "<!--c-->", "<?p x?>"]
+HEADER_TEXT_PIECES += ["&e;", "<b>x</b>", "<b/>", "<b>&e;</b>"]
+
+
+@settings(max_examples=300)
+@given(st.lists(_joined(HEADER_TEXT_PIECES), min_size=1, max_size=3))
+def test_official_values_are_the_escaped_text_nodes_joined(contents: list[str]) -> None:
+    from e2ee_sig.xep.official import _ESCAPES, _value
+
+    markup = "".join(f"<version>{content}</version>" for content in contents)
+    document = f"<!DOCTYPE r [<!ENTITY e 'x'>]><r>{markup}</r>".encode()
+    parser = etree.XMLParser(resolve_entities=False)
+    elements = list(etree.fromstring(document, parser))
+    nodes = [node.translate(_ESCAPES) for e in elements for node in e.xpath("text()") if node]
+    assert _value(elements, has_cdata=False) == "\n".join(nodes).rstrip("\n")

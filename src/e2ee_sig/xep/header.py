@@ -34,6 +34,8 @@ class Author:
     email: Field | None
     jid: Field | None
     line: int
+    children: dict[str, etree._Element] = field(default_factory=dict, compare=False, repr=False)
+    """The first child element of each tag (``element.find(tag)`` for any tag)."""
 
     @property
     def name(self) -> str:
@@ -198,6 +200,7 @@ def _author(element: etree._Element) -> Author:
         email=_field(first.get("email")),
         jid=_field(first.get("jid")),
         line=element.sourceline or 0,
+        children=first,
     )
 
 

@@ -24,7 +24,7 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.header import Field, first_children
+from e2ee_sig.xep.header import Author, Field
 from e2ee_sig.xep.vocab import SIG_VALUES
 
 MAX_TITLE_WORDS = 9
@@ -410,22 +410,23 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     header = document.header
     if header is None:
         return
-    lines = _author_lines(document)
-    elements = header.children.get("author", [])
-    for author, element, where in zip(header.authors, elements, lines, strict=True):
-        children = first_children(element)
+    authors = header.authors
+    for author, where in zip(authors, _author_lines(document, authors), strict=True):
+        children = author.children
         if "authornote" in children:
             continue
-        has = {"email": _filled(author.email), "jid": _filled(author.jid)}
+        email, jid = _filled(author.email), _filled(author.jid)
+        if email and jid:
+            continue
         who = author.name or "an author"
-        if not any(has.values()) and not _filled_element(children.get("uri")):
+        if not (email or jid) and not _filled_element(children.get("uri")):
             yield Finding(
                 f"author {who} has neither an email address nor a JID",
                 where,
                 hint="add <email>…</email> and <jid>…</jid> to the <author>",
             )
-        elif not all(has.values()):
-            missing, tag = ("email address", "email") if not has["email"] else ("JID", "jid")
+        else:
+            missing, tag = ("email address", "email") if not email else ("JID", "jid")
             yield Finding(
                 f"author {who} has no {missing}",
                 where,
@@ -442,11 +443,14 @@ def _filled_element(element: object) -> bool:
     return element is not None and bool(normalise(getattr(element, "text", None) or ""))
 
 
-def _author_lines(document: Document) -> list[int]:
+def _author_lines(document: Document, authors: list[Author]) -> list[int]:
     """Each author's line; for one that comes from an entity (``&paulschaub;``), the line
     of the reference (the n-th author entity reference in the header)."""
     header = document.header
     assert header is not None
+    lines = [a.line for a in authors]
+    if min(lines, default=header.line) >= header.line:  # no author from an entity
+        return lines
     declarations = document.root.entities.declarations if document.root else {}
     start = document.raw.find(b"<header")
     references = iter(
@@ -454,9 +458,7 @@ def _author_lines(document: Document) -> list[int]:
         for m in _REFERENCE.finditer(document.raw, max(start, 0))
         if b"<author" in declarations.get(m.group(1), b"")
     )
-    return [
-        a.line if a.line >= header.line else next(references, header.line) for a in header.authors
-    ]
+    return [at if at >= header.line else next(references, header.line) for at in lines]
 
 
 @rule("HDR015", "no-interim", Severity.WARNING)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from e2ee_sig.lint.context import LintContext
@@ -330,7 +331,7 @@ def descending_like_xsf_ci(found: str) -> bool:
     if not _DOTTED_LINES.fullmatch(found):
         return versions_descending_like_xsf_ci(found)
     keys = [([*map(int, version.split("."))], version) for version in found.split("\n")]
-    return all(upper >= lower for upper, lower in zip(keys, keys[1:]))
+    return all(upper >= lower for upper, lower in pairwise(keys))
 
 
 def _only_version(revision: etree._Element) -> str | None:
