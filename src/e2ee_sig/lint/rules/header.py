@@ -9,7 +9,6 @@ at what the elements say.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
@@ -82,18 +81,26 @@ def title(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.title if document.header else None
     if field is None:
         return
-    words = [w for w in field.value.split() if any(c.isalnum() for c in w)]  # not a lone "-"
     if not field.value:
         yield Finding("the title is empty", field.line)
     elif field.value == "XEP Template":
         yield Finding("the title is the template's 'XEP Template'", field.line)
-    elif len(words) > MAX_TITLE_WORDS:
+    elif len(words := _title_words(field.value)) > MAX_TITLE_WORDS:
         yield Finding(
             f"the title {field.value!r} has {len(words)} words; keep it under "
             f"{MAX_TITLE_WORDS + 1}",
             field.line,
             hint="move the detail into the abstract",
         )
+
+
+def _title_words(title: str) -> list[str]:
+    """The title's words for the length check: a lone "-" or other mark does not count (left
+    out only when there are too many words, since fewer never become too many)."""
+    words = title.split()
+    if len(words) <= MAX_TITLE_WORDS:
+        return words
+    return [w for w in words if any(c.isalnum() for c in w)]
 
 
 @rule("HDR002", "abstract", Severity.WARNING, content=True)
@@ -205,10 +212,10 @@ def dependencies(document: Document, context: LintContext) -> Iterator[Finding]:
     header = document.header
     if header is None:
         return
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # how many times each value came so far
     for spec in header.dependencies:
         value = spec.value
-        seen[value] += 1
+        seen[value] = times = seen.get(value, 0) + 1
         if value in TEMPLATE_DEPENDENCIES:
             yield Finding(
                 f"the template's placeholder dependency {value!r} is still there",
@@ -216,7 +223,7 @@ def dependencies(document: Document, context: LintContext) -> Iterator[Finding]:
                 hint="list the specifications this one depends on, or remove the <spec>",
             )
             continue
-        if seen[value] == 2:
+        if times == 2:
             yield Finding(
                 f"dependency {value!r} is listed twice", spec.line, severity=Severity.WARNING
             )
@@ -471,7 +478,7 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     header = document.header
     if header is None or not is_numbered(document) or header.value("type") == "Procedural":
         return
-    for element in header.element.iterchildren("interim"):
+    for element in header.children.get("interim", ()):
         yield Finding(
             f"<interim/> in {document.header_value('type') or 'a'} XEP-"
             f"{document.header_value('number')}: only Procedural XEPs have interim versions",

@@ -34,6 +34,7 @@ LEGACY_TYPES = {
     "0007": "SIG Proposal",
 }
 LEGAL_NOTICE = b"&LEGALNOTICE;"
+_LEGACY_NAME = re.compile(r"xep-(\d{4})\.xml")
 _DOTTED_LINES = re.compile(r"[0-9]+(?:\.[0-9]+)*(?:\n[0-9]+(?:\.[0-9]+)*)*")
 
 
@@ -54,7 +55,7 @@ def _line(document: Document, *names: str) -> int:
 
 
 def _allowed_types(document: Document) -> tuple[str, ...]:
-    legacy = re.fullmatch(r"xep-(\d{4})\.xml", document.name)
+    legacy = _LEGACY_NAME.fullmatch(document.name)
     extra = LEGACY_TYPES.get(legacy.group(1)) if legacy else None
     return (*TYPES, extra) if extra else TYPES
 
@@ -258,8 +259,10 @@ def type_defined(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<type>Standards track</type>``, ``<type>Procedural</type>`` in ``inbox/``.
     Good: ``<type>Standards Track</type>``.
     """
-    allowed = _allowed_types(document)
     value = document.official.type
+    if value in TYPES:  # allowed everywhere: no need to look for a legacy file name
+        return
+    allowed = _allowed_types(document)
     if value in allowed:
         return
     close = _close_match(value, allowed)
