@@ -116,11 +116,13 @@ def abstract(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.abstract if document.header else None
     if field is None:
         return
-    text = normalise(field.text)
-    sentences = len(_SENTENCE_END.split(text)) if text else 0
-    if not sentences:
+    if not field.value:
         yield Finding("the abstract is empty", field.line, hint="write 'This specification …'")
-    elif sentences > MAX_ABSTRACT_SENTENCES:
+        return
+    if sum(map(field.text.count, ".!?")) < MAX_ABSTRACT_SENTENCES:
+        return  # every sentence but the last ends on one of these: too few for too many
+    sentences = len(_SENTENCE_END.split(normalise(field.text)))
+    if sentences > MAX_ABSTRACT_SENTENCES:
         yield Finding(
             f"the abstract has {sentences} sentences; keep it to one or two",
             field.line,
