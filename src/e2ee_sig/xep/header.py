@@ -21,9 +21,9 @@ class Field:
     line: int
     element: etree._Element | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def value(self) -> str:
-        """The text without surrounding whitespace."""
+        """The text without surrounding whitespace (worked out once: rules read it often)."""
         return self.text.strip()
 
 
