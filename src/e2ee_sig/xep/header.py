@@ -207,7 +207,7 @@ def _author(element: etree._Element) -> Author:
 def read_header(tree: etree._ElementTree) -> Header | None:
     """The first ``<header>`` of a ``<xep>`` document, or None if there is none."""
     root = tree.getroot()
-    header = root.find("header") if root.tag == "xep" else None
+    header = next(root.iterchildren("header"), None) if root.tag == "xep" else None
     return Header(header) if header is not None else None
 
 
