@@ -818,3 +818,72 @@ def test_a_qualified_sentence_is_found_as_the_pattern_finds_it(sentence: str) ->
     from e2ee_sig.lint.rules.references import _QUALIFIED, _qualified
 
     assert _qualified(sentence) == (_QUALIFIED.search(sentence) is not None)
+
+
+# --- xsf5 ---
+
+
+VERSION_PIECES = ["0", "1", "2", "10", "01", "00", ".", "\n", " ", "-n", "-e", "a", "1.0", "1.00"]
+
+
+@settings(max_examples=500)
+@given(_joined(VERSION_PIECES))
+def test_dotted_versions_are_judged_as_the_sort_emulation_judges_them(found: str) -> None:
+    from e2ee_sig.lint.rules.xsf_ci import descending_like_xsf_ci
+    from e2ee_sig.versions import versions_descending_like_xsf_ci
+
+    assert descending_like_xsf_ci(found) == versions_descending_like_xsf_ci(found)
+
+
+HEADER_TEXT_PIECES = ["a", " ", "\n", "&amp;", "&lt;", "&gt;", "&#13;", "<!--c-->", "<?p x?>"]
+HEADER_TEXT_PIECES += ["&e;", "<b>x</b>", "<b/>", "<b>&e;</b>"]
+
+
+@settings(max_examples=300)
+@given(st.lists(_joined(HEADER_TEXT_PIECES), min_size=1, max_size=3))
+def test_official_values_are_the_escaped_text_nodes_joined(contents: list[str]) -> None:
+    from e2ee_sig.xep.official import _ESCAPES, _value
+
+    markup = "".join(f"<version>{content}</version>" for content in contents)
+    document = f"<!DOCTYPE r [<!ENTITY e 'x'>]><r>{markup}</r>".encode()
+    parser = etree.XMLParser(resolve_entities=False)
+    elements = list(etree.fromstring(document, parser))
+    nodes = [node.translate(_ESCAPES) for e in elements for node in e.xpath("text()") if node]
+    assert _value(elements, has_cdata=False) == "\n".join(nodes).rstrip("\n")
+
+
+REMARK_PIECES = ["TODO", "tbc", "lorem", "ipsum", " ipsum", "lor", "em", "x", ".", "…", "-"]
+REMARK_PIECES += [" ", "\n", "<p>", "</p>", "<!--c-->", "ſ", "İ", "ı", "K"]
+
+
+@settings(max_examples=500)
+@given(_joined(REMARK_PIECES))
+def test_a_placeholder_remark_is_never_skipped(markup: str) -> None:
+    from e2ee_sig.lint.rules.revisions import PLACEHOLDER_REMARK, may_be_placeholder
+    from e2ee_sig.xep.header import text_of
+
+    try:
+        element = etree.fromstring(f"<remark>{markup}</remark>")
+    except etree.XMLSyntaxError:
+        return
+    if PLACEHOLDER_REMARK.fullmatch(prose(element)):
+        assert may_be_placeholder(text_of(element).strip())
+
+
+def test_lorem_ipsum_in_two_paragraphs_may_be_a_placeholder() -> None:
+    from e2ee_sig.lint.rules.revisions import PLACEHOLDER_REMARK, may_be_placeholder
+    from e2ee_sig.xep.header import text_of
+
+    element = etree.fromstring("<remark><p>Lorem</p><p>ipsum</p></remark>")
+    assert PLACEHOLDER_REMARK.fullmatch(prose(element))
+    assert not PLACEHOLDER_REMARK.fullmatch(text_of(element))
+    assert may_be_placeholder(text_of(element))
+
+
+@settings(max_examples=300)
+@given(_joined(["A", "b", "1", ".", "!", "?", " ", "\n", "(", "'", "é"]))
+def test_an_abstract_with_one_full_stop_has_at_most_two_sentences(text: str) -> None:
+    from e2ee_sig.lint.rules.header import _SENTENCE_END, normalise
+
+    if sum(map(text.count, ".!?")) < 2:
+        assert len(_SENTENCE_END.split(normalise(text))) <= 2

@@ -21,9 +21,9 @@ class Field:
     line: int
     element: etree._Element | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def value(self) -> str:
-        """The text without surrounding whitespace."""
+        """The text without surrounding whitespace (worked out once: rules read it often)."""
         return self.text.strip()
 
 
@@ -34,6 +34,8 @@ class Author:
     email: Field | None
     jid: Field | None
     line: int
+    children: dict[str, etree._Element] = field(default_factory=dict, compare=False, repr=False)
+    """The first child element of each tag (``element.find(tag)`` for any tag)."""
 
     @property
     def name(self) -> str:
@@ -198,13 +200,14 @@ def _author(element: etree._Element) -> Author:
         email=_field(first.get("email")),
         jid=_field(first.get("jid")),
         line=element.sourceline or 0,
+        children=first,
     )
 
 
 def read_header(tree: etree._ElementTree) -> Header | None:
     """The first ``<header>`` of a ``<xep>`` document, or None if there is none."""
     root = tree.getroot()
-    header = root.find("header") if root.tag == "xep" else None
+    header = next(root.iterchildren("header"), None) if root.tag == "xep" else None
     return Header(header) if header is not None else None
 
 

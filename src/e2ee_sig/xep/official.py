@@ -44,11 +44,9 @@ class ValidityError:
     column: int = 1
 
 
-def _element_nodes(element: etree._Element, has_cdata: bool) -> list[str]:
-    """The serialised text nodes that ``xmllint`` prints for ``element/text()``."""
-    if not has_cdata:
-        pieces = [element.text, *(child.tail for child in element)]
-        return [p.translate(_ESCAPES) for p in pieces if p]
+def _cdata_nodes(element: etree._Element) -> list[str]:
+    """The serialised text nodes that ``xmllint`` prints for ``element/text()`` when CDATA
+    may stand among them (read from the markup, where CDATA keeps its delimiters)."""
     from lxml import etree
 
     markup = etree.tostring(element, with_tail=False, encoding="unicode")
@@ -64,8 +62,20 @@ def _element_nodes(element: etree._Element, has_cdata: bool) -> list[str]:
 
 
 def _value(elements: list[etree._Element], has_cdata: bool) -> str:
-    nodes = [node for element in elements for node in _element_nodes(element, has_cdata)]
-    return "\n".join(nodes).rstrip("\n")
+    """What ``xmllint`` prints for the text nodes of ``elements``: each node serialised, joined
+    by newlines, trailing newlines removed (without CDATA, a node is an element's text or a
+    child's tail, and escaping the joined nodes escapes each one)."""
+    if has_cdata:
+        return "\n".join([node for element in elements for node in _cdata_nodes(element)]).rstrip(
+            "\n"
+        )
+    nodes = []
+    for element in elements:
+        if text := element.text:
+            nodes.append(text)
+        if len(element):
+            nodes += [tail for child in element if (tail := child.tail)]
+    return "\n".join(nodes).translate(_ESCAPES).rstrip("\n")
 
 
 _OFFICIAL_FIELDS = ("number", "status", "type", "approver", "revision")  # what the CI reads

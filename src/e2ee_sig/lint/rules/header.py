@@ -9,7 +9,6 @@ at what the elements say.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
@@ -24,7 +23,7 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.header import Field, first_children
+from e2ee_sig.xep.header import Author, Field
 from e2ee_sig.xep.vocab import SIG_VALUES
 
 MAX_TITLE_WORDS = 9
@@ -82,18 +81,26 @@ def title(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.title if document.header else None
     if field is None:
         return
-    words = [w for w in field.value.split() if any(c.isalnum() for c in w)]  # not a lone "-"
     if not field.value:
         yield Finding("the title is empty", field.line)
     elif field.value == "XEP Template":
         yield Finding("the title is the template's 'XEP Template'", field.line)
-    elif len(words) > MAX_TITLE_WORDS:
+    elif len(words := _title_words(field.value)) > MAX_TITLE_WORDS:
         yield Finding(
             f"the title {field.value!r} has {len(words)} words; keep it under "
             f"{MAX_TITLE_WORDS + 1}",
             field.line,
             hint="move the detail into the abstract",
         )
+
+
+def _title_words(title: str) -> list[str]:
+    """The title's words for the length check: a lone "-" or other mark does not count (left
+    out only when there are too many words, since fewer never become too many)."""
+    words = title.split()
+    if len(words) <= MAX_TITLE_WORDS:
+        return words
+    return [w for w in words if any(c.isalnum() for c in w)]
 
 
 @rule("HDR002", "abstract", Severity.WARNING, content=True)
@@ -109,11 +116,13 @@ def abstract(document: Document, context: LintContext) -> Iterator[Finding]:
     field = document.header.abstract if document.header else None
     if field is None:
         return
-    text = normalise(field.text)
-    sentences = len(_SENTENCE_END.split(text)) if text else 0
-    if not sentences:
+    if not field.value:
         yield Finding("the abstract is empty", field.line, hint="write 'This specification …'")
-    elif sentences > MAX_ABSTRACT_SENTENCES:
+        return
+    if sum(map(field.text.count, ".!?")) < MAX_ABSTRACT_SENTENCES:
+        return  # every sentence but the last ends on one of these: too few for too many
+    sentences = len(_SENTENCE_END.split(normalise(field.text)))
+    if sentences > MAX_ABSTRACT_SENTENCES:
         yield Finding(
             f"the abstract has {sentences} sentences; keep it to one or two",
             field.line,
@@ -205,10 +214,10 @@ def dependencies(document: Document, context: LintContext) -> Iterator[Finding]:
     header = document.header
     if header is None:
         return
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # how many times each value came so far
     for spec in header.dependencies:
         value = spec.value
-        seen[value] += 1
+        seen[value] = times = seen.get(value, 0) + 1
         if value in TEMPLATE_DEPENDENCIES:
             yield Finding(
                 f"the template's placeholder dependency {value!r} is still there",
@@ -216,7 +225,7 @@ def dependencies(document: Document, context: LintContext) -> Iterator[Finding]:
                 hint="list the specifications this one depends on, or remove the <spec>",
             )
             continue
-        if seen[value] == 2:
+        if times == 2:
             yield Finding(
                 f"dependency {value!r} is listed twice", spec.line, severity=Severity.WARNING
             )
@@ -410,22 +419,23 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     header = document.header
     if header is None:
         return
-    lines = _author_lines(document)
-    elements = header.children.get("author", [])
-    for author, element, where in zip(header.authors, elements, lines, strict=True):
-        children = first_children(element)
+    authors = header.authors
+    for author, where in zip(authors, _author_lines(document, authors), strict=True):
+        children = author.children
         if "authornote" in children:
             continue
-        has = {"email": _filled(author.email), "jid": _filled(author.jid)}
+        email, jid = _filled(author.email), _filled(author.jid)
+        if email and jid:
+            continue
         who = author.name or "an author"
-        if not any(has.values()) and not _filled_element(children.get("uri")):
+        if not (email or jid) and not _filled_element(children.get("uri")):
             yield Finding(
                 f"author {who} has neither an email address nor a JID",
                 where,
                 hint="add <email>…</email> and <jid>…</jid> to the <author>",
             )
-        elif not all(has.values()):
-            missing, tag = ("email address", "email") if not has["email"] else ("JID", "jid")
+        else:
+            missing, tag = ("email address", "email") if not email else ("JID", "jid")
             yield Finding(
                 f"author {who} has no {missing}",
                 where,
@@ -442,11 +452,14 @@ def _filled_element(element: object) -> bool:
     return element is not None and bool(normalise(getattr(element, "text", None) or ""))
 
 
-def _author_lines(document: Document) -> list[int]:
+def _author_lines(document: Document, authors: list[Author]) -> list[int]:
     """Each author's line; for one that comes from an entity (``&paulschaub;``), the line
     of the reference (the n-th author entity reference in the header)."""
     header = document.header
     assert header is not None
+    lines = [a.line for a in authors]
+    if min(lines, default=header.line) >= header.line:  # no author from an entity
+        return lines
     declarations = document.root.entities.declarations if document.root else {}
     start = document.raw.find(b"<header")
     references = iter(
@@ -454,9 +467,7 @@ def _author_lines(document: Document) -> list[int]:
         for m in _REFERENCE.finditer(document.raw, max(start, 0))
         if b"<author" in declarations.get(m.group(1), b"")
     )
-    return [
-        a.line if a.line >= header.line else next(references, header.line) for a in header.authors
-    ]
+    return [at if at >= header.line else next(references, header.line) for at in lines]
 
 
 @rule("HDR015", "no-interim", Severity.WARNING)
@@ -469,7 +480,7 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     header = document.header
     if header is None or not is_numbered(document) or header.value("type") == "Procedural":
         return
-    for element in header.element.iterchildren("interim"):
+    for element in header.children.get("interim", ()):
         yield Finding(
             f"<interim/> in {document.header_value('type') or 'a'} XEP-"
             f"{document.header_value('number')}: only Procedural XEPs have interim versions",

@@ -39,6 +39,7 @@ MAJOR_RELEASES = {"Draft": "1.0.0", "Active": "1.0.0", "Final": "2.0.0"}
 PLACEHOLDER_REMARK = re.compile(
     r"(?:TODO|TBD|FIXME|XXX+|tbc|\.\.\.|…|lorem ipsum.*|-+)\.?", re.IGNORECASE
 )
+_LOREM = re.compile("lorem", re.IGNORECASE)
 TOLERATED = Severity.WARNING
 
 
@@ -455,6 +456,13 @@ def deferred_reactivation(document: Document, context: LintContext) -> Iterator[
         )
 
 
+def may_be_placeholder(value: str) -> bool:
+    """Whether a remark whose text (stripped) is ``value`` may read as a placeholder. Its
+    prose then has no space, so it is ``value`` itself, unless it starts with lorem ipsum,
+    whose "lorem" stands in one piece of text."""
+    return PLACEHOLDER_REMARK.fullmatch(value) is not None or _LOREM.search(value) is not None
+
+
 @rule("REV012", "remark-format", Severity.WARNING)
 def remark_format(document: Document, context: LintContext) -> Iterator[Finding]:
     """A new revision's remark says what changed, as text, one ``<p>`` or one ``<ul>``.
@@ -474,7 +482,7 @@ def remark_format(document: Document, context: LintContext) -> Iterator[Finding]
         if remark is None or remark.element is None or not remark.value:
             continue
         element = remark.element
-        text = prose(element)
+        text = prose(element) if may_be_placeholder(remark.value) else ""
         children = [c for c in element if isinstance(c.tag, str)]
         loose = (element.text or "").strip() or any((c.tail or "").strip() for c in children)
         if PLACEHOLDER_REMARK.fullmatch(text):
