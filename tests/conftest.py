@@ -7,8 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.xepfactory import CORPUS
+
+# Property tests check what is found, not how fast: a busy CI machine must not fail them on
+# hypothesis's 200 ms per-example deadline (speed is measured in benchmarks/).
+settings.register_profile("e2ee-sig", deadline=None)
+settings.load_profile("e2ee-sig")
 
 TEST_DTD = Path(__file__).resolve().parent / "fixtures" / "xep-root"
 
