@@ -420,10 +420,11 @@ def _found(count: int, pattern: re.Pattern[str], text: str, starts: list[int], r
 
 def _starts(text: str, words: tuple[str, ...]) -> list[int]:
     """Where each of ``words`` stands in ``text``, in order."""
-    return sorted(at for word in words for at in _occurrences(text, word))
+    return sorted(at for word in words for at in occurrences(text, word))
 
 
-def _occurrences(text: str, word: str) -> Iterator[int]:
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` stands in ``text``, overlaps included, in order."""
     at = text.find(word)
     while at >= 0:
         yield at

@@ -35,7 +35,7 @@ from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
-_CODE_END = {name: re.compile(rb"</" + name + rb"\s*>") for name in (b"example", b"code")}
+_TAG_END = re.compile(rb"\s*>")
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
 _ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
@@ -162,24 +162,33 @@ def _outside_cdata(content: bytes) -> Iterator[bytes]:
 def code_elements(raw: bytes) -> Iterator[tuple[int, bytes, bytes]]:
     """Each ``<example>`` or ``<code>`` element of ``raw`` up to its first end tag: where it
     starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds,
-    found faster: start tags by a byte search, end tags by a literal search)."""
-    pos = 0
-    following = {tag: raw.find(tag) for tag in (b"<example", b"<code")}
-    while True:
-        for tag, at in following.items():
-            if 0 <= at < pos:
-                following[tag] = raw.find(tag, pos)
-        candidates = [at for at in following.values() if at >= 0]
-        if not candidates:
-            return
-        at = min(candidates)
+    found faster: start tags and end tags by byte searches)."""
+    example, code = raw.find(b"<example"), raw.find(b"<code")
+    while example >= 0 or code >= 0:
+        at = example if code < 0 or 0 <= example < code else code
         start = _CODE_START.match(raw, at)
-        end = _CODE_END[start.group(1)].search(raw, start.end()) if start else None
+        end = _end_tag(raw, start.group(1), start.end()) if start else None
         if start is None or end is None:
             pos = at + 1
-            continue
-        yield at, start.group(1), raw[start.end() : end.start()]
-        pos = end.end()
+        else:
+            yield at, start.group(1), raw[start.end() : end[0]]
+            pos = end[1]
+        if 0 <= example < pos:
+            example = raw.find(b"<example", pos)
+        if 0 <= code < pos:
+            code = raw.find(b"<code", pos)
+
+
+def _end_tag(raw: bytes, name: bytes, pos: int) -> tuple[int, int] | None:
+    """Where the first ``</name\\s*>`` from ``pos`` on starts and ends (None: there is none)."""
+    opening = b"</" + name
+    at = raw.find(opening, pos)
+    while at >= 0:
+        rest = _TAG_END.match(raw, at + len(opening))
+        if rest:
+            return at, rest.end()
+        at = raw.find(opening, at + 1)
+    return None
 
 
 def _first_tag(example: etree._Element) -> str:
@@ -385,7 +394,7 @@ def _entity_in_written_link(scan: Scan) -> bool:
     following = 0
     while following < len(opened):
         content = opened[following].end()
-        depth, pos = 1, content
+        depth, pos, end = 1, content, content
         following += 1
         while depth:
             close = _LINK_CLOSE.search(masked, pos)
@@ -395,8 +404,8 @@ def _entity_in_written_link(scan: Scan) -> bool:
                 depth, pos = depth + 1, opened[following].end()
                 following += 1
             else:
-                depth, pos = depth - 1, close.end()
-        if _ENTITY_REFERENCE.search(masked, content, close.start()):
+                depth, pos, end = depth - 1, close.end(), close.start()
+        if _ENTITY_REFERENCE.search(masked, content, end):
             return True
     return False
 
