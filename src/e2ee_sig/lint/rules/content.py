@@ -34,8 +34,9 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.root import SHARED_FILES
 
-_CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
-_TAG_END = re.compile(rb"\s*>")
+_CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>([^<]*(?:<(?!/\1\s*>)[^<]*)*)</\1\s*>")
+"""An example or code element up to its first end tag, with the engine running over whole runs
+of bytes other than ``<`` (a lazy ``(.*?)`` tries the end tag at every byte)."""
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
 _ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
@@ -106,7 +107,7 @@ def example_caption(document: Document, context: LintContext) -> Iterator[Findin
     Good: ``<example caption='Client requests widgets'><![CDATA[<iq …/>]]></example>``.
     """
     for example in code_blocks(document):
-        if example.tag == "example" and not normalise(example.get("caption", "")):
+        if example.tag == "example" and not example.get("caption", "").strip():
             yield Finding(
                 f"example without a caption ({_first_tag(example)})",
                 line(example),
@@ -161,34 +162,9 @@ def _outside_cdata(content: bytes) -> Iterator[bytes]:
 
 def code_elements(raw: bytes) -> Iterator[tuple[int, bytes, bytes]]:
     """Each ``<example>`` or ``<code>`` element of ``raw`` up to its first end tag: where it
-    starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds,
-    found faster: start tags and end tags by byte searches)."""
-    example, code = raw.find(b"<example"), raw.find(b"<code")
-    while example >= 0 or code >= 0:
-        at = example if code < 0 or 0 <= example < code else code
-        start = _CODE_START.match(raw, at)
-        end = _end_tag(raw, start.group(1), start.end()) if start else None
-        if start is None or end is None:
-            pos = at + 1
-        else:
-            yield at, start.group(1), raw[start.end() : end[0]]
-            pos = end[1]
-        if 0 <= example < pos:
-            example = raw.find(b"<example", pos)
-        if 0 <= code < pos:
-            code = raw.find(b"<code", pos)
-
-
-def _end_tag(raw: bytes, name: bytes, pos: int) -> tuple[int, int] | None:
-    """Where the first ``</name\\s*>`` from ``pos`` on starts and ends (None: there is none)."""
-    opening = b"</" + name
-    at = raw.find(opening, pos)
-    while at >= 0:
-        rest = _TAG_END.match(raw, at + len(opening))
-        if rest:
-            return at, rest.end()
-        at = raw.find(opening, at + 1)
-    return None
+    starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds)."""
+    for element in _CODE_ELEMENT.finditer(raw):
+        yield element.start(), element[1], element[2]
 
 
 def _first_tag(example: etree._Element) -> str:
@@ -650,7 +626,6 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
         text = block.text or ""
         if "<!--" in text:
             text = _COMMENT.sub(_blank, text)  # a comment is not a schema
-        start = line(block)
         for tag in _SCHEMA_TAG.finditer(text) if "schema" in text else ():
             target = _TARGET.search(tag.group(0))
             default = _DEFAULT_XMLNS.search(tag.group(0))
@@ -660,7 +635,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
                 yield Finding(
                     f"schema targetNamespace {target.group(1)!r} differs from its default "
                     f"namespace {default.group(1)!r}",
-                    start + text.count("\n", 0, tag.start()),
+                    line(block) + text.count("\n", 0, tag.start()),
                     hint="the schema's xmlns='…' should be its targetNamespace",
                 )
         mention = _DEFINED_IN.search(text) if numbered and _may_say_defined(text) else None
@@ -668,7 +643,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
             yield Finding(
                 f"the schema says it is defined in XEP-{mention.group(1)}, "
                 f"but this is XEP-{number}",
-                start + text.count("\n", 0, mention.start()),
+                line(block) + text.count("\n", 0, mention.start()),
                 hint=f"write XEP-{number}",
             )
 
