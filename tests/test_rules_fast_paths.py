@@ -715,3 +715,14 @@ def test_a_primitive_not_spanning_texts_holds_no_space(text: str) -> None:
             assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]
         if name not in e2ee._SPANNING:
             assert not any(m.group() != "".join(m.group().split()) for m in pattern.finditer(text))
+
+
+SECRET_PIECES = ["<", ">", "/>", "priv", "PRIV", "Secret", "secret", "key", "=", "'", '"', " "]
+SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=", "a1b2c3d4e5"]
+
+
+@settings(max_examples=500)
+@given(_joined(SECRET_PIECES))
+def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
+    expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
+    assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected

@@ -747,7 +747,7 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
         text = block.text or ""
         if not may_contain(text, *_SECRET_WORDS):
             continue  # every _SECRET_VALUE match holds one of them
-        for found in _SECRET_VALUE.finditer(text):
+        for found in _secret_values(text):
             name = found.group("tag") or found.group("attr")
             value = found.group("value") or found.group("attr_value")
             if _looks_secret(value):
@@ -757,6 +757,34 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
                     line(block) + text.count("\n", 0, found.start()),
                     hint="use an obvious placeholder",
                 )
+
+
+def _secret_values(text: str) -> Iterator[re.Match[str]]:
+    """What ``_SECRET_VALUE.finditer(text)`` finds, tried only from where the name holding
+    each "priv" or "secret" may start (a ``<`` before it, or in it): tried at every character,
+    the pattern runs through every name of the text to look for those words in it."""
+    if not text.isascii():  # lower-casing may move characters, or ſ may stand for s
+        yield from _SECRET_VALUE.finditer(text)
+        return
+    lowered = text.lower()
+    pos = 0  # where the next match may start; every position before ``tried`` was tried
+    tried = 0
+    for at in sorted(at for word in _SECRET_WORDS for at in occurrences(lowered, word)):
+        start = at
+        while start > max(pos, tried) and _name_character(text[start - 1]):
+            start -= 1
+        for candidate in range(max(start - 1, pos, tried), at + 1):
+            found = _SECRET_VALUE.match(text, candidate)
+            if found:
+                yield found
+                pos = found.end()
+                break
+        tried = max(tried, at + 1)
+
+
+def _name_character(character: str) -> bool:
+    """What ``[\\w:-]`` matches."""
+    return character.isalnum() or character in "_:-"
 
 
 @rule("E2E013", "trust-model", Severity.WARNING, content=True, e2ee=True)
