@@ -887,3 +887,115 @@ def test_an_abstract_with_one_full_stop_has_at_most_two_sentences(text: str) -> 
 
     if sum(map(text.count, ".!?")) < 2:
         assert len(_SENTENCE_END.split(normalise(text))) <= 2
+
+
+# --- cnt5 ---
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LITERAL_BODY.map(lambda b: f"<section1 topic='T'>{b}</section1>"), max_size=3))
+def test_an_entity_in_a_link_is_never_ruled_out(sections: list[str]) -> None:
+    from e2ee_sig.lint.rules.content import _may_have_entity_in_link
+
+    document = _literal_document(sections, "r")
+    tree = document.literal_tree
+    assert tree is not None
+    if any(True for link in tree.getroot().iter("link") for _ in link.iter(etree.Entity)):
+        assert _may_have_entity_in_link(document)
+
+
+def _plain_bare_candidates(document: Document) -> set[str]:
+    """CNT004's candidates as they were read: one search of the bytes per number."""
+    raw = document.raw
+    known = document.root.entities.declarations.keys() if document.root else frozenset()
+    scan = scan_literal(document)
+    cited = {name[3:].encode() for _, _, name in scan.references} if scan is not None else set()
+    bounded = re.compile(rb"\bXEP-(\d{4})\b")
+    return {
+        number.decode()
+        for number in set(bounded.findall(raw)) - cited
+        if b"xep" + number in known and b"&xep" + number + b";" not in raw
+    } - {document.header_value("number")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(LITERAL_BODY.map(lambda b: f"<section1 topic='T'>{b}</section1>"), max_size=3),
+    _joined(["XEP-0002", "XEP-0003", "xXEP-0002", "XEP-00021", "&xep0003;", "<!--", "-->", " "]),
+)
+def test_bare_mentions_are_the_numbers_and_places_a_search_per_number_finds(
+    sections: list[str], remark: str
+) -> None:
+    from e2ee_sig.lint.rules.content import _bare_candidates
+
+    document = _literal_document(sections, remark)
+    candidates = _bare_candidates(document)
+    assert set(candidates) == _plain_bare_candidates(document)
+    for number, places in candidates.items():
+        needle = re.compile(rb"\bXEP-" + number.encode() + rb"\b")
+        assert places == [m.start() for m in needle.finditer(document.raw)]
+
+
+TRUST_PIECES = ["fingerprint", "trust ", "model", "blind ", "tofu", "key ", "verification"]
+TRUST_PIECES += ["verify ", "the ", "contact's ", "keys", "certificate ", "chain", "x.509", "x"]
+TRUST_PIECES += ["pkix", "signed by a ", "issued by a ", "ca", "threat", "s", "attacker"]
+TRUST_PIECES += ["adversaries", "not ", "does ", "provide", "protect", "out of ", "scope", "é"]
+TRUST_PIECES += ["beyond ", "a", "_", "-", "outside "]
+
+
+@settings(max_examples=500)
+@given(_joined(TRUST_PIECES))
+def test_threat_and_trust_words_are_found_from_their_starts_as_a_search_finds_them(
+    text: str,
+) -> None:
+    for pattern, starts in (
+        (e2ee._THREAT, e2ee._THREAT_STARTS),
+        (e2ee._NOT_PROTECTED, e2ee._NOT_PROTECTED_STARTS),
+        (e2ee._TRUST, e2ee._TRUST_STARTS),
+    ):
+        assert e2ee._found_from(pattern, text, starts) == (pattern.search(text) is not None)
+
+
+OTHER_PIECES = ["established ", "other ", "existing ", "end-to-end ", "encryption ", "schemes"]
+OTHER_PIECES += ["ENCRYPTION ", "Other ", "protocol", "mechanisms", "method", "x", " ", "ı", "ſ"]
+OTHER_PIECES += ["another "]
+
+
+@settings(max_examples=500)
+@given(_joined(OTHER_PIECES))
+def test_other_encryption_schemes_are_found_near_their_cues_as_a_search_finds_them(
+    text: str,
+) -> None:
+    found = scope._USES_OTHER_ENCRYPTION.search(text) is not None
+    assert scope._uses_other_encryption(_Body(text)) == found  # type: ignore[arg-type]
+
+
+@settings(max_examples=500)
+@given(_joined(["urn:xmpp:", "omemo", "OMEMO", "jingle", ":jet", ":", "-", "x", "2", "sce", "ß"]))
+def test_a_family_namespace_of_the_shortname_has_a_shortname_of_a_family(namespace: str) -> None:
+    from e2ee_sig.xep.query import _stem
+
+    if scope._NAMESPACE.match(namespace) and _stem(namespace):
+        assert _stem(namespace).startswith(scope._FAMILY_STEMS)
+
+
+@settings(max_examples=500)
+@given(_joined([*PRIMITIVE_PIECES, "Messaging ", "Security", "\n", "\u00a0", "Layer "]))
+def test_a_primitive_not_spanning_texts_holds_no_space(text: str) -> None:
+    for primitive in e2ee.PRIMITIVES:
+        name, _, pattern, _ = primitive
+        if pattern.search(text):
+            assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]
+        if name not in e2ee._SPANNING:
+            assert not any(m.group() != "".join(m.group().split()) for m in pattern.finditer(text))
+
+
+SECRET_PIECES = ["<", ">", "/>", "priv", "PRIV", "Secret", "secret", "key", "=", "'", '"', " "]
+SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=", "a1b2c3d4e5"]
+
+
+@settings(max_examples=500)
+@given(_joined(SECRET_PIECES))
+def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
+    expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
+    assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected

@@ -116,9 +116,10 @@ _TITLE = re.compile(
 )
 # A dependency on a XEP with such a title means building on an end-to-end encryption protocol.
 _CORE = re.compile(r"\b(encrypt\w*|end-to-end|e2ee?|omemo|openpgp|off-the-record)\b", re.I)
-_FAMILIES = (
-    r"urn:xmpp:(?:omemo|openpgp|sce|eme|ox|e2ee|mls|otr|tm|atm|att|pte|gre|esfs|jingle:jet)\b"
-)
+_FAMILY_NAMES = "omemo|openpgp|sce|eme|ox|e2ee|mls|otr|tm|atm|att|pte|gre|esfs|jingle:jet"
+_FAMILIES = rf"urn:xmpp:(?:{_FAMILY_NAMES})\b"
+_FAMILY_STEMS = tuple(name.split(":")[0] for name in _FAMILY_NAMES.split("|"))
+"""What the ShortName segment (``query.own_namespaces``) of a family namespace starts with."""
 _LEGACY_NAMESPACES = ("eu.siacs.conversations.axolotl", "jabber:x:encrypted")
 _NAMESPACE = re.compile("|".join((_FAMILIES, *map(re.escape, _LEGACY_NAMESPACES))))
 _FAMILIES_BYTES = re.compile(_FAMILIES.encode())
@@ -178,6 +179,8 @@ _OTHER_ENCRYPTION_CUES = tuple(
     f"encryption {kind}" for kind in ("scheme", "method", "protocol", "mechanism")
 )
 """What every match of :data:`_USES_OTHER_ENCRYPTION` holds (lower-cased)."""
+_OTHER_REACH = len("established end-to-end ")
+"""The most characters a :data:`_USES_OTHER_ENCRYPTION` match has before its cue."""
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 
 
@@ -216,8 +219,7 @@ def _inferred_role(document: Document) -> Role:
     summary = f"{header.value('title')} {header.value('abstract')}" if header else ""
     if _PROFILE.search(summary):
         return Role.PROFILE
-    body = body_text(document)
-    if body_may_contain(document, *_OTHER_ENCRYPTION_CUES) and _USES_OTHER_ENCRYPTION.search(body):
+    if _uses_other_encryption(document):
         return Role.FRAMEWORK  # keys, trust and threats are those of the schemes it carries
     delegates = _delegates(document)
     if defines_keys(document):
@@ -239,11 +241,23 @@ def is_encryption_spec(document: Document) -> bool:
         return True
     if _depends_on_encryption(document):
         return True
-    raw = document.raw
-    legacy = any(n in raw for n in _LEGACY_NAMESPACES_BYTES)
-    if not legacy and not _names_a_family(raw):
+    if not _defines_an_encryption_namespace(document):
         return False
-    return any(_NAMESPACE.match(ns) for ns in defined_namespaces(document))
+    raw = document.raw
+    return any(n in raw for n in _LEGACY_NAMESPACES_BYTES) or _names_a_family(raw)
+
+
+def _defines_an_encryption_namespace(document: Document) -> bool:
+    """Whether a namespace the document defines (a schema target, a registered one, its own
+    in examples) is an encryption namespace. Schema targets and registered namespaces come
+    first (other rules read them anyway); a family namespace of the examples is the
+    document's own only when the shortname starts as the family does."""
+    found = (*schema_namespaces(document), *(registered_namespaces(document) or ()))
+    if any(_NAMESPACE.match(ns) for ns in found):
+        return True
+    if not document.header_value("shortname").casefold().startswith(_FAMILY_STEMS):
+        return False
+    return any(_NAMESPACE.match(ns) for ns in own_namespaces(document))
 
 
 def _depends_on_encryption(document: Document) -> bool:
@@ -283,12 +297,6 @@ def _names_a_family(raw: bytes) -> bool:
             return True
         at = raw.find(_URN_XMPP, at + 1)
     return False
-
-
-def defined_namespaces(document: Document) -> set[str]:
-    """Namespaces the document defines: schema targets, registered ones, its own in examples."""
-    registered = registered_namespaces(document) or set()
-    return set(schema_namespaces(document)) | set(own_namespaces(document)) | registered
 
 
 def defines_keys(document: Document) -> bool:
@@ -365,6 +373,19 @@ def _key_terms(document: Document, count: int) -> bool:
     return _found(count, _KEY_TERMS, text, _starts(lowered, _KEY_WORDS), _KEY_REACH)
 
 
+def _uses_other_encryption(document: Document) -> bool:
+    """Whether the body says it carries other encryption schemes (:data:`_USES_OTHER_ENCRYPTION`,
+    tried only up to :data:`_OTHER_REACH` characters before each of its cues in the
+    lower-cased body)."""
+    if not body_may_contain(document, *_OTHER_ENCRYPTION_CUES):
+        return False
+    text, lowered = body_text(document), lower_aligned(document)
+    if lowered is None:
+        return _USES_OTHER_ENCRYPTION.search(text) is not None
+    starts = _starts(lowered, _OTHER_ENCRYPTION_CUES)
+    return _found(1, _USES_OTHER_ENCRYPTION, text, starts, _OTHER_REACH)
+
+
 def _delegates(document: Document) -> bool:
     """Whether the body says its users write profiles (:data:`_DELEGATES`, tried only where
     one of its first words stands in the lower-cased body)."""
@@ -399,10 +420,11 @@ def _found(count: int, pattern: re.Pattern[str], text: str, starts: list[int], r
 
 def _starts(text: str, words: tuple[str, ...]) -> list[int]:
     """Where each of ``words`` stands in ``text``, in order."""
-    return sorted(at for word in words for at in _occurrences(text, word))
+    return sorted(at for word in words for at in occurrences(text, word))
 
 
-def _occurrences(text: str, word: str) -> Iterator[int]:
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` stands in ``text``, overlaps included, in order."""
     at = text.find(word)
     while at >= 0:
         yield at

@@ -34,8 +34,9 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.root import SHARED_FILES
 
-_CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
-_CODE_END = {name: re.compile(rb"</" + name + rb"\s*>") for name in (b"example", b"code")}
+_CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>([^<]*(?:<(?!/\1\s*>)[^<]*)*)</\1\s*>")
+"""An example or code element up to its first end tag, with the engine running over whole runs
+of bytes other than ``<`` (a lazy ``(.*?)`` tries the end tag at every byte)."""
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
 _ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
@@ -52,6 +53,7 @@ _LINK_CLOSE = re.compile(rb"</link\s*>")
 _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
 _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
+_XEP_REFERENCE = re.compile(rb"&xep(\d{4});")
 _ASCII_CHARACTER = re.compile(rb"&#(?:[xX]0*[2-7][0-9A-Fa-f]|0*(?:[3-9][0-9]|1[01][0-9]|12[0-7]));")
 """A character reference to a printable ASCII character (``&#88;`` is an ``X``)."""
 _MENTION = re.compile(r"\bXEP-(\d{4})\b")
@@ -105,7 +107,7 @@ def example_caption(document: Document, context: LintContext) -> Iterator[Findin
     Good: ``<example caption='Client requests widgets'><![CDATA[<iq …/>]]></example>``.
     """
     for example in code_blocks(document):
-        if example.tag == "example" and not normalise(example.get("caption", "")):
+        if example.tag == "example" and not example.get("caption", "").strip():
             yield Finding(
                 f"example without a caption ({_first_tag(example)})",
                 line(example),
@@ -160,25 +162,9 @@ def _outside_cdata(content: bytes) -> Iterator[bytes]:
 
 def code_elements(raw: bytes) -> Iterator[tuple[int, bytes, bytes]]:
     """Each ``<example>`` or ``<code>`` element of ``raw`` up to its first end tag: where it
-    starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds,
-    found faster: start tags by a byte search, end tags by a literal search)."""
-    pos = 0
-    following = {tag: raw.find(tag) for tag in (b"<example", b"<code")}
-    while True:
-        for tag, at in following.items():
-            if 0 <= at < pos:
-                following[tag] = raw.find(tag, pos)
-        candidates = [at for at in following.values() if at >= 0]
-        if not candidates:
-            return
-        at = min(candidates)
-        start = _CODE_START.match(raw, at)
-        end = _CODE_END[start.group(1)].search(raw, start.end()) if start else None
-        if start is None or end is None:
-            pos = at + 1
-            continue
-        yield at, start.group(1), raw[start.end() : end.start()]
-        pos = end.end()
+    starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds)."""
+    for element in _CODE_ELEMENT.finditer(raw):
+        yield element.start(), element[1], element[2]
 
 
 def _first_tag(example: etree._Element) -> str:
@@ -265,38 +251,34 @@ def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[F
 
 
 @per_document
-def _bare_candidates(document: Document) -> set[str]:
-    """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity."""
+def _bare_candidates(document: Document) -> dict[str, list[int]]:
+    """Numbers of XEPs written ``XEP-NNNN`` in the file and never cited with their entity,
+    each with where it is written so with no ASCII letter, digit or ``_`` on either side
+    (what ``\\b`` around it means in bytes)."""
     raw = document.raw
-    numbers = set(_BARE_XEP.findall(raw))
-    if not numbers:
-        return set()
+    mentioned: dict[bytes, list[int]] = {}
+    for match in _BARE_XEP.finditer(raw):  # matches cannot overlap: each is every mention
+        at = match.start()
+        if at == 0 or raw[at - 1] not in WORD_BYTES:
+            mentioned.setdefault(match[1], []).append(at)
     known = _entities(document)
+    uncited = [n for n in mentioned if b"xep" + n in known]
+    if uncited:  # (a reference cannot overlap another: these are all of them)
+        referenced = set(_XEP_REFERENCE.findall(raw))
+        uncited = [n for n in uncited if n not in referenced]
+    if not uncited:
+        return {}
     scan = scan_literal(document)
     cited = {name[3:].encode() for _, _, name in scan.references} if scan is not None else set()
+    own = document.header_value("number")
     return {
-        number.decode()
-        for number in numbers - cited
-        if b"xep" + number in known
-        and b"&xep" + number + b";" not in raw
-        and next(_mentions(raw, b"XEP-" + number), None) is not None
-    } - {document.header_value("number")}
+        number.decode(): mentioned[number]
+        for number in uncited
+        if number not in cited and number.decode() != own
+    }
 
 
 _MENTION_BYTES = frozenset(b"XEP-0123456789")
-
-
-def _mentions(raw: bytes, needle: bytes) -> Iterator[int]:
-    """Where ``needle`` stands in ``raw`` with no ASCII letter, digit or ``_`` on either side
-    (what ``\\b`` around it means in bytes)."""
-    at = raw.find(needle)
-    while at >= 0:
-        end = at + len(needle)
-        if (at == 0 or raw[at - 1] not in WORD_BYTES) and (
-            end == len(raw) or raw[end] not in WORD_BYTES
-        ):
-            yield at
-        at = raw.find(needle, end)
 
 
 def _may_mention_bare(document: Document, scan: Scan) -> bool:
@@ -305,14 +287,12 @@ def _may_mention_bare(document: Document, scan: Scan) -> bool:
     or ``li`` nearer around it than any reference element (``link``, ``note``, ...); always
     when one may be spelled with character references or split by a CDATA section."""
     candidates = _bare_candidates(document)
+    if not candidates:
+        return False
+    if any(_in_running_text(scan, at) for places in candidates.values() for at in places):
+        return True
     raw = document.raw
-    if candidates and (_ASCII_CHARACTER.search(raw) or _cdata_splits_mention(raw, scan)):
-        return True  # a mention may be spelled with references or split by a CDATA section
-    return any(
-        _in_running_text(scan, at)
-        for number in candidates
-        for at in _mentions(raw, f"XEP-{number}".encode())
-    )
+    return _ASCII_CHARACTER.search(raw) is not None or _cdata_splits_mention(raw, scan)
 
 
 def _cdata_splits_mention(raw: bytes, scan: Scan) -> bool:
@@ -323,16 +303,21 @@ def _cdata_splits_mention(raw: bytes, scan: Scan) -> bool:
         end = raw.find(b"]]>", at + 9)
         if end < 0:
             return False
-        split = (
-            raw[at - 1 : at] + raw[at + 9 : at + 10],
-            raw[end - 1 : end] + raw[end + 3 : end + 4],
-        )
-        if any(
-            len(pair) == 2 and all(c in _MENTION_BYTES for c in pair) for pair in split
-        ) and _in_running_text(scan, at):
+        split = _mention_bytes(raw, at - 1, at + 9) or _mention_bytes(raw, end - 1, end + 3)
+        if split and _in_running_text(scan, at):
             return True
         at = raw.find(b"<![CDATA[", end + 3)
     return False
+
+
+def _mention_bytes(raw: bytes, before: int, after: int) -> bool:
+    """Whether ``raw`` holds a mention character at both ``before`` and ``after``."""
+    return (
+        before >= 0
+        and after < len(raw)
+        and raw[before] in _MENTION_BYTES
+        and raw[after] in _MENTION_BYTES
+    )
 
 
 def _in_running_text(scan: Scan, offset: int) -> bool:
@@ -345,10 +330,14 @@ def _in_running_text(scan: Scan, offset: int) -> bool:
 def _may_have_entity_in_link(document: Document) -> bool:
     """Whether an entity reference may stand inside a ``<link>``: always for a file the parser
     had to recover; else whether one stands between a ``<link>`` and its ``</link>`` in the
-    bytes (an end tag that may be in a comment, CDATA or a processing instruction ends
-    nothing; depth never below 0, so a ``</link>`` in the internal subset hides no link)."""
+    bytes: in the literal scan's when it reads the file, else in the raw bytes (an end tag
+    that may be in a comment, CDATA or a processing instruction ends nothing; depth never
+    below 0, so a ``</link>`` in the internal subset hides no link)."""
     if document.parse_errors:
         return True
+    scan = scan_literal(document)
+    if scan is not None:
+        return _entity_in_written_link(scan)
     raw = document.raw
     events = [(m.start(), m.end()) for m in _LINK_OPEN.finditer(raw) if m[0][-2:] != b"/>"]
     if not events:
@@ -366,6 +355,35 @@ def _may_have_entity_in_link(document: Document) -> bool:
             content = end if depth == 0 else content
             depth += 1
     return depth > 0 and _ENTITY_REFERENCE.search(raw, content) is not None
+
+
+def _entity_in_written_link(scan: Scan) -> bool:
+    """Whether an entity reference may stand in a ``<link>`` of a file the literal scan reads:
+    with comments and CDATA blanked and no processing instruction in the root element, every
+    ``</link>`` is an end tag, so each outermost link's content is searched alone."""
+    masked = scan.masked
+    opened = [
+        tag
+        for at, _, _ in scan.links
+        if (tag := _LINK_OPEN.match(masked, at)) and not tag[0].endswith(b"/>")
+    ]
+    following = 0
+    while following < len(opened):
+        content = opened[following].end()
+        depth, pos, end = 1, content, content
+        following += 1
+        while depth:
+            close = _LINK_CLOSE.search(masked, pos)
+            if close is None:
+                return _ENTITY_REFERENCE.search(masked, content) is not None
+            if following < len(opened) and opened[following].start() < close.start():
+                depth, pos = depth + 1, opened[following].end()
+                following += 1
+            else:
+                depth, pos, end = depth - 1, close.end(), close.start()
+        if _ENTITY_REFERENCE.search(masked, content, end):
+            return True
+    return False
 
 
 def _maybe_hidden(raw: bytes, positions: list[int], opening: bytes, closing: bytes) -> list[bool]:
@@ -608,7 +626,6 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
         text = block.text or ""
         if "<!--" in text:
             text = _COMMENT.sub(_blank, text)  # a comment is not a schema
-        start = line(block)
         for tag in _SCHEMA_TAG.finditer(text) if "schema" in text else ():
             target = _TARGET.search(tag.group(0))
             default = _DEFAULT_XMLNS.search(tag.group(0))
@@ -618,7 +635,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
                 yield Finding(
                     f"schema targetNamespace {target.group(1)!r} differs from its default "
                     f"namespace {default.group(1)!r}",
-                    start + text.count("\n", 0, tag.start()),
+                    line(block) + text.count("\n", 0, tag.start()),
                     hint="the schema's xmlns='…' should be its targetNamespace",
                 )
         mention = _DEFINED_IN.search(text) if numbered and _may_say_defined(text) else None
@@ -626,7 +643,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
             yield Finding(
                 f"the schema says it is defined in XEP-{mention.group(1)}, "
                 f"but this is XEP-{number}",
-                start + text.count("\n", 0, mention.start()),
+                line(block) + text.count("\n", 0, mention.start()),
                 hint=f"write XEP-{number}",
             )
 

@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from lxml import etree
 
+from e2ee_sig.lazy import cached_property
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.messages import plural
 from e2ee_sig.lint.model import Finding, Severity
@@ -50,7 +51,7 @@ from e2ee_sig.lint.rules.sections import (
     where_missing,
 )
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.scope import message_children
+from e2ee_sig.xep.scope import message_children, occurrences
 
 SECURITY_MIN_WORDS = 150
 TERM_SEARCH_LINES = 200
@@ -115,24 +116,30 @@ PRIMITIVES: tuple[Primitive, ...] = (
         ("rfc6234", "180", "0300"),
     ),
 )
-_NEEDLES: dict[str, tuple[str, ...]] = {
-    "HKDF": ("HKDF",),
-    "X25519": ("25519",),
-    "Ed25519": ("Ed25519",),
-    "XEdDSA": ("XEdDSA",),
-    "HMAC": ("HMAC",),
-    "AES": ("AES",),
-    "ChaCha20-Poly1305": ("ChaCha20", "Poly1305"),
-    "Double Ratchet": ("ratchet",),
-    "X3DH": ("X3DH",),
-    "MLS": ("MLS", "Layer"),
-    "OpenPGP": ("OpenPGP",),
-    "SHA-2": ("SHA-2", "SHA-3", "SHA-5", "SHA2", "SHA3", "SHA5"),
+_NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "HKDF": (("HKDF",),),
+    "X25519": (("25519",),),
+    "Ed25519": (("Ed25519",),),
+    "XEdDSA": (("XEdDSA",),),
+    "HMAC": (("HMAC",),),
+    "AES": (("AES",),),
+    "ChaCha20-Poly1305": (("ChaCha20",), ("Poly1305",)),
+    "Double Ratchet": (("double", "ratchet"),),
+    "X3DH": (("X3DH",),),
+    "MLS": (("MLS",), ("Messaging", "Layer", "Security")),
+    "OpenPGP": (("OpenPGP",),),
+    "SHA-2": (("SHA-2",), ("SHA-3",), ("SHA-5",), ("SHA2",), ("SHA3",), ("SHA5",)),
 }
-"""For each primitive, words without spaces one of which every match of its pattern holds
-(lower-cased for a case-blind pattern): a match lies in one text of the body (a paragraph's
-texts are joined by spaces), so a primitive none of whose words stands in the body (lower-cased
-for a case-blind pattern) is used in no paragraph."""
+"""For each primitive, groups of words without spaces, every word of one of which every match
+of its pattern holds (lower-cased for a case-blind pattern): a match lies in the texts of the
+body's paragraphs, joined by spaces, so each of its words lies in one text, and every text is
+in the body. A primitive with no group all of whose words stand in the body (lower-cased for a
+case-blind pattern) is used in no paragraph."""
+_CASE_BLIND = frozenset(name for name, _, pattern, _ in PRIMITIVES if pattern.flags & re.I)
+"""The primitives whose patterns ignore case."""
+_SPANNING = frozenset({"Double Ratchet", "MLS"})
+"""The primitives whose matches may hold a space (and so span two texts): a match of any other
+lies in one text of one paragraph."""
 _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _SECRET_WORDS = ("priv", "secret")
 _SECRET_VALUE = re.compile(
@@ -147,11 +154,15 @@ _THREAT = re.compile(
     r"threat(?<!\wthreat)(?: model|s)?\b|attacker(?<!\wattacker)s?\b"
     r"|adversar(?<!\wadversar)(?:y|ies)\b"
 )
+_THREAT_STARTS = ("threat", "attacker", "adversar")
+"""What every match of :data:`_THREAT` starts with."""
 _NOT_PROTECTED = re.compile(
     r"not(?<!\wnot) (?:\w+ ){0,3}(?:protect|prevent|defend|address|hide|cover|guarantee)"
     r"|out(?<!\wout)(?: of|side) (?:the )?scope\b|beyond(?<!\wbeyond) (?:the )?scope\b"
     r"|does(?<!\wdoes) not provide\b"
 )
+_NOT_PROTECTED_STARTS = ("not", "out", "beyond", "does not provide")
+"""What every match of :data:`_NOT_PROTECTED` starts with."""
 _METADATA = re.compile(
     r"\b(metadata|device (id|list)s?|bundles?|timing|traffic analysis|message sizes?|"
     r"padding|social graph|who (communicates|talks|is talking) (with|to) whom)\b",
@@ -174,6 +185,21 @@ _TRUST = re.compile(
     r"|signed(?<!\wsigned) by a (?:trusted )?(?:ca|certificate authority)\b"
     r"|issued(?<!\wissued) by a (?:trusted )?(?:ca|certificate authority)\b"
 )
+_TRUST_STARTS = (
+    "fingerprint",
+    "trust ",
+    "blind trust",
+    "tofu",
+    "btbv",
+    "key verification",
+    "verif",
+    "certificate ",
+    "x.509",
+    "pki",
+    "signed by a ",
+    "issued by a ",
+)
+"""What every match of :data:`_TRUST` starts with."""
 _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher|envelope", re.I)
 _VERSION_SEGMENT = re.compile(r":\d+(:|#|$)")
 _PREAMBLE = re.compile(r"(introduction|requirements|glossary|terminology)\b", re.I)
@@ -258,9 +284,9 @@ def threat_model(document: Document, context: LintContext) -> Iterator[Finding]:
     text = lower_body_text(document)
     titled = any("threat" in topic(s).casefold() for s in all_sections(document))
     missing = []
-    if not titled and not _THREAT.search(text):
+    if not titled and not _found_from(_THREAT, text, _THREAT_STARTS):
         missing.append("a threat model (a 'Threat Model' section or the attacker it assumes)")
-    if not _NOT_PROTECTED.search(text):
+    if not _found_from(_NOT_PROTECTED, text, _NOT_PROTECTED_STARTS):
         missing.append("what it does not protect against")
     if missing:
         yield Finding(
@@ -268,6 +294,12 @@ def threat_model(document: Document, context: LintContext) -> Iterator[Finding]:
             section_or_place(document, SECURITY_TOPICS),
             hint="add a 'Threat Model' section2 under Requirements or Security Considerations",
         )
+
+
+def _found_from(pattern: re.Pattern[str], text: str, starts: tuple[str, ...]) -> bool:
+    """Whether ``pattern``, each of whose matches starts with one of ``starts``, is found in
+    ``text``: tried only where those stand (a byte search each), not at every character."""
+    return any(pattern.match(text, at) for start in starts for at in occurrences(text, start))
 
 
 @rule("E2E004", "privacy-metadata", Severity.WARNING, content=True, e2ee=True)
@@ -539,8 +571,8 @@ def _citations(document: Document) -> str:
     """Everything that counts as a citation: link targets and texts, notes, dependencies, and
     the names of referenced entities (``&x3dh;``; unexpanded when no ``xep.ent`` is at hand)."""
     root = document.xml_root
-    referenced = {m.decode() for m in _ENTITY_REFERENCE.findall(document.raw)}
-    parts = [" ".join(_dependencies(document)), " ".join(sorted(referenced))]
+    referenced = b" ".join(sorted(set(_ENTITY_REFERENCE.findall(document.raw)))).decode()
+    parts = [" ".join(_dependencies(document)), referenced]
     if root is not None:
         for element in root.iter("link", "note"):
             parts += [element.get("url", ""), " ".join(element.itertext())]
@@ -574,16 +606,12 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     uncited = [p for p in named if not _cited(p, citations, folded_citations)]
     if not uncited:
         return
-    paragraphs = [
-        (p, prose(p)) for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")
-    ]
-    body = " ".join(text for _, text in paragraphs)
-    folded_body = body.casefold()
-    for name, word, pattern, standards in uncited:
-        words = (word,) if isinstance(word, str) else word
-        if not any(w in folded_body for w in words) or not pattern.search(body):
+    paragraphs = _Paragraphs(root)
+    for primitive in uncited:
+        first = _first_naming(document, paragraphs, primitive)
+        if first is None:
             continue
-        first = next(p for p, text in paragraphs if pattern.search(text))
+        name, _, pattern, standards = primitive
         at, column, term = _term_place(document, line(first), pattern)
         yield Finding(
             f"{name if term in ('', name) else f'{term} ({name})'} is used but never cited: "
@@ -595,13 +623,49 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
+class _Paragraphs:
+    """The body's paragraphs, list items and table cells (where E2E011 looks for primitives),
+    the prose of each read when a search first reaches it."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._elements = [p for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")]
+        self._texts: list[str] = []
+
+    def texts(self) -> Iterator[tuple[etree._Element, str]]:
+        """Each paragraph with its prose, in document order."""
+        for index, element in enumerate(self._elements):
+            if index == len(self._texts):
+                self._texts.append(prose(element))
+            yield element, self._texts[index]
+
+    @cached_property
+    def joined(self) -> str:
+        """Every paragraph's prose, joined by spaces."""
+        return " ".join(text for _, text in self.texts())
+
+
+def _first_naming(
+    document: Document, paragraphs: _Paragraphs, primitive: Primitive
+) -> etree._Element | None:
+    """The first paragraph that names ``primitive`` (None: the paragraphs, joined, do not)."""
+    name, word, pattern, _ = primitive
+    if name not in _SPANNING:  # a match lies in one text, also in the body's
+        if not pattern.search(body_text(document)):
+            return None
+        return next((p for p, text in paragraphs.texts() if pattern.search(text)), None)
+    joined = paragraphs.joined
+    words = (word,) if isinstance(word, str) else word
+    if not any(w in joined.casefold() for w in words) or not pattern.search(joined):
+        return None
+    return next(p for p, text in paragraphs.texts() if pattern.search(text))
+
+
 def _may_name(document: Document, primitive: Primitive) -> bool:
-    """Whether a paragraph may name ``primitive`` (False: none of its :data:`_NEEDLES` in
-    the body)."""
-    name, _, pattern, _ = primitive
-    case_blind = pattern.flags & re.IGNORECASE
-    text = lower_body_text(document) if case_blind else body_text(document)
-    return any(needle in text for needle in _NEEDLES[name])
+    """Whether a paragraph may name ``primitive`` (False: no group of its :data:`_NEEDLES`
+    stands whole in the body)."""
+    name = primitive[0]
+    text = lower_body_text(document) if name in _CASE_BLIND else body_text(document)
+    return any(all(word in text for word in group) for group in _NEEDLES[name])
 
 
 def _cited(primitive: Primitive, citations: str, folded_citations: str) -> bool:
@@ -683,7 +747,7 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
         text = block.text or ""
         if not may_contain(text, *_SECRET_WORDS):
             continue  # every _SECRET_VALUE match holds one of them
-        for found in _SECRET_VALUE.finditer(text):
+        for found in _secret_values(text):
             name = found.group("tag") or found.group("attr")
             value = found.group("value") or found.group("attr_value")
             if _looks_secret(value):
@@ -693,6 +757,34 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
                     line(block) + text.count("\n", 0, found.start()),
                     hint="use an obvious placeholder",
                 )
+
+
+def _secret_values(text: str) -> Iterator[re.Match[str]]:
+    """What ``_SECRET_VALUE.finditer(text)`` finds, tried only from where the name holding
+    each "priv" or "secret" may start (a ``<`` before it, or in it): tried at every character,
+    the pattern runs through every name of the text to look for those words in it."""
+    if not text.isascii():  # lower-casing may move characters, or ſ may stand for s
+        yield from _SECRET_VALUE.finditer(text)
+        return
+    lowered = text.lower()
+    pos = 0  # where the next match may start; every position before ``tried`` was tried
+    tried = 0
+    for at in sorted(at for word in _SECRET_WORDS for at in occurrences(lowered, word)):
+        start = at
+        while start > max(pos, tried) and _name_character(text[start - 1]):
+            start -= 1
+        for candidate in range(max(start - 1, pos, tried), at + 1):
+            found = _SECRET_VALUE.match(text, candidate)
+            if found:
+                yield found
+                pos = found.end()
+                break
+        tried = max(tried, at + 1)
+
+
+def _name_character(character: str) -> bool:
+    """What ``[\\w:-]`` matches."""
+    return character.isalnum() or character in "_:-"
 
 
 @rule("E2E013", "trust-model", Severity.WARNING, content=True, e2ee=True)
@@ -712,7 +804,7 @@ def trust_model(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     if b"&xep0434;" in document.raw or b"&xep0450;" in document.raw:
         return
-    if _TRUST.search(lower_body_text(document)):
+    if _found_from(_TRUST, lower_body_text(document), _TRUST_STARTS):
         return
     yield Finding(
         "the spec does not say how trust in keys is established (fingerprint verification, "
