@@ -238,6 +238,19 @@ def test_e2e011_crypto_refs() -> None:
     assert findings(spec(cited), "E2E011") == []
 
 
+def test_e2e011_a_name_split_across_two_paragraphs_is_no_mention() -> None:
+    split = replaced(
+        "<p>Widget Crypt encrypts one-to-one messages end to end.</p>",
+        "<p>Widget Crypt is not the Double</p><p>Ratchet of the widget world.</p>",
+    )
+    assert findings(spec(split), "E2E011") == []
+    whole = replaced("the Double</p><p>Ratchet", "the Double Ratchet</p><p>", split)
+    assert findings(spec(whole), "E2E011") == [
+        "Double Ratchet is used but never cited: add a reference such as &doubleratchet; "
+        "at its first mention"
+    ]
+
+
 PEM = "-----BEGIN " + "PRIVATE KEY-----"
 
 

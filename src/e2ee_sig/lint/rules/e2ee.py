@@ -647,7 +647,8 @@ class _Paragraphs:
 def _first_naming(
     document: Document, paragraphs: _Paragraphs, primitive: Primitive
 ) -> etree._Element | None:
-    """The first paragraph that names ``primitive`` (None: the paragraphs, joined, do not)."""
+    """The first paragraph that names ``primitive`` (None: none does, though the paragraphs
+    joined may: "… Double" ending one and "Ratchet …" starting the next is no mention)."""
     name, word, pattern, _ = primitive
     if name not in _SPANNING:  # a match lies in one text, also in the body's
         if not pattern.search(body_text(document)):
@@ -657,7 +658,7 @@ def _first_naming(
     words = (word,) if isinstance(word, str) else word
     if not any(w in joined.casefold() for w in words) or not pattern.search(joined):
         return None
-    return next(p for p, text in paragraphs.texts() if pattern.search(text))
+    return next((p for p, text in paragraphs.texts() if pattern.search(text)), None)
 
 
 def _may_name(document: Document, primitive: Primitive) -> bool:
