@@ -77,18 +77,14 @@ def _large_root(xep_root: Path) -> Path:
     return xep_root
 
 
-@pytest.mark.parametrize("split", [False, True])
 def test_an_index_built_in_the_background_equals_one_built_in_place(
-    xep_root: Path, monkeypatch: pytest.MonkeyPatch, split: bool
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = root_at(_large_root(xep_root))
     index.clear()
     in_place = index.index_of(root)
     index.clear()
-    if split:  # (the test root is too small for two readers of its own accord)
-        monkeypatch.setattr(index, "SPLIT_MIN_FILES", 2)
     index.build_in_background(root)
-    assert len(index._BUILDING[root.path].readers) == (2 if split else 1)
     monkeypatch.setattr(index, "_read", lambda files, folder: _fails())  # only children read
     received = index.index_of(root)
     assert not index._BUILDING
@@ -125,17 +121,14 @@ def test_a_failed_background_build_is_done_in_place(
     index.clear()
 
 
-def test_a_share_whose_process_fails_is_read_in_place(
-    xep_root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_share_whose_process_fails_is_read_in_place(xep_root: Path) -> None:
     root = root_at(_large_root(xep_root))
     index.clear()
     in_place = index.index_of(root)
     index.clear()
-    monkeypatch.setattr(index, "SPLIT_MIN_FILES", 2)
     index.build_in_background(root)
     building = index._BUILDING[root.path]
-    assert len([r for r in building.readers if r is not None]) == 2
+    assert len([r for r in building.readers if r is not None]) == index.BACKGROUND_PARTS
     building.readers[0].cancel()  # type: ignore[union-attr]  # killed: its share is lost
     assert index.index_of(root) == in_place
     index.clear()

@@ -127,10 +127,7 @@ class RootIndex:
 _INDEXES: dict[Path, RootIndex] = {}
 _BUILDING: dict[Path, _Building] = {}
 BACKGROUND_MIN_FILES = 48  # a smaller root's index costs less than a forked process
-SPLIT_MIN_FILES = 600
-"""From this many files a root's index takes longer to read than this process takes to load
-the rules (~0.23 ms a file against ~150 ms): two processes read it, a half each. Below, one
-reads it all behind the rules' loading, and a second would only take cores from it."""
+BACKGROUND_PARTS = 2  # the rules load on one core meanwhile: two halves keep both busy
 
 
 def root_index(document: Document) -> RootIndex | None:
@@ -148,9 +145,8 @@ def index_of(root: XepRoot) -> RootIndex:
 
 
 def build_in_background(root: XepRoot) -> None:
-    """Start reading a large root's files in a forked process (two, each a share of them,
-    from :data:`SPLIT_MIN_FILES` files), so that its index is ready, or nearly, when
-    :func:`index_of` first asks for it."""
+    """Start reading a large root's files in forked processes (each a share of them), so
+    that its index is ready, or nearly, when :func:`index_of` first asks for it."""
     if root.path in _INDEXES or root.path in _BUILDING:
         return
     files = list(_root_files(root.path))
@@ -158,8 +154,7 @@ def build_in_background(root: XepRoot) -> None:
         return
     from e2ee_sig.background import Background
 
-    parts = 2 if len(files) >= SPLIT_MIN_FILES else 1
-    shares = [files[part::parts] for part in range(parts)]
+    shares = [files[part::BACKGROUND_PARTS] for part in range(BACKGROUND_PARTS)]
     readers = [Background.start(partial(_read, share, root.path, True)) for share in shares]
     _BUILDING[root.path] = _Building(root.path, files, shares, readers)
 
@@ -188,8 +183,8 @@ the schema ``targetNamespace`` values it defines."""
 
 @dataclass
 class _Building:
-    """An index being read by forked processes, a share of the files each (every other file
-    with two, so that each share costs about the same)."""
+    """An index being read by forked processes, a share of the files each (every
+    :data:`BACKGROUND_PARTS`-th file, so that each share costs about the same)."""
 
     folder: Path
     files: list[tuple[str, str, bool]]
