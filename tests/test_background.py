@@ -181,11 +181,27 @@ def test_the_index_is_built_in_the_background_only_with_a_core_to_spare(
     from e2ee_sig.lint import batch
 
     root = _large_root(xep_root)
-    calls: list[object] = []
+    calls: list[bool] = []
     monkeypatch.setattr(batch, "_cores", lambda: cores)
-    monkeypatch.setattr(index, "build_in_background", calls.append)
+    monkeypatch.setattr(
+        index, "build_in_background", lambda root, with_schemas: calls.append(with_schemas)
+    )
     index.clear()
     report = lint_paths([str(root / "xep-0001.xml")], LintOptions(jobs=jobs))
     assert bool(calls) is started
     assert report.files == 1
+    if started:  # one file: no worker will ask every file for its schemas
+        assert calls == [False]
+        lint_paths([str(root)], LintOptions(jobs=jobs))
+        assert calls == [False, True]
+    index.clear()
+
+
+def test_without_schemas_the_readers_leave_them_to_be_read_when_asked(xep_root: Path) -> None:
+    root = root_at(_large_root(xep_root))
+    index.clear()
+    index.build_in_background(root, with_schemas=False)
+    received = index.index_of(root)
+    (xep_root / "xep-0002.xml").write_text("changed since")
+    assert received.by_path["xep-0002.xml"].schemas == {}  # read now, from the changed file
     index.clear()

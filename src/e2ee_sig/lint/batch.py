@@ -60,7 +60,7 @@ def _index_in_background(targets: list[Target], options: LintOptions) -> bool:
         return False
     from e2ee_sig.xep.index import build_in_background
 
-    build_in_background(root_at(roots.pop()))
+    build_in_background(root_at(roots.pop()), with_schemas=len(targets) >= PARALLEL_THRESHOLD)
     return True
 
 

@@ -144,9 +144,11 @@ def index_of(root: XepRoot) -> RootIndex:
     return _INDEXES[root.path]
 
 
-def build_in_background(root: XepRoot) -> None:
+def build_in_background(root: XepRoot, with_schemas: bool = True) -> None:
     """Start reading a large root's files in forked processes (each a share of them), so
-    that its index is ready, or nearly, when :func:`index_of` first asks for it."""
+    that its index is ready, or nearly, when :func:`index_of` first asks for it; with
+    ``with_schemas``, each file's schemas too (see :func:`_read`: worth it when several
+    workers would each read them, not for a run of a few files that may never ask)."""
     if root.path in _INDEXES or root.path in _BUILDING:
         return
     files = list(_root_files(root.path))
@@ -155,7 +157,7 @@ def build_in_background(root: XepRoot) -> None:
     from e2ee_sig.background import Background
 
     shares = [files[part::BACKGROUND_PARTS] for part in range(BACKGROUND_PARTS)]
-    readers = [Background.start(partial(_read, share, root.path, True)) for share in shares]
+    readers = [Background.start(partial(_read, share, root.path, with_schemas)) for share in shares]
     _BUILDING[root.path] = _Building(root.path, files, shares, readers)
 
 
