@@ -13,6 +13,7 @@ from e2ee_sig.background import Background
 from e2ee_sig.lint.batch import lint_paths
 from e2ee_sig.lint.engine import LintOptions
 from e2ee_sig.xep import index, root_at
+from e2ee_sig.xep.root import XepRoot
 from tests.xepfactory import SECTIONS, make_xep
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -77,13 +78,19 @@ def _large_root(xep_root: Path) -> Path:
     return xep_root
 
 
-def test_an_index_built_in_the_background_equals_one_built_in_place(
-    xep_root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _indexed_in_place(xep_root: Path) -> tuple[XepRoot, index.RootIndex]:
+    """A large root and its index built in this process (then forgotten)."""
     root = root_at(_large_root(xep_root))
     index.clear()
     in_place = index.index_of(root)
     index.clear()
+    return root, in_place
+
+
+def test_an_index_built_in_the_background_equals_one_built_in_place(
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, in_place = _indexed_in_place(xep_root)
     index.build_in_background(root)
     monkeypatch.setattr(index, "_read", lambda files, folder: _fails())  # only children read
     received = index.index_of(root)
@@ -108,10 +115,7 @@ def test_a_small_root_is_indexed_in_place(xep_root: Path) -> None:
 def test_a_failed_background_build_is_done_in_place(
     xep_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = root_at(_large_root(xep_root))
-    index.clear()
-    in_place = index.index_of(root)
-    index.clear()
+    root, in_place = _indexed_in_place(xep_root)
     monkeypatch.setattr(index, "_read", lambda files, folder: _fails())
     index.build_in_background(root)
     monkeypatch.undo()
@@ -122,10 +126,7 @@ def test_a_failed_background_build_is_done_in_place(
 
 
 def test_a_share_whose_process_fails_is_read_in_place(xep_root: Path) -> None:
-    root = root_at(_large_root(xep_root))
-    index.clear()
-    in_place = index.index_of(root)
-    index.clear()
+    root, in_place = _indexed_in_place(xep_root)
     index.build_in_background(root)
     building = index._BUILDING[root.path]
     assert len([r for r in building.readers if r is not None]) == index.BACKGROUND_PARTS
