@@ -107,15 +107,17 @@ def _run(
 
 
 def _largest_first(targets: list[Target]) -> list[int]:
-    """The first target's index (linted before forking), then the others' by decreasing
-    size: handing out the big files first leaves small ones to even out the end."""
+    """The targets' indexes for the workers: the smallest file first (linted before forking,
+    it warms up what the children inherit at the least serial cost), then the others by
+    decreasing size (handing out the big files first leaves small ones to even out the end)."""
     sizes = []
-    for index, target in enumerate(targets[1:], 1):
+    for index, target in enumerate(targets):
         try:
             sizes.append((-os.stat(target.path).st_size, index))
         except OSError:
             sizes.append((0, index))
-    return [0, *(index for _, index in sorted(sizes))]
+    order = [index for _, index in sorted(sizes)]
+    return [order[-1], *order[:-1]]
 
 
 def default_jobs(targets: list[Target], profile: str) -> int:
