@@ -653,11 +653,11 @@ def _first_naming(
     if name not in _SPANNING:  # a match lies in one text, also in the body's
         if not pattern.search(body_text(document)):
             return None
-        return next((p for p, text in paragraphs.texts() if pattern.search(text)), None)
-    joined = paragraphs.joined
-    words = (word,) if isinstance(word, str) else word
-    if not any(w in joined.casefold() for w in words) or not pattern.search(joined):
-        return None
+    else:
+        joined = paragraphs.joined
+        words = (word,) if isinstance(word, str) else word
+        if not any(w in joined.casefold() for w in words) or not pattern.search(joined):
+            return None
     return next((p for p, text in paragraphs.texts() if pattern.search(text)), None)
 
 
