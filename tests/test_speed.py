@@ -131,3 +131,23 @@ def test_workers_start_only_when_the_work_repays_them(
     assert default_jobs(whole[:40], "e2ee") == 1  # below PARALLEL_THRESHOLD files
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert default_jobs(whole, "e2ee") == 1  # one usable core
+
+
+@pytest.mark.parametrize("given", [".", "./", "root", "root/", "ABS"])
+def test_discovery_shows_paths_as_given_and_counts_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    root = tmp_path / "root"
+    (root / "inbox").mkdir(parents=True)
+    (root / "xep.dtd").write_text("<!-- a DTD long enough to count as the real file -->" * 2)
+    for name in ("xep-0001.xml", "inbox/proto.xml", "inbox/.hidden.xml", "notes.txt"):
+        (root / name).write_text("<xep/>")
+    monkeypatch.chdir(root if given.startswith(".") else tmp_path)
+    given = str(root) if given == "ABS" else given
+    targets = discover([given, given, str(root / "xep-0001.xml")], None)
+    expected = [os.path.join(given, "xep-0001.xml"), os.path.join(given, "inbox", "proto.xml")]
+    assert [t.display for t in targets] == expected
+    assert {t.root for t in targets} == {root.resolve()}
+    assert all(
+        t.path.resolve() == (root / t.display[len(given) :].lstrip("/")).resolve() for t in targets
+    )

@@ -42,8 +42,11 @@ def inside_folders(files: Sequence[str], folders: Sequence[str]) -> tuple[list[s
     return kept, notes
 
 
-def _scan(folder: Path, pattern: str, boundary: str, notes: list[str]) -> list[tuple[Path, str]]:
-    """Regular ``pattern`` files in ``folder`` (sorted, no dotfiles), each with a dedup key.
+def _scan(
+    folder: Path, pattern: str, boundary: str, notes: list[str], under: str = ""
+) -> list[tuple[Path, str, str]]:
+    """Regular ``pattern`` files in ``folder`` (sorted, no dotfiles), each with a dedup key
+    (its absolute path) and its name prefixed with ``under``.
 
     A symlink is followed only when its target stays inside ``boundary``; FIFOs, devices and
     sockets are skipped (never opened); each skip becomes a note. An unreadable folder is an
@@ -56,10 +59,11 @@ def _scan(folder: Path, pattern: str, boundary: str, notes: list[str]) -> list[t
             f"{display_name(folder)}: cannot list folder: {error.strerror or error}"
         ) from error
     found = []
+    absolute = os.path.abspath(folder)
     for entry in entries:
         if entry.name.startswith(".") or not fnmatch.fnmatchcase(entry.name, pattern):
             continue
-        key = os.path.abspath(entry.path)
+        key = os.path.join(absolute, entry.name)  # abspath's result, without a getcwd each
         try:
             if entry.is_symlink():
                 key = os.path.realpath(entry.path)
@@ -77,13 +81,16 @@ def _scan(folder: Path, pattern: str, boundary: str, notes: list[str]) -> list[t
         except OSError as error:
             notes.append(f"skipped {display_name(entry.path)}: {error.strerror or error}")
             continue
-        found.append((Path(entry.path), key))
+        found.append((Path(entry.path), key, under + entry.name))
     return found
 
 
-def _workspace_files(folder: Path, notes: list[str]) -> tuple[list[tuple[Path, str]], Path | None]:
+def _workspace_files(
+    folder: Path, notes: list[str]
+) -> tuple[list[tuple[Path, str, str]], Path | None]:
     """The XEP files of a folder (a XEP root: ``xep-*.xml`` and ``inbox/*.xml``; otherwise
-    its ``*.xml``) and the XEP root they belong to, if known."""
+    its ``*.xml``), each with its dedup key and its path relative to ``folder``, and the XEP
+    root they belong to, if known."""
     boundary = os.path.realpath(folder)
     if is_xep_root(folder):
         files = _scan(folder, "xep-*.xml", boundary, notes)
@@ -91,7 +98,7 @@ def _workspace_files(folder: Path, notes: list[str]) -> tuple[list[tuple[Path, s
         if not _inside(os.path.realpath(inbox), boundary):
             notes.append(f"skipped {display_name(inbox)}: a symlink leading outside {folder}")
         elif inbox.is_dir():
-            files += _scan(inbox, "*.xml", boundary, notes)
+            files += _scan(inbox, "*.xml", boundary, notes, "inbox" + os.sep)
         return files, Path(boundary)
     found = find_root(folder / "x.xml")
     return _scan(folder, "*.xml", boundary, notes), found.path if found else None
@@ -117,13 +124,7 @@ def discover(
             raise LintUsageError(f"{display_name(given)}: no such file or directory")
         if path.is_dir():
             files, root = _workspace_files(path, notes)
-            prefix = str(path) + os.sep
-            for file, key in files:
-                name = str(file)  # scanned under ``path``: its relative part is a suffix
-                if name.startswith(prefix):
-                    relative = name[len(prefix) :]
-                else:
-                    relative = os.path.relpath(name, path)
+            for file, key, relative in files:
                 display = os.path.join(given, relative)
                 targets.setdefault(key, Target(file, display, fixed_root or root))
             continue

@@ -39,14 +39,18 @@ def _headline(diagnostic: Diagnostic) -> str:
     return f"{where}: {diagnostic.code}{level} {diagnostic.message}"
 
 
-def _snippet(diagnostic: Diagnostic) -> list[str]:
+def _snippet(diagnostic: Diagnostic) -> str:
+    """The source line under a gutter, with a caret under the span found ('' when the line
+    is unknown)."""
     source = diagnostic.source
     if source is None:  # not recorded when the file was linted: read it now
         lines = _source_lines(diagnostic.path)
         if not 1 <= diagnostic.line <= len(lines):
-            return []
+            return ""
         source = lines[diagnostic.line - 1]
-    source = source.expandtabs(4).rstrip()
+    if "\t" in source:
+        source = source.expandtabs(4)
+    source = source.rstrip()
     if len(source) > 160:
         source = source[:157] + "..."
     number = str(diagnostic.line)
@@ -55,7 +59,7 @@ def _snippet(diagnostic: Diagnostic) -> list[str]:
     start = min(start, max(len(source) - 1, 0))
     end = (diagnostic.end_column - 1) if diagnostic.end_column else start + _token(source[start:])
     caret = " " * start + "^" * max(1, end - start)
-    return [f"{gutter} |", f"{number} | {source}", f"{gutter} | {caret}"]
+    return f"{gutter} |\n{number} | {source}\n{gutter} | {caret}\n"
 
 
 def _token(text: str) -> int:
@@ -76,17 +80,17 @@ def _summary(report: LintReport) -> str:
 
 def full(report: LintReport, stream: TextIO) -> None:
     """Every diagnostic with its source line, a caret and a hint, then a summary."""
+    parts = []
     for diagnostic in report.diagnostics:
-        stream.write(_headline(diagnostic) + "\n")
-        snippet = _snippet(diagnostic)
-        stream.writelines(line + "\n" for line in snippet)
+        parts += (_headline(diagnostic), "\n", _snippet(diagnostic))
         hint = diagnostic.hint or (diagnostic.fix.description if diagnostic.fix else None)
         if hint:
             pad = " " * len(str(diagnostic.line))
             fixable = " [fixable with --fix]" if diagnostic.fix and diagnostic.fix.safe else ""
-            stream.write(f"{pad} = hint: {hint}{fixable}\n")
-        stream.write("\n")
-    stream.write(_summary(report) + "\n")
+            parts.append(f"{pad} = hint: {hint}{fixable}\n")
+        parts.append("\n")
+    parts.append(_summary(report) + "\n")
+    stream.write("".join(parts))
 
 
 def concise(report: LintReport, stream: TextIO) -> None:
