@@ -23,6 +23,8 @@ how far to trust the median), and the peak RSS. The floors, over the same files:
 fixed start-up cost weighs as it does there. Every command runs from the root's folder (no
 ``pyproject.toml`` there, as in an xsf/xeps checkout).
 
+The lint commands print the concise report; ``lint, text report`` is the default profile with
+the text report a bare ``e2ee-sig lint`` prints (each diagnostic with its source line).
 ``lint, no content rules`` is the default profile without the EXM, SCH, LNK and REF families.
 ``--help`` is compared with ``python -c pass``. ``--before SRC`` adds the same lint commands
 run with ``PYTHONPATH=SRC`` (another checkout's ``src``), interleaved, for before/after ratios.
@@ -127,6 +129,12 @@ def commands(corpus: Path, jobs: int | None, before: str | None) -> list[Command
                 statuses=LINT_STATUSES,
             )
             for p in ("xsf-ci", "default", "e2ee")
+        ),
+        Command(
+            "lint, text report",
+            [*lint[:4], "--format", "text", *lint[6:], str(corpus)],
+            "floor: parse+DTD",
+            statuses=LINT_STATUSES,
         ),
         Command(
             "lint, no content rules",
