@@ -558,13 +558,20 @@ FACT_PIECES += [b"targetNamespace='urn:x'", b"targetNamespace=']]>urn:x<![CDATA[
 @settings(max_examples=500)
 @given(_joined_bytes(FACT_PIECES))
 def test_literal_led_patterns_match_where_finditer_matches(raw: bytes) -> None:
-    for pattern, literal, folded in (
-        (facts._RAW_TARGET, b"targetNamespace", False),
-        (facts.TARGET_NAMESPACE, b"targetNamespace", False),
-        (facts._REGISTRAR, b"<section1", True),
+    for pattern, literal in (
+        (facts._RAW_TARGET, b"targetNamespace"),
+        (facts.TARGET_NAMESPACE, b"targetNamespace"),
+        (facts._REGISTRAR, b"<section1"),
     ):
-        found = [(m.span(), m.groups()) for m in facts.matches_from(pattern, raw, literal, folded)]
+        found = [(m.span(), m.groups()) for m in facts.matches_from(pattern, raw, literal)]
         assert found == [(m.span(), m.groups()) for m in pattern.finditer(raw)]
+
+
+def test_the_registrar_section_is_a_lower_case_tag_with_a_topic_in_any_case() -> None:
+    section = b"<section1 topic='%s'><p>urn:xmpp:a:0</p></section1>"
+    for topic in (b"XMPP Registrar Considerations", b"registrar  CONSIDERATIONS"):
+        assert facts.registrar_namespaces(section % topic, {}) == ["urn:xmpp:a:0"]
+    assert facts.registrar_namespaces(section.upper(), {}) == []  # not a section1 element
 
 
 @settings(max_examples=200)
@@ -999,3 +1006,12 @@ SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=
 def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
     expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
     assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected
+
+
+def test_header_facts_come_from_the_header_only() -> None:
+    body = b"<![CDATA[<status>Draft</status><supersededby><spec>XEP-0002</spec></supersededby>]]>"
+    raw = b"<xep><header><number>0001</number></header><section1>%s</section1></xep>" % body
+    read = facts.read_facts(raw, "xep-0001.xml")
+    assert (read.number, read.status, read.superseded_by) == ("0001", "", "")
+    without_end = facts.read_facts(b"<xep><header><status>Final</status>", "xep-0001.xml")
+    assert without_end.status == "Final"

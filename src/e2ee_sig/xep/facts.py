@@ -20,8 +20,10 @@ _FIELD = {
 _SUPERSEDED_BY = re.compile(rb"<supersededby>(?:\s*<spec>([^<]*)</spec>)")
 _ANCHOR = re.compile(rb"""anchor\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _REGISTRAR = re.compile(
-    rb"""<section1\b[^>]*topic\s*=\s*['"](?:XMPP\s+)?Registrar\s+Considerations['"]""", re.I
+    rb"""<section1\b[^>]*topic\s*=\s*['"](?i:(?:XMPP\s+)?Registrar\s+Considerations)['"]"""
 )
+"""The Registrar section's start tag (its topic in any case; the tag, as XML has it, only
+in lower case, like the end of the section in :data:`_SECTION1`)."""
 _SECTION1 = re.compile(rb"<section1\b|</xep\s*>")
 _ENTITY_REF = re.compile(r"&([A-Za-z_][\w.-]*);")
 NAMESPACE = re.compile(
@@ -45,18 +47,17 @@ TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 
 
 def matches_from(
-    pattern: re.Pattern[bytes], raw: bytes, literal: bytes, folded: bool = False
+    pattern: re.Pattern[bytes], raw: bytes, literal: bytes
 ) -> Iterator[re.Match[bytes]]:
     """What ``pattern.finditer(raw)`` finds, for a pattern whose every match starts with
-    ``literal`` (lower-case ASCII when ``folded``: the pattern ignores case): the pattern is
-    tried only where a byte search finds the literal, not at every byte."""
-    haystack = raw.lower() if folded else raw
-    at = haystack.find(literal)
+    ``literal``: the pattern is tried only where a byte search finds the literal, not at
+    every byte."""
+    at = raw.find(literal)
     while at >= 0:
         match = pattern.match(raw, at)
         if match:
             yield match
-        at = haystack.find(literal, max(match.end(), at + 1) if match else at + 1)
+        at = raw.find(literal, max(match.end(), at + 1) if match else at + 1)
 
 
 def schema_start(text: str) -> re.Match[str] | None:
@@ -172,8 +173,9 @@ class XepFacts:
         return f"XEP-{self.number}" if self.number.isdigit() else self.relpath
 
 
-def _field(raw: bytes, name: str) -> str:
-    match = _FIELD[name].search(raw)
+def _field(raw: bytes, end: int, name: str) -> str:
+    """The header field ``name`` (searched before ``end``, the end of the header)."""
+    match = _FIELD[name].search(raw, 0, end)
     return match.group(1).decode("utf-8", "replace") if match else ""
 
 
@@ -187,21 +189,27 @@ def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
         for match in matches_from(_RAW_TARGET, raw, b"targetNamespace"):
             target = match.group(1).decode("utf-8", "replace")
             namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
+    end = _header_end(text)
     return XepFacts(
         relpath,
-        _field(text, "number"),
-        _field(text, "status"),
-        _field(text, "type"),
-        _field(text, "shortname"),
+        _field(text, end, "number"),
+        _field(text, end, "status"),
+        _field(text, end, "type"),
+        _field(text, end, "shortname"),
         frozenset(namespaces),
         ", ".join(
-            m.decode("utf-8", "replace").strip()
-            for m in (_SUPERSEDED_BY.findall(text) if b"<supersededby>" in text else ())
+            m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text, 0, end)
         ),
         raw,
         values,
         path,
     )
+
+
+def _header_end(text: bytes) -> int:
+    """Where the header ends (the end of ``text`` when it has no ``</header>``)."""
+    end = text.find(b"</header>")
+    return end if end >= 0 else len(text)
 
 
 def _without_comments(raw: bytes) -> bytes:
@@ -228,7 +236,7 @@ def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
 
 def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
     """Namespaces named in the Registrar Considerations section, entities expanded."""
-    start = next(matches_from(_REGISTRAR, raw, b"<section1", folded=True), None)
+    start = next(matches_from(_REGISTRAR, raw, b"<section1"), None)
     if start is None:
         return []
     end = _SECTION1.search(raw, start.end())
