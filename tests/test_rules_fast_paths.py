@@ -999,3 +999,22 @@ SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=
 def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
     expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
     assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected
+
+
+# --- blk6 ---
+# Examples checked together without a tree (a document with no schema) are judged as when
+# each is checked alone: namespace errors are only logged, xml:id values not checked there.
+NO_TREE_FRAGMENTS = [*FRAGMENTS, "<f xml:id='1x'/>", "<g xmlns:p=''/>", "<p:h/>", "<i xmlns='r'/>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_joined(NO_TREE_FRAGMENTS), max_size=6))
+def test_examples_checked_together_without_a_tree_are_judged_as_alone(texts: list[str]) -> None:
+    fragments._OUTCOMES.clear()
+    outcomes, parsed = fragments.check_all(texts, trees=False)
+    together = [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes]
+    fragments._OUTCOMES.clear()
+    alone = [(o.xml, o.issue, o.blanks, o.strict_text) for o in map(fragments.check, texts)]
+    fragments._OUTCOMES.clear()
+    assert together == alone
+    assert all("xml:id" in text for text in parsed)  # (the tree's parser checks those)
