@@ -1018,3 +1018,13 @@ def test_examples_checked_together_without_a_tree_are_judged_as_alone(texts: lis
     fragments._OUTCOMES.clear()
     assert together == alone
     assert all("xml:id" in text for text in parsed)  # (the tree's parser checks those)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(st.sampled_from([*BLOCK_PIECES, b"&#160;", b"&lt;&lt;", b"&\xc3\xa9;"]), max_size=12)
+)
+def test_references_are_read_as_one_by_one_with_each_offset_counted(parts: list[bytes]) -> None:
+    raw = b"<code>" + b"".join(parts).replace(b"</code", b"") + b"</code>"
+    entities = {"ns": "urn:x", "u": "<b>", "\u00e9": "e"}
+    assert codeblocks.read_blocks(raw, entities) == _plain_blocks(raw, entities)
