@@ -124,6 +124,7 @@ class _Checker:
         self.stack: list[Element] = []
         self.top_elided = False
         self.outcome = Outcome(True)
+        self.records = self.outcome.elements  # (the list itself: appended to for each tag)
 
     # --- driving ---------------------------------------------------------------------------
 
@@ -180,7 +181,12 @@ class _Checker:
 
     def _markup(self) -> None:
         text, at = self.text, self.pos
-        if text.startswith("<!--", at):
+        second = text[at + 1 : at + 2]  # what follows '<' says which kind of markup it starts
+        if not second or second not in "!?/":
+            self._start_tag(at)
+        elif second == "/":
+            self._end_tag(at)
+        elif text.startswith("<!--", at):
             end = text.find("-->", at + 4)
             if end < 0:
                 raise self._fail(at, "comment at {0} is never closed", "end it with -->", at)
@@ -204,12 +210,8 @@ class _Checker:
             end = self._doctype_end(at)
             self.outcome.blanks.append((at, end))
             self.pos = end
-        elif text.startswith("<!", at):
-            raise _Stop(None)  # a DTD or SGML declaration: not an XML example
-        elif text.startswith("</", at):
-            self._end_tag(at)
-        else:
-            self._start_tag(at)
+        else:  # '<!' of a DTD or SGML declaration: not an XML example
+            raise _Stop(None)
 
     def _doctype_end(self, at: int) -> int:
         bracket = self.text.find("[", at)
@@ -397,7 +399,7 @@ class _Checker:
         return close + 1
 
     def _opened(self, element: Element, empty: bool) -> None:
-        self.outcome.elements.append(element)
+        self.records.append(element)
         if self.stack:
             self.stack[-1].children += 1
         if not empty:
@@ -426,6 +428,9 @@ class _Checker:
         self._close(name.group(0), at, pos + 1)
 
     def _close(self, name: str, at: int, end: int) -> None:
+        if self.stack and self.stack[-1].name == name:  # the usual case: the open element's tag
+            self.stack.pop()
+            return
         names = [e.name for e in self.stack]
         if name not in names:
             if not self.stack:
