@@ -47,7 +47,7 @@ class Piece(NamedTuple):
     exact: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One ``<example>`` or ``<code>`` element: its text and where each part of it came from."""
 
