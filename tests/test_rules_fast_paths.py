@@ -1015,3 +1015,30 @@ def test_header_facts_come_from_the_header_only() -> None:
     assert (read.number, read.status, read.superseded_by) == ("0001", "", "")
     without_end = facts.read_facts(b"<xep><header><status>Final</status>", "xep-0001.xml")
     assert without_end.status == "Final"
+# --- blk6 ---
+# Examples checked together without a tree (a document with no schema) are judged as when
+# each is checked alone: namespace errors are only logged, xml:id values not checked there.
+NO_TREE_FRAGMENTS = [*FRAGMENTS, "<f xml:id='1x'/>", "<g xmlns:p=''/>", "<p:h/>", "<i xmlns='r'/>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_joined(NO_TREE_FRAGMENTS), max_size=6))
+def test_examples_checked_together_without_a_tree_are_judged_as_alone(texts: list[str]) -> None:
+    fragments._OUTCOMES.clear()
+    outcomes, parsed = fragments.check_all(texts, trees=False)
+    together = [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes]
+    fragments._OUTCOMES.clear()
+    alone = [(o.xml, o.issue, o.blanks, o.strict_text) for o in map(fragments.check, texts)]
+    fragments._OUTCOMES.clear()
+    assert together == alone
+    assert all("xml:id" in text for text in parsed)  # (the tree's parser checks those)
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(st.sampled_from([*BLOCK_PIECES, b"&#160;", b"&lt;&lt;", b"&\xc3\xa9;"]), max_size=12)
+)
+def test_references_are_read_as_one_by_one_with_each_offset_counted(parts: list[bytes]) -> None:
+    raw = b"<code>" + b"".join(parts).replace(b"</code", b"") + b"</code>"
+    entities = {"ns": "urn:x", "u": "<b>", "\u00e9": "e"}
+    assert codeblocks.read_blocks(raw, entities) == _plain_blocks(raw, entities)

@@ -47,7 +47,7 @@ class Piece(NamedTuple):
     exact: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One ``<example>`` or ``<code>`` element: its text and where each part of it came from."""
 
@@ -149,28 +149,36 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
         _add(block, text, start, True)
         return
     added: list[str] = []  # joined once: a text with many references is not copied for each
-    length = len(block.text)
-    position, raw_at = 0, start  # the next plain character and its byte offset
-    for reference in _REFERENCE.finditer(text):
-        name = reference.group(1)
-        if name.startswith("#"):
-            value = html.unescape(reference.group(0))
-        else:
-            value = PREDEFINED.get(name) or _entity_text(entities.get(name, "\u2026"))
-        plain = text[position : reference.start()]
-        value_at = raw_at + len(plain.encode())
-        for part, at, exact in ((plain, raw_at, True), (value, value_at, False)):
-            if part:
-                block.pieces.append(Piece(length, at, exact))
-                added.append(part)
-                length += len(part)
-        raw_at = value_at + len(reference.group(0).encode())
-        position = reference.end()
-    plain = text[position:]
-    if plain:
-        block.pieces.append(Piece(length, raw_at, True))
-        added.append(plain)
+    pieces, length, raw_at = block.pieces, len(block.text), start  # raw_at: the next byte
+    known = dict(PREDEFINED)  # each name's value, found once per text
+    ascii = text.isascii()  # (then a character is a byte)
+    parts = _REFERENCE.split(text)  # plain text, a reference's name, plain text, ...
+    for index in range(1, len(parts), 2):
+        plain, name = parts[index - 1], parts[index]
+        if plain:
+            pieces.append(Piece(length, raw_at, True))
+            added.append(plain)
+            length += len(plain)
+            raw_at += len(plain) if ascii else len(plain.encode())
+        value = known.get(name)
+        if value is None:
+            value = known[name] = _reference_value(name, entities)
+        if value:
+            pieces.append(Piece(length, raw_at, False))
+            added.append(value)
+            length += len(value)
+        raw_at += 2 + (len(name) if ascii else len(name.encode()))
+    if parts[-1]:
+        pieces.append(Piece(length, raw_at, True))
+        added.append(parts[-1])
     block.text += "".join(added)
+
+
+def _reference_value(name: str, entities: Mapping[str, str]) -> str:
+    """The text a reference ``&name;`` (not a predefined entity's) stands for."""
+    if name.startswith("#"):
+        return html.unescape(f"&{name};")
+    return _entity_text(entities.get(name, "\u2026"))
 
 
 def _entity_text(value: str) -> str:

@@ -124,6 +124,7 @@ class _Checker:
         self.stack: list[Element] = []
         self.top_elided = False
         self.outcome = Outcome(True)
+        self.records = self.outcome.elements  # (the list itself: appended to for each tag)
 
     # --- driving ---------------------------------------------------------------------------
 
@@ -180,7 +181,12 @@ class _Checker:
 
     def _markup(self) -> None:
         text, at = self.text, self.pos
-        if text.startswith("<!--", at):
+        second = text[at + 1 : at + 2]  # what follows '<' says which kind of markup it starts
+        if not second or second not in "!?/":
+            self._start_tag(at)
+        elif second == "/":
+            self._end_tag(at)
+        elif text.startswith("<!--", at):
             end = text.find("-->", at + 4)
             if end < 0:
                 raise self._fail(at, "comment at {0} is never closed", "end it with -->", at)
@@ -204,12 +210,8 @@ class _Checker:
             end = self._doctype_end(at)
             self.outcome.blanks.append((at, end))
             self.pos = end
-        elif text.startswith("<!", at):
-            raise _Stop(None)  # a DTD or SGML declaration: not an XML example
-        elif text.startswith("</", at):
-            self._end_tag(at)
-        else:
-            self._start_tag(at)
+        else:  # '<!' of a DTD or SGML declaration: not an XML example
+            raise _Stop(None)
 
     def _doctype_end(self, at: int) -> int:
         bracket = self.text.find("[", at)
@@ -397,7 +399,7 @@ class _Checker:
         return close + 1
 
     def _opened(self, element: Element, empty: bool) -> None:
-        self.outcome.elements.append(element)
+        self.records.append(element)
         if self.stack:
             self.stack[-1].children += 1
         if not empty:
@@ -426,6 +428,9 @@ class _Checker:
         self._close(name.group(0), at, pos + 1)
 
     def _close(self, name: str, at: int, end: int) -> None:
+        if self.stack and self.stack[-1].name == name:  # the usual case: the open element's tag
+            self.stack.pop()
+            return
         names = [e.name for e in self.stack]
         if name not in names:
             if not self.stack:
@@ -517,6 +522,23 @@ ROOT_CLOSE = "</e2ee-sig-examples>"
 _PART = "e2ee-sig-fragment"
 _PART_TAG = "{jabber:client}" + _PART
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+class _NoTree:
+    """A parser target that builds nothing: the parse only says whether the text is good."""
+
+    def close(self) -> None:
+        return None
+
+
+_CHECKING_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, target=_NoTree()
+)
+""":data:`_PARSER` without a tree (half its cost). It fails as :data:`_PARSER` fails but for
+two kinds of errors: namespace errors, which it only logs (level :data:`_ERROR`), and
+``xml:id`` values, which only tree building checks."""
+_ERROR = 2
+"""libxml2's level of an error (a warning is 1)."""
 _FATAL = 3
 """libxml2's level of an error after which what it reads is not sure."""
 _ROUNDS = 8
@@ -554,10 +576,12 @@ def _remember(text: str, outcome: Outcome) -> None:
             _OUTCOMES.popitem(last=False)
 
 
-def check_all(texts: list[str]) -> tuple[list[Outcome], dict[str, etree._Element]]:
-    """:func:`check` of each of ``texts``, and the parse of the examples the strict parser
-    accepted as they stand, each text's part of one parse (its element holds the example
-    inside :data:`ROOT_OPEN`'s namespaces, starting on the part's own source line).
+def check_all(
+    texts: list[str], trees: bool = True
+) -> tuple[list[Outcome], dict[str, etree._Element]]:
+    """:func:`check` of each of ``texts``, and (when ``trees``) the parse of the examples the
+    strict parser accepted as they stand, each text's part of one parse (its element holds
+    the example inside :data:`ROOT_OPEN`'s namespaces, starting on the part's own source line).
 
     The texts not remembered are first given to the strict parser together (:func:`_accept`),
     one parse for all of them rather than one each; those it accepts are remembered as such.
@@ -569,14 +593,16 @@ def check_all(texts: list[str]) -> tuple[list[Outcome], dict[str, etree._Element
             _remember(text, Outcome(False))
         elif _PART not in text and "<?xml" not in text:  # a declaration fails in a part
             together.append(text)
-    parsed = {text: part for text, part in _accept(together).items() if part is not None}
+    accepted = _accept(together, trees)
+    parsed = {text: part for text, part in accepted.items() if part is not None}
     return [check(text) for text in texts], parsed
 
 
-def _accept(texts: list[str]) -> dict[str, etree._Element | None]:
+def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | None]:
     """The texts of ``texts`` a strict parser accepts side by side, each in its own element
-    (then each would pass alone), with their elements; each is remembered as accepted, and
-    the others are checked on their own by :func:`check`.
+    (then each would pass alone), with their elements (when ``trees``; else the parse builds
+    none: :data:`_CHECKING_PARSER`); each is remembered as accepted, and the others are
+    checked on their own by :func:`check`.
 
     No text names the part element, so a part ends only with the end tag written after it,
     and a comment, CDATA section or processing instruction left open would take in the next
@@ -589,11 +615,21 @@ def _accept(texts: list[str]) -> dict[str, etree._Element | None]:
         if not texts:
             break
         try:
-            whole = etree.fromstring(_together(texts).encode("utf-8"), _PARSER)
-        except etree.XMLSyntaxError:
-            texts = _taken_before_error(texts, _PARSER.error_log, taken)
-            continue
+            data = _together(texts).encode("utf-8")
         except UnicodeEncodeError:
+            break
+        parser = _PARSER if trees or b"xml:id" in data else _CHECKING_PARSER
+        try:
+            whole = etree.fromstring(data, parser)
+        except etree.XMLSyntaxError:
+            texts = _taken_before_error(texts, parser.error_log, taken)
+            continue
+        if whole is None:  # no tree: no part elements to count (see _taken_before_error)
+            if any(entry.level >= _ERROR for entry in parser.error_log):
+                texts = _taken_before_error(texts, parser.error_log, taken)
+                continue
+            if not any(_may_leave_open(text) for text in texts):
+                taken.update(dict.fromkeys(texts))
             break
         if len(whole) == len(texts) and all(part.tag == _PART_TAG for part in whole):
             taken.update(zip(texts, whole, strict=True))

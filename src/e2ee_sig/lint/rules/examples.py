@@ -33,7 +33,8 @@ def checked(document: Document) -> list[tuple[Block, Outcome]]:
 
 def parsed_examples(document: Document) -> dict[str, etree._Element]:
     """The strict parse of examples :func:`checked` found well-formed as they stand, by
-    text (see :func:`check_all`: not every one of them; read only)."""
+    text (see :func:`check_all`: not every one of them, none in a document without a schema
+    to validate them against; read only)."""
     return _judged(document)[1]
 
 
@@ -41,8 +42,16 @@ def parsed_examples(document: Document) -> dict[str, etree._Element]:
 def _judged(
     document: Document,
 ) -> tuple[list[tuple[Block, Outcome]], dict[str, etree._Element]]:
-    judged = [block for block in blocks(document) if not block.has_markup and not is_schema(block)]
-    outcomes, parsed = check_all([block.text for block in judged])
+    judged: list[Block] = []
+    schemas = False  # (EXM002 validates examples against them: it needs their parse trees)
+    for block in blocks(document):
+        if block.has_markup:
+            continue
+        if is_schema(block):
+            schemas = True
+        else:
+            judged.append(block)
+    outcomes, parsed = check_all([block.text for block in judged], trees=schemas)
     return list(zip(judged, outcomes, strict=True)), parsed
 
 
