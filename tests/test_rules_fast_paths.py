@@ -1015,6 +1015,8 @@ def test_header_facts_come_from_the_header_only() -> None:
     assert (read.number, read.status, read.superseded_by) == ("0001", "", "")
     without_end = facts.read_facts(b"<xep><header><status>Final</status>", "xep-0001.xml")
     assert without_end.status == "Final"
+
+
 # --- blk6 ---
 # Examples checked together without a tree (a document with no schema) are judged as when
 # each is checked alone: namespace errors are only logged, xml:id values not checked there.
