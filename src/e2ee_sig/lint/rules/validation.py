@@ -40,7 +40,6 @@ from e2ee_sig.lint.rules.schemas import (
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import root_index
 from e2ee_sig.xep.parsers import LINE_LIMIT
-from e2ee_sig.xep.query import per_document
 
 _NOT_JUDGED = ("No matching global declaration", "No matching global element declaration")
 """The element is not declared at the top level, or is foreign content another schema owns."""
@@ -55,6 +54,8 @@ its parse the example's text starts on."""
 _SUBTREE_ROOTS = etree.XPath("* | .//*[namespace-uri() != namespace-uri(..)]")
 """The elements of an example (the children of the element holding it) that are at its top
 or in another namespace than their parent, in document order."""
+_ROOT_NAMESPACES = frozenset(parse_strictly("").nsmap.values())
+"""The namespaces the synthetic root around an example declares."""
 
 
 def _strict_text(text: str, outcome: Outcome) -> str:
@@ -63,21 +64,50 @@ def _strict_text(text: str, outcome: Outcome) -> str:
     return text
 
 
-@per_document
-def subtrees(document: Document) -> list[Subtree]:
+def subtrees(document: Document, namespaces: tuple[str, ...] = ()) -> list[Subtree]:
     """Each example element whose parent is in another namespace (or is the example's top),
-    with the checker's record of it (once per document)."""
+    with the checker's record of it; with ``namespaces``, only those in one of them (the
+    other examples are not parsed, the other elements not read)."""
     parsed = parsed_examples(document)
+    roots = _roots_in(namespaces)
     found: list[Subtree] = []
     for block, outcome in checked(document):
         if not outcome.xml or outcome.issue is not None:
             continue
+        if namespaces and not any(may_hold(block.text, ns) for ns in namespaces):
+            continue
         part = parsed.get(block.text)
         if part is not None and part.sourceline + block.text.count("\n") < LINE_LIMIT:
-            found += ((block, node, None, part.sourceline) for node in _SUBTREE_ROOTS(part))
+            found += ((block, node, None, part.sourceline) for node in roots(part))
         else:
-            found += ((block, node, record, 1) for node, record in _block_subtrees(block.text))
+            found += (
+                (block, node, record, 1)
+                for node, record in _block_subtrees(block.text)
+                if not namespaces or _namespace(node) in namespaces
+            )
     return found
+
+
+@lru_cache(maxsize=64)
+def _roots_in(namespaces: tuple[str, ...]) -> etree.XPath:
+    """The elements of an example (the children of the element holding it) that are at its
+    top or in another namespace than their parent, in document order; with ``namespaces``,
+    only those in one of them (found by name tests, not a function called on each element)."""
+    if not namespaces:
+        return _SUBTREE_ROOTS
+    prefixes = {f"n{i}": namespace for i, namespace in enumerate(namespaces)}
+    return etree.XPath(
+        " | ".join(f"{n}:* | .//{n}:*[not(parent::{n}:*)]" for n in prefixes),
+        namespaces=prefixes,
+    )
+
+
+def may_hold(text: str, namespace: str) -> bool:
+    """Whether a strict parse of the example ``text`` may hold an element in ``namespace``
+    (not empty): the synthetic root declares it, or some ``xmlns`` attribute of ``text``
+    does, whose value is written as it stands unless it holds a reference or white space
+    (which turns into a space)."""
+    return namespace in text or namespace in _ROOT_NAMESPACES or "&" in text or " " in namespace
 
 
 @lru_cache(maxsize=2048)
@@ -207,7 +237,7 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
     schemas = _schemas_by_namespace(document_schemas(document))
     if not schemas:
         return
-    for subtree in subtrees(document):
+    for subtree in subtrees(document, tuple(schemas)):
         block, node, record, _ = subtree
         schema = schemas.get(_namespace(node))
         if schema is None or _elided(block.text, node, record):
