@@ -999,3 +999,52 @@ SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=
 def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
     expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
     assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected
+
+
+# --- sch6 ---
+REMOVED_PIECES = ["ab", "a", "b", "ba", "é", "aé", "\u2026", "\n"]
+
+
+@settings(max_examples=400)
+@given(_joined(REMOVED_PIECES), _joined(REMOVED_PIECES))
+def test_a_schema_is_taken_out_of_the_text_as_str_replace_takes_it_out(
+    text: str, piece: str
+) -> None:
+    from e2ee_sig.lint.rules.schemas import without
+
+    assert without(text, piece) == text.replace(piece, "")
+
+
+EXAMPLE_NAMESPACES = ["urn:x", "urn:y", "urn: x", "jabber:client", "urn:x:1"]
+EXAMPLE_TAGS = ["a", "p:b", "stream:c", "db:d"]
+EXAMPLE_XMLNS = ["", " xmlns='urn:x'", " xmlns:p='urn:x'", " xmlns='urn:y'", " xmlns:p='urn:y'"]
+EXAMPLE_XMLNS += [" xmlns='urn:&#120;'", " xmlns:p='urn:&amp;x'", " xmlns='urn:\tx'"]
+EXAMPLE_XMLNS += [" xmlns='urn: x'", " xmlns='jabber:client'", " xmlns:p='jabber:client'"]
+EXAMPLE_XMLNS += [" xmlns='urn:x:1'", " xmlns:p='urn:x:1'"]
+_EXAMPLE_START = st.tuples(st.sampled_from(EXAMPLE_TAGS), st.sampled_from(EXAMPLE_XMLNS))
+_EXAMPLE_ELEMENT = st.recursive(
+    _EXAMPLE_START.map(lambda start: f"<{start[0]}{start[1]}/>"),
+    lambda inner: st.tuples(_EXAMPLE_START, st.lists(inner, max_size=3)).map(
+        lambda parts: f"<{''.join(parts[0])}>{''.join(parts[1])}</{parts[0][0]}>"
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_EXAMPLE_ELEMENT, min_size=1, max_size=3).map("\n".join))
+def test_the_subtrees_in_some_namespaces_are_the_subtrees_in_them(text: str) -> None:
+    from itertools import permutations
+
+    from e2ee_sig.lint.rules import validation
+
+    try:
+        wrapper = fragments.parse_strictly(text)
+    except etree.XMLSyntaxError:
+        return  # an undeclared prefix
+    every = validation._SUBTREE_ROOTS(wrapper)
+    for count in (1, 2):
+        for namespaces in permutations(EXAMPLE_NAMESPACES, count):
+            expected = [node for node in every if validation._namespace(node) in namespaces]
+            assert validation._roots_in(namespaces)(wrapper) == expected
+            assert not expected or any(validation.may_hold(text, ns) for ns in namespaces)

@@ -70,6 +70,13 @@ class SchemaPart:
         return (self.tree.get("targetNamespace") or "") if self.tree is not None else ""
 
     @cached_property
+    def declared(self) -> frozenset[str]:
+        """The name of every element the parsed schema declares (read when first asked)."""
+        if self.tree is None:
+            return frozenset()
+        return frozenset(e.get("name", "") for e in self.tree.iter(f"{{{XS}}}element"))
+
+    @cached_property
     def names_other_schemas(self) -> bool:
         """Whether the parsed schema imports, includes or redefines another schema."""
         return self.tree is not None and next(_references(self.tree), None) is not None
@@ -492,8 +499,21 @@ def _mentions(document: Document, texts: list[str]) -> str:
     pieces = [raw, *texts]
     pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
-        pieces[0] = pieces[0].replace(part.text, "")
+        pieces[0] = without(pieces[0], part.text)
     return "\n".join(pieces)
+
+
+def without(text: str, piece: str) -> str:
+    """``text.replace(piece, "")``, found by ``str.find``: ``str.replace`` can take
+    milliseconds to look for a piece as long as a schema in a long text that is not ASCII."""
+    if not piece:
+        return text
+    kept: list[str] = []
+    at = 0
+    while (found := text.find(piece, at)) >= 0:
+        kept.append(text[at:found])
+        at = found + len(piece)
+    return "".join([*kept, text[at:]]) if kept else text
 
 
 def standalone_part(text: str) -> SchemaPart | None:

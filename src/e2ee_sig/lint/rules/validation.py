@@ -45,7 +45,6 @@ _NOT_JUDGED = ("No matching global declaration", "No matching global element dec
 """The element is not declared at the top level, or is foreign content another schema owns."""
 _XS_NAME = re.compile(r"\{[^}]*\}")
 _PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
-XS = "http://www.w3.org/2001/XMLSchema"
 
 Subtree = tuple[Block, "etree._Element", Element | None, int]
 """An example's subtree with the checker's record of it (None: the strict parser took the
@@ -154,33 +153,29 @@ def _text_line(line: int | None, first: int) -> int | None:
 
 def _schemas_by_namespace(
     pairs: list[tuple[SchemaPart, Compiled]],
-) -> dict[str, tuple[etree.XMLSchema, set[str]]]:
-    """Each target namespace's first compiling schema, and every element name it declares."""
-    found: dict[str, tuple[etree.XMLSchema, set[str]]] = {}
+) -> dict[str, tuple[etree.XMLSchema, SchemaPart]]:
+    """Each target namespace's first compiling schema, with its part."""
+    found: dict[str, tuple[etree.XMLSchema, SchemaPart]] = {}
     for part, result in pairs:
         if result.schema is not None and part.target and part.tree is not None:
-            found.setdefault(part.target, (result.schema, _declared(part.tree)))
+            found.setdefault(part.target, (result.schema, part))
     return found
-
-
-def _declared(tree: etree._Element) -> set[str]:
-    return {e.get("name", "") for e in tree.iter(f"{{{XS}}}element")}
 
 
 def _validate(
     document: Document,
     subtree: Subtree,
-    schema: tuple[etree.XMLSchema, set[str]],
+    schema: tuple[etree.XMLSchema, SchemaPart],
     whose: str,
 ) -> Finding | None:
     block, node, _, first = subtree
-    validator, declared = schema
+    validator, part = schema
     errors = _errors(validator, node)
     if errors is None:
         return None
     name = node.tag.rpartition("}")[2]
     node_line = _text_line(node.sourceline, first) or 1
-    if not errors and name not in declared:
+    if not errors and name not in part.declared:
         message = f"<{name}> is not declared in {whose}"
         line, column = position(document, block.raw_offset(line_start(block.text, node_line)))
         return Finding(
@@ -205,7 +200,7 @@ def _errors(
 ) -> tuple[tuple[str, int | None], ...] | None:
     """None when ``node`` validates, else the errors judged (message, line). Remembered
     (bounded) for the shared subtrees of unchanged examples and the cached schemas."""
-    if validator.validate(etree.ElementTree(copy.deepcopy(node))):
+    if validator.validate(copy.copy(node)):  # lxml copies the subtree: IDs are noted there
         return None
     return tuple(
         (e.message, e.line)
@@ -239,10 +234,9 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
         return
     for subtree in subtrees(document, tuple(schemas)):
         block, node, record, _ = subtree
-        schema = schemas.get(_namespace(node))
-        if schema is None or _elided(block.text, node, record):
+        if _elided(block.text, node, record):
             continue
-        finding = _validate(document, subtree, schema, "this XEP's schema")
+        finding = _validate(document, subtree, schemas[_namespace(node)], "this XEP's schema")
         if finding is not None:
             yield finding
 
@@ -265,7 +259,7 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
         return
     own = {p.target for p in schema_parts(document)}
     key = str(document.root.path) if document.root else ""
-    cache: dict[str, tuple[tuple[etree.XMLSchema, set[str]], str] | None] = {}
+    cache: dict[str, tuple[tuple[etree.XMLSchema, SchemaPart], str] | None] = {}
     for subtree in subtrees(document):
         block, node, record, _ = subtree
         namespace = _namespace(node)
@@ -282,7 +276,7 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
 
 def _other_schema(
     namespace: str, index: object, key: str
-) -> tuple[tuple[etree.XMLSchema, set[str]], str] | None:
+) -> tuple[tuple[etree.XMLSchema, SchemaPart], str] | None:
     from e2ee_sig.lint.rules.schemas import standalone_part
     from e2ee_sig.xep.index import RootIndex
 
@@ -294,6 +288,6 @@ def _other_schema(
     part = standalone_part(found[1])
     result = compiled(part, index, key) if part is not None else None
     schema = result.schema if result is not None else None
-    if schema is None or part is None or part.tree is None:
+    if schema is None or part is None:
         return None
-    return (schema, _declared(part.tree)), found[0].label
+    return (schema, part), found[0].label
