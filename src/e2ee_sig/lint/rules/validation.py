@@ -44,6 +44,7 @@ from e2ee_sig.xep.parsers import LINE_LIMIT
 _NOT_JUDGED = ("No matching global declaration", "No matching global element declaration")
 """The element is not declared at the top level, or is foreign content another schema owns."""
 _XS_NAME = re.compile(r"\{[^}]*\}")
+_ELEMENT = re.compile(r"^Element '([^']+)'")
 _PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
 
 Subtree = tuple[Block, "etree._Element", Element | None, int]
@@ -152,7 +153,7 @@ def _text_line(line: int | None, first: int) -> int | None:
 
 
 def _schemas_by_namespace(
-    pairs: list[tuple[SchemaPart, Compiled]],
+    pairs: tuple[tuple[SchemaPart, Compiled], ...],
 ) -> dict[str, tuple[etree.XMLSchema, SchemaPart]]:
     """Each target namespace's first compiling schema, with its part."""
     found: dict[str, tuple[etree.XMLSchema, SchemaPart]] = {}
@@ -212,7 +213,11 @@ def _errors(
 
 def _message(message: str) -> str:
     """``<x>, attribute 'type': …`` for libxml2's ``Element '{ns}x', attribute 'type': …``."""
-    return re.sub(r"^Element '([^']+)'", r"<\1>", _XS_NAME.sub("", message))
+    return _ELEMENT.sub(_element_tag, _XS_NAME.sub("", message))
+
+
+def _element_tag(element: re.Match[str]) -> str:
+    return f"<{element[1]}>"
 
 
 @rule("EXM002", "example-schema-valid", Severity.WARNING, content=True)
