@@ -1002,19 +1002,6 @@ def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str
 
 
 # --- sch6 ---
-REMOVED_PIECES = ["ab", "a", "b", "ba", "é", "aé", "\u2026", "\n"]
-
-
-@settings(max_examples=400)
-@given(_joined(REMOVED_PIECES), _joined(REMOVED_PIECES))
-def test_a_schema_is_taken_out_of_the_text_as_str_replace_takes_it_out(
-    text: str, piece: str
-) -> None:
-    from e2ee_sig.lint.rules.schemas import without
-
-    assert without(text, piece) == text.replace(piece, "")
-
-
 EXAMPLE_NAMESPACES = ["urn:x", "urn:y", "urn: x", "jabber:client", "urn:x:1"]
 EXAMPLE_TAGS = ["a", "p:b", "stream:c", "db:d"]
 EXAMPLE_XMLNS = ["", " xmlns='urn:x'", " xmlns:p='urn:x'", " xmlns='urn:y'", " xmlns:p='urn:y'"]

@@ -456,12 +456,10 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     if not parts:  # each named by another block: in the mentions, whatever the rest holds
         return
     texts = [text for text in every if not schema_start(text)]
-    haystack = _mentions(document, texts)
+    index = root_index(document)
+    haystack: str | None = None
     used: set[str] | None = None
     for part in parts:
-        if part.target in haystack:
-            continue
-        index = root_index(document)
         others = sorted(
             {
                 f.label
@@ -470,6 +468,11 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
             }
         )
         base = _unversioned(part.target)
+        if not others and base == part.target:
+            continue  # nothing to report, whatever the XEP names
+        haystack = _mentions(document, texts) if haystack is None else haystack
+        if part.target in haystack:
+            continue
         if others:
             why = f"; {', '.join(others)} defines it"
         elif base != part.target and base in haystack:  # else no other version is named
@@ -505,21 +508,8 @@ def _mentions(document: Document, texts: list[str]) -> str:
     pieces = [raw, *texts]
     pieces += registrar_namespaces(document.raw, document_entities(document))
     for part in schema_parts(document):
-        pieces[0] = without(pieces[0], part.text)
+        pieces[0] = pieces[0].replace(part.text, "")
     return "\n".join(pieces)
-
-
-def without(text: str, piece: str) -> str:
-    """``text.replace(piece, "")``, found by ``str.find``: ``str.replace`` can take
-    milliseconds to look for a piece as long as a schema in a long text that is not ASCII."""
-    if not piece:
-        return text
-    kept: list[str] = []
-    at = 0
-    while (found := text.find(piece, at)) >= 0:
-        kept.append(text[at:found])
-        at = found + len(piece)
-    return "".join([*kept, text[at:]]) if kept else text
 
 
 def standalone_part(text: str) -> SchemaPart | None:
