@@ -81,9 +81,7 @@ def subtrees(document: Document, namespaces: tuple[str, ...] = ()) -> list[Subtr
             found += ((block, node, None, part.sourceline) for node in roots(part))
         else:
             found += (
-                (block, node, record, 1)
-                for node, record in _block_subtrees(block.text)
-                if not namespaces or _namespace(node) in namespaces
+                (block, node, record, 1) for node, record in _block_subtrees(block.text, namespaces)
             )
     return found
 
@@ -111,16 +109,18 @@ def may_hold(text: str, namespace: str) -> bool:
 
 
 @lru_cache(maxsize=2048)
-def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element | None], ...]:
-    """The subtrees of one well-formed example's text, remembered by text (bounded) so that
-    an edited document re-parses only the examples that changed. The elements are shared:
-    callers must not modify them."""
+def _block_subtrees(
+    text: str, namespaces: tuple[str, ...]
+) -> tuple[tuple[etree._Element, Element | None], ...]:
+    """The subtrees of one well-formed example's text (in ``namespaces``, see
+    :func:`subtrees`), remembered by text (bounded) so that an edited document re-parses
+    only the examples that changed. The elements are shared: callers must not modify them."""
     outcome = check(text)
     try:
         wrapper = parse_strictly(_strict_text(text, outcome))
     except etree.XMLSyntaxError:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
-    roots = _SUBTREE_ROOTS(wrapper)
+    roots = _roots_in(namespaces)(wrapper)
     if outcome.strict_text is not None:  # taken as it stands: recorded from this very parse
         return tuple((node, None) for node in roots)
     elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
