@@ -88,9 +88,8 @@ def subtrees(document: Document, namespaces: tuple[str, ...] = ()) -> list[Subtr
 
 @lru_cache(maxsize=64)
 def _roots_in(namespaces: tuple[str, ...]) -> etree.XPath:
-    """The elements of an example (the children of the element holding it) that are at its
-    top or in another namespace than their parent, in document order; with ``namespaces``,
-    only those in one of them (found by name tests, not a function called on each element)."""
+    """:data:`_SUBTREE_ROOTS`, or with ``namespaces`` those of its elements that are in one
+    of them, found by name tests (no function called on each element)."""
     if not namespaces:
         return _SUBTREE_ROOTS
     prefixes = {f"n{i}": namespace for i, namespace in enumerate(namespaces)}
@@ -201,7 +200,7 @@ def _errors(
 ) -> tuple[tuple[str, int | None], ...] | None:
     """None when ``node`` validates, else the errors judged (message, line). Remembered
     (bounded) for the shared subtrees of unchanged examples and the cached schemas."""
-    if validator.validate(copy.copy(node)):  # lxml copies the subtree: IDs are noted there
+    if validator.validate(copy.copy(node)):  # (deep) a validation notes each xs:ID in it
         return None
     return tuple(
         (e.message, e.line)
