@@ -1044,3 +1044,39 @@ def test_references_are_read_as_one_by_one_with_each_offset_counted(parts: list[
     raw = b"<code>" + b"".join(parts).replace(b"</code", b"") + b"</code>"
     entities = {"ns": "urn:x", "u": "<b>", "\u00e9": "e"}
     assert codeblocks.read_blocks(raw, entities) == _plain_blocks(raw, entities)
+
+
+# --- sch6 ---
+EXAMPLE_NAMESPACES = ["urn:x", "urn:y", "urn: x", "jabber:client", "urn:x:1"]
+EXAMPLE_TAGS = ["a", "p:b", "stream:c", "db:d"]
+EXAMPLE_XMLNS = ["", " xmlns='urn:x'", " xmlns:p='urn:x'", " xmlns='urn:y'", " xmlns:p='urn:y'"]
+EXAMPLE_XMLNS += [" xmlns='urn:&#120;'", " xmlns:p='urn:&amp;x'", " xmlns='urn:\tx'"]
+EXAMPLE_XMLNS += [" xmlns='urn: x'", " xmlns='jabber:client'", " xmlns:p='jabber:client'"]
+EXAMPLE_XMLNS += [" xmlns='urn:x:1'", " xmlns:p='urn:x:1'"]
+_EXAMPLE_START = st.tuples(st.sampled_from(EXAMPLE_TAGS), st.sampled_from(EXAMPLE_XMLNS))
+_EXAMPLE_ELEMENT = st.recursive(
+    _EXAMPLE_START.map(lambda start: f"<{start[0]}{start[1]}/>"),
+    lambda inner: st.tuples(_EXAMPLE_START, st.lists(inner, max_size=3)).map(
+        lambda parts: f"<{''.join(parts[0])}>{''.join(parts[1])}</{parts[0][0]}>"
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_EXAMPLE_ELEMENT, min_size=1, max_size=3).map("\n".join))
+def test_the_subtrees_in_some_namespaces_are_the_subtrees_in_them(text: str) -> None:
+    from itertools import permutations
+
+    from e2ee_sig.lint.rules import validation
+
+    try:
+        wrapper = fragments.parse_strictly(text)
+    except etree.XMLSyntaxError:
+        return  # an undeclared prefix
+    every = validation._SUBTREE_ROOTS(wrapper)
+    for count in (1, 2):
+        for namespaces in permutations(EXAMPLE_NAMESPACES, count):
+            expected = [node for node in every if validation._namespace(node) in namespaces]
+            assert validation._roots_in(namespaces)(wrapper) == expected
+            assert not expected or any(validation.may_hold(text, ns) for ns in namespaces)

@@ -77,3 +77,16 @@ def test_rules_lists_opt_in_rules_as_such(capsys: pytest.CaptureFixture[str]) ->
     show_rules()
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("EXM003"))
     assert row.split("\t")[4] == "opt-in"
+
+
+def test_a_namespace_written_with_a_reference_is_still_validated() -> None:
+    bad = example("<widget xmlns='urn:xmpp:widgets&#x3a;0' size='large'/>")
+    found = lint(xep_with(bad))
+    assert codes(found) == ["EXM002"] and "size" in found[0].message
+
+
+def test_the_default_namespace_of_the_examples_is_validated_without_being_written() -> None:
+    schema = SCHEMA.replace("urn:xmpp:widgets:0", "jabber:client")
+    bad = "<example caption='x'><![CDATA[<widget size='large'/>]]></example>"
+    found = lint(xep_with(bad, schema=schema))
+    assert codes(found) == ["EXM002"] and "size" in found[0].message

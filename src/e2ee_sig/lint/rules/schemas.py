@@ -60,7 +60,7 @@ class SchemaPart:
     issue: Issue | None = None
     """What the fragment checker found wrong with the whole block."""
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.block.text[self.start : self.end]
 
@@ -68,6 +68,13 @@ class SchemaPart:
     def target(self) -> str:
         """The ``targetNamespace`` of the parsed schema (read once: the tree stays as parsed)."""
         return (self.tree.get("targetNamespace") or "") if self.tree is not None else ""
+
+    @cached_property
+    def declared(self) -> frozenset[str]:
+        """The name of every element the parsed schema declares (read when first asked)."""
+        if self.tree is None:
+            return frozenset()
+        return frozenset(e.get("name", "") for e in self.tree.iter(f"{{{XS}}}element"))
 
     @cached_property
     def names_other_schemas(self) -> bool:
@@ -91,9 +98,9 @@ than a digest would."""
 
 
 @per_document
-def schema_parts(document: Document) -> list[SchemaPart]:
+def schema_parts(document: Document) -> tuple[SchemaPart, ...]:
     """Every schema of the document, parsed strictly (once per document)."""
-    return _parts(document)
+    return tuple(_parts(document))
 
 
 def _parts(document: Document) -> list[SchemaPart]:
@@ -334,20 +341,20 @@ def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compil
 
 
 @per_document
-def document_schemas(document: Document) -> list[tuple[SchemaPart, Compiled]]:
+def document_schemas(document: Document) -> tuple[tuple[SchemaPart, Compiled], ...]:
     """Each well-formed schema of ``document`` with its compilation (once per document)."""
     parts = [p for p in schema_parts(document) if p.tree is not None]
     if not parts:
-        return []
+        return ()
     naming = any(p.names_other_schemas for p in parts)
     index = root_index(document) if naming else None  # only imports are looked up in it
     key = str(document.root.path) if document.root else ""
     found = [(p, compiled(p, index, key)) for p in parts]
     outside = {p.target: c.external for p, c in found if c.external is not None}
-    return [  # a module of a multi-document schema shares its driver's outside imports
+    return tuple(  # a module of a multi-document schema shares its driver's outside imports
         (p, Compiled(external=outside[p.target]) if c.error and p.target in outside else c)
         for p, c in found
-    ]
+    )
 
 
 def _at(document: Document, part: SchemaPart, offset: int) -> tuple[int, int]:
@@ -444,16 +451,15 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
     parts = [p for p in schema_parts(document) if p.tree is not None and p.target]
     if not parts:
         return
-    texts = [block.text for block in blocks(document) if not schema_start(block.text)]
-    parts = [p for p in parts if not any(p.target in text for text in texts)]
+    every = [block.text for block in blocks(document)]
+    parts = [p for p in parts if not any(_names(text, p.target) for text in every)]
     if not parts:  # each named by another block: in the mentions, whatever the rest holds
         return
-    haystack = _mentions(document, texts)
+    texts = [text for text in every if not schema_start(text)]
+    index = root_index(document)
+    haystack: str | None = None
     used: set[str] | None = None
     for part in parts:
-        if part.target in haystack:
-            continue
-        index = root_index(document)
         others = sorted(
             {
                 f.label
@@ -462,6 +468,11 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
             }
         )
         base = _unversioned(part.target)
+        if not others and base == part.target:
+            continue  # nothing to report, whatever the XEP names
+        haystack = _mentions(document, texts) if haystack is None else haystack
+        if part.target in haystack:
+            continue
         if others:
             why = f"; {', '.join(others)} defines it"
         elif base != part.target and base in haystack:  # else no other version is named
@@ -479,6 +490,11 @@ def schema_target_namespace(document: Document, context: LintContext) -> Iterato
             column,
             hint="give the schema the namespace the XEP defines",
         )
+
+
+def _names(text: str, target: str) -> bool:
+    """Whether the block ``text`` names ``target`` and holds no schema."""
+    return target in text and not schema_start(text)
 
 
 def _unversioned(namespace: str) -> str:

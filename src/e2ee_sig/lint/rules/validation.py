@@ -40,13 +40,12 @@ from e2ee_sig.lint.rules.schemas import (
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import root_index
 from e2ee_sig.xep.parsers import LINE_LIMIT
-from e2ee_sig.xep.query import per_document
 
 _NOT_JUDGED = ("No matching global declaration", "No matching global element declaration")
 """The element is not declared at the top level, or is foreign content another schema owns."""
 _XS_NAME = re.compile(r"\{[^}]*\}")
+_ELEMENT = re.compile(r"^Element '([^']+)'")
 _PLACEHOLDER = re.compile(r"atomic type 'xs:(?:base64Binary|hexBinary)'")
-XS = "http://www.w3.org/2001/XMLSchema"
 
 Subtree = tuple[Block, "etree._Element", Element | None, int]
 """An example's subtree with the checker's record of it (None: the strict parser took the
@@ -55,6 +54,8 @@ its parse the example's text starts on."""
 _SUBTREE_ROOTS = etree.XPath("* | .//*[namespace-uri() != namespace-uri(..)]")
 """The elements of an example (the children of the element holding it) that are at its top
 or in another namespace than their parent, in document order."""
+_ROOT_NAMESPACES = frozenset(parse_strictly("").nsmap.values())
+"""The namespaces the synthetic root around an example declares."""
 
 
 def _strict_text(text: str, outcome: Outcome) -> str:
@@ -63,34 +64,62 @@ def _strict_text(text: str, outcome: Outcome) -> str:
     return text
 
 
-@per_document
-def subtrees(document: Document) -> list[Subtree]:
+def subtrees(document: Document, namespaces: tuple[str, ...] = ()) -> list[Subtree]:
     """Each example element whose parent is in another namespace (or is the example's top),
-    with the checker's record of it (once per document)."""
+    with the checker's record of it; with ``namespaces``, only those in one of them (the
+    other examples are not parsed, the other elements not read)."""
     parsed = parsed_examples(document)
+    roots = _roots_in(namespaces)
     found: list[Subtree] = []
     for block, outcome in checked(document):
         if not outcome.xml or outcome.issue is not None:
             continue
+        if namespaces and not any(may_hold(block.text, ns) for ns in namespaces):
+            continue
         part = parsed.get(block.text)
         if part is not None and part.sourceline + block.text.count("\n") < LINE_LIMIT:
-            found += ((block, node, None, part.sourceline) for node in _SUBTREE_ROOTS(part))
+            found += ((block, node, None, part.sourceline) for node in roots(part))
         else:
-            found += ((block, node, record, 1) for node, record in _block_subtrees(block.text))
+            found += (
+                (block, node, record, 1) for node, record in _block_subtrees(block.text, namespaces)
+            )
     return found
 
 
+@lru_cache(maxsize=64)
+def _roots_in(namespaces: tuple[str, ...]) -> etree.XPath:
+    """:data:`_SUBTREE_ROOTS`, or with ``namespaces`` those of its elements that are in one
+    of them, found by name tests (no function called on each element)."""
+    if not namespaces:
+        return _SUBTREE_ROOTS
+    prefixes = {f"n{i}": namespace for i, namespace in enumerate(namespaces)}
+    return etree.XPath(
+        " | ".join(f"{n}:* | .//{n}:*[not(parent::{n}:*)]" for n in prefixes),
+        namespaces=prefixes,
+    )
+
+
+def may_hold(text: str, namespace: str) -> bool:
+    """Whether a strict parse of the example ``text`` may hold an element in ``namespace``
+    (not empty): the synthetic root declares it, or some ``xmlns`` attribute of ``text``
+    does, whose value is written as it stands unless it holds a reference or white space
+    (which turns into a space)."""
+    return namespace in text or namespace in _ROOT_NAMESPACES or "&" in text or " " in namespace
+
+
 @lru_cache(maxsize=2048)
-def _block_subtrees(text: str) -> tuple[tuple[etree._Element, Element | None], ...]:
-    """The subtrees of one well-formed example's text, remembered by text (bounded) so that
-    an edited document re-parses only the examples that changed. The elements are shared:
-    callers must not modify them."""
+def _block_subtrees(
+    text: str, namespaces: tuple[str, ...]
+) -> tuple[tuple[etree._Element, Element | None], ...]:
+    """The subtrees of one well-formed example's text (in ``namespaces``, see
+    :func:`subtrees`), remembered by text (bounded) so that an edited document re-parses
+    only the examples that changed. The elements are shared: callers must not modify them."""
     outcome = check(text)
     try:
         wrapper = parse_strictly(_strict_text(text, outcome))
     except etree.XMLSyntaxError:
         return ()  # an undeclared prefix or entity: nothing to validate reliably
-    roots = _SUBTREE_ROOTS(wrapper)
+    roots = _roots_in(namespaces)(wrapper)
     if outcome.strict_text is not None:  # taken as it stands: recorded from this very parse
         return tuple((node, None) for node in roots)
     elements = [e for e in wrapper.iterdescendants() if isinstance(e.tag, str)]
@@ -123,34 +152,30 @@ def _text_line(line: int | None, first: int) -> int | None:
 
 
 def _schemas_by_namespace(
-    pairs: list[tuple[SchemaPart, Compiled]],
-) -> dict[str, tuple[etree.XMLSchema, set[str]]]:
-    """Each target namespace's first compiling schema, and every element name it declares."""
-    found: dict[str, tuple[etree.XMLSchema, set[str]]] = {}
+    pairs: tuple[tuple[SchemaPart, Compiled], ...],
+) -> dict[str, tuple[etree.XMLSchema, SchemaPart]]:
+    """Each target namespace's first compiling schema, with its part."""
+    found: dict[str, tuple[etree.XMLSchema, SchemaPart]] = {}
     for part, result in pairs:
         if result.schema is not None and part.target and part.tree is not None:
-            found.setdefault(part.target, (result.schema, _declared(part.tree)))
+            found.setdefault(part.target, (result.schema, part))
     return found
-
-
-def _declared(tree: etree._Element) -> set[str]:
-    return {e.get("name", "") for e in tree.iter(f"{{{XS}}}element")}
 
 
 def _validate(
     document: Document,
     subtree: Subtree,
-    schema: tuple[etree.XMLSchema, set[str]],
+    schema: tuple[etree.XMLSchema, SchemaPart],
     whose: str,
 ) -> Finding | None:
     block, node, _, first = subtree
-    validator, declared = schema
+    validator, part = schema
     errors = _errors(validator, node)
     if errors is None:
         return None
     name = node.tag.rpartition("}")[2]
     node_line = _text_line(node.sourceline, first) or 1
-    if not errors and name not in declared:
+    if not errors and name not in part.declared:
         message = f"<{name}> is not declared in {whose}"
         line, column = position(document, block.raw_offset(line_start(block.text, node_line)))
         return Finding(
@@ -175,7 +200,7 @@ def _errors(
 ) -> tuple[tuple[str, int | None], ...] | None:
     """None when ``node`` validates, else the errors judged (message, line). Remembered
     (bounded) for the shared subtrees of unchanged examples and the cached schemas."""
-    if validator.validate(etree.ElementTree(copy.deepcopy(node))):
+    if validator.validate(copy.copy(node)):  # (deep) a validation notes each xs:ID in it
         return None
     return tuple(
         (e.message, e.line)
@@ -187,7 +212,11 @@ def _errors(
 
 def _message(message: str) -> str:
     """``<x>, attribute 'type': …`` for libxml2's ``Element '{ns}x', attribute 'type': …``."""
-    return re.sub(r"^Element '([^']+)'", r"<\1>", _XS_NAME.sub("", message))
+    return _ELEMENT.sub(_element_tag, _XS_NAME.sub("", message))
+
+
+def _element_tag(element: re.Match[str]) -> str:
+    return f"<{element[1]}>"
 
 
 @rule("EXM002", "example-schema-valid", Severity.WARNING, content=True)
@@ -207,12 +236,11 @@ def example_schema_valid(document: Document, context: LintContext) -> Iterator[F
     schemas = _schemas_by_namespace(document_schemas(document))
     if not schemas:
         return
-    for subtree in subtrees(document):
+    for subtree in subtrees(document, tuple(schemas)):
         block, node, record, _ = subtree
-        schema = schemas.get(_namespace(node))
-        if schema is None or _elided(block.text, node, record):
+        if _elided(block.text, node, record):
             continue
-        finding = _validate(document, subtree, schema, "this XEP's schema")
+        finding = _validate(document, subtree, schemas[_namespace(node)], "this XEP's schema")
         if finding is not None:
             yield finding
 
@@ -235,7 +263,7 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
         return
     own = {p.target for p in schema_parts(document)}
     key = str(document.root.path) if document.root else ""
-    cache: dict[str, tuple[tuple[etree.XMLSchema, set[str]], str] | None] = {}
+    cache: dict[str, tuple[tuple[etree.XMLSchema, SchemaPart], str] | None] = {}
     for subtree in subtrees(document):
         block, node, record, _ = subtree
         namespace = _namespace(node)
@@ -252,7 +280,7 @@ def example_other_schema_valid(document: Document, context: LintContext) -> Iter
 
 def _other_schema(
     namespace: str, index: object, key: str
-) -> tuple[tuple[etree.XMLSchema, set[str]], str] | None:
+) -> tuple[tuple[etree.XMLSchema, SchemaPart], str] | None:
     from e2ee_sig.lint.rules.schemas import standalone_part
     from e2ee_sig.xep.index import RootIndex
 
@@ -264,6 +292,6 @@ def _other_schema(
     part = standalone_part(found[1])
     result = compiled(part, index, key) if part is not None else None
     schema = result.schema if result is not None else None
-    if schema is None or part is None or part.tree is None:
+    if schema is None or part is None:
         return None
-    return (schema, _declared(part.tree)), found[0].label
+    return (schema, part), found[0].label
