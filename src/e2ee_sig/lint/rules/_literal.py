@@ -150,9 +150,9 @@ def _character(hexadecimal: bytes | None, number: bytes | None, predefined: byte
 
 def masked_bytes(raw: bytes) -> bytes:
     """``raw`` with its comments and CDATA sections blanked (offsets kept): what
-    ``<!--.*?-->|<!\\[CDATA\\[.*?\\]\\]>`` (re.S) finds, found from each ``!`` and each ``]``
-    (one-byte searches run several times faster than one for ``<!--`` or ``]]>``; an opener
-    never closed starts nothing)."""
+    ``<!--.*?-->|<!\\[CDATA\\[.*?\\]\\]>`` (re.S) finds, found from each ``!`` (a one-byte
+    search runs several times faster than one for ``<!--``; an opener never closed starts
+    nothing)."""
     pieces: list[bytes] = []
     find = raw.find
     last, pos = 0, 1  # (a ``!`` at 0 opens nothing)
@@ -163,9 +163,7 @@ def masked_bytes(raw: bytes) -> bytes:
         if raw.startswith(b"--", pos):
             end = find(b"-->", bang + 3)
         elif raw.startswith(b"[CDATA[", pos):
-            end = bang + 8
-            while (end := find(b"]", end)) >= 0 and not raw.startswith(b"]]>", end):
-                end += 1
+            end = cdata_end(raw, bang + 8)
         else:
             continue
         if end >= 0:
@@ -174,6 +172,15 @@ def masked_bytes(raw: bytes) -> bytes:
             last = pos
     pieces.append(raw[last:])
     return b"".join(pieces)
+
+
+def cdata_end(raw: bytes, start: int) -> int:
+    """Where the first ``]]>`` from ``start`` stands (-1: none), found from each ``]`` (rare
+    in the examples, where a search for ``]]>`` runs several times slower)."""
+    find = raw.find
+    while (start := find(b"]", start)) >= 0 and not raw.startswith(b"]]>", start):
+        start += 1
+    return start
 
 
 @per_document

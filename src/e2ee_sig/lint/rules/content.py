@@ -19,7 +19,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import hidden_spans
-from e2ee_sig.lint.rules._literal import WORD_BYTES, Scan, scan_literal
+from e2ee_sig.lint.rules._literal import WORD_BYTES, Scan, cdata_end, scan_literal
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -267,19 +267,15 @@ def _bare_candidates(document: Document) -> dict[str, list[int]]:
             mentioned.setdefault(match[1], []).append(at)
     known = _entities(document)
     uncited = [n for n in mentioned if b"xep" + n in known]
+    if uncited:  # cited in content first: most are, and the bytes need not be searched
+        scan = scan_literal(document)
+        cited = {name[3:].encode() for _, _, name in scan.references} if scan else set()
+        own = document.header_value("number")
+        uncited = [n for n in uncited if n not in cited and n.decode() != own]
     if uncited:  # (a reference cannot overlap another: these are all of them)
         referenced = set(_XEP_REFERENCE.findall(raw))
         uncited = [n for n in uncited if n not in referenced]
-    if not uncited:
-        return {}
-    scan = scan_literal(document)
-    cited = {name[3:].encode() for _, _, name in scan.references} if scan is not None else set()
-    own = document.header_value("number")
-    return {
-        number.decode(): mentioned[number]
-        for number in uncited
-        if number not in cited and number.decode() != own
-    }
+    return {number.decode(): mentioned[number] for number in uncited}
 
 
 _MENTION_BYTES = frozenset(b"XEP-0123456789")
@@ -304,7 +300,7 @@ def _cdata_splits_mention(raw: bytes, scan: Scan) -> bool:
     whole, the bytes do not): a mention character on both sides of its start or its end."""
     at = raw.find(b"<![CDATA[")
     while at >= 0:
-        end = raw.find(b"]]>", at + 9)
+        end = cdata_end(raw, at + 9)
         if end < 0:
             return False
         split = _mention_bytes(raw, at - 1, at + 9) or _mention_bytes(raw, end - 1, end + 3)
