@@ -200,7 +200,6 @@ def scan_literal(document: Document) -> Scan | None:
         or document.parse_errors
         or (doctype is not None and doctype.declares_elements)  # an ATTLIST may change links
         or declared_encoding(raw) not in (None, "utf-8", "utf8")
-        or (len(raw) >= LINE_LIMIT and raw.count(b"\n") >= LINE_LIMIT - 1)
     ):
         return None
     start = _PROLOG.match(raw).end()  # type: ignore[union-attr]
@@ -220,7 +219,10 @@ def scan_literal(document: Document) -> Scan | None:
     link_starts, links = written
     linking = entity_links(document)
     references = _references(raw, blanked, start, _references_to(frozenset(linking)))
-    lines = _lines(raw, [end for _, end, _ in links] + [line_at for _, line_at, _ in references])
+    offsets = [end for _, end, _ in links] + [line_at for _, line_at, _ in references]
+    lines = _lines(raw, [*offsets, len(raw)])  # (the last: one more than the newlines)
+    if len(raw) >= LINE_LIMIT and lines[-1] >= LINE_LIMIT:
+        return None  # libxml2 numbers no line past its limit
     return Scan(
         raw,
         blanked,
@@ -231,7 +233,7 @@ def scan_literal(document: Document) -> Scan | None:
         [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
         [
             (at, line, name)
-            for (at, _, name), line in zip(references, lines[len(links) :], strict=True)
+            for (at, _, name), line in zip(references, lines[len(links) : -1], strict=True)
         ],
         linking,
     )
