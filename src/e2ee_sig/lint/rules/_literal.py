@@ -33,7 +33,9 @@ _PROLOG = re.compile(
     re.S | re.X,
 )
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
-_TAG = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
+_TAG = re.compile(rb"""<(/?)([^\s/>]+)[^>'"]*(?:(?:'[^']*'|"[^"]*")[^>'"]*)*>""")
+"""A tag: ``<(/?)([^\\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>``, with the engine running over whole
+runs of bytes other than quotes and ``>`` (not one alternation per byte)."""
 WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 """The bytes ``\\w`` matches in ASCII (as integers, what indexing bytes gives)."""
 _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")

@@ -49,7 +49,7 @@ _RFC_URL = re.compile(
 _MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
 # Byte scans that tell when CNT006 needs the entity-kept tree (a second parse): they may
 # say yes wrongly, never no wrongly.
-_LINK_OPEN = re.compile(rb"""<link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?>""")
+_LINK_OPEN = re.compile(rb"""<link(?:\s[^>'"]*(?:(?:'[^']*'|"[^"]*")[^>'"]*)*)?>""")
 _LINK_CLOSE = re.compile(rb"</link\s*>")
 _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
 _REFERENCE_NAME = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)([^;]*);")
