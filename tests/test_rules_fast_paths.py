@@ -1080,3 +1080,88 @@ def test_the_subtrees_in_some_namespaces_are_the_subtrees_in_them(text: str) -> 
             expected = [node for node in every if validation._namespace(node) in namespaces]
             assert validation._roots_in(namespaces)(wrapper) == expected
             assert not expected or any(validation.may_hold(text, ns) for ns in namespaces)
+
+
+# --- lit6 ---
+# The byte reading's masking and tag patterns (lint/rules/_literal.py), and CNT006's markup
+# test before the entity-kept tree (lint/rules/content.py), find what the plain versions find.
+
+BANG_MARKUP = [b"<!", b"!", b"<", b"--", b"-->", b"<!-->", b"[CDATA[", b"<![CDATA[", b"]", b"]]"]
+BANG_MARKUP += [b"]]>", b">", b"x", b"\n", b"<!DOCTYPE", b"<!-- a ]]> -->", b"<![CDATA[ --> ]]>"]
+
+
+@settings(max_examples=600)
+@given(_joined_bytes(BANG_MARKUP))
+def test_comments_and_cdata_are_masked_from_each_bang_as_a_lazy_regex_finds_them(
+    raw: bytes,
+) -> None:
+    from e2ee_sig.lint.rules._literal import cdata_end
+
+    lazy = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.S)
+    assert masked_bytes(raw) == lazy.sub(lambda m: b" " * len(m.group()), raw)
+    for start in range(len(raw) + 1):
+        assert cdata_end(raw, start) == raw.find(b"]]>", start)
+
+
+TAG_PIECES = ["<", "</", "link", "p", " ", "\n", "url=", "'", '"', "#a", ">", "/", "=", "x"]
+
+
+@settings(max_examples=600)
+@given(_joined(TAG_PIECES))
+def test_tags_are_matched_as_the_pattern_with_one_alternation_per_byte_matches_them(
+    text: str,
+) -> None:
+    from e2ee_sig.lint.rules._literal import _TAG
+    from e2ee_sig.lint.rules.content import _LINK_OPEN
+
+    plain_tag = re.compile(rb"""<(/?)([^\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>""")
+    plain_link = re.compile(rb"""<link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?>""")
+    raw = text.encode()
+    for at in range(len(raw)):
+        for fast, plain in ((_TAG, plain_tag), (_LINK_OPEN, plain_link)):
+            expected = plain.match(raw, at)
+            found = fast.match(raw, at)
+            assert (found and (found.span(), found.groups())) == (
+                expected and (expected.span(), expected.groups())
+            )
+
+
+def _plain_entities_in_links(document: Document) -> list[tuple[str, int, int]]:
+    """CNT006's markup entities in links, read from the entity-kept tree with no byte test."""
+    from e2ee_sig.lint.rules.content import _markup
+    from e2ee_sig.xep.query import line
+
+    tree = document.literal_tree
+    assert tree is not None
+    declarations = document.root.entities.declarations if document.root else {}
+    return [
+        (entity.name, entity.sourceline or line(link), line(link))
+        for link in tree.getroot().iter("link")
+        for entity in link.iter(etree.Entity)
+        if _markup(entity.name, declarations)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LITERAL_BODY.map(lambda b: f"<section1 topic='T'>{b}</section1>"), max_size=3))
+def test_markup_entities_in_links_are_what_the_entity_kept_tree_holds(
+    sections: list[str],
+) -> None:
+    from e2ee_sig.lint.rules.content import _entities_in_links
+
+    document = _literal_document(sections, "r")
+    assert _entities_in_links(document) == _plain_entities_in_links(document)
+
+
+def test_a_file_past_the_line_limit_is_not_read_from_the_bytes() -> None:
+    from e2ee_sig.xep.parsers import LINE_LIMIT
+
+    base = make_xep(sections="<section1 topic='T'><p>&xep0001;PAD</p></section1>")
+    for padding, readable in ((LINE_LIMIT - 2, True), (LINE_LIMIT - 1, False)):
+        text = base.replace("PAD", "\n" * (padding - base.count("\n")))
+        document = parse_bytes(
+            text.encode(), LITERAL_ROOT / "xep-0999.xml", "xep-0999.xml", root_at(LITERAL_ROOT)
+        )
+        assert text.count("\n") == padding
+        assert document.tree is not None and not document.parse_errors
+        assert (scan_literal(document) is not None) is readable

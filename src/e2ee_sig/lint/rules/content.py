@@ -10,7 +10,7 @@ first); rules about the protocol read the expanded tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 
 from lxml import etree
@@ -19,7 +19,7 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import hidden_spans
-from e2ee_sig.lint.rules._literal import WORD_BYTES, Scan, scan_literal
+from e2ee_sig.lint.rules._literal import WORD_BYTES, Scan, cdata_end, scan_literal
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -34,9 +34,10 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.root import SHARED_FILES
 
-_CODE_ELEMENT = re.compile(rb"<(example|code)\b[^>]*>([^<]*(?:<(?!/\1\s*>)[^<]*)*)</\1\s*>")
-"""An example or code element up to its first end tag, with the engine running over whole runs
-of bytes other than ``<`` (a lazy ``(.*?)`` tries the end tag at every byte)."""
+_CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
+_CODE_END = {b"example": re.compile(rb"</example\s*>"), b"code": re.compile(rb"</code\s*>")}
+"""The end tag of each kind, searched from its start tag (its literal start is what the engine
+looks for, not every ``<`` of the content)."""
 _ESCAPED_TAG = re.compile(rb"&lt;[/!?]?[A-Za-z_]")
 _MARKUP = re.compile(rb"<[A-Za-z_]")
 _ENTITY_REF = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_][\w.-]*;")
@@ -48,9 +49,10 @@ _RFC_URL = re.compile(
 _MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
 # Byte scans that tell when CNT006 needs the entity-kept tree (a second parse): they may
 # say yes wrongly, never no wrongly.
-_LINK_OPEN = re.compile(rb"""<link(?:\s(?:[^>'"]|'[^']*'|"[^"]*")*)?>""")
+_LINK_OPEN = re.compile(rb"""<link(?:\s[^>'"]*(?:(?:'[^']*'|"[^"]*")[^>'"]*)*)?>""")
 _LINK_CLOSE = re.compile(rb"</link\s*>")
 _ENTITY_REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)")
+_REFERENCE_NAME = re.compile(rb"&(?!#|lt;|gt;|amp;|apos;|quot;)([^;]*);")
 _HIDING = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
 _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the engine finds fast
 _XEP_REFERENCE = re.compile(rb"&xep(\d{4});")
@@ -163,8 +165,15 @@ def _outside_cdata(content: bytes) -> Iterator[bytes]:
 def code_elements(raw: bytes) -> Iterator[tuple[int, bytes, bytes]]:
     """Each ``<example>`` or ``<code>`` element of ``raw`` up to its first end tag: where it
     starts, its name and its content (what ``<(example|code)\\b[^>]*>(.*?)</\\1\\s*>`` finds)."""
-    for element in _CODE_ELEMENT.finditer(raw):
-        yield element.start(), element[1], element[2]
+    pos = 0
+    while (start := _CODE_START.search(raw, pos)) is not None:
+        name = start[1]
+        end = _CODE_END[name].search(raw, start.end())
+        if end is None:
+            pos = start.start() + 1  # no end tag: this start tag starts nothing
+            continue
+        yield start.start(), name, raw[start.end() : end.start()]
+        pos = end.end()
 
 
 def _first_tag(example: etree._Element) -> str:
@@ -204,8 +213,8 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     if scan is None:
         links = [(line(link), link.get("url", "")) for part in body for link in part.iter("link")]
     else:
-        links = [
-            (at, url) for start, at, url in scan.links if start > scan.body and _whole_spec(url)
+        links = [  # (no whole XEP or RFC has a fragment)
+            (at, url) for start, at, url in scan.links if start > scan.body and "#" not in url
         ]
     for at, url in links:
         url = url.strip()
@@ -220,11 +229,6 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
                     hint=f"write &{name}; (first mention) or <cite>…</cite> (later ones)",
                 )
     yield from _bare_mentions(document, body)
-
-
-def _whole_spec(url: str) -> bool:
-    """Whether ``url`` links a whole XEP or RFC (what CNT004 reports)."""
-    return bool(_XEP_URL.fullmatch(url) or _RFC_URL.fullmatch(url))
 
 
 def _bare_mentions(document: Document, body: list[etree._Element]) -> Iterator[Finding]:
@@ -263,19 +267,15 @@ def _bare_candidates(document: Document) -> dict[str, list[int]]:
             mentioned.setdefault(match[1], []).append(at)
     known = _entities(document)
     uncited = [n for n in mentioned if b"xep" + n in known]
+    if uncited:  # cited in content first: most are, and the bytes need not be searched
+        scan = scan_literal(document)
+        cited = {name[3:].encode() for _, _, name in scan.references} if scan else set()
+        own = document.header_value("number")
+        uncited = [n for n in uncited if n not in cited and n.decode() != own]
     if uncited:  # (a reference cannot overlap another: these are all of them)
         referenced = set(_XEP_REFERENCE.findall(raw))
         uncited = [n for n in uncited if n not in referenced]
-    if not uncited:
-        return {}
-    scan = scan_literal(document)
-    cited = {name[3:].encode() for _, _, name in scan.references} if scan is not None else set()
-    own = document.header_value("number")
-    return {
-        number.decode(): mentioned[number]
-        for number in uncited
-        if number not in cited and number.decode() != own
-    }
+    return {number.decode(): mentioned[number] for number in uncited}
 
 
 _MENTION_BYTES = frozenset(b"XEP-0123456789")
@@ -300,7 +300,7 @@ def _cdata_splits_mention(raw: bytes, scan: Scan) -> bool:
     whole, the bytes do not): a mention character on both sides of its start or its end."""
     at = raw.find(b"<![CDATA[")
     while at >= 0:
-        end = raw.find(b"]]>", at + 9)
+        end = cdata_end(raw, at + 9)
         if end < 0:
             return False
         split = _mention_bytes(raw, at - 1, at + 9) or _mention_bytes(raw, end - 1, end + 3)
@@ -358,9 +358,15 @@ def _may_have_entity_in_link(document: Document) -> bool:
 
 
 def _entity_in_written_link(scan: Scan) -> bool:
-    """Whether an entity reference may stand in a ``<link>`` of a file the literal scan reads:
-    with comments and CDATA blanked and no processing instruction in the root element, every
-    ``</link>`` is an end tag, so each outermost link's content is searched alone."""
+    """Whether an entity reference may stand in a ``<link>`` of a file the literal scan reads."""
+    masked = scan.masked
+    return any(_ENTITY_REFERENCE.search(masked, start, end) for start, end in _link_contents(scan))
+
+
+def _link_contents(scan: Scan) -> Iterator[tuple[int, int]]:
+    """Where the content of each outermost ``<link>`` of a file the literal scan reads starts
+    and ends: with comments and CDATA blanked and no processing instruction in the root
+    element, every ``</link>`` is an end tag."""
     masked = scan.masked
     opened = [
         tag
@@ -375,15 +381,37 @@ def _entity_in_written_link(scan: Scan) -> bool:
         while depth:
             close = _LINK_CLOSE.search(masked, pos)
             if close is None:
-                return _ENTITY_REFERENCE.search(masked, content) is not None
+                yield content, len(masked)
+                return
             if following < len(opened) and opened[following].start() < close.start():
                 depth, pos = depth + 1, opened[following].end()
                 following += 1
             else:
                 depth, pos, end = depth - 1, close.end(), close.start()
-        if _ENTITY_REFERENCE.search(masked, content, end):
-            return True
-    return False
+        yield content, end
+
+
+def _may_have_markup_in_link(document: Document, declarations: Mapping[bytes, bytes]) -> bool:
+    """Whether an entity :func:`_markup` says is markup may be referenced inside a ``<link>``:
+    for a file the literal scan reads, one written in a link's content; else always."""
+    scan = scan_literal(document)
+    if scan is None:
+        return True
+    masked = scan.masked
+    return any(
+        _markup(name.decode("utf-8", "replace"), declarations)
+        for start, end in _link_contents(scan)
+        for name in _REFERENCE_NAME.findall(masked, start, end)
+    )
+
+
+def _markup(name: str, declarations: Mapping[bytes, bytes]) -> bool:
+    """Whether entity ``name`` expands to markup: its ``xep.ent`` value holds ``<`` (by name,
+    ``xep…`` or ``rfc…``, when the root does not declare it)."""
+    declared = declarations.get(name.encode())
+    if declared:
+        return b"<" in declared.split(b" ", 2)[-1]
+    return _MARKUP_ENTITY.fullmatch(name) is not None
 
 
 def _maybe_hidden(raw: bytes, positions: list[int], opening: bytes, closing: bytes) -> list[bool]:
@@ -481,21 +509,17 @@ def entity_in_link_lines(document: Document) -> set[int]:
 def _entities_in_links(document: Document) -> list[tuple[str, int, int]]:
     """Each markup entity referenced inside a ``<link>``, with its line and the link's (once
     per document: CNT006 and XSF001 both ask)."""
-    tree = document.literal_tree if _may_have_entity_in_link(document) else None
+    declarations = document.root.entities.declarations if document.root else {}
+    needed = _may_have_entity_in_link(document) and _may_have_markup_in_link(document, declarations)
+    tree = document.literal_tree if needed else None
     if tree is None:
         return []
-    declarations = document.root.entities.declarations if document.root else {}
-    found = []
-    for link in tree.getroot().iter("link"):
-        for entity in link.iter(etree.Entity):
-            name = entity.name
-            declared = declarations.get(name.encode())
-            markup = (
-                b"<" in declared.split(b" ", 2)[-1] if declared else _MARKUP_ENTITY.fullmatch(name)
-            )
-            if markup:
-                found.append((name, entity.sourceline or line(link), line(link)))
-    return found
+    return [
+        (entity.name, entity.sourceline or line(link), line(link))
+        for link in tree.getroot().iter("link")
+        for entity in link.iter(etree.Entity)
+        if _markup(entity.name, declarations)
+    ]
 
 
 def _cite_for(name: str) -> str | None:
@@ -544,7 +568,6 @@ def namespace_form(document: Document, context: LintContext) -> Iterator[Finding
     """
     if not _new(document):
         return
-    e2ee_covers = _covered_by_e2ee(document, context, "E2E007")
     for namespace, at in schema_namespaces(document).items():
         if _LEGACY_NAMESPACE.match(namespace):
             yield Finding(
@@ -553,7 +576,9 @@ def namespace_form(document: Document, context: LintContext) -> Iterator[Finding
                 hint="use urn:xmpp:<shortname>:0 (XEP-0053)",
             )
     for namespace, at in own_namespaces(document).items():
-        if _namespace_ok(namespace) or (e2ee_covers and _unversioned_only(namespace)):
+        if _namespace_ok(namespace) or (
+            _unversioned_only(namespace) and _covered_by_e2ee(document, context, "E2E007")
+        ):
             continue
         yield Finding(
             f"namespace {namespace!r} is not of the form urn:xmpp:shortname:N",
@@ -591,15 +616,19 @@ def ns_registered(document: Document, context: LintContext) -> Iterator[Finding]
     namespaces".
     """
     registered = registered_namespaces(document)
-    if registered is None or _covered_by_e2ee(document, context, "E2E008"):
+    if registered is None:
         return
     targets = {
         ns: at for ns, at in schema_namespaces(document).items() if ns.startswith("urn:xmpp:")
     }
-    for namespace, at in (targets or own_namespaces(document)).items():
-        if namespace not in registered and not any(
-            namespace.startswith(r + ":") for r in registered
-        ):
+    missing = [
+        (namespace, at)
+        for namespace, at in (targets or own_namespaces(document)).items()
+        if namespace not in registered
+        and not any(namespace.startswith(r + ":") for r in registered)
+    ]
+    if missing and not _covered_by_e2ee(document, context, "E2E008"):
+        for namespace, at in missing:
             yield Finding(
                 f"namespace {namespace!r} is not listed in XMPP Registrar Considerations",
                 at,

@@ -8,8 +8,9 @@ Internal links are read as the tree with entity references kept has them (from t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -60,16 +61,14 @@ def written(document: Document, anchor: str) -> bool:
 
 
 @per_document
-def _anchor_places(document: Document) -> dict[bytes, list[int]]:
+def _anchor_places(document: Document) -> Mapping[bytes, list[int]]:
     """Where each ``anchor='…'`` (no reference or white space in it) stands after the start
-    of the root element, by value: in a tag or not, as an attribute or not."""
+    of the root element, by value: in a tag or not, as an attribute or not (read only)."""
     scan = scan_literal(document)
     places: dict[bytes, list[int]] = {}
-    masked, at = (scan.masked, scan.root - 1) if scan is not None else (b"", 0)
-    while (at := masked.find(b"anchor", at + 1)) >= 0:
-        if (found := _ANCHOR_VALUE.match(masked, at)) is not None:
-            places.setdefault(found.group(1) or found.group(2), []).append(at)
-    return places
+    for found in _ANCHOR_VALUE.finditer(scan.masked, scan.root) if scan is not None else ():
+        places.setdefault(found.group(1) or found.group(2), []).append(found.start())
+    return MappingProxyType(places)  # (not copied for each call, as a dict would be)
 
 
 def exists(anchor: str, known: set[str] | frozenset[str], lenient_numbers: bool = False) -> bool:
