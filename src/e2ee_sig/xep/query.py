@@ -17,6 +17,7 @@ _Value = TypeVar("_Value")
 URN_XMPP = re.compile(r"urn:xmpp:[A-Za-z0-9.:_+-]*[A-Za-z0-9]")
 _XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?=['"]([^'"]+)['"]""")
 _TARGET_NAMESPACE = re.compile(r"""targetNamespace=['"]([^'"]+)['"]""")
+_COPIED = (list, set, dict)  # (a tuple: ``list | set | dict`` builds a union on every call)
 REGISTRAR_TOPICS = ("XMPP Registrar Considerations", "Registrar Considerations")
 
 
@@ -31,7 +32,7 @@ def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Va
         if key not in cache:
             cache[key] = read(document)
         value = cache[key]
-        return value.copy() if isinstance(value, list | set | dict) else value  # type: ignore[return-value]
+        return value.copy() if isinstance(value, _COPIED) else value  # type: ignore[return-value]
 
     return shared
 
