@@ -981,13 +981,10 @@ def test_a_family_namespace_of_the_shortname_has_a_shortname_of_a_family(namespa
 
 @settings(max_examples=500)
 @given(_joined([*PRIMITIVE_PIECES, "Messaging ", "Security", "\n", "\u00a0", "Layer "]))
-def test_a_primitive_not_spanning_texts_holds_no_space(text: str) -> None:
+def test_a_primitive_named_in_a_text_may_be_named(text: str) -> None:
     for primitive in e2ee.PRIMITIVES:
-        name, _, pattern, _ = primitive
-        if pattern.search(text):
+        if primitive[2].search(text):
             assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]
-        if name not in e2ee._SPANNING:
-            assert not any(m.group() != "".join(m.group().split()) for m in pattern.finditer(text))
 
 
 SECRET_PIECES = ["<", ">", "/>", "priv", "PRIV", "Secret", "secret", "key", "=", "'", '"', " "]

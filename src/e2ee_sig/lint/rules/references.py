@@ -42,10 +42,12 @@ _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
 _SENTENCE_END = re.compile(r"[.!?] (?=[A-Z&<])")
 """Where a sentence ends in a text with its white space collapsed to single spaces."""
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
-_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1""")
-"""A namespace declaration, where it starts a word (see :func:`_declarations`); the value
-is what ``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
-_WORD = re.compile(r"\w")
+_XMLNS = re.compile(
+    r"""xmlns(?<!\wxmlns)(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1"""
+)
+"""A namespace declaration that starts a word (the look-behind, after the literal, is
+``\\b`` before it: the regex engine still searches for the literal); the value is what
+``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
 _VERSION = re.compile(r":(\d+)$")
 _SPEC_XEP = re.compile(r"XEP-(\d{4})")
 _SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
@@ -321,22 +323,15 @@ def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
     for block, outcome in checked(document):
         if outcome.xml and "xmlns" in block.text:
             for match in _declarations(block.text):
-                found.setdefault(match.group(2).strip(), (block, match.start(2)))
+                namespace = match.group(2).strip()
+                if namespace not in found:
+                    found[namespace] = (block, match.start(2))
     return found
 
 
 def _declarations(text: str) -> Iterator[re.Match[str]]:
-    """What ``\\b`` + :data:`_XMLNS` finds in ``text``, found by a literal search (the regex
-    engine cannot search for a pattern that starts with ``\\b``): a match that does not start
-    a word is dropped, and the search goes on from its next character."""
-    pos = 0
-    while (match := _XMLNS.search(text, pos)) is not None:
-        at = match.start()
-        if at and _WORD.match(text, at - 1):
-            pos = at + 1
-            continue
-        yield match
-        pos = match.end()
+    """What ``\\b`` + :data:`_XMLNS` finds in ``text``."""
+    return _XMLNS.finditer(text)
 
 
 def _likely(namespace: str, index: RootIndex) -> str:
