@@ -996,3 +996,43 @@ SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=
 def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
     expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
     assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected
+
+
+# --- sec6 ---
+NAMING_PIECES = ["HKDF", "HK", "DF", "X25519", "Curve", "25519", "Ed25519", "XEdDSA", "AES", " "]
+NAMING_PIECES += ["ChaCha20", "Poly1305", "Double", "Ratchet", "X3DH", "MLS", "Messaging ", "x"]
+NAMING_PIECES += ["Layer ", "Security", "OpenPGP", "SHA-", "256", "\u00a0", "<![CDATA[", "]]>"]
+NAMING_PIECES += ["<!-- AES -->", "<em>", "</em>", "<p>", "</p>", "<li>", "</li>", "<td>", "</td>"]
+NAMING_PIECES += ["<p>HKDF</p>", "<td>AES</td>", "<li>MLS</li>", "<p>X3DH<em>AES</em></p>"]
+NAMING_PIECES += ["<?pi HKDF?>", "&#65;ES", "</section1><section1 topic='b'>", "<section2>"]
+
+
+def _naming_document(body: str) -> Document | None:
+    sections = f"<section1 topic='a' anchor='a'>{body}</section1>"
+    raw = make_xep(sections=sections).encode()
+    document = parse_bytes(raw, Path("xep-0999.xml"), "xep-0999.xml", None)
+    return document if document.xml_root is not None else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(_joined(NAMING_PIECES))
+def test_the_first_paragraph_naming_a_primitive_is_found_among_those_holding_its_words(
+    body: str,
+) -> None:
+    document = _naming_document(body)
+    if document is None:
+        return  # not well-formed
+    root = document.xml_root
+    assert root is not None
+    paragraphs = [p for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")]
+    for primitive in e2ee.PRIMITIVES:
+        pattern = primitive[2]
+        plain = next((p for p in paragraphs if pattern.search(prose(p))), None)
+        assert e2ee._first_naming(document, primitive) is plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(_joined(["x", " ", "<![CDATA[y]]>", "<![CDATA[]]>", "<!--c-->", "<?p i?>", "&#65;", "<b/>"]))
+def test_a_citation_text_is_the_joined_text_iterator(text: str) -> None:
+    element = etree.fromstring(f"<link>{text}</link>", etree.XMLParser(strip_cdata=False))
+    assert e2ee._joined_text(element) == " ".join(element.itertext())

@@ -42,9 +42,7 @@ _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
 _SENTENCE_END = re.compile(r"[.!?] (?=[A-Z&<])")
 """Where a sentence ends in a text with its white space collapsed to single spaces."""
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
-_XMLNS = re.compile(
-    r"""xmlns(?<!\wxmlns)(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1"""
-)
+_XMLNS = re.compile(r"""xmlns(?<!\wxmlns)(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1""")
 """A namespace declaration that starts a word (the look-behind, after the literal, is
 ``\\b`` before it: the regex engine still searches for the literal); the value is what
 ``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
