@@ -1036,3 +1036,37 @@ def test_the_first_paragraph_naming_a_primitive_is_found_among_those_holding_its
 def test_a_citation_text_is_the_joined_text_iterator(text: str) -> None:
     element = etree.fromstring(f"<link>{text}</link>", etree.XMLParser(strip_cdata=False))
     assert e2ee._joined_text(element) == " ".join(element.itertext())
+
+
+@settings(max_examples=300)
+@given(_joined(["TODO", "TBD", "tbd", "FIXME", "tbc", "TBC", "T", "x", " ", "\n", "_", "ſ"]))
+def test_a_placeholder_title_holds_one_of_the_words(joined: str) -> None:
+    from e2ee_sig.lint.rules.template import PLACEHOLDER_TITLE, PLACEHOLDER_TITLE_WORDS
+
+    if PLACEHOLDER_TITLE.search(joined):
+        assert any(word in joined for word in PLACEHOLDER_TITLE_WORDS)
+
+
+@settings(max_examples=300)
+@given(st.lists(_joined(["XEP ", "xep ", " ", "\t", "Styling ", "ſtyling ", "Examples", "x"])))
+def test_a_styling_title_is_in_the_joined_titles_case_folded(titles: list[str]) -> None:
+    from e2ee_sig.lint.rules.template import STYLING_TOPIC
+
+    if any(title.lstrip().casefold().startswith(STYLING_TOPIC) for title in titles):
+        assert STYLING_TOPIC in "\n".join(titles).casefold()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "a", "b", " a", "a\u00a0"]), min_size=1, max_size=5))
+def test_sections_with_anchors_all_their_own_have_no_anchor_finding(anchors: list[str]) -> None:
+    from e2ee_sig.lint.context import LintContext
+    from e2ee_sig.lint.rules.template import anchors as anchor_rule
+
+    sections = "".join(
+        f"<section1 topic='t{n}' anchor='{a}'><p>x</p></section1>" for n, a in enumerate(anchors)
+    )
+    raw = make_xep(sections=sections).encode()
+    document = parse_bytes(raw, Path("xep-0999.xml"), "xep-0999.xml", None)
+    stripped = [a.strip() for a in anchors]
+    own = all(stripped) and len(set(stripped)) == len(stripped)
+    assert (list(anchor_rule(document, LintContext())) == []) == own
