@@ -1070,3 +1070,15 @@ def test_sections_with_anchors_all_their_own_have_no_anchor_finding(anchors: lis
     stripped = [a.strip() for a in anchors]
     own = all(stripped) and len(set(stripped)) == len(stripped)
     assert (list(anchor_rule(document, LintContext())) == []) == own
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["XEP-0030", "XEP-0001", "RFC 3920", "XMPP Core", "Other"]),
+    _joined(CITING),
+)
+def test_a_dependency_referenced_in_the_body_is_cited(spec: str, text: str) -> None:
+    raw = ("<header/>" + text).encode()
+    start = max(raw.find(b"</header>"), 0)
+    referenced = {m.group(1).decode() for m in re.finditer(rb"&(\w+);", raw[start:])}
+    assert _cited(spec, raw, start, referenced) == _cited(spec, raw, start)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from lxml import etree
@@ -222,11 +223,16 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         )
 
 
-def _cited(spec: str, raw: bytes, start: int) -> bool | None:
+def _cited(
+    spec: str, raw: bytes, start: int, referenced: AbstractSet[str] = frozenset()
+) -> bool | None:
     """Whether the body (``raw`` from ``start``) cites dependency ``spec`` (None: a spec we
-    cannot recognise)."""
+    cannot recognise); ``referenced``: names of entities referenced in ``raw`` from ``start``
+    (``xep0030`` is ``&xep0030;`` found without a search)."""
     xep = _SPEC_XEP.search(spec)
     if xep:
+        if f"xep{xep.group(1)}" in referenced:
+            return True
         number = xep.group(1).encode()
         needles = (b"&xep" + number + b";", b"XEP-" + number, b"xep-" + number + b".html")
         return any(raw.find(needle, start) >= 0 for needle in needles)
@@ -264,8 +270,10 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
     """
     raw = document.raw
     start = max(raw.find(b"</header>"), 0)
+    scan = scan_literal(document)
+    referenced = {name for at, _, name in scan.references if at >= start} if scan else set()
     for spec, line in _header_specs(document, "dependencies"):
-        if _cited(spec, raw, start) is False:
+        if _cited(spec, raw, start, referenced) is False:
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
                 line,
