@@ -1082,3 +1082,27 @@ def test_a_dependency_referenced_in_the_body_is_cited(spec: str, text: str) -> N
     start = max(raw.find(b"</header>"), 0)
     referenced = {m.group(1).decode() for m in re.finditer(rb"&(\w+);", raw[start:])}
     assert _cited(spec, raw, start, referenced) == _cited(spec, raw, start)
+
+
+LONG_INLINE = ["\xa0" * 40, "x" * 40, "<!---->", "<![CDATA[REQUIRED.]]>", "<?pi?>", "REQUIRED."]
+LONG_INLINE += ["OPTIONAL.", " ", "<b/>", "REQUIRED for protocol specifications."]
+
+
+@settings(max_examples=400)
+@given(st.lists(_joined(LONG_INLINE), max_size=4))
+@example(["<!---->REQUIRED." + "\xa0" * 80])
+@example(["REQUIRED." + "\xa0" * 80, "<?pi?>OPTIONAL." + "\xa0" * 80])
+def test_a_long_placeholder_candidate_is_kept_when_its_text_may_be_short(texts: list[str]) -> None:
+    from e2ee_sig.lint.rules.template import (
+        _MAYBE_PLACEHOLDERS,
+        PLACEHOLDER_PARAGRAPHS,
+        _short_plain,
+    )
+
+    parser = etree.XMLParser(strip_cdata=False)
+    paragraphs = "".join(f"<p>{text}</p>" for text in texts)
+    section = etree.fromstring(f"<xep><section1>{paragraphs}</section1></xep>", parser)[0]
+    candidates = _MAYBE_PLACEHOLDERS(section)
+    for paragraph in section.iter("p"):
+        if _short_plain(paragraph) and prose(paragraph) in PLACEHOLDER_PARAGRAPHS:
+            assert paragraph in candidates

@@ -83,10 +83,13 @@ PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 _MAYBE_PLACEHOLDERS = etree.XPath(
     "descendant-or-self::p[not(*)]"  # not //p, which first gathers every node
+    f"[node()[not(self::text())] or string-length() <= {PLACEHOLDER_MAX}]"
     "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
 )
 """The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
-(comments aside, in document order): a superset of the placeholder paragraphs."""
+(comments aside, in document order), and that :func:`_short_plain` may accept (a paragraph of
+text and CDATA only has its string value for its ``text``): a superset of the placeholder
+paragraphs."""
 
 
 @per_document
