@@ -1106,3 +1106,11 @@ def test_a_long_placeholder_candidate_is_kept_when_its_text_may_be_short(texts: 
     for paragraph in section.iter("p"):
         if _short_plain(paragraph) and prose(paragraph) in PLACEHOLDER_PARAGRAPHS:
             assert paragraph in candidates
+
+
+@settings(max_examples=300)
+@given(_joined(["MUST", "SHALL", "REQUIRED", "NOT", " ", "\n", "x", "_", "MUS", "T", "é"]))
+def test_a_normative_sentence_is_found_as_the_pattern_finds_it(sentence: str) -> None:
+    from e2ee_sig.lint.rules.references import _NORMATIVE, _normative
+
+    assert _normative(sentence) == (_NORMATIVE.search(sentence) is not None)

@@ -40,6 +40,8 @@ _QUALIFIED_STEMS = (
 )  # fmt: skip
 """What each alternative of :data:`_QUALIFIED` holds, in lower case."""
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
+_NORMATIVE_WORDS = ("MUST", "SHALL", "REQUIRED")
+"""What every match of :data:`_NORMATIVE` holds (one of them)."""
 _SENTENCE_END = re.compile(r"[.!?] (?=[A-Z&<])")
 """Where a sentence ends in a text with its white space collapsed to single spaces."""
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
@@ -120,6 +122,14 @@ def _qualified(sentence: str) -> bool:
         if not any(stem in folded for stem in _QUALIFIED_STEMS):
             return False
     return _QUALIFIED.search(sentence) is not None
+
+
+def _normative(sentence: str) -> bool:
+    """Whether :data:`_NORMATIVE` finds something in ``sentence`` (a pattern that starts with
+    ``\\b`` is tried at every character: first a literal search for its words)."""
+    if not any(word in sentence for word in _NORMATIVE_WORDS):
+        return False
+    return _NORMATIVE.search(sentence) is not None
 
 
 class Citation(NamedTuple):
@@ -310,7 +320,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or number == own
             or target.type != "Standards Track"
             or target.status in _NOT_CITABLE
-            or not _NORMATIVE.search(citation.sentence())
+            or not _normative(citation.sentence())
         ):
             continue
         reported.add(number)
