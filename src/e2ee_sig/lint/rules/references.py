@@ -86,31 +86,30 @@ class Sentences(Generic[_Key, _Block]):
 
     def __init__(self, block_of: Callable[[_Key], _Block], text_of: Callable[[_Block], str]):
         self._block_of, self._text_of = block_of, text_of
-        self._split: dict[_Block, tuple[str, list[str]]] = {}
+        self._texts: dict[_Block, str] = {}
 
     def around(self, number: str, key: _Key) -> str:
         """The first sentence of the block around ``key`` that cites ``&xepNNNN;``."""
         block = self._block_of(key)
-        if block not in self._split:
-            text = " ".join(self._text_of(block).split())
-            self._split[block] = text, _sentences(text)
-        text, parts = self._split[block]
-        needle = f"&xep{number};"
-        return next((s for s in parts if needle in s), text)
+        if block not in self._texts:
+            self._texts[block] = " ".join(self._text_of(block).split())
+        text = self._texts[block]
+        return _sentence_at(text, text.find(f"&xep{number};"))
 
 
-def _sentences(text: str) -> list[str]:
-    """``text`` (white space collapsed) split after each ``.``, ``!`` or ``?`` and the space
-    that a capital, ``&`` or ``<`` follows: what splitting at ``(?<=[.!?])\\s+(?=[A-Z&<])``
-    gives, found with a pattern that starts with a character set (the lookbehind made the
-    regex engine try every position)."""
-    parts: list[str] = []
-    last = 0
-    for end in _SENTENCE_END.finditer(text):
-        parts.append(text[last : end.start() + 1])
-        last = end.end()
-    parts.append(text[last:])
-    return parts
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` (white space collapsed) that holds offset ``at``, not in a
+    sentence end (``text`` itself when ``at`` is negative): ``text`` split after each ``.``,
+    ``!`` or ``?`` and the space that a capital, ``&`` or ``<`` follows, as splitting at
+    ``(?<=[.!?])\\s+(?=[A-Z&<])`` splits it (with a pattern that starts with a character set:
+    the lookbehind made the regex engine try every position), only the part around ``at``."""
+    if at < 0:
+        return text
+    start = 0
+    for end in _SENTENCE_END.finditer(text, 0, at + 1):  # the ends before ``at``
+        start = end.end()
+    end = _SENTENCE_END.search(text, at)
+    return text[start : end.start() + 1] if end is not None else text[start:]
 
 
 def _qualified(sentence: str) -> bool:
