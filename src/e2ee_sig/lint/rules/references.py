@@ -106,8 +106,8 @@ def _sentence_at(text: str, at: int) -> str:
     if at < 0:
         return text
     start = 0
-    for end in _SENTENCE_END.finditer(text, 0, at + 1):  # the ends before ``at``
-        start = end.end()
+    for before in _SENTENCE_END.finditer(text, 0, at + 1):  # the ends before ``at``
+        start = before.end()
     end = _SENTENCE_END.search(text, at)
     return text[start : end.start() + 1] if end is not None else text[start:]
 
