@@ -805,13 +805,14 @@ def test_an_instruction_is_found_from_its_question_mark(masked: bytes, start: in
 
 
 @settings(max_examples=400)
-@given(_joined([".", "!", "?", " ", "\n", "\u00a0", "A", "a", "&", "<", "x. ", ". B", "  "]))
+@given(_joined([".", "!", "?", " ", "\n", "\u00a0", "A", "a", "&", "<", "x. ", ". B", "&xep0001;"]))
 def test_sentences_end_where_the_lookbehind_split_ends_them(text: str) -> None:
-    from e2ee_sig.lint.rules.references import _sentences
+    from e2ee_sig.lint.rules.references import _sentence_at
 
     collapsed = " ".join(text.split())
-    plain = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])")
-    assert _sentences(collapsed) == plain.split(collapsed)
+    plain = re.compile(r"(?<=[.!?])\s+(?=[A-Z&<])").split(collapsed)
+    expected = next((s for s in plain if "&xep0001;" in s), collapsed)
+    assert _sentence_at(collapsed, collapsed.find("&xep0001;")) == expected
 
 
 QUALIFYING = ["OLD", "old", "older", "bold", "Since", "\u017fince", "chang", "e", "s", " ", "x"]
@@ -988,13 +989,10 @@ def test_a_family_namespace_of_the_shortname_has_a_shortname_of_a_family(namespa
 
 @settings(max_examples=500)
 @given(_joined([*PRIMITIVE_PIECES, "Messaging ", "Security", "\n", "\u00a0", "Layer "]))
-def test_a_primitive_not_spanning_texts_holds_no_space(text: str) -> None:
+def test_a_primitive_named_in_a_text_may_be_named(text: str) -> None:
     for primitive in e2ee.PRIMITIVES:
-        name, _, pattern, _ = primitive
-        if pattern.search(text):
+        if primitive[2].search(text):
             assert e2ee._may_name(_Body(text), primitive)  # type: ignore[arg-type]
-        if name not in e2ee._SPANNING:
-            assert not any(m.group() != "".join(m.group().split()) for m in pattern.finditer(text))
 
 
 SECRET_PIECES = ["<", ">", "/>", "priv", "PRIV", "Secret", "secret", "key", "=", "'", '"', " "]
@@ -1165,3 +1163,121 @@ def test_a_file_past_the_line_limit_is_not_read_from_the_bytes() -> None:
         assert text.count("\n") == padding
         assert document.tree is not None and not document.parse_errors
         assert (scan_literal(document) is not None) is readable
+
+
+# --- sec6 ---
+NAMING_PIECES = ["HKDF", "HK", "DF", "X25519", "Curve", "25519", "Ed25519", "XEdDSA", "AES", " "]
+NAMING_PIECES += ["ChaCha20", "Poly1305", "Double", "Ratchet", "X3DH", "MLS", "Messaging ", "x"]
+NAMING_PIECES += ["Layer ", "Security", "OpenPGP", "SHA-", "256", "\u00a0", "<![CDATA[", "]]>"]
+NAMING_PIECES += ["<!-- AES -->", "<em>", "</em>", "<p>", "</p>", "<li>", "</li>", "<td>", "</td>"]
+NAMING_PIECES += ["<p>HKDF</p>", "<td>AES</td>", "<li>MLS</li>", "<p>X3DH<em>AES</em></p>"]
+NAMING_PIECES += ["<?pi HKDF?>", "&#65;ES", "</section1><section1 topic='b'>", "<section2>"]
+
+
+def _naming_document(body: str) -> Document | None:
+    sections = f"<section1 topic='a' anchor='a'>{body}</section1>"
+    raw = make_xep(sections=sections).encode()
+    document = parse_bytes(raw, Path("xep-0999.xml"), "xep-0999.xml", None)
+    return document if document.xml_root is not None else None
+
+
+@settings(max_examples=400, deadline=None)
+@given(_joined(NAMING_PIECES))
+def test_the_first_paragraph_naming_a_primitive_is_found_among_those_holding_its_words(
+    body: str,
+) -> None:
+    document = _naming_document(body)
+    if document is None:
+        return  # not well-formed
+    root = document.xml_root
+    assert root is not None
+    paragraphs = [p for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")]
+    for primitive in e2ee.PRIMITIVES:
+        pattern = primitive[2]
+        plain = next((p for p in paragraphs if pattern.search(prose(p))), None)
+        assert e2ee._first_naming(document, primitive) is plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(_joined(["x", " ", "<![CDATA[y]]>", "<![CDATA[]]>", "<!--c-->", "<?p i?>", "&#65;", "<b/>"]))
+def test_a_citation_text_is_the_joined_text_iterator(text: str) -> None:
+    element = etree.fromstring(f"<link>{text}</link>", etree.XMLParser(strip_cdata=False))
+    assert e2ee._joined_text(element) == " ".join(element.itertext())
+
+
+@settings(max_examples=300)
+@given(_joined(["TODO", "TBD", "tbd", "FIXME", "tbc", "TBC", "T", "x", " ", "\n", "_", "ſ"]))
+def test_a_placeholder_title_holds_one_of_the_words(joined: str) -> None:
+    from e2ee_sig.lint.rules.template import PLACEHOLDER_TITLE, PLACEHOLDER_TITLE_WORDS
+
+    if PLACEHOLDER_TITLE.search(joined):
+        assert any(word in joined for word in PLACEHOLDER_TITLE_WORDS)
+
+
+@settings(max_examples=300)
+@given(st.lists(_joined(["XEP ", "xep ", " ", "\t", "Styling ", "ſtyling ", "Examples", "x"])))
+def test_a_styling_title_is_in_the_joined_titles_case_folded(titles: list[str]) -> None:
+    from e2ee_sig.lint.rules.template import STYLING_TOPIC
+
+    if any(title.lstrip().casefold().startswith(STYLING_TOPIC) for title in titles):
+        assert STYLING_TOPIC in "\n".join(titles).casefold()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "a", "b", " a", "a\u00a0"]), min_size=1, max_size=5))
+def test_sections_with_anchors_all_their_own_have_no_anchor_finding(anchors: list[str]) -> None:
+    from e2ee_sig.lint.context import LintContext
+    from e2ee_sig.lint.rules.template import anchors as anchor_rule
+
+    sections = "".join(
+        f"<section1 topic='t{n}' anchor='{a}'><p>x</p></section1>" for n, a in enumerate(anchors)
+    )
+    raw = make_xep(sections=sections).encode()
+    document = parse_bytes(raw, Path("xep-0999.xml"), "xep-0999.xml", None)
+    stripped = [a.strip() for a in anchors]
+    own = all(stripped) and len(set(stripped)) == len(stripped)
+    assert (list(anchor_rule(document, LintContext())) == []) == own
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["XEP-0030", "XEP-0001", "RFC 3920", "XMPP Core", "Other"]),
+    _joined(CITING),
+)
+def test_a_dependency_referenced_in_the_body_is_cited(spec: str, text: str) -> None:
+    raw = ("<header/>" + text).encode()
+    start = max(raw.find(b"</header>"), 0)
+    referenced = {m.group(1).decode() for m in re.finditer(rb"&(\w+);", raw[start:])}
+    assert _cited(spec, raw, start, referenced) == _cited(spec, raw, start)
+
+
+LONG_INLINE = ["\xa0" * 40, "x" * 40, "<!---->", "<![CDATA[REQUIRED.]]>", "<?pi?>", "REQUIRED."]
+LONG_INLINE += ["OPTIONAL.", " ", "<b/>", "REQUIRED for protocol specifications."]
+
+
+@settings(max_examples=400)
+@given(st.lists(_joined(LONG_INLINE), max_size=4))
+@example(["<!---->REQUIRED." + "\xa0" * 80])
+@example(["REQUIRED." + "\xa0" * 80, "<?pi?>OPTIONAL." + "\xa0" * 80])
+def test_a_long_placeholder_candidate_is_kept_when_its_text_may_be_short(texts: list[str]) -> None:
+    from e2ee_sig.lint.rules.template import (
+        _MAYBE_PLACEHOLDERS,
+        PLACEHOLDER_PARAGRAPHS,
+        _short_plain,
+    )
+
+    parser = etree.XMLParser(strip_cdata=False)
+    paragraphs = "".join(f"<p>{text}</p>" for text in texts)
+    section = etree.fromstring(f"<xep><section1>{paragraphs}</section1></xep>", parser)[0]
+    candidates = _MAYBE_PLACEHOLDERS(section)
+    for paragraph in section.iter("p"):
+        if _short_plain(paragraph) and prose(paragraph) in PLACEHOLDER_PARAGRAPHS:
+            assert paragraph in candidates
+
+
+@settings(max_examples=300)
+@given(_joined(["MUST", "SHALL", "REQUIRED", "NOT", " ", "\n", "x", "_", "MUS", "T", "é"]))
+def test_a_normative_sentence_is_found_as_the_pattern_finds_it(sentence: str) -> None:
+    from e2ee_sig.lint.rules.references import _NORMATIVE, _normative
+
+    assert _normative(sentence) == (_NORMATIVE.search(sentence) is not None)

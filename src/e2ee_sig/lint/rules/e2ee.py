@@ -20,7 +20,6 @@ from itertools import pairwise
 
 from lxml import etree
 
-from e2ee_sig.lazy import cached_property
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.messages import plural
 from e2ee_sig.lint.model import Finding, Severity
@@ -137,9 +136,20 @@ in the body. A primitive with no group all of whose words stand in the body (low
 case-blind pattern) is used in no paragraph."""
 _CASE_BLIND = frozenset(name for name, _, pattern, _ in PRIMITIVES if pattern.flags & re.I)
 """The primitives whose patterns ignore case."""
-_SPANNING = frozenset({"Double Ratchet", "MLS"})
-"""The primitives whose matches may hold a space (and so span two texts): a match of any other
-lies in one text of one paragraph."""
+_HOLDING = {
+    name: etree.XPath(
+        "section1/descendant::*[self::p or self::li or self::td]["
+        + " or ".join(" and ".join(f"contains(., '{word}')" for word in group) for group in groups)
+        + "]"
+    )
+    for name, groups in _NEEDLES.items()
+    if name not in _CASE_BLIND
+}
+"""For each case-sensitive primitive, the body's paragraphs, list items and table cells (where
+E2E011 looks for primitives: those of the top-level sections, in document order) whose string
+value holds every word of one of its :data:`_NEEDLES` groups: every one whose prose names the
+primitive (a word without spaces in the prose lies in one of the texts the string value
+joins)."""
 _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _SECRET_WORDS = ("priv", "secret")
 _SECRET_VALUE = re.compile(
@@ -575,8 +585,14 @@ def _citations(document: Document) -> str:
     parts = [" ".join(_dependencies(document)), referenced]
     if root is not None:
         for element in root.iter("link", "note"):
-            parts += [element.get("url", ""), " ".join(element.itertext())]
+            parts += [element.get("url", ""), _joined_text(element)]
     return " ".join(parts)
+
+
+def _joined_text(element: etree._Element) -> str:
+    """``" ".join(element.itertext())``, read directly from ``text`` for an element without
+    children (most links: lxml's text iterator costs a few microseconds)."""
+    return " ".join(element.itertext()) if len(element) else element.text or ""
 
 
 _ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_][A-Za-z0-9_.-]*);")
@@ -606,9 +622,8 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
     uncited = [p for p in named if not _cited(p, citations, folded_citations)]
     if not uncited:
         return
-    paragraphs = _Paragraphs(root)
     for primitive in uncited:
-        first = _first_naming(document, paragraphs, primitive)
+        first = _first_naming(document, primitive)
         if first is None:
             continue
         name, _, pattern, standards = primitive
@@ -623,42 +638,21 @@ def crypto_refs(document: Document, context: LintContext) -> Iterator[Finding]:
         )
 
 
-class _Paragraphs:
-    """The body's paragraphs, list items and table cells (where E2E011 looks for primitives),
-    the prose of each read when a search first reaches it."""
+def _first_naming(document: Document, primitive: Primitive) -> etree._Element | None:
+    """The first paragraph that names ``primitive`` (None: none does).
 
-    def __init__(self, root: etree._Element) -> None:
-        self._elements = [p for s in root.iterchildren("section1") for p in s.iter("p", "li", "td")]
-        self._texts: list[str] = []
-
-    def texts(self) -> Iterator[tuple[etree._Element, str]]:
-        """Each paragraph with its prose, in document order."""
-        for index, element in enumerate(self._elements):
-            if index == len(self._texts):
-                self._texts.append(prose(element))
-            yield element, self._texts[index]
-
-    @cached_property
-    def joined(self) -> str:
-        """Every paragraph's prose, joined by spaces."""
-        return " ".join(text for _, text in self.texts())
-
-
-def _first_naming(
-    document: Document, paragraphs: _Paragraphs, primitive: Primitive
-) -> etree._Element | None:
-    """The first paragraph that names ``primitive`` (None: none does, though the paragraphs
-    joined may: "… Double" ending one and "Ratchet …" starting the next is no mention)."""
-    name, word, pattern, _ = primitive
-    if name not in _SPANNING:  # a match lies in one text, also in the body's
-        if not pattern.search(body_text(document)):
-            return None
+    A paragraph's prose stands in :func:`body_text` between spaces, so a primitive the body
+    does not name is named in no paragraph; the paragraphs read are only those whose texts
+    hold one of its :data:`_NEEDLES` groups (:data:`_HOLDING`)."""
+    name, _, pattern, _ = primitive
+    root = document.xml_root
+    if root is None or not pattern.search(body_text(document)):
+        return None
+    if name in _HOLDING:
+        paragraphs = _HOLDING[name](root)
     else:
-        joined = paragraphs.joined
-        words = (word,) if isinstance(word, str) else word
-        if not any(w in joined.casefold() for w in words) or not pattern.search(joined):
-            return None
-    return next((p for p, text in paragraphs.texts() if pattern.search(text)), None)
+        paragraphs = (p for s in root.iterchildren("section1") for p in s.iter("p", "li", "td"))
+    return next((p for p in paragraphs if pattern.search(prose(p))), None)
 
 
 def _may_name(document: Document, primitive: Primitive) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from lxml import etree
@@ -39,13 +40,15 @@ _QUALIFIED_STEMS = (
 )  # fmt: skip
 """What each alternative of :data:`_QUALIFIED` holds, in lower case."""
 _NORMATIVE = re.compile(r"\b(?:MUST|SHALL|REQUIRED)\b(?!\s+NOT)")
+_NORMATIVE_WORDS = ("MUST", "SHALL", "REQUIRED")
+"""What every match of :data:`_NORMATIVE` holds (one of them)."""
 _SENTENCE_END = re.compile(r"[.!?] (?=[A-Z&<])")
 """Where a sentence ends in a text with its white space collapsed to single spaces."""
 _BLOCK_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "note"})
-_XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1""")
-"""A namespace declaration, where it starts a word (see :func:`_declarations`); the value
-is what ``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
-_WORD = re.compile(r"\w")
+_XMLNS = re.compile(r"""xmlns(?<!\wxmlns)(?::[\w.-]+)?\s*=\s*(['"])((?<=')[^']*|(?<=")[^"]*)\1""")
+"""A namespace declaration that starts a word (the look-behind, after the literal, is
+``\\b`` before it: the regex engine still searches for the literal); the value is what
+``(.*?)\\1`` (re.S) takes, matched without trying the quote after each character."""
 _VERSION = re.compile(r":(\d+)$")
 _SPEC_XEP = re.compile(r"XEP-(\d{4})")
 _SPEC_RFC = re.compile(r"RFC\s*-?\s*(\d+)", re.I)
@@ -83,31 +86,30 @@ class Sentences(Generic[_Key, _Block]):
 
     def __init__(self, block_of: Callable[[_Key], _Block], text_of: Callable[[_Block], str]):
         self._block_of, self._text_of = block_of, text_of
-        self._split: dict[_Block, tuple[str, list[str]]] = {}
+        self._texts: dict[_Block, str] = {}
 
     def around(self, number: str, key: _Key) -> str:
         """The first sentence of the block around ``key`` that cites ``&xepNNNN;``."""
         block = self._block_of(key)
-        if block not in self._split:
-            text = " ".join(self._text_of(block).split())
-            self._split[block] = text, _sentences(text)
-        text, parts = self._split[block]
-        needle = f"&xep{number};"
-        return next((s for s in parts if needle in s), text)
+        if block not in self._texts:
+            self._texts[block] = " ".join(self._text_of(block).split())
+        text = self._texts[block]
+        return _sentence_at(text, text.find(f"&xep{number};"))
 
 
-def _sentences(text: str) -> list[str]:
-    """``text`` (white space collapsed) split after each ``.``, ``!`` or ``?`` and the space
-    that a capital, ``&`` or ``<`` follows: what splitting at ``(?<=[.!?])\\s+(?=[A-Z&<])``
-    gives, found with a pattern that starts with a character set (the lookbehind made the
-    regex engine try every position)."""
-    parts: list[str] = []
-    last = 0
-    for end in _SENTENCE_END.finditer(text):
-        parts.append(text[last : end.start() + 1])
-        last = end.end()
-    parts.append(text[last:])
-    return parts
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` (white space collapsed) that holds offset ``at``, not in a
+    sentence end (``text`` itself when ``at`` is negative): ``text`` split after each ``.``,
+    ``!`` or ``?`` and the space that a capital, ``&`` or ``<`` follows, as splitting at
+    ``(?<=[.!?])\\s+(?=[A-Z&<])`` splits it (with a pattern that starts with a character set:
+    the lookbehind made the regex engine try every position), only the part around ``at``."""
+    if at < 0:
+        return text
+    start = 0
+    for before in _SENTENCE_END.finditer(text, 0, at + 1):  # the ends before ``at``
+        start = before.end()
+    end = _SENTENCE_END.search(text, at)
+    return text[start : end.start() + 1] if end is not None else text[start:]
 
 
 def _qualified(sentence: str) -> bool:
@@ -119,6 +121,14 @@ def _qualified(sentence: str) -> bool:
         if not any(stem in folded for stem in _QUALIFIED_STEMS):
             return False
     return _QUALIFIED.search(sentence) is not None
+
+
+def _normative(sentence: str) -> bool:
+    """Whether :data:`_NORMATIVE` finds something in ``sentence`` (a pattern that starts with
+    ``\\b`` is tried at every character: first a literal search for its words)."""
+    if not any(word in sentence for word in _NORMATIVE_WORDS):
+        return False
+    return _NORMATIVE.search(sentence) is not None
 
 
 class Citation(NamedTuple):
@@ -222,11 +232,16 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         )
 
 
-def _cited(spec: str, raw: bytes, start: int) -> bool | None:
+def _cited(
+    spec: str, raw: bytes, start: int, referenced: AbstractSet[str] = frozenset()
+) -> bool | None:
     """Whether the body (``raw`` from ``start``) cites dependency ``spec`` (None: a spec we
-    cannot recognise)."""
+    cannot recognise); ``referenced``: names of entities referenced in ``raw`` from ``start``
+    (``xep0030`` is ``&xep0030;`` found without a search)."""
     xep = _SPEC_XEP.search(spec)
     if xep:
+        if f"xep{xep.group(1)}" in referenced:
+            return True
         number = xep.group(1).encode()
         needles = (b"&xep" + number + b";", b"XEP-" + number, b"xep-" + number + b".html")
         return any(raw.find(needle, start) >= 0 for needle in needles)
@@ -264,8 +279,10 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
     """
     raw = document.raw
     start = max(raw.find(b"</header>"), 0)
+    scan = scan_literal(document)
+    referenced = {name for at, _, name in scan.references if at >= start} if scan else set()
     for spec, line in _header_specs(document, "dependencies"):
-        if _cited(spec, raw, start) is False:
+        if _cited(spec, raw, start, referenced) is False:
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
                 line,
@@ -302,7 +319,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or number == own
             or target.type != "Standards Track"
             or target.status in _NOT_CITABLE
-            or not _NORMATIVE.search(citation.sentence())
+            or not _normative(citation.sentence())
         ):
             continue
         reported.add(number)
@@ -321,22 +338,15 @@ def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
     for block, outcome in checked(document):
         if outcome.xml and "xmlns" in block.text:
             for match in _declarations(block.text):
-                found.setdefault(match.group(2).strip(), (block, match.start(2)))
+                namespace = match.group(2).strip()
+                if namespace not in found:
+                    found[namespace] = (block, match.start(2))
     return found
 
 
 def _declarations(text: str) -> Iterator[re.Match[str]]:
-    """What ``\\b`` + :data:`_XMLNS` finds in ``text``, found by a literal search (the regex
-    engine cannot search for a pattern that starts with ``\\b``): a match that does not start
-    a word is dropped, and the search goes on from its next character."""
-    pos = 0
-    while (match := _XMLNS.search(text, pos)) is not None:
-        at = match.start()
-        if at and _WORD.match(text, at - 1):
-            pos = at + 1
-            continue
-        yield match
-        pos = match.end()
+    """What ``\\b`` + :data:`_XMLNS` finds in ``text``."""
+    return _XMLNS.finditer(text)
 
 
 def _likely(namespace: str, index: RootIndex) -> str:

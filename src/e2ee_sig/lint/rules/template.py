@@ -59,6 +59,11 @@ PLACEHOLDER_SEARCHES = (
 byte string that starts it, in the file or (True) in the file lower-cased: one search for
 ``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
+PLACEHOLDER_TITLE_WORDS = ("TODO", "TBD", "tbd", "FIXME", "tbc", "TBC")
+"""What every match of :data:`PLACEHOLDER_TITLE` holds (one of them)."""
+_TB = re.compile(rb"b(?<=tb)")
+"""``tb`` found from its ``b``, six times rarer in text than ``t`` (the regex engine's loop
+over one literal byte, then a look-behind): ``bytes.find`` is slow for a two-byte needle."""
 _WORD_BYTE = re.compile(rb"\w")
 _TAG_REST = re.compile(rb"""(?:[^>'"]|'[^']*'|"[^"]*")*>""")
 """A tag after its ``<``, up to its ``>``: a quoted attribute value may hold a ``>``."""
@@ -78,10 +83,13 @@ PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
 _MAYBE_PLACEHOLDERS = etree.XPath(
     "descendant-or-self::p[not(*)]"  # not //p, which first gathers every node
+    f"[node()[not(self::text())] or string-length() <= {PLACEHOLDER_MAX}]"
     "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
 )
 """The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
-(comments aside, in document order): a superset of the placeholder paragraphs."""
+(comments aside, in document order), and that :func:`_short_plain` may accept (a paragraph of
+text and CDATA only has its string value for its ``text``): a superset of the placeholder
+paragraphs."""
 
 
 @per_document
@@ -97,6 +105,13 @@ def _lowered(document: Document) -> bytes:
     return document.raw.lower()
 
 
+@per_document
+def _joined_titles(document: Document) -> str:
+    """The ``topic`` of every section as written, joined by newlines (a title's word or a
+    phrase without newlines is in it only if it is in one title)."""
+    return "\n".join([name for _, name in titled_sections(document)])
+
+
 @rule("SEC009", "anchors", Severity.ERROR, content=True, mixed_severity=True)
 def anchors(document: Document, context: LintContext) -> Iterator[Finding]:
     """Every section has an ``anchor``, and no two sections share one.
@@ -110,10 +125,13 @@ def anchors(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<section2 topic='Discovery'>``; two sections with ``anchor='example'``.
     Good: ``<section2 topic='Discovery' anchor='disco'>``, each anchor used once.
     """
+    sections = [section for section, _ in titled_sections(document)]
+    stripped = [section.get("anchor", "").strip() for section in sections]
+    if all(stripped) and len(set(stripped)) == len(stripped):
+        return  # every section has its own anchor
     seen: dict[str, etree._Element] = {}
     missing: list[etree._Element] = []
-    for section in all_sections(document):
-        anchor = section.get("anchor", "").strip()
+    for section, anchor in zip(sections, stripped, strict=True):
         if not anchor:
             missing.append(section)
         elif anchor in seen:
@@ -170,9 +188,10 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     if not (remove_me or cued or b"styling examples" in lowered):
         return
     yield from _header_leftovers(document)
+    styled = STYLING_TOPIC in _joined_titles(document).casefold()  # in one title, if any
     styling = [
         section
-        for section, name in titled_sections(document)
+        for section, name in (titled_sections(document) if styled else ())
         if name.lstrip().casefold().startswith(STYLING_TOPIC)
     ]
     for section in styling:
@@ -331,7 +350,10 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
 def _placeholder_titles(document: Document) -> list[etree._Element]:
     """The sections whose ``topic`` holds a word of :data:`PLACEHOLDER_TITLE`."""
     titled = titled_sections(document)
-    if PLACEHOLDER_TITLE.search("\n".join([name for _, name in titled])) is None:  # one search
+    joined = _joined_titles(document)
+    if not any(word in joined for word in PLACEHOLDER_TITLE_WORDS):  # (a literal search each)
+        return []
+    if PLACEHOLDER_TITLE.search(joined) is None:  # one search
         return []
     return [section for section, name in titled if PLACEHOLDER_TITLE.search(name)]
 
@@ -376,13 +398,22 @@ def _whole_words(
     """Where ``raw`` holds one of ``spellings`` (all of a length) between two non-word bytes,
     from ``start`` on, found where ``searched`` (``raw`` or ``raw`` lower-cased) holds ``cue``."""
     size = len(min(spellings))
-    at = searched.find(cue, start)
-    while at >= 0:
+    for at in _starts(searched, cue, start):
         end = at + size
         word = raw[at:end]
         bounded = not (at and _WORD_BYTE.match(raw, at - 1)) and not _WORD_BYTE.match(raw, end)
         if bounded and word in spellings:
             yield at, word
+
+
+def _starts(searched: bytes, cue: bytes, start: int) -> Iterator[int]:
+    """Where ``cue`` stands in ``searched`` from ``start`` on, in order."""
+    if cue == b"tb":
+        yield from (found.start() - 1 for found in _TB.finditer(searched, start + 1))
+        return
+    at = searched.find(cue, start)
+    while at >= 0:
+        yield at
         at = searched.find(cue, at + 1)
 
 
