@@ -34,8 +34,6 @@ class Author:
     email: Field | None
     jid: Field | None
     line: int
-    children: dict[str, etree._Element] = field(default_factory=dict, compare=False, repr=False)
-    """The first child element of each tag (``element.find(tag)`` for any tag)."""
 
     @property
     def name(self) -> str:
@@ -147,7 +145,7 @@ class Header:
 
     @cached_property
     def authors(self) -> list[Author]:
-        return [_author(a) for a in self.children.get("author", ())]
+        return [read_author(a) for a in self.children.get("author", ())]
 
     @cached_property
     def revisions(self) -> list[Revision]:
@@ -192,7 +190,8 @@ def first_children(element: etree._Element) -> dict[str, etree._Element]:
     return first
 
 
-def _author(element: etree._Element) -> Author:
+def read_author(element: etree._Element) -> Author:
+    """The ``<author>`` block ``element`` read into an :class:`Author`."""
     first = first_children(element)
     return Author(
         firstname=_field(first.get("firstname")),
@@ -200,7 +199,6 @@ def _author(element: etree._Element) -> Author:
         email=_field(first.get("email")),
         jid=_field(first.get("jid")),
         line=element.sourceline or 0,
-        children=first,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
@@ -23,8 +24,11 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.header import Author, Field
+from e2ee_sig.xep.header import first_children, read_author, text_of
 from e2ee_sig.xep.vocab import SIG_VALUES
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_TITLE_WORDS = 9
 MAX_ABSTRACT_SENTENCES = 2
@@ -419,15 +423,15 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     header = document.header
     if header is None:
         return
-    authors = header.authors
+    authors = header.children.get("author", [])  # elements: an Author is built for a finding
     for author, where in zip(authors, _author_lines(document, authors), strict=True):
-        children = author.children
+        children = first_children(author)
         if "authornote" in children:
             continue
-        email, jid = _filled(author.email), _filled(author.jid)
+        email, jid = _filled(children.get("email")), _filled(children.get("jid"))
         if email and jid:
             continue
-        who = author.name or "an author"
+        who = read_author(author).name or "an author"
         if not (email or jid) and not _filled_element(children.get("uri")):
             yield Finding(
                 f"author {who} has neither an email address nor a JID",
@@ -444,20 +448,21 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
             )
 
 
-def _filled(field: Field | None) -> bool:
-    return field is not None and bool(field.value)
+def _filled(element: etree._Element | None) -> bool:
+    """Whether ``element`` is there with text (``Field.value`` not empty)."""
+    return element is not None and bool(text_of(element).strip())
 
 
 def _filled_element(element: object) -> bool:
     return element is not None and bool(normalise(getattr(element, "text", None) or ""))
 
 
-def _author_lines(document: Document, authors: list[Author]) -> list[int]:
+def _author_lines(document: Document, authors: list[etree._Element]) -> list[int]:
     """Each author's line; for one that comes from an entity (``&paulschaub;``), the line
     of the reference (the n-th author entity reference in the header)."""
     header = document.header
     assert header is not None
-    lines = [a.line for a in authors]
+    lines = [a.sourceline or 0 for a in authors]
     if min(lines, default=header.line) >= header.line:  # no author from an entity
         return lines
     declarations = document.root.entities.declarations if document.root else {}

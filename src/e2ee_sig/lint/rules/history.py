@@ -28,11 +28,12 @@ _WELL_FORMED = re.compile("|".join(p.pattern for p in (SEMANTIC, LEGACY_TWO_PART
 @per_document
 def _revisions(document: Document) -> tuple[tuple[str, Revision], ...]:
     """Each revision with a ``<version>``, after its version text (once per document: two
-    rules ask; the line and date are read only for a finding)."""
+    rules ask; the line and date are read only for a finding). lxml's tag filter finds the
+    first ``<version>`` without a proxy for every child, as ``revision.child`` would make."""
     header = document.header
     found = []
     for revision in header.revisions if header else []:
-        element = revision.child("version")
+        element = next(revision.element.iterchildren("version"), None)
         if element is not None:
             found.append(((element.text or "").strip(), revision))
     return tuple(found)
