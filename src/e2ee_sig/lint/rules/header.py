@@ -8,6 +8,7 @@ at what the elements say.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -41,6 +42,7 @@ TEMPLATE_DEPENDENCIES = ("Etc.", "XEP-xxxx")
 NO_XEPS = "0000"
 GONE_STATUSES = ("Retracted", "Rejected", "Obsolete")
 _STATUS = re.compile(rb"<status>\s*([A-Za-z]+)\s*</status>")
+_NUMBERED_FILE = re.compile(r"xep-[0-9]{4}\.xml")
 SHORTNAME_PLACEHOLDER = "NOT_YET_ASSIGNED"
 NOT_APPLICABLE = ("n/a", "none")
 PLACEHOLDERS = ("not yet assigned", "to be assigned", "to be issued", *NOT_APPLICABLE)
@@ -298,8 +300,13 @@ def deps_exist(document: Document, context: LintContext) -> Iterator[Finding]:
 @lru_cache(maxsize=64)
 def _last_number(root: Path) -> str:
     """The highest number of a ``xep-NNNN.xml`` in ``root`` (a partial copy may have gaps,
-    so only numbers above it are reported as not existing)."""
-    return max((p.name[4:8] for p in root.glob("xep-[0-9][0-9][0-9][0-9].xml")), default=NO_XEPS)
+    so only numbers above it are reported as not existing). The names ``root.glob`` would
+    match, from one ``listdir`` without a ``Path`` for each."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return NO_XEPS
+    return max((name[4:8] for name in names if _NUMBERED_FILE.fullmatch(name)), default=NO_XEPS)
 
 
 @lru_cache(maxsize=4096)

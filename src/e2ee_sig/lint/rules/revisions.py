@@ -65,6 +65,18 @@ def _new_flags(document: Document, context: LintContext) -> list[bool]:
     return [context.is_new(document.path, _pair(r)) for r in revisions]
 
 
+def _judged(
+    document: Document, context: LintContext, only_new: bool
+) -> list[tuple[Revision, bool]]:
+    """The revisions a rule looks at, each with whether it is new: every one, or only the new
+    ones (without a base, the top revision alone: the others' flags are not worked out)."""
+    revisions = _revisions(document)
+    if context.baseline is None and only_new:
+        return [(revisions[0], True)] if revisions else []
+    judged = zip(revisions, _new_flags(document, context), strict=True)
+    return [(revision, new) for revision, new in judged if new or not only_new]
+
+
 def _severity(new: bool) -> Severity | None:
     """Errors for new revisions; older ones are only warned about."""
     return None if new else TOLERATED
@@ -112,11 +124,7 @@ def rev_fields(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<initials>ps</initials>``, ``<remark><p>Clarify key exchange.</p></remark>``.
     """
     dtd_checked = document.root is not None and ("XSF001" in context.enabled or not context.enabled)
-    revisions = _revisions(document)
-    hidden = _history_hidden(context, "REV001")
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        if hidden and not new:
-            continue
+    for revision, new in _judged(document, context, _history_hidden(context, "REV001")):
         for name in REVISION_FIELDS:
             found: Field | None = getattr(revision, name)
             if found is None and dtd_checked:
@@ -199,11 +207,7 @@ def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: ``2011-1-23``, ``2024-30-30``, ``23 Jan 2011``.  Good: ``2011-01-23``.
     """
-    revisions = _revisions(document)
-    hidden = _history_hidden(context, "REV004")
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        if hidden and not new:
-            continue
+    for revision, new in _judged(document, context, _history_hidden(context, "REV004")):
         text = _value(revision, "date")
         if text and parse_iso_date(text) is None:
             yield Finding(
@@ -224,9 +228,8 @@ def date_not_future(document: Document, context: LintContext) -> Iterator[Findin
 
     Bad: ``<date>2099-01-01</date>`` on the top revision.  Good: today's date or earlier.
     """
-    revisions = _revisions(document)
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        when = parse_iso_date(_value(revision, "date")) if new else None
+    for revision, _ in _judged(document, context, only_new=True):
+        when = parse_iso_date(_value(revision, "date"))
         if when is not None and when > context.today:
             yield Finding(
                 f"revision {_label(revision)} is dated {when}, after today ({context.today})",
@@ -247,10 +250,10 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: each revision dated on or after the one below it.
     """
     revisions = _revisions(document)
-    new = _new_flags(document, context)
     reported_top = False
-    previous = _previous_top(revisions, new)
-    if context.baseline is not None and revisions and new[0] and previous is not None:
+    new = _new_flags(document, context) if context.baseline is not None else []
+    previous = _previous_top(revisions, new) if new else None
+    if previous is not None and new[0]:
         top_date = parse_iso_date(_value(revisions[0], "date"))
         previous_date = parse_iso_date(_value(previous, "date"))
         if top_date and previous_date and top_date < previous_date:
@@ -476,9 +479,8 @@ def remark_format(document: Document, context: LintContext) -> Iterator[Finding]
     ``<remark><p>a</p><p>b</p></remark>``.
     Good: ``<remark><ul><li>a</li><li>b</li></ul></remark>``.
     """
-    revisions = _revisions(document)
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        remark = revision.remark if new else None
+    for revision, _ in _judged(document, context, only_new=True):
+        remark = revision.remark
         if remark is None or remark.element is None or not remark.value:
             continue
         element = remark.element
