@@ -332,8 +332,8 @@ def supersede_pairs(document: Document, context: LintContext) -> Iterator[Findin
     Good: ``<status>Deprecated</status>`` with ``<supersededby><spec>XEP-0335</spec>…``.
     """
     header = document.header
-    if header is None:
-        return
+    if header is None or not (header.supersedes or header.supersededby):
+        return  # (most XEPs: nothing to compare)
     own = f"XEP-{header.value('number')}"
     later = {s.value for s in header.supersededby}
     for spec in (*header.supersedes, *header.supersededby):
@@ -490,9 +490,11 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<interim/>`` in a Standards Track XEP.  Good: no ``<interim/>``.
     """
     header = document.header
-    if header is None or not is_numbered(document) or header.value("type") == "Procedural":
+    if header is None or "interim" not in header.children:
         return
-    for element in header.children.get("interim", ()):
+    if not is_numbered(document) or header.value("type") == "Procedural":
+        return
+    for element in header.children["interim"]:
         yield Finding(
             f"<interim/> in {document.header_value('type') or 'a'} XEP-"
             f"{document.header_value('number')}: only Procedural XEPs have interim versions",

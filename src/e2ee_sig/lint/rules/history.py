@@ -103,7 +103,7 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     versions = _revisions(document)
     for index, (version, revision) in enumerate(versions):
-        rc = LEGACY_RC.fullmatch(version)
+        rc = LEGACY_RC.fullmatch(version) if "rc" in version else None
         if rc is None:
             continue
         for older, older_revision in versions[index + 1 :]:
