@@ -999,3 +999,37 @@ SECRET_PIECES += ["x", "ab12", "-", ":", "_", "ſ", "é", "\n", "<private>", "v=
 def test_secret_values_are_found_from_their_names_as_a_scan_finds_them(text: str) -> None:
     expected = [(m.span(), m.groups()) for m in e2ee._SECRET_VALUE.finditer(text)]
     assert [(m.span(), m.groups()) for m in e2ee._secret_values(text)] == expected
+
+
+# --- hdr6 ---
+NAME_PIECES = ["xep-", "0", "9", "12", "\u0661", "\uff10", ".xml", ".XML", "x", "-", ".", "\n"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_joined(NAME_PIECES), st.booleans()), max_size=6))
+def test_the_highest_number_comes_from_the_names_the_glob_matches(
+    entries: list[tuple[str, bool]],
+) -> None:
+    import tempfile
+
+    from e2ee_sig.lint.rules.header import NO_XEPS, _last_number
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name, is_folder in entries:
+            path = root / name
+            if not name.strip(".") or path.exists():
+                continue
+            if is_folder:
+                path.mkdir()
+            else:
+                path.touch()
+        globbed = (p.name[4:8] for p in root.glob("xep-[0-9][0-9][0-9][0-9].xml"))
+        assert _last_number.__wrapped__(root) == max(globbed, default=NO_XEPS)
+
+
+@settings(max_examples=300)
+@given(_joined(["0", "1", "2", ".", "rc", "r", "c", "RC", "-", "x"]))
+def test_a_release_candidate_version_holds_rc(version: str) -> None:
+    if history.LEGACY_RC.fullmatch(version):
+        assert "rc" in version
