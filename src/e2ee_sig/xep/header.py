@@ -149,7 +149,16 @@ class Header:
 
     @cached_property
     def revisions(self) -> list[Revision]:
-        return [Revision(r) for r in self.children.get("revision", ())]
+        top = self.top_revision
+        if top is None:
+            return []
+        return [top, *map(Revision, self.children["revision"][1:])]
+
+    @cached_property
+    def top_revision(self) -> Revision | None:
+        """The newest revision, ``revisions[0]`` (the same object), read without the others."""
+        found = self.children.get("revision")
+        return Revision(found[0]) if found else None
 
     def value(self, name: str) -> str:
         """The stripped value of a single-valued field, or ``""`` when absent."""
