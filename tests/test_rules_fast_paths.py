@@ -1033,3 +1033,19 @@ def test_the_highest_number_comes_from_the_names_the_glob_matches(
 def test_a_release_candidate_version_holds_rc(version: str) -> None:
     if history.LEGACY_RC.fullmatch(version):
         assert "rc" in version
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.sampled_from(["<revision/>", "<!--c-->", "<author/>", "<revision><v/></revision>"]))
+)
+def test_the_top_revision_is_the_first_of_the_revisions(children: list[str]) -> None:
+    from e2ee_sig.xep.header import Header
+
+    element = etree.fromstring(f"<header>{''.join(children)}</header>")
+    top_first, revisions_first = Header(element), Header(element)
+    top = top_first.top_revision
+    assert top_first.revisions[:1] == ([top] if top is not None else [])
+    revisions = revisions_first.revisions
+    assert [r.element for r in revisions] == element.findall("revision")
+    assert revisions_first.top_revision is (revisions[0] if revisions else None)
