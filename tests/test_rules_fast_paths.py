@@ -1283,3 +1283,53 @@ def test_a_normative_sentence_is_found_as_the_pattern_finds_it(sentence: str) ->
     from e2ee_sig.lint.rules.references import _NORMATIVE, _normative
 
     assert _normative(sentence) == (_NORMATIVE.search(sentence) is not None)
+
+
+# --- hdr6 ---
+NAME_PIECES = ["xep-", "0", "9", "12", "\u0661", "\uff10", ".xml", ".XML", "x", "-", ".", "\n"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_joined(NAME_PIECES), st.booleans()), max_size=6))
+def test_the_highest_number_comes_from_the_names_the_glob_matches(
+    entries: list[tuple[str, bool]],
+) -> None:
+    import tempfile
+
+    from e2ee_sig.lint.rules.header import NO_XEPS, _last_number
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name, is_folder in entries:
+            path = root / name
+            if not name.strip(".") or path.exists():
+                continue
+            if is_folder:
+                path.mkdir()
+            else:
+                path.touch()
+        globbed = (p.name[4:8] for p in root.glob("xep-[0-9][0-9][0-9][0-9].xml"))
+        assert _last_number.__wrapped__(root) == max(globbed, default=NO_XEPS)
+
+
+@settings(max_examples=300)
+@given(_joined(["0", "1", "2", ".", "rc", "r", "c", "RC", "-", "x"]))
+def test_a_release_candidate_version_holds_rc(version: str) -> None:
+    if history.LEGACY_RC.fullmatch(version):
+        assert "rc" in version
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.sampled_from(["<revision/>", "<!--c-->", "<author/>", "<revision><v/></revision>"]))
+)
+def test_the_top_revision_is_the_first_of_the_revisions(children: list[str]) -> None:
+    from e2ee_sig.xep.header import Header
+
+    element = etree.fromstring(f"<header>{''.join(children)}</header>")
+    top_first, revisions_first = Header(element), Header(element)
+    top = top_first.top_revision
+    assert top_first.revisions[:1] == ([top] if top is not None else [])
+    revisions = revisions_first.revisions
+    assert [r.element for r in revisions] == element.findall("revision")
+    assert revisions_first.top_revision is (revisions[0] if revisions else None)

@@ -34,8 +34,6 @@ class Author:
     email: Field | None
     jid: Field | None
     line: int
-    children: dict[str, etree._Element] = field(default_factory=dict, compare=False, repr=False)
-    """The first child element of each tag (``element.find(tag)`` for any tag)."""
 
     @property
     def name(self) -> str:
@@ -147,11 +145,20 @@ class Header:
 
     @cached_property
     def authors(self) -> list[Author]:
-        return [_author(a) for a in self.children.get("author", ())]
+        return [read_author(a) for a in self.children.get("author", ())]
 
     @cached_property
     def revisions(self) -> list[Revision]:
-        return [Revision(r) for r in self.children.get("revision", ())]
+        top = self.top_revision
+        if top is None:
+            return []
+        return [top, *map(Revision, self.children["revision"][1:])]
+
+    @cached_property
+    def top_revision(self) -> Revision | None:
+        """The newest revision, ``revisions[0]`` (the same object), read without the others."""
+        found = self.children.get("revision")
+        return Revision(found[0]) if found else None
 
     def value(self, name: str) -> str:
         """The stripped value of a single-valued field, or ``""`` when absent."""
@@ -192,7 +199,8 @@ def first_children(element: etree._Element) -> dict[str, etree._Element]:
     return first
 
 
-def _author(element: etree._Element) -> Author:
+def read_author(element: etree._Element) -> Author:
+    """The ``<author>`` block ``element`` read into an :class:`Author`."""
     first = first_children(element)
     return Author(
         firstname=_field(first.get("firstname")),
@@ -200,7 +208,6 @@ def _author(element: etree._Element) -> Author:
         email=_field(first.get("email")),
         jid=_field(first.get("jid")),
         line=element.sourceline or 0,
-        children=first,
     )
 
 

@@ -50,7 +50,6 @@ def doctype_ents(document: Document, context: LintContext) -> Iterator[Finding]:
     """
     doctype = document.doctype
     covered = _make_check_covers(document)
-    line = _doctype_line(document)
     if doctype is None:
         if not covered:
             yield Finding("the document has no DOCTYPE", 1, hint=f"add {TEMPLATE_DOCTYPE}")
@@ -61,20 +60,20 @@ def doctype_ents(document: Document, context: LintContext) -> Iterator[Finding]:
             yield Finding(
                 f"the DOCTYPE is {doctype.name!r} from {doctype.system!r}, "
                 "not 'xep' from 'xep.dtd'",
-                line,
+                _doctype_line(document),
                 hint=f"use {TEMPLATE_DOCTYPE}",
             )
     if not doctype.declared_ents_pe:
         yield Finding(
             f"the DOCTYPE does not declare the {XEP_ENT} parameter entity",
-            line,
+            _doctype_line(document),
             hint="add <!ENTITY % ents SYSTEM 'xep.ent'> and %ents; inside the DOCTYPE's [ ]",
         )
     elif not doctype.references_xep_ent:
         yield Finding(
             f"the {XEP_ENT} parameter entity is declared but never referenced, so its "
             "entities (&LEGALNOTICE;, &xepNNNN;, …) are undefined",
-            line,
+            _doctype_line(document),
             hint="add %ents; on the line after <!ENTITY % ents SYSTEM 'xep.ent'>",
         )
     elif not covered and document.root is not None:  # without a root, xep.ent is unknown

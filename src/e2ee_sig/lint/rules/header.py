@@ -8,11 +8,13 @@ at what the elements say.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
@@ -23,8 +25,11 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import header_line, is_numbered, is_protoxep, line, normalise
 from e2ee_sig.lint.rules.xsf_ci import TYPES
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.header import Author, Field
+from e2ee_sig.xep.header import first_children, read_author, text_of
 from e2ee_sig.xep.vocab import SIG_VALUES
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_TITLE_WORDS = 9
 MAX_ABSTRACT_SENTENCES = 2
@@ -37,6 +42,7 @@ TEMPLATE_DEPENDENCIES = ("Etc.", "XEP-xxxx")
 NO_XEPS = "0000"
 GONE_STATUSES = ("Retracted", "Rejected", "Obsolete")
 _STATUS = re.compile(rb"<status>\s*([A-Za-z]+)\s*</status>")
+_NUMBERED_FILE = re.compile(r"xep-[0-9]{4}\.xml")
 SHORTNAME_PLACEHOLDER = "NOT_YET_ASSIGNED"
 NOT_APPLICABLE = ("n/a", "none")
 PLACEHOLDERS = ("not yet assigned", "to be assigned", "to be issued", *NOT_APPLICABLE)
@@ -294,8 +300,13 @@ def deps_exist(document: Document, context: LintContext) -> Iterator[Finding]:
 @lru_cache(maxsize=64)
 def _last_number(root: Path) -> str:
     """The highest number of a ``xep-NNNN.xml`` in ``root`` (a partial copy may have gaps,
-    so only numbers above it are reported as not existing)."""
-    return max((p.name[4:8] for p in root.glob("xep-[0-9][0-9][0-9][0-9].xml")), default=NO_XEPS)
+    so only numbers above it are reported as not existing). The names ``root.glob`` would
+    match, from one ``listdir`` without a ``Path`` for each."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return NO_XEPS
+    return max((name[4:8] for name in names if _NUMBERED_FILE.fullmatch(name)), default=NO_XEPS)
 
 
 @lru_cache(maxsize=4096)
@@ -321,8 +332,8 @@ def supersede_pairs(document: Document, context: LintContext) -> Iterator[Findin
     Good: ``<status>Deprecated</status>`` with ``<supersededby><spec>XEP-0335</spec>…``.
     """
     header = document.header
-    if header is None:
-        return
+    if header is None or not (header.supersedes or header.supersededby):
+        return  # (most XEPs: nothing to compare)
     own = f"XEP-{header.value('number')}"
     later = {s.value for s in header.supersededby}
     for spec in (*header.supersedes, *header.supersededby):
@@ -419,15 +430,15 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     header = document.header
     if header is None:
         return
-    authors = header.authors
+    authors = header.children.get("author", [])  # elements: an Author is built for a finding
     for author, where in zip(authors, _author_lines(document, authors), strict=True):
-        children = author.children
+        children = first_children(author)
         if "authornote" in children:
             continue
-        email, jid = _filled(author.email), _filled(author.jid)
+        email, jid = _filled(children.get("email")), _filled(children.get("jid"))
         if email and jid:
             continue
-        who = author.name or "an author"
+        who = read_author(author).name or "an author"
         if not (email or jid) and not _filled_element(children.get("uri")):
             yield Finding(
                 f"author {who} has neither an email address nor a JID",
@@ -444,20 +455,21 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
             )
 
 
-def _filled(field: Field | None) -> bool:
-    return field is not None and bool(field.value)
+def _filled(element: etree._Element | None) -> bool:
+    """Whether ``element`` is there with text (``Field.value`` not empty)."""
+    return element is not None and bool(text_of(element).strip())
 
 
 def _filled_element(element: object) -> bool:
     return element is not None and bool(normalise(getattr(element, "text", None) or ""))
 
 
-def _author_lines(document: Document, authors: list[Author]) -> list[int]:
+def _author_lines(document: Document, authors: list[etree._Element]) -> list[int]:
     """Each author's line; for one that comes from an entity (``&paulschaub;``), the line
     of the reference (the n-th author entity reference in the header)."""
     header = document.header
     assert header is not None
-    lines = [a.line for a in authors]
+    lines = [a.sourceline or 0 for a in authors]
     if min(lines, default=header.line) >= header.line:  # no author from an entity
         return lines
     declarations = document.root.entities.declarations if document.root else {}
@@ -465,9 +477,17 @@ def _author_lines(document: Document, authors: list[Author]) -> list[int]:
     references = iter(
         document.raw.count(b"\n", 0, m.start()) + 1
         for m in _REFERENCE.finditer(document.raw, max(start, 0))
-        if b"<author" in declarations.get(m.group(1), b"")
+        if _declares_author(declarations.get(m.group(1), b""))
     )
     return [at if at >= header.line else next(references, header.line) for at in lines]
+
+
+@lru_cache(maxsize=4096)
+def _declares_author(value: bytes) -> bool:
+    """Whether an entity's declared ``value`` holds an ``<author>`` (once per value: the same
+    bytes come back for every XEP, and a bytes object keeps its hash, so ``&LEGALNOTICE;``'s
+    2.8 KB are not searched again for each)."""
+    return b"<author" in value
 
 
 @rule("HDR015", "no-interim", Severity.WARNING)
@@ -478,9 +498,11 @@ def no_interim(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<interim/>`` in a Standards Track XEP.  Good: no ``<interim/>``.
     """
     header = document.header
-    if header is None or not is_numbered(document) or header.value("type") == "Procedural":
+    if header is None or "interim" not in header.children:
         return
-    for element in header.children.get("interim", ()):
+    if not is_numbered(document) or header.value("type") == "Procedural":
+        return
+    for element in header.children["interim"]:
         yield Finding(
             f"<interim/> in {document.header_value('type') or 'a'} XEP-"
             f"{document.header_value('number')}: only Procedural XEPs have interim versions",

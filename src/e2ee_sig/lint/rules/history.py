@@ -26,16 +26,25 @@ _WELL_FORMED = re.compile("|".join(p.pattern for p in (SEMANTIC, LEGACY_TWO_PART
 
 
 @per_document
-def _revisions(document: Document) -> tuple[tuple[str, Revision], ...]:
-    """Each revision with a ``<version>``, after its version text (once per document: two
-    rules ask; the line and date are read only for a finding)."""
+def _revisions(document: Document) -> tuple[tuple[str, int], ...]:
+    """Each revision with a ``<version>``: its version text and its index in the header's
+    revisions (once per document: two rules ask; the :class:`Revision`, its line and its date
+    are read only for a finding). lxml's tag filter finds the first ``<version>`` without a
+    proxy for every child, as ``Revision.child`` would make."""
     header = document.header
     found = []
-    for revision in header.revisions if header else []:
-        element = revision.child("version")
+    for index, revision in enumerate(header.children.get("revision", ()) if header else ()):
+        element = next(revision.iterchildren("version"), None)
         if element is not None:
-            found.append(((element.text or "").strip(), revision))
+            found.append(((element.text or "").strip(), index))
     return tuple(found)
+
+
+def _revision(document: Document, index: int) -> Revision:
+    """The header's revision number ``index`` (counted from the top)."""
+    header = document.header
+    assert header is not None
+    return header.revisions[index]
 
 
 def _line(revision: Revision) -> int:
@@ -76,9 +85,10 @@ def version_malformed(document: Document, context: LintContext) -> Iterator[Find
     Bad: ``<version>01.0</version>``, ``<version>1.1.0-rc.1</version>``, ``<version>0.x</version>``.
     Good: ``<version>1.0.0</version>``; in old revisions also ``1.0`` or ``2.5rc1``.
     """
-    for version, revision in _revisions(document):
+    for version, index in _revisions(document):
         if not version or _valid(version):
             continue
+        revision = _revision(document, index)
         yield Finding(
             f"version {version!r} is malformed",
             _line(revision),
@@ -101,17 +111,18 @@ def rc_order(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``2.5.0``, then ``2.5rc3``, ``2.5rc2``, ``2.5rc1``, then ``2.4``.
     """
     versions = _revisions(document)
-    for index, (version, revision) in enumerate(versions):
-        rc = LEGACY_RC.fullmatch(version)
+    for position, (version, index) in enumerate(versions):
+        rc = LEGACY_RC.fullmatch(version) if "rc" in version else None
         if rc is None:
             continue
-        for older, older_revision in versions[index + 1 :]:
+        for older, older_index in versions[position + 1 :]:
             older_rc = LEGACY_RC.fullmatch(older)
             same = _valid(older) and _release(older) == _release(version)
             if same and (older_rc is None or int(older_rc.group("rc")) > int(rc.group("rc"))):
+                revision = _revision(document, index)
                 yield Finding(
                     f"release candidate {version} is listed above {older} "
-                    f"(line {_line(older_revision)}), which is newer",
+                    f"(line {_line(_revision(document, older_index))}), which is newer",
                     _line(revision),
                     hint=f"move {older} above {version}",
                     severity=_severity(document, context, version, revision),

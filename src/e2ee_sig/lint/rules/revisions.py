@@ -13,7 +13,7 @@ when the rule is named by ``--select``/``--extend-select``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from e2ee_sig.dates import parse_iso_date
 from e2ee_sig.lint.context import LintContext
@@ -57,12 +57,29 @@ def _revisions(document: Document) -> list[Revision]:
     return header.revisions if header else []
 
 
+def _top(document: Document) -> Revision | None:
+    header = document.header
+    return header.top_revision if header else None
+
+
 def _new_flags(document: Document, context: LintContext) -> list[bool]:
     """For each revision, whether it is judged as new (see the module docstring)."""
     revisions = _revisions(document)
     if context.baseline is None:
         return [index == 0 for index in range(len(revisions))]
     return [context.is_new(document.path, _pair(r)) for r in revisions]
+
+
+def _judged(
+    document: Document, context: LintContext, only_new: bool
+) -> list[tuple[Revision, bool]]:
+    """The revisions a rule looks at, each with whether it is new: every one, or only the new
+    ones (without a base, the top revision alone: the others' flags are not worked out)."""
+    if context.baseline is None and only_new:
+        top = _top(document)
+        return [(top, True)] if top is not None else []
+    judged = zip(_revisions(document), _new_flags(document, context), strict=True)
+    return [(revision, new) for revision, new in judged if new or not only_new]
 
 
 def _severity(new: bool) -> Severity | None:
@@ -112,11 +129,7 @@ def rev_fields(document: Document, context: LintContext) -> Iterator[Finding]:
     Good: ``<initials>ps</initials>``, ``<remark><p>Clarify key exchange.</p></remark>``.
     """
     dtd_checked = document.root is not None and ("XSF001" in context.enabled or not context.enabled)
-    revisions = _revisions(document)
-    hidden = _history_hidden(context, "REV001")
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        if hidden and not new:
-            continue
+    for revision, new in _judged(document, context, _history_hidden(context, "REV001")):
         for name in REVISION_FIELDS:
             found: Field | None = getattr(revision, name)
             if found is None and dtd_checked:
@@ -199,11 +212,7 @@ def date_valid(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: ``2011-1-23``, ``2024-30-30``, ``23 Jan 2011``.  Good: ``2011-01-23``.
     """
-    revisions = _revisions(document)
-    hidden = _history_hidden(context, "REV004")
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        if hidden and not new:
-            continue
+    for revision, new in _judged(document, context, _history_hidden(context, "REV004")):
         text = _value(revision, "date")
         if text and parse_iso_date(text) is None:
             yield Finding(
@@ -224,9 +233,8 @@ def date_not_future(document: Document, context: LintContext) -> Iterator[Findin
 
     Bad: ``<date>2099-01-01</date>`` on the top revision.  Good: today's date or earlier.
     """
-    revisions = _revisions(document)
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        when = parse_iso_date(_value(revision, "date")) if new else None
+    for revision, _ in _judged(document, context, only_new=True):
+        when = parse_iso_date(_value(revision, "date"))
         if when is not None and when > context.today:
             yield Finding(
                 f"revision {_label(revision)} is dated {when}, after today ({context.today})",
@@ -246,23 +254,12 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``0.3.0`` dated 2018-07-31 above ``0.2.2`` dated 2018-11-03.
     Good: each revision dated on or after the one below it.
     """
-    revisions = _revisions(document)
-    new = _new_flags(document, context)
     reported_top = False
-    previous = _previous_top(revisions, new)
-    if context.baseline is not None and revisions and new[0] and previous is not None:
-        top_date = parse_iso_date(_value(revisions[0], "date"))
-        previous_date = parse_iso_date(_value(previous, "date"))
-        if top_date and previous_date and top_date < previous_date:
-            reported_top = True
-            yield Finding(
-                f"new revision {_label(revisions[0])} is dated {top_date}, before the previous "
-                f"top revision {_label(previous)} ({previous_date})",
-                _line(revisions[0], "date"),
-                hint="date the new revision today",
-            )
+    if context.baseline is not None:
+        reported_top = yield from _dated_before_previous_top(document, context)
     if _history_hidden(context, "REV006"):
         return
+    revisions = _revisions(document)
     dates = [parse_iso_date(_value(r, "date")) for r in revisions]
     for index in range(len(revisions) - 1):
         upper, lower = dates[index], dates[index + 1]
@@ -273,6 +270,29 @@ def date_desc(document: Document, context: LintContext) -> Iterator[Finding]:
                 _line(revisions[index], "date"),
                 severity=TOLERATED,
             )
+
+
+def _dated_before_previous_top(
+    document: Document, context: LintContext
+) -> Generator[Finding, None, bool]:
+    """REV006's finding for a new top revision dated before the base's top one (with a base
+    only); returns whether it was reported."""
+    revisions = _revisions(document)
+    new = _new_flags(document, context)
+    previous = _previous_top(revisions, new)
+    if previous is None or not new[0]:
+        return False
+    top_date = parse_iso_date(_value(revisions[0], "date"))
+    previous_date = parse_iso_date(_value(previous, "date"))
+    if not (top_date and previous_date and top_date < previous_date):
+        return False
+    yield Finding(
+        f"new revision {_label(revisions[0])} is dated {top_date}, before the previous "
+        f"top revision {_label(previous)} ({previous_date})",
+        _line(revisions[0], "date"),
+        hint="date the new revision today",
+    )
+    return True
 
 
 @rule("REV007", "proto-version", Severity.ERROR, mixed_severity=True)
@@ -336,13 +356,13 @@ def version_status(document: Document, context: LintContext) -> Iterator[Finding
     Good: Draft with ``1.0.0`` or later, Final with ``2.0.0`` or later.
     """
     status = document.header_value("status")
-    revisions = _revisions(document)
-    if status not in MAJOR_RANGE_BY_STATUS or not revisions:
+    top = _top(document)
+    if status not in MAJOR_RANGE_BY_STATUS or top is None:
         return
-    version = _value(revisions[0], "version")
+    version = _value(top, "version")
     problem = major_problem(version, status) if parse_version(version) else None
     if problem:
-        yield Finding(problem, _line(revisions[0], "version"))
+        yield Finding(problem, _line(top, "version"))
 
 
 @rule("REV009", "bump-level", Severity.ERROR)
@@ -476,9 +496,8 @@ def remark_format(document: Document, context: LintContext) -> Iterator[Finding]
     ``<remark><p>a</p><p>b</p></remark>``.
     Good: ``<remark><ul><li>a</li><li>b</li></ul></remark>``.
     """
-    revisions = _revisions(document)
-    for revision, new in zip(revisions, _new_flags(document, context), strict=True):
-        remark = revision.remark if new else None
+    for revision, _ in _judged(document, context, only_new=True):
+        remark = revision.remark
         if remark is None or remark.element is None or not remark.value:
             continue
         element = remark.element
