@@ -80,7 +80,7 @@ def _summary(report: LintReport) -> str:
 
 def full(report: LintReport, stream: TextIO) -> None:
     """Every diagnostic with its source line, a caret and a hint, then a summary."""
-    parts = []
+    parts: list[str] = []
     for diagnostic in report.diagnostics:
         parts += (_headline(diagnostic), "\n", _snippet(diagnostic))
         hint = diagnostic.hint or (diagnostic.fix.description if diagnostic.fix else None)
