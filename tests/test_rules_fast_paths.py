@@ -1015,6 +1015,15 @@ def test_header_facts_come_from_the_header_only() -> None:
     assert without_end.status == "Final"
 
 
+def test_the_header_ends_at_its_end_tag_outside_cdata_and_the_doctype() -> None:
+    header = b"<header><abstract><![CDATA[</header>]]></abstract><number>0027</number></header>"
+    doctype = b"<!DOCTYPE xep [<!ENTITY e '</header>'>]>"
+    for raw in (b"<xep>" + header, doctype + b"<xep>" + header):
+        assert facts.read_facts(raw, "xep-0027.xml").number == "0027"
+    unclosed = b"<xep><header><![CDATA[</header><number>1</number>"
+    assert facts.read_facts(unclosed, "xep-0001.xml").number == "1"  # the whole text
+
+
 # --- blk6 ---
 # Examples checked together without a tree (a document with no schema) are judged as when
 # checked together with one: namespace errors are only logged, xml:id values not checked there.

@@ -207,9 +207,18 @@ def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
 
 
 def _header_end(text: bytes) -> int:
-    """Where the header ends (the end of ``text`` when it has no ``</header>``)."""
-    end = text.find(b"</header>")
-    return end if end >= 0 else len(text)
+    """Where the header ends: the first ``</header>`` after the root's start tag that no
+    CDATA section holds (the end of ``text`` when there is none; ``text`` has no comments)."""
+    at = max(text.find(b"<xep"), 0)  # (past the DOCTYPE, whose entity values may hold one)
+    while (end := text.find(b"</header>", at)) >= 0:
+        cdata = text.rfind(b"<![CDATA[", at, end)
+        if cdata < 0 or text.find(b"]]>", cdata, end) >= 0:
+            return end
+        closed = text.find(b"]]>", end)
+        if closed < 0:
+            break
+        at = closed + 3
+    return len(text)
 
 
 def _without_comments(raw: bytes) -> bytes:
