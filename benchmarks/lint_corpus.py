@@ -1,7 +1,7 @@
 """Time ``e2ee-sig lint`` next to its floors, as ratios, in one run.
 
 Usage: python benchmarks/lint_corpus.py [CORPUS] [--rounds N] [--jobs N] [--before SRC]
-       [--copies K] [--official SCRIPT --sample K]
+       [--copies K | --megabytes MB] [--official SCRIPT --sample K]
 
 Every command is a whole process (interpreter start-up included, bytecode cached in a
 temporary PYTHONPYCACHEPREFIX after a warm-up round, as an installed package has it), run
@@ -18,9 +18,12 @@ how far to trust the median), and the peak RSS. The floors, over the same files:
   that would be no floor.
 
 ``--copies K`` lints a temporary root holding the corpus K times (the extra copies as
-``inbox/copyN-NAME.xml`` hard links): with K=2, the 399-file corpus becomes 798 files and
-15.4 MB, about the size of the whole xsf/xeps repository (721 files, 15.7 MB), so that the
-fixed start-up cost weighs as it does there. Every command runs from the root's folder (no
+``inbox/copyN-NAME.xml`` hard links): with K=2, the 398-file corpus (9.0 MB) becomes 798 files
+and 18.1 MB, a little more than the whole xsf/xeps repository (721 files, 15.7 MB).
+``--megabytes MB`` instead fills the root to MB megabytes: the corpus, then copies of its files
+picked evenly across it (a fixed spread, not the first ones by name) until the size is
+reached. ``--megabytes 15.7`` is the repository's size, so that its time is measured rather
+than scaled from another size. Every command runs from the root's folder (no
 ``pyproject.toml`` there, as in an xsf/xeps checkout).
 
 The lint commands print the concise report; ``lint, text report`` is the default profile with
@@ -172,15 +175,29 @@ def xep_files(root: Path) -> list[Path]:
     return sorted(root.glob("xep-*.xml")) + sorted((root / "inbox").glob("*.xml"))
 
 
-def copied(corpus: Path, into: Path, copies: int) -> Path:
-    """A XEP root in ``into`` holding ``corpus`` ``copies`` times (hard links where possible)."""
+def copied(corpus: Path, into: Path, copies: int, megabytes: float | None = None) -> Path:
+    """A XEP root in ``into`` holding ``corpus`` ``copies`` times, or filled to ``megabytes``
+    with copies of its files spread evenly over it (hard links where possible)."""
     (into / "inbox").mkdir()
     for name in ("xep.dtd", "xep.ent"):
         shutil.copy(corpus / name, into / name)
-    for file in xep_files(corpus):
+    files = xep_files(corpus)
+    for file in files:
         _link(file, into / file.relative_to(corpus))
-        for copy in range(2, copies + 1):
-            _link(file, into / "inbox" / f"copy{copy}-{file.name}")
+    if megabytes is None:
+        extra = [(copy, file) for copy in range(2, copies + 1) for file in files]
+    else:
+        spread = sorted(range(len(files)), key=lambda i: (i * 0.6180339887) % 1)
+        wanted = megabytes * 1e6 - sum(file.stat().st_size for file in files)
+        extra = []
+        for turn in range(len(files) * 8):  # (at most eight times the corpus)
+            if wanted <= 0:
+                break
+            file = files[spread[turn % len(files)]]
+            extra.append((2 + turn // len(files), file))
+            wanted -= file.stat().st_size
+    for copy, file in extra:
+        _link(file, into / "inbox" / f"copy{copy}-{file.name}")
     return into
 
 
@@ -265,6 +282,9 @@ def main() -> None:
         "--before", metavar="SRC", help="also time the e2ee_sig package under SRC (e.g. main's)"
     )
     parser.add_argument("--copies", type=int, default=1, help="lint the corpus K times over")
+    parser.add_argument(
+        "--megabytes", type=float, help="fill the root to MB megabytes (15.7: the repository)"
+    )
     parser.add_argument("--official", metavar="SCRIPT")
     parser.add_argument("--sample", type=int, default=40)
     args = parser.parse_args()
@@ -272,8 +292,8 @@ def main() -> None:
     if not list(corpus.glob("xep-*.xml")):
         sys.exit(f"no XEP files in {corpus}")
     with tempfile.TemporaryDirectory() as pycache, tempfile.TemporaryDirectory() as scaled:
-        if args.copies > 1:
-            corpus = copied(corpus, Path(scaled), args.copies)
+        if args.copies > 1 or args.megabytes:
+            corpus = copied(corpus, Path(scaled), args.copies, args.megabytes)
         files = xep_files(corpus)
         os.chdir(corpus)
         table = commands(corpus, args.jobs, args.before)
@@ -285,7 +305,9 @@ def main() -> None:
                 run(command, pycache)
         size = sum(file.stat().st_size for file in files) / 1e6
         print(
-            f"corpus: {args.corpus.resolve()} x{args.copies} ({len(files)} files, {size:.1f} MB); "
+            f"corpus: {args.corpus.resolve()} "
+            f"{f'filled to {args.megabytes} MB' if args.megabytes else f'x{args.copies}'} "
+            f"({len(files)} files, {size:.1f} MB); "
             f"{args.rounds} rounds, medians; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
         )
