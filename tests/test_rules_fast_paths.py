@@ -1342,3 +1342,29 @@ def test_the_top_revision_is_the_first_of_the_revisions(children: list[str]) -> 
     revisions = revisions_first.revisions
     assert [r.element for r in revisions] == element.findall("revision")
     assert revisions_first.top_revision is (revisions[0] if revisions else None)
+
+
+# --- lead7 ---
+_LANDMARK_TAGS = ["section1", "section2", "section3", "section5", "section6", "example", "code"]
+_LANDMARK_TREES = st.recursive(
+    st.sampled_from([*_LANDMARK_TAGS, "p"]).map(lambda tag: f"<{tag}/>"),
+    lambda inner: st.tuples(st.sampled_from([*_LANDMARK_TAGS, "p", "div"]), st.lists(inner)).map(
+        lambda pair: f"<{pair[0]}>{''.join(pair[1])}</{pair[0]}>"
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LANDMARK_TREES, max_size=6))
+def test_sections_and_blocks_read_in_one_walk_are_each_walk_s(parts: list[str]) -> None:
+    from e2ee_sig.xep import query
+
+    raw = f"<xep><header/>{''.join(parts)}</xep>".encode()
+    document = parse_bytes(raw, Path("xep-0001.xml"), "xep-0001.xml", None)
+    root = document.xml_root
+    assert root is not None
+    assert query.all_sections(document) == tuple(root.iter(*query.SECTION_TAGS))
+    for level in range(1, 7):
+        assert query.sections(document, level) == list(root.iter(f"section{level}"))
+    assert query.code_blocks(document) == list(root.iter("example", "code"))

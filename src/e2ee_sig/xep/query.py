@@ -37,20 +37,41 @@ def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Va
     return shared
 
 
-def sections(document: Document, level: int = 1) -> list[etree._Element]:
-    """The ``<sectionN>`` elements of the body at ``level`` (1 = top level), in order."""
-    if level == 1:
-        return _top_sections(document)
-    root = document.xml_root
-    if root is None:
-        return []
-    return [s for s in root.iter(f"section{level}")]
+SECTION_TAGS = ("section1", "section2", "section3", "section4", "section5")
+_BLOCK_TAGS = frozenset({"example", "code"})
 
 
 @per_document
-def _top_sections(document: Document) -> list[etree._Element]:
+def _landmarks(document: Document) -> tuple[tuple[etree._Element, ...], ...]:
+    """Every ``sectionN`` element (of :data:`SECTION_TAGS`), every ``<sectionN>`` of each
+    level, and every ``<example>`` and ``<code>`` block, each in document order: found in one
+    walk of the tree rather than one walk for each (rules ask for all three on every file)."""
     root = document.xml_root
-    return [] if root is None else list(root.iter("section1"))
+    if root is None:
+        return (), *((),) * len(SECTION_TAGS), ()
+    found = tuple(root.iter(*SECTION_TAGS, *_BLOCK_TAGS))
+    by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in SECTION_TAGS}
+    blocks = []
+    for element in found:
+        if element.tag in _BLOCK_TAGS:
+            blocks.append(element)
+        else:
+            by_tag[element.tag].append(element)
+    every = tuple(e for e in found if e.tag not in _BLOCK_TAGS) if blocks else found
+    return every, *(tuple(by_tag[tag]) for tag in SECTION_TAGS), tuple(blocks)
+
+
+def all_sections(document: Document) -> tuple[etree._Element, ...]:
+    """Every ``sectionN`` element (N from 1 to 5) in document order."""
+    return _landmarks(document)[0]
+
+
+def sections(document: Document, level: int = 1) -> list[etree._Element]:
+    """The ``<sectionN>`` elements of the body at ``level`` (1 = top level), in order."""
+    if 1 <= level <= len(SECTION_TAGS):
+        return list(_landmarks(document)[level])
+    root = document.xml_root
+    return [] if root is None else list(root.iter(f"section{level}"))
 
 
 def topic(section: etree._Element) -> str:
@@ -60,7 +81,7 @@ def topic(section: etree._Element) -> str:
 
 @per_document
 def _folded_topics(document: Document) -> tuple[tuple[str, etree._Element], ...]:
-    return tuple((topic(s).casefold(), s) for s in _top_sections(document))
+    return tuple((topic(s).casefold(), s) for s in _landmarks(document)[1])
 
 
 def find_section(document: Document, *topics: str) -> etree._Element | None:
@@ -151,11 +172,9 @@ def line(element: etree._Element | None) -> int:
     return (element.sourceline or 1) if element is not None else 1
 
 
-@per_document
 def code_blocks(document: Document) -> list[etree._Element]:
     """The ``<example>`` and ``<code>`` elements (their CDATA is the protocol text)."""
-    root = document.xml_root
-    return [] if root is None else list(root.iter("example", "code"))
+    return list(_landmarks(document)[-1])
 
 
 def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:

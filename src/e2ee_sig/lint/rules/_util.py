@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from e2ee_sig.xep.query import (  # noqa: F401 (shared with the rule modules from here)
     REGISTRAR_TOPICS,
+    SECTION_TAGS,
     URN_XMPP,
+    all_sections,
     body_text,
     code_blocks,
     example_namespaces,
@@ -31,7 +32,6 @@ from e2ee_sig.xep.query import (  # noqa: F401 (shared with the rule modules fro
 if TYPE_CHECKING:
     from e2ee_sig.xep import Document
 
-SECTION_TAGS = ("section1", "section2", "section3", "section4", "section5")
 NUMBERED_FILE = re.compile(r"xep-\d{4}\.xml")
 
 
@@ -43,17 +43,6 @@ def is_protoxep(document: Document) -> bool:
 def is_numbered(document: Document) -> bool:
     """A file named like an accepted XEP, ``xep-NNNN.xml``."""
     return NUMBERED_FILE.fullmatch(document.name) is not None
-
-
-def all_sections(document: Document) -> Iterator[etree._Element]:
-    """Every ``sectionN`` element in document order."""
-    yield from _all_sections(document)
-
-
-@per_document
-def _all_sections(document: Document) -> tuple[etree._Element, ...]:
-    root = document.xml_root
-    return () if root is None else tuple(root.iter(*SECTION_TAGS))
 
 
 def word_count(element: etree._Element) -> int:
