@@ -1368,3 +1368,21 @@ def test_sections_and_blocks_read_in_one_walk_are_each_walk_s(parts: list[str]) 
     for level in range(1, 7):
         assert query.sections(document, level) == list(root.iter(f"section{level}"))
     assert query.code_blocks(document) == list(root.iter("example", "code"))
+
+
+def test_the_accepted_protoxep_rule_runs_once_per_document() -> None:
+    from e2ee_sig.lint.engine import LintOptions, lint_context, lint_document
+    from e2ee_sig.lint.model import Severity
+    from e2ee_sig.lint.registry import Rule
+
+    calls: list[str] = []
+
+    def counted(document: Document, context: object) -> list[object]:
+        calls.append(document.display)
+        return []
+
+    rules = {"XEP006": Rule("XEP006", "accepted-protoxep", Severity.WARNING, counted)}
+    raw = make_xep().encode()
+    document = parse_bytes(raw, Path("inbox/x.xml"), "inbox/x.xml", None)
+    lint_document(document, rules, lint_context(LintOptions(), rules))
+    assert calls == ["inbox/x.xml"]

@@ -20,6 +20,7 @@ _BLANK = b"\xef\xbb\xbf \t\r\n"  # what may come before a XML file's first "<"
 
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
+_RUN_FIRST = frozenset({WELL_FORMED, ACCEPTED})
 
 
 class LintUsageError(E2eeSigError):
@@ -177,7 +178,7 @@ def lint_document(
     facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
     findings: list[tuple[Rule, Severity, Finding]] = []
     for rule in rules.values():
-        if rule.code == WELL_FORMED:
+        if rule.code in _RUN_FIRST:  # (run above; the accepted check found nothing)
             continue
         if rule.needs_dtd or rule.e2ee or rule.content:  # (most rules: none of the three)
             severity = _severity(rule, document, context, facts)
