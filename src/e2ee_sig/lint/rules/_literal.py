@@ -391,7 +391,7 @@ def _references(
         if tag_end == at:
             if tag.group(1):  # after an element
                 line_at = next(_open_elements(masked, opening), tag).end() - 1
-        elif (before := masked[at - 1]) == _SEMICOLON and _after_reference(masked, at) or (
+        elif ((before := masked[at - 1]) == _SEMICOLON and _after_reference(masked, at)) or (
             before == _BLANK and raw.endswith(b"]]>", 0, at)  # (a CDATA section is blanked)
         ):
             line_at = next(_open_elements(masked, at), tag).end() - 1
@@ -482,7 +482,7 @@ def _reaches_line_limit(raw: bytes, offsets: list[int], lines: list[int]) -> boo
     """Whether ``raw`` has :data:`LINE_LIMIT` lines or more, given the ``lines`` of
     ``offsets``: the newlines after the last of them are counted only when there are enough
     bytes left for them to reach it."""
-    last, line = max(zip(offsets, lines), default=(0, 1))
+    last, line = max(zip(offsets, lines, strict=True), default=(0, 1))
     return line + len(raw) - last >= LINE_LIMIT and line + raw.count(b"\n", last) >= LINE_LIMIT
 
 
