@@ -1350,7 +1350,7 @@ IMAGE_SUBSETS = [
     "<!ENTITY sp \"<&#105;mg src='c'/>\">",
     "<!ENTITY hx \"&#x3c;img src='d'/>\">",
     "<!ENTITY tx \"&#38;#60;img src='f'/>\">",
-    "<!ENTITY no \"<em>mg</em>\">",
+    '<!ENTITY no "<em>mg</em>">',
 ]
 IMAGE_PIECES = ["<img src='a'/>", "&im;", "&sp;", "&hx;", "&tx;", "&no;", "img", "&lt;img/>"]
 
