@@ -1370,3 +1370,21 @@ def test_a_tree_with_an_image_may_hold_images(subset: set[str], pieces: list[str
     root = document.xml_root
     if root is not None and next(root.iter("img"), None) is not None:
         assert _may_hold_images(document)
+
+
+NUMBERED_PIECES = ["<example/>", "<table/>", "<x:example/>", "<example xmlns='u'/>", "<!--c-->"]
+NUMBERED_PIECES += ["<p>", "</p>", "<?pi x?>", "t"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(NUMBERED_PIECES), max_size=8))
+def test_examples_and_tables_are_counted_as_xpath_counts_them(pieces: list[str]) -> None:
+    from e2ee_sig.lint.rules.links import _numbered_tags
+
+    try:
+        root = etree.fromstring(f"<r xmlns:x='v'>{''.join(pieces)}</r>")
+    except etree.XMLSyntaxError:
+        return  # (unbalanced <p>)
+    numbered = _numbered_tags(root)
+    assert numbered.count("example") == etree.XPath("count(//example)")(root)
+    assert numbered.count("table") == etree.XPath("count(//table)")(root)
