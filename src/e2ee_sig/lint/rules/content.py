@@ -32,7 +32,7 @@ from e2ee_sig.lint.rules._util import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
-from e2ee_sig.xep.root import SHARED_FILES, EntityTable
+from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
 _CODE_END = {b"example": re.compile(rb"</example\s*>"), b"code": re.compile(rb"</code\s*>")}
@@ -58,9 +58,6 @@ _BARE_XEP = re.compile(rb"XEP-(\d{4})\b")  # no leading \b: a literal prefix the
 _XEP_REFERENCE = re.compile(rb"&xep(\d{4});")
 _ASCII_CHARACTER = re.compile(rb"&#(?:[xX]0*[2-7][0-9A-Fa-f]|0*(?:[3-9][0-9]|1[01][0-9]|12[0-7]));")
 """A character reference to a printable ASCII character (``&#88;`` is an ``X``)."""
-_SPELLS_IMAGE = re.compile(rb"&#(?:[xX]0*(?:26|3[cC]|6[79dD])|0*(?:38|60|103|105|109));")
-"""A character reference to ``<``, ``g``, ``i`` or ``m`` (or ``&``, which may start one): in an
-entity value it may spell ``<img``."""
 _MENTION = re.compile(r"\bXEP-(\d{4})\b")
 _NAMESPACE_FORM = re.compile(r"urn:xmpp:[a-z0-9-]+(?::[a-z0-9-]+)*:\d+")
 _LEGACY_NAMESPACE = re.compile(r"(?:https?://jabber\.org/protocol/|jabber:)")
@@ -544,7 +541,7 @@ def img_data_uri(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<img src='https://example.org/flow.png'/>``.
     Good: ``<img src='data:image/png;base64,iVBOR…'/>``.
     """
-    root = document.xml_root if _may_hold_images(document) else None
+    root = document.xml_root
     for image in root.iter("img") if root is not None else []:
         source = image.get("src", "").strip()
         if not source.startswith("data:"):
@@ -553,33 +550,6 @@ def img_data_uri(document: Document, context: LintContext) -> Iterator[Finding]:
                 line(image),
                 hint="embed the image as src='data:image/png;base64,…' (or SVG)",
             )
-
-
-def _may_hold_images(document: Document) -> bool:
-    """Whether the expanded tree may hold an ``<img>`` (a byte search is twice as fast as the
-    tree walk): ``<img`` is written in the file, or in the value of an entity it may use
-    (its internal subset, ``xep.ent``), or such a value may spell it with a character
-    reference (replaced when the value is declared, so then parsed as markup)."""
-    scan = scan_literal(document)
-    if document.parse_errors or scan is None or b"<img" in document.raw:
-        return True
-    if _SPELLS_IMAGE.search(document.raw, 0, scan.root):
-        return True
-    return document.root is not None and _root_spells_images(document.root.entities)
-
-
-_ROOTS_SPELLING_IMAGES: dict[int, tuple[EntityTable, bool]] = {}
-
-
-def _root_spells_images(entities: EntityTable) -> bool:
-    """Whether an entity value of a root's ``xep.ent`` may hold an ``<img>`` (once per root)."""
-    if id(entities) not in _ROOTS_SPELLING_IMAGES:
-        spells = any(
-            b"<img" in value or _SPELLS_IMAGE.search(value)
-            for value in entities.declarations.values()
-        )
-        _ROOTS_SPELLING_IMAGES[id(entities)] = entities, spells  # (kept: its id stays its own)
-    return _ROOTS_SPELLING_IMAGES[id(entities)][1]
 
 
 @rule("CNT008", "namespace-form", Severity.WARNING, content=True)
