@@ -403,7 +403,7 @@ def _references(
 
 
 def _after_reference(masked: bytes, offset: int) -> bool:
-    """Whether an entity reference ends at ``offset`` (where a ``;`` ends)."""
+    """Whether an entity reference ends at ``offset`` (asked where a ``;`` ends)."""
     return _REFERENCE.fullmatch(masked, masked.rfind(b"&", 0, offset), offset) is not None
 
 
