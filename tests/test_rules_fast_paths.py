@@ -1386,3 +1386,36 @@ def test_the_accepted_protoxep_rule_runs_once_per_document() -> None:
     document = parse_bytes(raw, Path("inbox/x.xml"), "inbox/x.xml", None)
     lint_document(document, rules, lint_context(LintOptions(), rules))
     assert calls == ["inbox/x.xml"]
+
+
+# --- lit7 ---
+NUMBERED_PIECES = ["<example/>", "<table/>", "<x:example/>", "<example xmlns='u'/>", "<!--c-->"]
+NUMBERED_PIECES += ["<p>", "</p>", "<?pi x?>", "t"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(NUMBERED_PIECES), max_size=8))
+def test_examples_and_tables_are_counted_as_xpath_counts_them(pieces: list[str]) -> None:
+    from e2ee_sig.lint.rules.links import _numbered_tags
+
+    try:
+        root = etree.fromstring(f"<r xmlns:x='v'>{''.join(pieces)}</r>")
+    except etree.XMLSyntaxError:
+        return  # (unbalanced <p>)
+    numbered = _numbered_tags(root)
+    assert numbered.count("example") == etree.XPath("count(//example)")(root)
+    assert numbered.count("table") == etree.XPath("count(//table)")(root)
+
+
+def test_the_line_limit_is_found_from_the_last_reference_as_from_the_whole_file() -> None:
+    from e2ee_sig.xep.parsers import LINE_LIMIT
+
+    base = make_xep(sections="<section1 topic='T'><p>PAD&xep0001;\n\n</p></section1>")
+    for padding, readable in ((LINE_LIMIT - 2, True), (LINE_LIMIT - 1, False)):
+        text = base.replace("PAD", "\n" * (padding - base.count("\n")))
+        document = parse_bytes(
+            text.encode(), LITERAL_ROOT / "xep-0999.xml", "xep-0999.xml", root_at(LITERAL_ROOT)
+        )
+        assert text.count("\n") == padding
+        assert document.tree is not None and not document.parse_errors
+        assert (scan_literal(document) is not None) is readable

@@ -54,6 +54,8 @@ _DEFAULT_NAMESPACE = re.compile(rb"""xmlns\s*=\s*(?:'[^']|"[^"])""")
 """A default namespace declaration (not ``xmlns=''``): the elements it holds are not
 ``link`` (or ``header``) to the tree."""
 _LT = ord("<")
+_SEMICOLON = ord(";")
+_BLANK = ord(" ")
 _NAME_ENDS = frozenset({b" ", b"\t", b"\n", b"\r", b"/", b">"})
 
 
@@ -222,8 +224,8 @@ def scan_literal(document: Document) -> Scan | None:
     linking = entity_links(document)
     references = _references(raw, blanked, start, _references_to(frozenset(linking)))
     offsets = [end for _, end, _ in links] + [line_at for _, line_at, _ in references]
-    lines = _lines(raw, [*offsets, len(raw)])  # (the last: one more than the newlines)
-    if len(raw) >= LINE_LIMIT and lines[-1] >= LINE_LIMIT:
+    lines = _lines(raw, offsets)
+    if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, offsets, lines):
         return None  # libxml2 numbers no line past its limit
     return Scan(
         raw,
@@ -235,7 +237,7 @@ def scan_literal(document: Document) -> Scan | None:
         [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
         [
             (at, line, name)
-            for (at, _, name), line in zip(references, lines[len(links) : -1], strict=True)
+            for (at, _, name), line in zip(references, lines[len(links) :], strict=True)
         ],
         linking,
     )
@@ -378,25 +380,30 @@ def _references(
     own line), else (after a CDATA section, another reference, or first in its element) the
     line of its element."""
     found: list[tuple[int, int, str]] = []
+    names: dict[bytes, str] = {}
     for reference in wanted.finditer(masked, start):
         at = reference.start()
         opening = masked.rfind(b"<", 0, at)
         tag = _TAG.match(masked, opening)
-        if tag is None or tag.end() > at:
+        if tag is None or (tag_end := tag.end()) > at:
             continue  # in an attribute value
         line_at = at
-        if tag.end() == at and tag.group(1):  # after an element
-            line_at = next(_open_elements(masked, opening), tag).end() - 1
-        elif raw.endswith(b"]]>", 0, at) or _after_reference(masked, at):
+        if tag_end == at:
+            if tag.group(1):  # after an element
+                line_at = next(_open_elements(masked, opening), tag).end() - 1
+        elif ((before := masked[at - 1]) == _SEMICOLON and _after_reference(masked, at)) or (
+            before == _BLANK and raw.endswith(b"]]>", 0, at)  # (a CDATA section is blanked)
+        ):
             line_at = next(_open_elements(masked, at), tag).end() - 1
-        found.append((at, line_at, reference.group(1).decode("utf-8")))
+        name = reference.group(1)
+        if name not in names:
+            names[name] = name.decode("utf-8")
+        found.append((at, line_at, names[name]))
     return found
 
 
 def _after_reference(masked: bytes, offset: int) -> bool:
-    """Whether an entity reference ends at ``offset``."""
-    if not masked.endswith(b";", 0, offset):
-        return False
+    """Whether an entity reference ends at ``offset`` (asked where a ``;`` ends)."""
     return _REFERENCE.fullmatch(masked, masked.rfind(b"&", 0, offset), offset) is not None
 
 
@@ -469,6 +476,14 @@ def _last_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
             return at
         end = at
     return -1
+
+
+def _reaches_line_limit(raw: bytes, offsets: list[int], lines: list[int]) -> bool:
+    """Whether ``raw`` has :data:`LINE_LIMIT` lines or more, given the ``lines`` of
+    ``offsets``: the newlines after the last of them are counted only when there are enough
+    bytes left for them to reach it."""
+    last, line = max(zip(offsets, lines, strict=True), default=(0, 1))
+    return line + len(raw) - last >= LINE_LIMIT and line + raw.count(b"\n", last) >= LINE_LIMIT
 
 
 def _lines(raw: bytes, offsets: list[int]) -> list[int]:

@@ -29,9 +29,7 @@ _UNPREDICTABLE = ("sect-", "nt-")
 _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
 _ANCHORS = etree.XPath("//@anchor", smart_strings=False)
 """Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
-_EXAMPLES = etree.XPath("count(//example)")
 _ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
-_TABLES = etree.XPath("count(//table)")
 _CUTOFF = 0.75
 """How close a suggested anchor must be (:func:`difflib.get_close_matches`)."""
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
@@ -44,9 +42,16 @@ def anchors(document: Document) -> set[str]:
     found = set(GENERATED_IDS)
     if root is not None:
         found.update(a for a in _ANCHORS(root) if a)
-        found |= {f"example-{n}" for n in range(1, int(_EXAMPLES(root)) + 1)}
-        found |= {f"table-{n}" for n in range(1, int(_TABLES(root)) + 1)}
+        numbered = _numbered_tags(root)  # (one walk, where two XPath counts made two)
+        found |= {f"example-{n}" for n in range(1, numbered.count("example") + 1)}
+        found |= {f"table-{n}" for n in range(1, numbered.count("table") + 1)}
     return found
+
+
+def _numbered_tags(root: etree._Element) -> list[str]:
+    """The tag of each ``<example>`` and ``<table>`` (not namespaced) under ``root``, in
+    document order: ``xep.xsl`` numbers them ``example-N`` and ``table-N``."""
+    return [element.tag for element in root.iter("example", "table")]
 
 
 def written(document: Document, anchor: str) -> bool:
