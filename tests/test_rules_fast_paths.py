@@ -1441,3 +1441,17 @@ def _compiled_outcome(tree: etree._Element) -> object:
         valid = schema.validate(etree.fromstring(instance))
         outcome.append((valid, [(e.line, e.message) for e in schema.error_log]))
     return outcome
+
+
+SCHEMA_START_PIECES = ["<", "</", "xs:", "a.b-c:", "schema", "schemas", " ", "\n", ">", "'", "é"]
+SCHEMA_START_PIECES += ["www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema'", "x"]
+SCHEMA_START_PIECES += [SCHEMA_START, "</xs:schema>", "<schema:schema "]
+
+
+@settings(max_examples=600)
+@given(_joined(SCHEMA_START_PIECES))
+def test_every_schema_start_is_each_start_the_pattern_finds(text: str) -> None:
+    from e2ee_sig.lint.rules.schemas import every_schema_start
+    from e2ee_sig.xep.facts import schema_starts
+
+    assert every_schema_start(text) == schema_starts(text)

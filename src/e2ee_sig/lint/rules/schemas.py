@@ -43,6 +43,8 @@ XS = "http://www.w3.org/2001/XMLSchema"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _SCHEME = "e2ee-sig-schema:"
 _XS_NAME = re.compile(r"\{" + re.escape(XS) + r"\}")
+_XS_IN_START_TAG = XS.removeprefix("http://")
+"""What every schema start tag holds (:data:`~e2ee_sig.xep.facts.SCHEMA_START`)."""
 
 
 @dataclass
@@ -111,12 +113,23 @@ def _parts(document: Document) -> list[SchemaPart]:
     for block in blocks(document):
         if block.has_markup or "XMLSchema" not in block.text:  # a cheap part of the start
             continue
-        starts = schema_starts(block.text)
+        starts = every_schema_start(block.text)
         if not starts:
             continue
         lone = lone_schema(block, starts[0]) if len(starts) == 1 else None
         parts += [lone] if lone is not None else checked_parts(block, starts)
     return parts
+
+
+def every_schema_start(text: str) -> list[int]:
+    """:func:`schema_starts`, searched past the first start only when the XML Schema
+    namespace occurs again after it (another start tag holds it): most blocks hold one
+    schema, and its end is found without trying the pattern at each tag."""
+    first = schema_start(text)
+    if first is None:
+        return []
+    again = text.find(_XS_IN_START_TAG, first.end()) >= 0
+    return schema_starts(text) if again else [first.start()]
 
 
 def checked_parts(block: Block, starts: list[int]) -> list[SchemaPart]:
