@@ -8,6 +8,7 @@ pattern on texts made of the pieces that matter to it, in every order.
 from __future__ import annotations
 
 import bisect
+import copy
 import html
 import re
 from pathlib import Path
@@ -1419,3 +1420,115 @@ def test_the_line_limit_is_found_from_the_last_reference_as_from_the_whole_file(
         assert text.count("\n") == padding
         assert document.tree is not None and not document.parse_errors
         assert (scan_literal(document) is not None) is readable
+
+
+# --- sch7 ---
+SCHEMA_TAGS = ["xs:element", "xs:complexType", "xs:sequence", "xs:choice", "xs:simpleType"]
+SCHEMA_TAGS += ["xs:annotation", "xs:documentation", "xs:restriction", "xs:attribute", "b"]
+SCHEMA_TAGS += ["xs:import", "xs:include", "redefine"]
+SCHEMA_ATTRIBUTES = [
+    "",
+    " namespace='urn:x'",
+    " name='e'",
+    " name='f' type='xs:string'",
+    " base='xs:string'",
+]
+SCHEMA_ATTRIBUTES += [" xml:space='preserve'", " xml:space='default'", " xml:space='x'"]
+SCHEMA_ATTRIBUTES += [" name='g' xml:space='preserve'", " value='1'", " type='t'"]
+SCHEMA_TEXT = [" ", "\n", "\t", "\r\n", "x", "&#32;", "&#x9;", "&amp;", "<?pi x?>", "<xs:any/>"]
+SCHEMA_TEXT += ["<!-- c -->", "<![CDATA[ ]]>", "<![CDATA[x]]>"]
+_SCHEMA_START = st.tuples(st.sampled_from(SCHEMA_TAGS), st.sampled_from(SCHEMA_ATTRIBUTES))
+_SCHEMA_ELEMENT = st.recursive(
+    st.one_of(
+        st.sampled_from(SCHEMA_TEXT), _SCHEMA_START.map(lambda start: f"<{''.join(start)}/>")
+    ),
+    lambda inner: st.tuples(_SCHEMA_START, st.lists(inner, max_size=4)).map(
+        lambda parts: f"<{''.join(parts[0])}>{''.join(parts[1])}</{parts[0][0]}>"
+    ),
+    max_leaves=12,
+)
+SCHEMA_INSTANCES = [b"<e>x</e>", b"<e/>", b"<f> y </f>", b"<g><f>z</f></g>", b"<e><f/></e>"]
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(_SCHEMA_ELEMENT, max_size=4).map("".join),
+    st.sampled_from(["", " xml:space='preserve'", " xml:space='default'"]),
+)
+@example("<xs:sequence>\n<!-- c -->x</xs:sequence>", "")
+@example("<b>\n<![CDATA[x]]></b>", "")
+@example("<b>\n<x</b>", "")
+@example("<b>\n&x;</b>", "")
+def test_a_schema_parsed_without_blank_text_compiles_and_validates_as_with_it(
+    body: str, space: str
+) -> None:
+    from e2ee_sig.lint.rules import schemas
+    from e2ee_sig.lint.rules._codeblocks import Block
+
+    text = f"<?xml version='1.0'?>\n{SCHEMA_START[:-1]}{space}>{body}\n</xs:schema>"
+    part = schemas.SchemaPart(Block("code", 0, "", text), 0, len(text))
+    schemas._parse(part, [])
+    try:
+        with_blanks = etree.fromstring(text.encode(), schemas._shared_parser())
+    except etree.XMLSyntaxError as error:
+        assert part.tree is None and part.error is not None
+        assert part.error[1] == schemas._clean(str(error.msg))
+        return
+    assert part.tree is not None and part.error is None
+    references = next(schemas._references(part.tree), None) is not None
+    assert part.names_other_schemas == references
+    assert etree.tostring(_without_blank_text(part.tree)) == etree.tostring(
+        _without_blank_text(with_blanks)
+    )
+    assert _compiled_outcome(part.tree) == _compiled_outcome(with_blanks)
+
+
+def _without_blank_text(tree: etree._Element) -> etree._Element:
+    """A copy of ``tree`` without the white space text XMLSchema drops before it reads a
+    schema (libxml2's ``xmlSchemaCleanupDoc``: all of it, except under xml:space='preserve')."""
+    tree = copy.deepcopy(tree)
+    for element in tree.iter(etree.Element):
+        if _xml_space(element) == "preserve":
+            continue
+        if element.text is not None and not element.text.strip(" \t\r\n"):
+            element.text = None
+        for child in element:
+            if child.tail is not None and not child.tail.strip(" \t\r\n"):
+                child.tail = None
+    return tree
+
+
+def _xml_space(element: etree._Element) -> str | None:
+    """The xml:space value in force at ``element`` (libxml2's ``xmlNodeGetSpacePreserve``)."""
+    for holder in (element, *element.iterancestors()):
+        value = holder.get("{http://www.w3.org/XML/1998/namespace}space")
+        if value in ("preserve", "default"):
+            return value
+    return None
+
+
+def _compiled_outcome(tree: etree._Element) -> object:
+    """What compiling ``tree`` gives: the errors, or how each instance validates."""
+    try:
+        schema = etree.XMLSchema(tree)
+    except etree.XMLSchemaParseError as error:
+        return [(e.line, e.message) for e in error.error_log]
+    outcome = []
+    for instance in SCHEMA_INSTANCES:
+        valid = schema.validate(etree.fromstring(instance))
+        outcome.append((valid, [(e.line, e.message) for e in schema.error_log]))
+    return outcome
+
+
+SCHEMA_START_PIECES = ["<", "</", "xs:", "a.b-c:", "schema", "schemas", " ", "\n", ">", "'", "é"]
+SCHEMA_START_PIECES += ["www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema'", "x"]
+SCHEMA_START_PIECES += [SCHEMA_START, "</xs:schema>", "<schema:schema "]
+
+
+@settings(max_examples=600)
+@given(_joined(SCHEMA_START_PIECES))
+def test_every_schema_start_is_each_start_the_pattern_finds(text: str) -> None:
+    from e2ee_sig.lint.rules.schemas import every_schema_start
+    from e2ee_sig.xep.facts import schema_starts
+
+    assert every_schema_start(text) == schema_starts(text)

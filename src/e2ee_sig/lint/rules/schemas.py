@@ -43,6 +43,8 @@ XS = "http://www.w3.org/2001/XMLSchema"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _SCHEME = "e2ee-sig-schema:"
 _XS_NAME = re.compile(r"\{" + re.escape(XS) + r"\}")
+_XS_IN_START_TAG = XS.removeprefix("http://")
+"""What every schema start tag holds (:data:`~e2ee_sig.xep.facts.SCHEMA_START`)."""
 
 
 @dataclass
@@ -78,8 +80,11 @@ class SchemaPart:
 
     @cached_property
     def names_other_schemas(self) -> bool:
-        """Whether the parsed schema imports, includes or redefines another schema."""
-        return self.tree is not None and next(_references(self.tree), None) is not None
+        """Whether the parsed schema imports, includes or redefines another schema (the
+        tree is walked only when the text holds one of those names)."""
+        if self.tree is None or not any(name in self.text for name in _REFERENCE_NAMES):
+            return False
+        return next(_references(self.tree), None) is not None
 
 
 @dataclass(frozen=True)
@@ -108,12 +113,23 @@ def _parts(document: Document) -> list[SchemaPart]:
     for block in blocks(document):
         if block.has_markup or "XMLSchema" not in block.text:  # a cheap part of the start
             continue
-        starts = schema_starts(block.text)
+        starts = every_schema_start(block.text)
         if not starts:
             continue
         lone = lone_schema(block, starts[0]) if len(starts) == 1 else None
         parts += [lone] if lone is not None else checked_parts(block, starts)
     return parts
+
+
+def every_schema_start(text: str) -> list[int]:
+    """:func:`schema_starts`, searched past the first start only when the XML Schema
+    namespace occurs again after it (another start tag holds it): most blocks hold one
+    schema, and its end is found without trying the pattern at each tag."""
+    first = schema_start(text)
+    if first is None:
+        return []
+    again = text.find(_XS_IN_START_TAG, first.end()) >= 0
+    return schema_starts(text) if again else [first.start()]
 
 
 def checked_parts(block: Block, starts: list[int]) -> list[SchemaPart]:
@@ -175,7 +191,8 @@ def _parse(part: SchemaPart, blanks: list[tuple[int, int]]) -> None:
             text = text[:a] + re.sub(r"[^\n]", " ", text[a:b]) + text[b:]
     part.source = text.encode("utf-8")
     try:
-        part.tree = etree.fromstring(part.source, _shared_parser())
+        parser = _blank_free_parser() if _blank_free(text) else _shared_parser()
+        part.tree = etree.fromstring(part.source, parser)
     except etree.XMLSyntaxError as error:
         line = error.lineno or 1
         part.error = (part.start + line_start(text, line), _clean(str(error.msg)))
@@ -186,11 +203,15 @@ def _clean(message: str) -> str:
     return re.sub(r",? line \d+(, column \d+)?$", "", message).strip()
 
 
-def _parser(resolver: etree.Resolver | None = None) -> etree.XMLParser:
+def _parser(resolver: etree.Resolver | None = None, *, blanks: bool = True) -> etree.XMLParser:
     from lxml import etree
 
     parser = etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        remove_comments=True,
+        remove_blank_text=not blanks,
     )
     parser.resolvers.add(resolver or nothing_external())
     return parser
@@ -202,13 +223,31 @@ def _shared_parser() -> etree.XMLParser:
     return _parser()
 
 
+@cache
+def _blank_free_parser() -> etree.XMLParser:
+    """:func:`_shared_parser`, leaving out the white space between tags."""
+    return _parser(blanks=False)
+
+
+def _blank_free(text: str) -> bool:
+    """Whether ``text`` may be parsed without the white space between its tags: that
+    white space is no part of a schema (``XMLSchema`` drops it), and leaving it out makes
+    the tree smaller, cheaper to copy for ``XMLSchema``. Not when a comment or CDATA section
+    (or a DOCTYPE: all start with ``<!``) could join it to text that follows (the parse would
+    keep it then)."""
+    return "<!" not in text
+
+
 def _xml_xsd() -> str:
     return resources.files("e2ee_sig").joinpath("data/xml.xsd").read_text("utf-8")
 
 
+_REFERENCE_NAMES = ("import", "include", "redefine")
+
+
 def _references(tree: etree._Element) -> Iterator[etree._Element]:
     """The schema's ``xs:import``, ``xs:include`` and ``xs:redefine`` elements."""
-    return tree.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine")
+    return tree.iter(*(f"{{{XS}}}{name}" for name in _REFERENCE_NAMES))
 
 
 def _rewrite_imports(tree: etree._Element, index: RootIndex | None) -> str | None:
@@ -324,7 +363,8 @@ def compiled(part: SchemaPart, index: RootIndex | None, root_key: str) -> Compil
     if part.tree is not None:
         tree, external = part.tree, None
         if part.names_other_schemas:
-            tree = etree.fromstring(part.source, _parser(_resolver(index)))
+            parser = _parser(_resolver(index), blanks=not _blank_free(part.text))
+            tree = etree.fromstring(part.source, parser)
             external = _rewrite_imports(tree, index)
         if external is not None:
             result = Compiled(external=external)
