@@ -29,6 +29,7 @@ from e2ee_sig.lint.rules.sections import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
+from e2ee_sig.xep.header import text_of
 
 PLACEHOLDER_PARAGRAPHS = frozenset(
     {
@@ -231,17 +232,29 @@ def _short_plain(paragraph: etree._Element) -> bool:
 
 
 def _header_leftovers(document: Document) -> Iterator[Finding]:
+    """The template's sample revision, found by the ``value`` of each revision's first
+    ``<date>`` and ``<initials>`` (read through lxml's tag filter, without a
+    :class:`~e2ee_sig.xep.header.Revision` and its fields for every block)."""
     header = document.header
     if header is None:
         return
-    for revision in header.revisions:
-        date, initials = revision.date, revision.initials
-        if (date and date.value, initials and initials.value) == TEMPLATE_REVISION:
+    date, initials = TEMPLATE_REVISION
+    for revision in header.children.get("revision", ()):
+        if _first_value(revision, "date") != date:
+            continue  # (nearly every revision: its initials are not read)
+        if _first_value(revision, "initials") == initials:
             yield Finding(
                 "the template's sample revision (2001-09-14, psa) is still here",
-                revision.line,
+                revision.sourceline or 0,
                 hint="replace it with your own first revision (0.0.1, today, your initials)",
             )
+
+
+def _first_value(element: etree._Element, tag: str) -> str | None:
+    """The stripped text of ``element``'s first child ``tag`` (a header field's ``value``),
+    None without one."""
+    child = next(element.iterchildren(tag), None)
+    return None if child is None else text_of(child).strip()
 
 
 def _placeholder_paragraph(document: Document, paragraph: etree._Element, text: str) -> Finding:
