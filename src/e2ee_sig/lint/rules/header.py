@@ -431,13 +431,16 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     if header is None:
         return
     authors = header.children.get("author", [])  # elements: an Author is built for a finding
-    for author, where in zip(authors, _author_lines(document, authors), strict=True):
+    lines: list[int] = []  # each author's line, worked out for the first finding
+    for position, author in enumerate(authors):
         children = first_children(author)
         if "authornote" in children:
             continue
         email, jid = _filled(children.get("email")), _filled(children.get("jid"))
         if email and jid:
             continue
+        lines = lines or _author_lines(document, authors)
+        where = lines[position]
         who = read_author(author).name or "an author"
         if not (email or jid) and not _filled_element(children.get("uri")):
             yield Finding(
