@@ -1389,3 +1389,26 @@ def test_no_unnumbered_xep_without_its_start_in_the_capitals(raw: bytes, start: 
     capitals = raw.translate(None, _NOT_CAPITALS)
     expected = unnumbered_xeps(raw, start, raw.lower())
     assert unnumbered_xeps(raw, start, raw.lower(), capitals) == expected
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<version>1</version>",
+                "<version/>",
+                "<date/>",
+                "<!--version-->",
+                "<?version?>",
+                "<n:version xmlns:n='urn:n'/>",
+                "<v>x</v>",
+                "text",
+            ]
+        ),
+        max_size=5,
+    )
+)
+def test_a_revision_s_first_version_is_the_tag_filter_s(children: list[str]) -> None:
+    element = etree.fromstring(f"<revision>{''.join(children)}</revision>")
+    assert history._first_version(element) is next(element.iterchildren("version"), None)
