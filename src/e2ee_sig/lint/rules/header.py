@@ -311,9 +311,10 @@ def _last_number(root: Path) -> str:
 
 @lru_cache(maxsize=4096)
 def _xep_status(root: Path, number: str) -> str | None:
-    """The status of ``xep-NUMBER.xml`` in ``root`` ("" if unreadable), None if absent."""
+    """The status of ``xep-NUMBER.xml`` in ``root`` ("" if unreadable), None if absent (the
+    file opened by its joined name: no ``Path`` is made for it)."""
     try:
-        with (root / f"xep-{number}.xml").open("rb") as file:
+        with open(os.path.join(root, f"xep-{number}.xml"), "rb") as file:
             start = file.read(4096)
     except OSError:
         return None
