@@ -1532,3 +1532,73 @@ def test_every_schema_start_is_each_start_the_pattern_finds(text: str) -> None:
     from e2ee_sig.xep.facts import schema_starts
 
     assert every_schema_start(text) == schema_starts(text)
+
+
+# --- hdr7 ---
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<date>2001-09-14</date>",
+                "<date> 2001-09-14\n</date>",
+                "<date>2001<!--c-->-09-14</date>",
+                "<date>2001-<b>09</b>-14</date>",
+                "<date>2001-09-15</date>",
+                "<date/>",
+                "<initials>psa</initials>",
+                "<initials>ps<?pi x?>a</initials>",
+                "<initials>psb</initials>",
+                "<n:date xmlns:n='urn:n'>2001-09-14</n:date>",
+                "<?date 2001-09-14?>",
+                "<!--date-->",
+                "<version>1</version>",
+            ]
+        ),
+        max_size=6,
+    )
+)
+def test_a_revision_s_first_value_is_its_field_s_value(children: list[str]) -> None:
+    from e2ee_sig.lint.rules.template import _first_value
+    from e2ee_sig.xep.header import Revision
+
+    element = etree.fromstring(f"<revision>{''.join(children)}</revision>")
+    revision = Revision(element)
+    for tag in ("date", "initials", "version"):
+        field = getattr(revision, tag)
+        assert _first_value(element, tag) == (field.value if field is not None else None)
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([*SPELLINGS, b"XEP-0001", b"XEP-XXXX", b"XEP-xX", b"-"]), st.integers(0, 3))
+@example(b"XEP-XXXX", 0)
+@example(b" XEP-xxxx", 0)
+def test_no_unnumbered_xep_without_its_start_in_the_capitals(raw: bytes, start: int) -> None:
+    from e2ee_sig.lint.rules.template import _NOT_CAPITALS, unnumbered_xeps
+
+    capitals = raw.translate(None, _NOT_CAPITALS)
+    expected = unnumbered_xeps(raw, start, raw.lower())
+    assert unnumbered_xeps(raw, start, raw.lower(), capitals) == expected
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<version>1</version>",
+                "<version/>",
+                "<date/>",
+                "<!--version-->",
+                "<?version?>",
+                "<n:version xmlns:n='urn:n'/>",
+                "<v>x</v>",
+                "text",
+            ]
+        ),
+        max_size=5,
+    )
+)
+def test_a_revision_s_first_version_is_the_tag_filter_s(children: list[str]) -> None:
+    element = etree.fromstring(f"<revision>{''.join(children)}</revision>")
+    assert history._first_version(element) is next(element.iterchildren("version"), None)

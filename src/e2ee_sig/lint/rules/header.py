@@ -311,9 +311,10 @@ def _last_number(root: Path) -> str:
 
 @lru_cache(maxsize=4096)
 def _xep_status(root: Path, number: str) -> str | None:
-    """The status of ``xep-NUMBER.xml`` in ``root`` ("" if unreadable), None if absent."""
+    """The status of ``xep-NUMBER.xml`` in ``root`` ("" if unreadable), None if absent (the
+    file opened by its joined name: no ``Path`` is made for it)."""
     try:
-        with (root / f"xep-{number}.xml").open("rb") as file:
+        with open(os.path.join(root, f"xep-{number}.xml"), "rb") as file:
             start = file.read(4096)
     except OSError:
         return None
@@ -431,13 +432,16 @@ def author_contact(document: Document, context: LintContext) -> Iterator[Finding
     if header is None:
         return
     authors = header.children.get("author", [])  # elements: an Author is built for a finding
-    for author, where in zip(authors, _author_lines(document, authors), strict=True):
+    lines: list[int] = []  # each author's line, worked out for the first finding
+    for position, author in enumerate(authors):
         children = first_children(author)
         if "authornote" in children:
             continue
         email, jid = _filled(children.get("email")), _filled(children.get("jid"))
         if email and jid:
             continue
+        lines = lines or _author_lines(document, authors)
+        where = lines[position]
         who = read_author(author).name or "an author"
         if not (email or jid) and not _filled_element(children.get("uri")):
             yield Finding(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lxml import etree
+
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
@@ -29,15 +31,24 @@ _WELL_FORMED = re.compile("|".join(p.pattern for p in (SEMANTIC, LEGACY_TWO_PART
 def _revisions(document: Document) -> tuple[tuple[str, int], ...]:
     """Each revision with a ``<version>``: its version text and its index in the header's
     revisions (once per document: two rules ask; the :class:`Revision`, its line and its date
-    are read only for a finding). lxml's tag filter finds the first ``<version>`` without a
-    proxy for every child, as ``Revision.child`` would make."""
+    are read only for a finding), without a proxy for every child, as ``Revision.child``
+    would make."""
     header = document.header
     found = []
     for index, revision in enumerate(header.children.get("revision", ()) if header else ()):
-        element = next(revision.iterchildren("version"), None)
+        element = _first_version(revision)
         if element is not None:
             found.append(((element.text or "").strip(), index))
     return tuple(found)
+
+
+def _first_version(revision: etree._Element) -> etree._Element | None:
+    """The first ``<version>`` child of ``revision``: its first child, as the DTD has it
+    (one proxy, no iterator), else the first that lxml's tag filter finds."""
+    first = revision[0] if len(revision) else None
+    if first is not None and first.tag == "version":
+        return first
+    return next(revision.iterchildren("version"), None)
 
 
 def _revision(document: Document, index: int) -> Revision:
