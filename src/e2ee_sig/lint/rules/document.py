@@ -17,7 +17,6 @@ from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import XEP_ENT
 from e2ee_sig.xep.facts import NumberedXep
 from e2ee_sig.xep.index import index_of
-from e2ee_sig.xep.query import per_document
 
 TEMPLATE_DOCTYPE = "<!DOCTYPE xep SYSTEM 'xep.dtd' [ <!ENTITY % ents SYSTEM 'xep.ent'> %ents; ]>"
 _UNDEFINED = re.compile(r"Entity '([^']+)' not defined")
@@ -121,11 +120,9 @@ def filename(document: Document, context: LintContext) -> Iterator[Finding]:
     )
 
 
-@per_document
 def accepted_as(document: Document) -> NumberedXep | None:
     """The numbered XEP an inbox ProtoXEP became: same title or same assigned shortname as
-    an ``xep-NNNN.xml`` of its root (None when it is not in an inbox or has no match). Worked
-    out once per document: the engine runs XEP006 first, alone, and then with the others."""
+    an ``xep-NNNN.xml`` of its root (None when it is not in an inbox or has no match)."""
     header, root = document.header, document.root
     if header is None or root is None or header.value("status") != "ProtoXEP":
         return None
