@@ -144,36 +144,57 @@ class Citation(NamedTuple):
         return self.sentences.around(self.number, self.key)
 
 
-@per_document
+class Citations(NamedTuple):
+    """Each ``&xepNNNN;`` of the document that may stand in the body, in order, with the test
+    of whether one does (``in_body``: a look at the bytes around it, asked only of the
+    citations a rule gets that far with)."""
+
+    candidates: list[Citation]
+    in_body: Callable[[Any], bool]
+
+
 def citations(document: Document) -> list[Citation]:
     """Each ``&xepNNNN;`` in the body, in order."""
+    found = _citations(document)
+    return [citation for citation in found.candidates if found.in_body(citation.key)]
+
+
+@per_document
+def _citations(document: Document) -> Citations:
     scan = scan_literal(document)
     return _citations_in_tree(document) if scan is None else _citations_in_scan(scan)
 
 
-def _citations_in_scan(scan: Scan) -> list[Citation]:
-    """:func:`citations` read from the bytes."""
+def _citations_in_scan(scan: Scan) -> Citations:
+    """:func:`_citations` read from the bytes."""
     sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
-    return [
+    found = [
         Citation(match.group(1), line, at, sentences)
         for at, line, name in scan.references
-        if (match := _XEP_ENTITY.fullmatch(name)) and scan.in_body(at)
+        if (match := _XEP_ENTITY.fullmatch(name))
     ]
+    return Citations(found, scan.in_body)
 
 
-def _citations_in_tree(document: Document) -> list[Citation]:
-    """:func:`citations` read from the tree with entity references kept."""
+def _citations_in_tree(document: Document) -> Citations:
+    """:func:`_citations` read from the tree with entity references kept (all in the body)."""
     tree = document.literal_tree
     if tree is None:
-        return []
+        return Citations([], _in_body)
     sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
-    return [
+    found = [
         Citation(match.group(1), entity.sourceline or 1, entity, sentences)
         for part in tree.getroot()
         if part.tag != "header" and isinstance(part.tag, str)
         for entity in part.iter(etree.Entity)
         if (match := _XEP_ENTITY.fullmatch(entity.name))
     ]
+    return Citations(found, _in_body)
+
+
+def _in_body(key: object) -> bool:
+    """Whether an entity of the tree's body is in the body: it is."""
+    return True
 
 
 def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:
@@ -209,7 +230,8 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     }
     reported: set[str] = set()
     own = document.header_value("number")
-    for citation in citations(document):
+    found = _citations(document)
+    for citation in found.candidates:
         number, line = citation.number, citation.line
         target = index.xeps.get(number)
         if (
@@ -218,6 +240,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
             or number in reported
             or number in supersedes
             or number == own
+            or not found.in_body(citation.key)
         ):
             continue
         reported.add(number)
@@ -309,7 +332,8 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     listed = _listed_numbers(document)
     own = document.header_value("number")
     reported: set[str] = set()
-    for citation in citations(document):
+    found = _citations(document)
+    for citation in found.candidates:
         number, line = citation.number, citation.line
         target = index.xeps.get(number)
         if (
@@ -319,6 +343,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or number == own
             or target.type != "Standards Track"
             or target.status in _NOT_CITABLE
+            or not found.in_body(citation.key)
             or not _normative(citation.sentence())
         ):
             continue
