@@ -356,17 +356,23 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         )
 
 
-def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
-    """Each namespace declared in the XML examples (entities expanded), with its first block
-    and text offset."""
-    found: dict[str, tuple[Block, int]] = {}
-    for block, outcome in checked(document):
-        if outcome.xml and "xmlns" in block.text:
-            for match in _declarations(block.text):
-                namespace = match.group(2).strip()
-                if namespace not in found:
-                    found[namespace] = (block, match.start(2))
-    return found
+def _example_texts(document: Document) -> list[tuple[Block, str]]:
+    """The XML examples (entities expanded) that may declare a namespace, with their text."""
+    return [
+        (block, block.text)
+        for block, outcome in checked(document)
+        if outcome.xml and "xmlns" in block.text
+    ]
+
+
+def _first_declaration(texts: list[tuple[Block, str]], namespace: str) -> tuple[Block, int]:
+    """The first example that declares ``namespace``, and where its value starts."""
+    return next(
+        (block, match.start(2))
+        for block, text in texts
+        for match in _declarations(text)
+        if match.group(2).strip() == namespace
+    )
 
 
 def _declarations(text: str) -> Iterator[re.Match[str]]:
@@ -426,7 +432,9 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
     if index is None:
         return
     own: set[str] | None = None
-    for namespace, (block, offset) in example_namespaces(document).items():
+    texts = _example_texts(document)
+    declared = dict.fromkeys(value for _, text in texts for _, value in _XMLNS.findall(text))
+    for namespace in dict.fromkeys(value.strip() for value in declared):  # (in order of use)
         if (
             not NAMESPACE.fullmatch(namespace)
             or namespace in NOT_XEP_NAMESPACES
@@ -440,6 +448,7 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
         likely = _likely(namespace, index)
         if not (likely or index.complete):
             continue
+        block, offset = _first_declaration(texts, namespace)
         line, column = position(document, block.raw_offset(offset))
         yield Finding(
             f"namespace {namespace!r} is not defined by any XEP in this checkout" + likely,
