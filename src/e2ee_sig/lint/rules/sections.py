@@ -377,7 +377,7 @@ def _has_schema(document: Document) -> bool:
     if header is not None and header.child("schemaloc") is not None:
         return True
     for section, name in reversed(titled_sections(document)):  # the schema comes last
-        if not SCHEMA_TOPIC.search(name):  # whitespace: no word boundary
+        if not _schema_topic(name):  # whitespace: no word boundary
             continue
         if any(_has_xs_schema(c.text or "") for c in section.iter("code")):
             return True
@@ -385,6 +385,13 @@ def _has_schema(document: Document) -> bool:
         if text and not is_placeholder(text):
             return True
     return False
+
+
+def _schema_topic(name: str) -> bool:
+    """Whether :data:`SCHEMA_TOPIC` finds something in ``name`` (first a literal search: a
+    pattern that starts with ``\\b`` and ignores case is tried at every character; no
+    character but an ASCII letter matches one of ``chema`` regardless of case)."""
+    return "chema" in name.lower() and SCHEMA_TOPIC.search(name) is not None
 
 
 def _has_xs_schema(code: str) -> bool:
