@@ -486,11 +486,11 @@ def _unknown_namespaces(document: Document) -> list[str]:
     (RFC 6120/6121) or W3C ones: the document's own, whatever their form."""
     assert document.root is not None
     owners = index_of(document.root).schema_owners
-    number = document.header_value("number")
+    number = {document.header_value("number")}
     return [
         ns
         for ns in example_namespaces(document)
-        if not ns.startswith(CORE_NAMESPACES) and not owners.get(ns, frozenset()) - {number}
+        if not ns.startswith(CORE_NAMESPACES) and owners.get(ns, number) <= number
     ]
 
 
