@@ -145,18 +145,25 @@ class Citation(NamedTuple):
 
 
 class Citations(NamedTuple):
-    """Each ``&xepNNNN;`` of the document that may stand in the body, in order, with the test
-    of whether one does (``in_body``: a look at the bytes around it, asked only of the
-    citations a rule gets that far with)."""
+    """Each ``&xepNNNN;`` of the document that may stand in the body, in order: the XEP's
+    number, the line and where it is (plain tuples: a named tuple costs several times more
+    to build, and most citations are only looked at); with the test of whether one is in the
+    body (``in_body``: a look at the bytes around it, asked only of the citations a rule gets
+    that far with) and the sentences around them (worked out on first use)."""
 
-    candidates: list[Citation]
+    candidates: list[tuple[str, int, Any]]
     in_body: Callable[[Any], bool]
+    sentences: Sentences[Any, Any]
 
 
 def citations(document: Document) -> list[Citation]:
     """Each ``&xepNNNN;`` in the body, in order."""
     found = _citations(document)
-    return [citation for citation in found.candidates if found.in_body(citation.key)]
+    return [
+        Citation(number, line, key, found.sentences)
+        for number, line, key in found.candidates
+        if found.in_body(key)
+    ]
 
 
 @per_document
@@ -167,29 +174,29 @@ def _citations(document: Document) -> Citations:
 
 def _citations_in_scan(scan: Scan) -> Citations:
     """:func:`_citations` read from the bytes."""
-    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
     found = [
-        Citation(match.group(1), line, at, sentences)
+        (match.group(1), line, at)
         for at, line, name in scan.references
         if (match := _XEP_ENTITY.fullmatch(name))
     ]
-    return Citations(found, scan.in_body)
+    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
+    return Citations(found, scan.in_body, sentences)
 
 
 def _citations_in_tree(document: Document) -> Citations:
     """:func:`_citations` read from the tree with entity references kept (all in the body)."""
+    sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
     tree = document.literal_tree
     if tree is None:
-        return Citations([], _in_body)
-    sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
+        return Citations([], _in_body, sentences)
     found = [
-        Citation(match.group(1), entity.sourceline or 1, entity, sentences)
+        (match.group(1), entity.sourceline or 1, entity)
         for part in tree.getroot()
         if part.tag != "header" and isinstance(part.tag, str)
         for entity in part.iter(etree.Entity)
         if (match := _XEP_ENTITY.fullmatch(entity.name))
     ]
-    return Citations(found, _in_body)
+    return Citations(found, _in_body, sentences)
 
 
 def _in_body(key: object) -> bool:
@@ -231,8 +238,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     reported: set[str] = set()
     own = document.header_value("number")
     found = _citations(document)
-    for citation in found.candidates:
-        number, line = citation.number, citation.line
+    for number, line, key in found.candidates:
         target = index.xeps.get(number)
         if (
             target is None
@@ -240,11 +246,11 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
             or number in reported
             or number in supersedes
             or number == own
-            or not found.in_body(citation.key)
+            or not found.in_body(key)
         ):
             continue
         reported.add(number)
-        if _qualified(citation.sentence()):
+        if _qualified(found.sentences.around(number, key)):
             continue
         replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
         yield Finding(
@@ -351,8 +357,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     own = document.header_value("number")
     reported: set[str] = set()
     found = _citations(document)
-    for citation in found.candidates:
-        number, line = citation.number, citation.line
+    for number, line, key in found.candidates:
         target = index.xeps.get(number)
         if (
             target is None
@@ -361,8 +366,8 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or number == own
             or target.type != "Standards Track"
             or target.status in _NOT_CITABLE
-            or not found.in_body(citation.key)
-            or not _normative(citation.sentence())
+            or not found.in_body(key)
+            or not _normative(found.sentences.around(number, key))
         ):
             continue
         reported.add(number)
