@@ -245,7 +245,7 @@ def _insert_sections(document: Document) -> Fix | None:
     if not missing or root is None:
         return None
     raw = document.raw
-    newline = b"\r\n" if b"\r\n" in raw else b"\n"
+    newline = b"\r\n" if b"\r" in raw and b"\r\n" in raw else b"\n"  # (memchr first)
     successor = _successor(document, missing[-1])
     if successor is not None:
         offset = _line_start(raw, line(successor))
