@@ -1602,3 +1602,46 @@ def test_no_unnumbered_xep_without_its_start_in_the_capitals(raw: bytes, start: 
 def test_a_revision_s_first_version_is_the_tag_filter_s(children: list[str]) -> None:
     element = etree.fromstring(f"<revision>{''.join(children)}</revision>")
     assert history._first_version(element) is next(element.iterchildren("version"), None)
+
+
+# --- sec7 ---
+XEP_CITING = [b"XEP-", b"&xep", b"xep-", b"0030", b"003", b"0", b";", b".html", b".htm", b"x"]
+
+
+@settings(max_examples=400)
+@given(_joined_bytes(XEP_CITING), st.integers(min_value=0, max_value=12))
+def test_a_xep_is_found_cited_from_the_places_of_its_number(raw: bytes, start: int) -> None:
+    from e2ee_sig.lint.rules.references import _xep_cited
+
+    needles = (b"&xep0030;", b"XEP-0030", b"xep-0030.html")
+    expected = any(raw.find(needle, start) >= 0 for needle in needles)
+    assert _xep_cited(raw, start, b"0030") == expected
+
+
+@settings(max_examples=400)
+@given(_joined(["s", "S", "\u017f", "chema", "CHEMA", "c", "\u216d", "hema", "Schemas", " ", "x"]))
+def test_a_schema_topic_is_found_after_a_literal_search(name: str) -> None:
+    from e2ee_sig.lint.rules.sections import SCHEMA_TOPIC, _schema_topic
+
+    assert _schema_topic(name) == (SCHEMA_TOPIC.search(name) is not None)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        _joined(["xmlns", "xmlns:a", "='", "'", '"', "urn:x", " urn:x", "urn:y ", " ", "=", "a"]),
+        max_size=4,
+    )
+)
+def test_declared_namespaces_are_read_in_order_of_first_use(texts: list[str]) -> None:
+    from e2ee_sig.lint.rules.references import _XMLNS, _first_declaration
+
+    first: dict[str, tuple[int, int]] = {}  # what REF004 read match by match before
+    for block, text in enumerate(texts):
+        for match in _declarations(text):
+            first.setdefault(match.group(2).strip(), (block, match.start(2)))
+    blocks = list(enumerate(texts))
+    declared = dict.fromkeys(value for _, text in blocks for _, value in _XMLNS.findall(text))
+    namespaces = list(dict.fromkeys(value.strip() for value in declared))
+    assert namespaces == list(first)
+    assert [_first_declaration(blocks, n) for n in namespaces] == list(first.values())  # type: ignore[arg-type]

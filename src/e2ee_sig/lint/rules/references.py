@@ -144,36 +144,64 @@ class Citation(NamedTuple):
         return self.sentences.around(self.number, self.key)
 
 
-@per_document
+class Citations(NamedTuple):
+    """Each ``&xepNNNN;`` of the document that may stand in the body, in order: the XEP's
+    number, the line and where it is (plain tuples: a named tuple costs several times more
+    to build, and most citations are only looked at); with the test of whether one is in the
+    body (``in_body``: a look at the bytes around it, asked only of the citations a rule gets
+    that far with) and the sentences around them (worked out on first use)."""
+
+    candidates: list[tuple[str, int, Any]]
+    in_body: Callable[[Any], bool]
+    sentences: Sentences[Any, Any]
+
+
 def citations(document: Document) -> list[Citation]:
     """Each ``&xepNNNN;`` in the body, in order."""
+    found = _citations(document)
+    return [
+        Citation(number, line, key, found.sentences)
+        for number, line, key in found.candidates
+        if found.in_body(key)
+    ]
+
+
+@per_document
+def _citations(document: Document) -> Citations:
     scan = scan_literal(document)
     return _citations_in_tree(document) if scan is None else _citations_in_scan(scan)
 
 
-def _citations_in_scan(scan: Scan) -> list[Citation]:
-    """:func:`citations` read from the bytes."""
-    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
-    return [
-        Citation(match.group(1), line, at, sentences)
+def _citations_in_scan(scan: Scan) -> Citations:
+    """:func:`_citations` read from the bytes."""
+    found = [
+        (match.group(1), line, at)
         for at, line, name in scan.references
-        if (match := _XEP_ENTITY.fullmatch(name)) and scan.in_body(at)
+        if (match := _XEP_ENTITY.fullmatch(name))
     ]
+    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
+    return Citations(found, scan.in_body, sentences)
 
 
-def _citations_in_tree(document: Document) -> list[Citation]:
-    """:func:`citations` read from the tree with entity references kept."""
+def _citations_in_tree(document: Document) -> Citations:
+    """:func:`_citations` read from the tree with entity references kept (all in the body)."""
+    sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
     tree = document.literal_tree
     if tree is None:
-        return []
-    sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
-    return [
-        Citation(match.group(1), entity.sourceline or 1, entity, sentences)
+        return Citations([], _in_body, sentences)
+    found = [
+        (match.group(1), entity.sourceline or 1, entity)
         for part in tree.getroot()
         if part.tag != "header" and isinstance(part.tag, str)
         for entity in part.iter(etree.Entity)
         if (match := _XEP_ENTITY.fullmatch(entity.name))
     ]
+    return Citations(found, _in_body, sentences)
+
+
+def _in_body(key: object) -> bool:
+    """Whether an entity of the tree's body is in the body: it is."""
+    return True
 
 
 def _header_specs(document: Document, kind: str) -> list[tuple[str, int]]:
@@ -209,8 +237,8 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     }
     reported: set[str] = set()
     own = document.header_value("number")
-    for citation in citations(document):
-        number, line = citation.number, citation.line
+    found = _citations(document)
+    for number, line, key in found.candidates:
         target = index.xeps.get(number)
         if (
             target is None
@@ -218,10 +246,11 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
             or number in reported
             or number in supersedes
             or number == own
+            or not found.in_body(key)
         ):
             continue
         reported.add(number)
-        if _qualified(citation.sentence()):
+        if _qualified(found.sentences.around(number, key)):
             continue
         replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
         yield Finding(
@@ -242,9 +271,7 @@ def _cited(
     if xep:
         if f"xep{xep.group(1)}" in referenced:
             return True
-        number = xep.group(1).encode()
-        needles = (b"&xep" + number + b";", b"XEP-" + number, b"xep-" + number + b".html")
-        return any(raw.find(needle, start) >= 0 for needle in needles)
+        return _xep_cited(raw, start, xep.group(1).encode())
     rfcs: tuple[str, ...] = ()
     rfc = _SPEC_RFC.search(spec)
     if rfc:
@@ -263,6 +290,23 @@ def _cited(
     )
 
 
+def _xep_cited(raw: bytes, start: int, number: bytes) -> bool:
+    """Whether ``&xepNNNN;``, ``XEP-NNNN`` or ``xep-NNNN.html`` stands in ``raw`` from
+    ``start`` (``number``: NNNN): one search for the number, each place of it then looked at
+    (what comes before it is four bytes long in all three), not three searches of the body."""
+    at = raw.find(number, start + 4)
+    while at >= 0:
+        before, end = raw[at - 4 : at], at + len(number)
+        if (
+            before == b"XEP-"
+            or (before == b"&xep" and raw[end : end + 1] == b";")
+            or (before == b"xep-" and raw.startswith(b".html", end))
+        ):
+            return True
+        at = raw.find(number, at + 1)
+    return False
+
+
 @rule("REF002", "uncited-dependency", Severity.WARNING, content=True)
 def uncited_dependency(document: Document, context: LintContext) -> Iterator[Finding]:
     """Every ``<dependencies>`` entry is cited somewhere in the body.
@@ -277,11 +321,14 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
     Bad: ``<spec>XEP-0115</spec>`` in the header and no mention of XEP-0115 in the text.
     Good: the dependency cited where the protocol uses it ("… advertised with &xep0115;").
     """
+    specs = _header_specs(document, "dependencies")
+    if not specs:
+        return
     raw = document.raw
     start = max(raw.find(b"</header>"), 0)
     scan = scan_literal(document)
     referenced = {name for at, _, name in scan.references if at >= start} if scan else set()
-    for spec, line in _header_specs(document, "dependencies"):
+    for spec, line in specs:
         if _cited(spec, raw, start, referenced) is False:
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
@@ -309,8 +356,8 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     listed = _listed_numbers(document)
     own = document.header_value("number")
     reported: set[str] = set()
-    for citation in citations(document):
-        number, line = citation.number, citation.line
+    found = _citations(document)
+    for number, line, key in found.candidates:
         target = index.xeps.get(number)
         if (
             target is None
@@ -319,7 +366,8 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or number == own
             or target.type != "Standards Track"
             or target.status in _NOT_CITABLE
-            or not _normative(citation.sentence())
+            or not found.in_body(key)
+            or not _normative(found.sentences.around(number, key))
         ):
             continue
         reported.add(number)
@@ -331,17 +379,23 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         )
 
 
-def example_namespaces(document: Document) -> dict[str, tuple[Block, int]]:
-    """Each namespace declared in the XML examples (entities expanded), with its first block
-    and text offset."""
-    found: dict[str, tuple[Block, int]] = {}
-    for block, outcome in checked(document):
-        if outcome.xml and "xmlns" in block.text:
-            for match in _declarations(block.text):
-                namespace = match.group(2).strip()
-                if namespace not in found:
-                    found[namespace] = (block, match.start(2))
-    return found
+def _example_texts(document: Document) -> list[tuple[Block, str]]:
+    """The XML examples (entities expanded) that may declare a namespace, with their text."""
+    return [
+        (block, block.text)
+        for block, outcome in checked(document)
+        if outcome.xml and "xmlns" in block.text
+    ]
+
+
+def _first_declaration(texts: list[tuple[Block, str]], namespace: str) -> tuple[Block, int]:
+    """The first example that declares ``namespace``, and where its value starts."""
+    return next(
+        (block, match.start(2))
+        for block, text in texts
+        for match in _declarations(text)
+        if match.group(2).strip() == namespace
+    )
 
 
 def _declarations(text: str) -> Iterator[re.Match[str]]:
@@ -401,7 +455,9 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
     if index is None:
         return
     own: set[str] | None = None
-    for namespace, (block, offset) in example_namespaces(document).items():
+    texts = _example_texts(document)
+    declared = dict.fromkeys(value for _, text in texts for _, value in _XMLNS.findall(text))
+    for namespace in dict.fromkeys(value.strip() for value in declared):  # (in order of use)
         if (
             not NAMESPACE.fullmatch(namespace)
             or namespace in NOT_XEP_NAMESPACES
@@ -415,6 +471,7 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
         likely = _likely(namespace, index)
         if not (likely or index.complete):
             continue
+        block, offset = _first_declaration(texts, namespace)
         line, column = position(document, block.raw_offset(offset))
         yield Finding(
             f"namespace {namespace!r} is not defined by any XEP in this checkout" + likely,

@@ -245,7 +245,7 @@ def _insert_sections(document: Document) -> Fix | None:
     if not missing or root is None:
         return None
     raw = document.raw
-    newline = b"\r\n" if b"\r\n" in raw else b"\n"
+    newline = b"\r\n" if b"\r" in raw and b"\r\n" in raw else b"\n"  # (memchr first)
     successor = _successor(document, missing[-1])
     if successor is not None:
         offset = _line_start(raw, line(successor))
@@ -377,7 +377,7 @@ def _has_schema(document: Document) -> bool:
     if header is not None and header.child("schemaloc") is not None:
         return True
     for section, name in reversed(titled_sections(document)):  # the schema comes last
-        if not SCHEMA_TOPIC.search(name):  # whitespace: no word boundary
+        if not _schema_topic(name):  # whitespace: no word boundary
             continue
         if any(_has_xs_schema(c.text or "") for c in section.iter("code")):
             return True
@@ -385,6 +385,13 @@ def _has_schema(document: Document) -> bool:
         if text and not is_placeholder(text):
             return True
     return False
+
+
+def _schema_topic(name: str) -> bool:
+    """Whether :data:`SCHEMA_TOPIC` finds something in ``name`` (first a literal search: a
+    pattern that starts with ``\\b`` and ignores case is tried at every character; no
+    character but an ASCII letter matches one of ``chema`` regardless of case)."""
+    return "chema" in name.lower() and SCHEMA_TOPIC.search(name) is not None
 
 
 def _has_xs_schema(code: str) -> bool:
@@ -479,11 +486,11 @@ def _unknown_namespaces(document: Document) -> list[str]:
     (RFC 6120/6121) or W3C ones: the document's own, whatever their form."""
     assert document.root is not None
     owners = index_of(document.root).schema_owners
-    number = document.header_value("number")
+    number = {document.header_value("number")}
     return [
         ns
         for ns in example_namespaces(document)
-        if not ns.startswith(CORE_NAMESPACES) and not owners.get(ns, frozenset()) - {number}
+        if not ns.startswith(CORE_NAMESPACES) and owners.get(ns, number) <= number
     ]
 
 
