@@ -1645,3 +1645,51 @@ def test_declared_namespaces_are_read_in_order_of_first_use(texts: list[str]) ->
     namespaces = list(dict.fromkeys(value.strip() for value in declared))
     assert namespaces == list(first)
     assert [_first_declaration(blocks, n) for n in namespaces] == list(first.values())  # type: ignore[arg-type]
+
+
+# --- blk7 ---
+# A block's start tag is read with a possessive loop over its attributes: the same spans and
+# groups as the lazy ``[^>]*?`` it replaces, with slashes anywhere in the attributes.
+START_TAG_PIECES = [b"<example", b"<code", b" ", b"a='", b"'", b"/", b"/>", b">", b"x", b"\n"]
+START_TAG_PIECES += [b"</code>", b"<![CDATA[", b"]]>", b"<!--", b"-->"]
+
+
+@settings(max_examples=500)
+@given(_joined_bytes(START_TAG_PIECES))
+def test_start_tags_are_read_as_the_lazy_regex_reads_them(raw: bytes) -> None:
+    lazy = re.compile(
+        rb"<!--[^-]*(?:-(?!->)[^-]*)*-->|<!\[CDATA\[([^\]]*(?:\](?!\]>)[^\]]*)*)\]\]>"
+        rb"|<(example|code)\b([^>]*?)(/?)>|</(example|code)\s*>"
+    )
+    for at in range(len(raw)):
+        expected = lazy.match(raw, at)
+        found = codeblocks._TOKEN.match(raw, at)
+        assert (found and (found.span(), found.groups())) == (
+            expected and (expected.span(), expected.groups())
+        )
+
+
+# Examples that a failed parse together did not take are parsed once each: the outcomes are
+# those of checking each alone, and each element kept holds the text's own strict parse.
+ALONE_FRAGMENTS = [*NO_TREE_FRAGMENTS, "<a><b></a>", "</z>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_joined(ALONE_FRAGMENTS), max_size=8), st.booleans())
+def test_examples_after_a_bad_one_are_judged_as_alone(texts: list[str], trees: bool) -> None:
+    texts = ["<a><b></a>", *texts]  # (the parse together fails in its first part)
+    fragments._OUTCOMES.clear()
+    outcomes, parsed = fragments.check_all(texts, trees=trees)
+    fragments._OUTCOMES.clear()
+    alone = [fragments.check(text) for text in texts]
+    fragments._OUTCOMES.clear()
+    assert [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes] == [
+        (o.xml, o.issue, o.blanks, o.strict_text) for o in alone
+    ]
+    for text, element in parsed.items():
+        assert trees or "xml:id" in text
+        own = fragments.parse_strictly(text)
+        assert element.sourceline == 1
+        assert [(e.tag, e.text, e.sourceline) for e in element.iter()][1:] == [
+            (e.tag, e.text, e.sourceline) for e in own.iter()
+        ][1:]

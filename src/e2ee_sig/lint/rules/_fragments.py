@@ -541,8 +541,6 @@ _ERROR = 2
 """libxml2's level of an error (a warning is 1)."""
 _FATAL = 3
 """libxml2's level of an error after which what it reads is not sure."""
-_ROUNDS = 8
-"""How many times at most the examples of one call are parsed together."""
 _OPENERS = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _FIRST_LINE = 2
 """The line the first part starts on in a parse of examples together (ROOT_OPEN's is 1)."""
@@ -580,11 +578,13 @@ def check_all(
     texts: list[str], trees: bool = True
 ) -> tuple[list[Outcome], dict[str, etree._Element]]:
     """:func:`check` of each of ``texts``, and (when ``trees``) the parse of the examples the
-    strict parser accepted as they stand, each text's part of one parse (its element holds
-    the example inside :data:`ROOT_OPEN`'s namespaces, starting on the part's own source line).
+    strict parser accepted as they stand: each text's part of one parse, or the root of its
+    own (an element holding the example inside :data:`ROOT_OPEN`'s namespaces, the example
+    starting on the element's source line).
 
     The texts not remembered are first given to the strict parser together (:func:`_accept`),
-    one parse for all of them rather than one each; those it accepts are remembered as such.
+    one parse for all of them rather than one each; those it accepts are remembered as such,
+    the others are judged one by one (:func:`_parse_alone`).
     """
     fresh = [text for text in dict.fromkeys(texts) if text not in _OUTCOMES]
     together: list[str] = []
@@ -594,6 +594,9 @@ def check_all(
         elif _PART not in text and "<?xml" not in text:  # a declaration fails in a part
             together.append(text)
     accepted = _accept(together, trees)
+    for text in together:
+        if text not in accepted:
+            _parse_alone(text, trees, accepted)
     parsed = {text: part for text, part in accepted.items() if part is not None}
     return [check(text) for text in texts], parsed
 
@@ -601,42 +604,60 @@ def check_all(
 def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | None]:
     """The texts of ``texts`` a strict parser accepts side by side, each in its own element
     (then each would pass alone), with their elements (when ``trees``; else the parse builds
-    none: :data:`_CHECKING_PARSER`); each is remembered as accepted, and the others are
-    checked on their own by :func:`check`.
+    none: :data:`_CHECKING_PARSER`); each is remembered as accepted. The others are parsed
+    on their own (:func:`_parse_alone`).
 
     No text names the part element, so a part ends only with the end tag written after it,
     and a comment, CDATA section or processing instruction left open would take in the next
     part's tags: one part fewer, which is checked. When the parse fails, the texts it showed
-    well-formed are taken without an element (:func:`_taken_before_error`), and the texts
-    after the part it stopped in are parsed together again (a few times at most).
+    well-formed are taken without an element (:func:`_taken_before_error`). (Parsing the
+    texts after the part it stopped in together again costs more than parsing each alone:
+    what follows a bad example is often another one.)
     """
     taken: dict[str, etree._Element | None] = {}
-    for _ in range(_ROUNDS):
-        if not texts:
-            break
-        try:
-            data = _together(texts).encode("utf-8")
-        except UnicodeEncodeError:
-            break
+    try:
+        data = _together(texts).encode("utf-8") if texts else b""
+    except UnicodeEncodeError:
+        data = b""
+    if data:
         parser = _PARSER if trees or b"xml:id" in data else _CHECKING_PARSER
         try:
             whole = etree.fromstring(data, parser)
         except etree.XMLSyntaxError:
-            texts = _taken_before_error(texts, parser.error_log, taken)
-            continue
-        if whole is None:  # no tree: no part elements to count (see _taken_before_error)
-            if any(entry.level >= _ERROR for entry in parser.error_log):
-                texts = _taken_before_error(texts, parser.error_log, taken)
-                continue
-            if not any(_may_leave_open(text) for text in texts):
+            _taken_before_error(texts, parser.error_log, taken)
+        else:
+            if whole is not None:
+                if len(whole) == len(texts) and all(part.tag == _PART_TAG for part in whole):
+                    taken.update(zip(texts, whole, strict=True))
+            elif any(entry.level >= _ERROR for entry in parser.error_log):
+                _taken_before_error(texts, parser.error_log, taken)
+            elif not any(_may_leave_open(text) for text in texts):  # (no parts to count)
                 taken.update(dict.fromkeys(texts))
-            break
-        if len(whole) == len(texts) and all(part.tag == _PART_TAG for part in whole):
-            taken.update(zip(texts, whole, strict=True))
-        break
     for text in taken:
         _remember(text, Outcome(True, strict_text=text))
     return taken
+
+
+def _parse_alone(text: str, trees: bool, taken: dict[str, etree._Element | None]) -> None:
+    """Judge ``text`` (no XML declaration in it), which :func:`_accept` did not take, by a
+    parse of its own as :func:`check` would: when accepted, note it in ``taken`` (with its
+    parse's root when ``trees``) and remember it so; when rejected, remember the checker's
+    outcome. A parse without a tree that logged an error decides nothing (see
+    :data:`_CHECKING_PARSER`): :func:`check` then parses the text again with a tree."""
+    try:
+        data = (ROOT_OPEN + text + ROOT_CLOSE).encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    parser = _PARSER if trees or b"xml:id" in data else _CHECKING_PARSER
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        _remember(text, _Checker(text).run())
+        return
+    if root is None and any(entry.level >= _ERROR for entry in parser.error_log):
+        return
+    taken[text] = root
+    _remember(text, Outcome(True, strict_text=text))
 
 
 def _together(texts: list[str]) -> str:
@@ -647,9 +668,9 @@ def _together(texts: list[str]) -> str:
 
 def _taken_before_error(
     texts: list[str], errors: etree._ListErrorLog, taken: dict[str, etree._Element | None]
-) -> list[str]:
+) -> None:
     """Note in ``taken`` (without an element) the texts a failed parse of ``texts`` together
-    (its log ``errors``) showed well-formed; the texts after the part it stopped in.
+    (its log ``errors``) showed well-formed.
 
     Taken: the parts with no error of their own that end before the first fatal error (on
     which libxml2 reads on, but what it finds then is not sure), before the last error
@@ -661,14 +682,13 @@ def _taken_before_error(
     stops = [e.line for e in errors if e.level >= _FATAL or e.line < _FIRST_LINE]
     stop = min([*stops, lines[-1]]) if lines else _FIRST_LINE
     first = _FIRST_LINE
-    for index, text in enumerate(texts):
+    for text in texts:
         last = first + text.count("\n")
         if last >= stop or _may_leave_open(text):
-            return texts[index + 1 :]
+            return
         if bisect_left(lines, first) == bisect_right(lines, last):
             taken[text] = None
         first = last + 1
-    return []
 
 
 def _may_leave_open(text: str) -> bool:
