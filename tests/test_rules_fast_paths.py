@@ -1693,3 +1693,25 @@ def test_examples_after_a_bad_one_are_judged_as_alone(texts: list[str], trees: b
         assert [(e.tag, e.text, e.sourceline) for e in element.iter()][1:] == [
             (e.tag, e.text, e.sourceline) for e in own.iter()
         ][1:]
+
+
+# --- lead7 (EXM001) ---
+# A joint parse that logged an error takes no example it did not show well-formed, even when
+# lxml accepts the parse (it raises only when the log's last entry is an error, so a later
+# warning such as a relative namespace URI hid an earlier namespace error).
+HIDDEN_ERROR_FRAGMENTS = [*ALONE_FRAGMENTS, "<a :=''/>", "<:a/>", "<a b:=''/>", "<v xmlns='c'/>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_joined(HIDDEN_ERROR_FRAGMENTS), max_size=6), st.booleans())
+@example(["<a :=''/>", "<v xmlns='c'/>"], True)
+@example(["<a b:=''/>", "<v xmlns='c'/>"], False)
+def test_examples_checked_together_are_judged_as_alone(texts: list[str], trees: bool) -> None:
+    fragments._OUTCOMES.clear()
+    outcomes, _ = fragments.check_all(texts, trees=trees)
+    fragments._OUTCOMES.clear()
+    alone = [fragments.check(text) for text in texts]
+    fragments._OUTCOMES.clear()
+    assert [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes] == [
+        (o.xml, o.issue, o.blanks, o.strict_text) for o in alone
+    ]

@@ -625,12 +625,12 @@ def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | 
             whole = etree.fromstring(data, parser)
         except etree.XMLSyntaxError:
             _taken_before_error(texts, parser.error_log, taken)
-        else:
-            if whole is not None:
+        else:  # lxml raises only when the last entry of the log is an error
+            if any(entry.level >= _ERROR for entry in parser.error_log):
+                _taken_before_error(texts, parser.error_log, taken)
+            elif whole is not None:
                 if len(whole) == len(texts) and all(part.tag == _PART_TAG for part in whole):
                     taken.update(zip(texts, whole, strict=True))
-            elif any(entry.level >= _ERROR for entry in parser.error_log):
-                _taken_before_error(texts, parser.error_log, taken)
             elif not any(_may_leave_open(text) for text in texts):  # (no parts to count)
                 taken.update(dict.fromkeys(texts))
     for text in taken:
