@@ -1669,6 +1669,23 @@ def test_start_tags_are_read_as_the_lazy_regex_reads_them(raw: bytes) -> None:
         )
 
 
+def _together_and_alone(
+    texts: list[str], trees: bool
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], dict[str, etree._Element]]:
+    """The outcomes of ``texts`` checked together and each checked alone (nothing remembered
+    from one to the other), and the elements the check together kept."""
+    fragments._OUTCOMES.clear()
+    outcomes, parsed = fragments.check_all(texts, trees=trees)
+    fragments._OUTCOMES.clear()
+    alone = [fragments.check(text) for text in texts]
+    fragments._OUTCOMES.clear()
+    return (
+        [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes],
+        [(o.xml, o.issue, o.blanks, o.strict_text) for o in alone],
+        parsed,
+    )
+
+
 # Examples that a failed parse together did not take are parsed once each: the outcomes are
 # those of checking each alone, and each element kept holds the text's own strict parse.
 ALONE_FRAGMENTS = [*NO_TREE_FRAGMENTS, "<a><b></a>", "</z>"]
@@ -1678,14 +1695,8 @@ ALONE_FRAGMENTS = [*NO_TREE_FRAGMENTS, "<a><b></a>", "</z>"]
 @given(st.lists(_joined(ALONE_FRAGMENTS), max_size=8), st.booleans())
 def test_examples_after_a_bad_one_are_judged_as_alone(texts: list[str], trees: bool) -> None:
     texts = ["<a><b></a>", *texts]  # (the parse together fails in its first part)
-    fragments._OUTCOMES.clear()
-    outcomes, parsed = fragments.check_all(texts, trees=trees)
-    fragments._OUTCOMES.clear()
-    alone = [fragments.check(text) for text in texts]
-    fragments._OUTCOMES.clear()
-    assert [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes] == [
-        (o.xml, o.issue, o.blanks, o.strict_text) for o in alone
-    ]
+    together, alone, parsed = _together_and_alone(texts, trees)
+    assert together == alone
     for text, element in parsed.items():
         assert trees or "xml:id" in text
         own = fragments.parse_strictly(text)
@@ -1707,11 +1718,5 @@ HIDDEN_ERROR_FRAGMENTS = [*ALONE_FRAGMENTS, "<a :=''/>", "<:a/>", "<a b:=''/>", 
 @example(["<a :=''/>", "<v xmlns='c'/>"], True)
 @example(["<a b:=''/>", "<v xmlns='c'/>"], False)
 def test_examples_checked_together_are_judged_as_alone(texts: list[str], trees: bool) -> None:
-    fragments._OUTCOMES.clear()
-    outcomes, _ = fragments.check_all(texts, trees=trees)
-    fragments._OUTCOMES.clear()
-    alone = [fragments.check(text) for text in texts]
-    fragments._OUTCOMES.clear()
-    assert [(o.xml, o.issue, o.blanks, o.strict_text) for o in outcomes] == [
-        (o.xml, o.issue, o.blanks, o.strict_text) for o in alone
-    ]
+    together, alone, _ = _together_and_alone(texts, trees)
+    assert together == alone
