@@ -49,16 +49,15 @@ def _landmarks(document: Document) -> tuple[tuple[etree._Element, ...], ...]:
     root = document.xml_root
     if root is None:
         return (), *((),) * len(SECTION_TAGS), ()
-    found = tuple(root.iter(*SECTION_TAGS, *_BLOCK_TAGS))
+    every, blocks = [], []
     by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in SECTION_TAGS}
-    blocks = []
-    for element in found:
+    for element in root.iter(*SECTION_TAGS, *_BLOCK_TAGS):
         if element.tag in _BLOCK_TAGS:
             blocks.append(element)
         else:
+            every.append(element)
             by_tag[element.tag].append(element)
-    every = tuple(e for e in found if e.tag not in _BLOCK_TAGS) if blocks else found
-    return every, *(tuple(by_tag[tag]) for tag in SECTION_TAGS), tuple(blocks)
+    return tuple(every), *(tuple(by_tag[tag]) for tag in SECTION_TAGS), tuple(blocks)
 
 
 def all_sections(document: Document) -> tuple[etree._Element, ...]:

@@ -9,7 +9,6 @@ from lxml import etree
 
 from e2ee_sig.xep.query import (  # noqa: F401 (shared with the rule modules from here)
     REGISTRAR_TOPICS,
-    SECTION_TAGS,
     URN_XMPP,
     all_sections,
     body_text,
