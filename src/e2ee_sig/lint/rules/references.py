@@ -131,19 +131,6 @@ def _normative(sentence: str) -> bool:
     return _NORMATIVE.search(sentence) is not None
 
 
-class Citation(NamedTuple):
-    """A ``&xepNNNN;`` in the body: the XEP's number and the line (the sentence around it
-    is worked out on first use: few citations need it)."""
-
-    number: str
-    line: int
-    key: object
-    sentences: Sentences[Any, Any]
-
-    def sentence(self) -> str:
-        return self.sentences.around(self.number, self.key)
-
-
 class Citations(NamedTuple):
     """Each ``&xepNNNN;`` of the document that may stand in the body, in order: the XEP's
     number, the line and where it is (plain tuples: a named tuple costs several times more
@@ -156,24 +143,14 @@ class Citations(NamedTuple):
     sentences: Sentences[Any, Any]
 
 
-def citations(document: Document) -> list[Citation]:
-    """Each ``&xepNNNN;`` in the body, in order."""
-    found = _citations(document)
-    return [
-        Citation(number, line, key, found.sentences)
-        for number, line, key in found.candidates
-        if found.in_body(key)
-    ]
-
-
 @per_document
-def _citations(document: Document) -> Citations:
+def citations(document: Document) -> Citations:
     scan = scan_literal(document)
     return _citations_in_tree(document) if scan is None else _citations_in_scan(scan)
 
 
 def _citations_in_scan(scan: Scan) -> Citations:
-    """:func:`_citations` read from the bytes."""
+    """:func:`citations` read from the bytes."""
     found = [
         (match.group(1), line, at)
         for at, line, name in scan.references
@@ -184,7 +161,7 @@ def _citations_in_scan(scan: Scan) -> Citations:
 
 
 def _citations_in_tree(document: Document) -> Citations:
-    """:func:`_citations` read from the tree with entity references kept (all in the body)."""
+    """:func:`citations` read from the tree with entity references kept (all in the body)."""
     sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
     tree = document.literal_tree
     if tree is None:
@@ -237,7 +214,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     }
     reported: set[str] = set()
     own = document.header_value("number")
-    found = _citations(document)
+    found = citations(document)
     for number, line, key in found.candidates:
         target = index.xeps.get(number)
         if (
@@ -356,7 +333,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     listed = _listed_numbers(document)
     own = document.header_value("number")
     reported: set[str] = set()
-    found = _citations(document)
+    found = citations(document)
     for number, line, key in found.candidates:
         target = index.xeps.get(number)
         if (
