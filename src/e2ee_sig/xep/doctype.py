@@ -14,16 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-_PROLOG_TOKEN = re.compile(
-    rb"""\s+|<!--.*?-->|<\?.*?\?>""",
-    re.S,
-)
 _DOCTYPE_START = re.compile(
-    rb"""<!DOCTYPE\s+(?P<name>[^\s\[>]+)
+    rb"""(?:\xef\xbb\xbf)?+(?:\s+|<!--.*?-->|<\?.*?\?>)*+  # the prolog (possessive:
+    <!DOCTYPE\s+(?P<name>[^\s\[>]+)                        # never matched another way)
     (?:\s+(?:SYSTEM|PUBLIC\s+(?:"[^"]*"|'[^']*'))\s+(?P<system>"[^"]*"|'[^']*'))?
     \s*(?P<bracket>\[)?""",
+    re.X | re.S,
+)
+_XEP_ENT_SUBSET = re.compile(
+    rb"""\s*<!ENTITY\s+%\s+(?P<pe>[A-Za-z_][\w.-]*)\s+SYSTEM\s+(?:'xep\.ent'|"xep\.ent")\s*>
+    \s*(?P<ref>%(?P=pe);)\s*\]""",
     re.X,
 )
+"""The internal subset nearly every XEP has: ``%ents;`` declared as ``xep.ent`` and used."""
 _SUBSET_TOKEN = re.compile(
     rb"""(?P<space>\s+)
     |(?P<comment><!--.*?-->)
@@ -75,13 +78,7 @@ def _unquote(literal: bytes) -> str:
 
 def scan_doctype(raw: bytes) -> Doctype | None:
     """Return the DOCTYPE of ``raw`` (an ASCII-compatible encoding), or None if it has none."""
-    pos = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-    while True:
-        token = _PROLOG_TOKEN.match(raw, pos)
-        if token is None or token.end() == pos:
-            break
-        pos = token.end()
-    start = _DOCTYPE_START.match(raw, pos)
+    start = _DOCTYPE_START.match(raw)
     if start is None:
         return None
     system = start.group("system")
@@ -91,7 +88,12 @@ def scan_doctype(raw: bytes) -> Doctype | None:
         has_subset=start.group("bracket") is not None,
     )
     if doctype.has_subset:
-        _scan_subset(raw, start.end(), doctype)
+        usual = _XEP_ENT_SUBSET.match(raw, start.end())
+        if usual is None:
+            _scan_subset(raw, start.end(), doctype)
+        else:  # what _scan_subset finds in it, from one match
+            doctype.ents_refs.append(usual.span("ref"))
+            doctype.declared_ents_pe = True
     return doctype
 
 
