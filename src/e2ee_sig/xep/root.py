@@ -24,6 +24,8 @@ DTD_NAME = "xep.dtd"
 ENT_NAME = "xep.ent"
 SHARED_FILES = (ENT_NAME, DTD_NAME, "xep.xsl")  # the Editor's files beside the XEPs
 _REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
+_PREDEFINED = (b"amp", b"lt", b"gt", b"quot", b"apos")  # XML's own: no declaration needed
+_OTHER_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_:][\w.\-:]*);")
 MAX_ENT_BYTES = 16 * 1024 * 1024
 _MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
 
@@ -35,9 +37,10 @@ def _is_real(path: Path) -> bool:
         return False
 
 
-def entity_references(data: bytes) -> set[bytes]:
-    """Names of the general entities referenced in ``data``."""
-    return set(_REFERENCE.findall(data))
+def entity_references(data: bytes, predefined: bool = True) -> set[bytes]:
+    """Names of the general entities referenced in ``data``; the five predefined ones
+    (``&amp;``, ``&lt;``, …, thousands in a XEP's examples) only when ``predefined``."""
+    return set((_REFERENCE if predefined else _OTHER_REFERENCE).findall(data))
 
 
 @dataclass
@@ -56,6 +59,13 @@ class EntityTable:
 
     closures: dict[bytes, frozenset[bytes]] = field(default_factory=dict)
     """Each declared entity with the declared entities it uses, directly or not (on demand)."""
+
+    @property
+    def predefined(self) -> bool:
+        """Whether it declares one of the five predefined entities (only then do a document's
+        uses of them matter to :meth:`inline`)."""
+        declarations = self.declarations
+        return any(name in declarations for name in _PREDEFINED)
 
     def inline(self, names: set[bytes]) -> bytes:
         """Declarations for ``names`` and the entities they use, on a single line."""
