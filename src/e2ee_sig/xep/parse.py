@@ -57,6 +57,8 @@ class Document:
     fatal: Problem | None = None
     parse_errors: list[Problem] = field(default_factory=list)
     parsed_bytes: bytes = field(default=b"", repr=False)
+    base_url: str = field(default="", repr=False)
+    """The path as libxml2 is given it: :func:`~e2ee_sig.fsio.display_name`, worked out once."""
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     """What readers derive from the trees once per document and share (body text, sections,
     namespaces); values never point back at the document."""
@@ -108,7 +110,7 @@ class Document:
             _validity(self.fatal) if self.fatal else None,
             [_validity(p) for p in self.parse_errors],
             self.parsed_bytes,
-            partial(_literal_tree, self.parsed_bytes, str(self.path)),
+            partial(_literal_tree, self.parsed_bytes, self.base_url or display_name(self.path)),
             self.is_root_xep_file,
         )
 
@@ -121,12 +123,12 @@ class Document:
         return self.tree.getroot() if self.tree is not None else None
 
 
-def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree | None, list]:
+def _parse(data: bytes, expand: bool, name: str) -> tuple[etree._ElementTree | None, list]:
     """Parse strictly (twice as fast as libxml2's recovery mode); only a document that is not
-    well-formed is parsed again in recovery mode, for the errors that mode reports."""
+    well-formed is parsed again in recovery mode, for the errors that mode reports. ``name``
+    is the file's :func:`~e2ee_sig.fsio.display_name` (libxml2 takes UTF-8 names only)."""
     from lxml import etree
 
-    name = display_name(base_url)  # libxml2 takes UTF-8 names only: others get U+FFFD
     parser = xep_parser(expand, recover=False)
     try:
         element = etree.fromstring(data, parser, base_url=name)
@@ -142,8 +144,8 @@ def _parse(data: bytes, expand: bool, base_url: str) -> tuple[etree._ElementTree
     return element.getroottree(), errors
 
 
-def _literal_tree(data: bytes, base_url: str) -> etree._ElementTree | None:
-    return _parse(data, False, base_url)[0] if data else None
+def _literal_tree(data: bytes, name: str) -> etree._ElementTree | None:
+    return _parse(data, False, name)[0] if data else None
 
 
 def _validity(problem: Problem) -> ValidityError:
@@ -158,15 +160,19 @@ def _problem(error: object) -> Problem:
 
 
 def with_xep_entities(raw: bytes, doctype: Doctype | None, root: XepRoot | None) -> bytes:
-    """``raw`` with each ``%ents;`` replaced, on its own line, by the entities it needs."""
+    """``raw`` with each ``%ents;`` replaced, on its own line, by the entities it needs (the
+    bytes are copied once: the pieces are views of ``raw``)."""
     if doctype is None or root is None or not doctype.ents_refs:
         return raw
-    inline = root.entities.inline(entity_references(raw))
-    pieces, last = [], 0
+    entities = root.entities
+    inline = entities.inline(entity_references(raw, entities.predefined))
+    view = memoryview(raw)
+    pieces: list[bytes | memoryview] = []
+    last = 0
     for start, end in doctype.ents_refs:
-        pieces += [raw[last:start], inline]
+        pieces += [view[last:start], inline]
         last = end
-    pieces.append(raw[last:])
+    pieces.append(view[last:])
     return b"".join(pieces)
 
 
@@ -184,14 +190,14 @@ def load(path: Path, display: str | None = None, root: XepRoot | None = None) ->
 
 def parse_bytes(raw: bytes, path: Path, display: str, root: XepRoot | None) -> Document:
     """Parse ``raw`` as the XEP file at ``path``."""
-    document = Document(path, display, raw, root)
+    document = Document(path, display, raw, root, base_url=display_name(path))
     problem = _encoding_problem(raw)
     if problem is not None:
         document.fatal = problem
         return document
     document.doctype = scan_doctype(raw)
     document.parsed_bytes = with_xep_entities(raw, document.doctype, root)
-    document.tree, errors = _parse(document.parsed_bytes, True, str(path))
+    document.tree, errors = _parse(document.parsed_bytes, True, document.base_url)
     if document.tree is None:
         fatal = [e for e in errors if getattr(e, "level_name", "FATAL") == "FATAL"]
         document.fatal = _problem((fatal or errors or ["not well-formed XML"])[0])
@@ -211,8 +217,8 @@ def _encoding_problem(raw: bytes) -> Problem | None:
         return Problem("file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]:
         return Problem("file is UTF-16 or binary; XEPs are UTF-8")
-    if declared_encoding(raw) not in (None, "utf-8", "utf8"):
-        return None
+    if raw.isascii() or declared_encoding(raw) not in (None, "utf-8", "utf8"):
+        return None  # (ASCII is valid UTF-8: no decoding, no copy)
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
