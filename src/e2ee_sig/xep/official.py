@@ -31,6 +31,7 @@ _ENTITY_INSIDE = re.compile(
     rb"<(status|type|approver|version)\b[^>]*>(?:(?!</\1).)*?&[A-Za-z_:]", re.S
 )
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_NEEDS_ESCAPE = re.compile("[&<>\r]")
 _CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
 STYLESHEET_HREF = re.compile(r"href=['\"]xep.xsl['\"]")
 
@@ -75,41 +76,56 @@ def _value(elements: list[etree._Element], has_cdata: bool) -> str:
             nodes.append(text)
         if len(element):
             nodes += [tail for child in element if (tail := child.tail)]
-    return "\n".join(nodes).translate(_ESCAPES).rstrip("\n")
+    return escaped("\n".join(nodes)).rstrip("\n")
 
 
-_OFFICIAL_FIELDS = ("number", "status", "type", "approver", "revision")  # what the CI reads
+def escaped(text: str) -> str:
+    """``text`` as libxml2 serialises a text node (``&``, ``<``, ``>`` and CR escaped);
+    ``text`` itself, uncopied, when it has none of them (nearly every header value)."""
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
-def _header_fields(tree: etree._ElementTree | None) -> dict[tuple[str, ...], list]:
-    """The elements at ``/xep/header/X`` and ``/xep/header/revision/version``, by path, in
-    document order (every header value is read from one walk)."""
-    fields: dict[tuple[str, ...], list] = {}
+_OFFICIAL_FIELDS = ("number", "status", "type", "approver", "version")  # what the CI reads
+
+
+def _header_fields(tree: etree._ElementTree | None) -> dict[str, list]:
+    """The elements at ``/xep/header/X`` and (as ``version``) ``/xep/header/revision/version``,
+    by tag, in document order: one walk of each header, lxml picking the tags in C (a
+    proxy only for them and their parents, none for the other header children)."""
+    fields: dict[str, list] = {}
     root = tree.getroot() if tree is not None else None
     if root is None or root.tag != "xep":
         return fields
     for header in root.iterchildren("header"):
-        for child in header.iterchildren(*_OFFICIAL_FIELDS):  # lxml filters, in C
-            fields.setdefault((child.tag,), []).append(child)
-    for revision in fields.get(("revision",), []):
-        fields.setdefault(("revision", "version"), []).extend(revision.iterchildren("version"))
+        for element in header.iter(*_OFFICIAL_FIELDS):
+            tag, parent = element.tag, element.getparent()
+            if tag == "version":
+                if parent.tag != "revision" or parent.getparent() is not header:
+                    continue
+            elif parent is not header:
+                continue
+            found = fields.get(tag)
+            if found is None:
+                fields[tag] = [element]
+            else:
+                found.append(element)
     return fields
 
 
-def _through_header(raw: bytes, tree: etree._ElementTree) -> bytes:
-    """``raw`` up to the end of the line where the first node after the last ``<header>``
-    starts: every header value lies before it (all of ``raw`` when nothing follows, or when
-    that node came from an entity, whose line numbers count from the entity's value)."""
+def _through_header(raw: bytes, tree: etree._ElementTree) -> int:
+    """Where the line ends on which the first node after the last ``<header>`` starts, in
+    ``raw``: every header value lies before it (the whole length when nothing follows, or when
+    that node came from an entity, whose line numbers count from the entity's value). An
+    offset, not a copy of the header."""
     headers = list(tree.getroot().iterchildren("header"))
     after = headers[-1].getnext() if headers else None
     line = after.sourceline if after is not None else None
     end = _end_of_line(raw, line) if line else None
     if end is None:
-        return raw
-    through = raw[:end]
+        return len(raw)
     start = _start_tag(after)
-    found = start is not None and through.find(start, through.rfind(b"\n") + 1) >= 0
-    return through if found and b"</header>" in through else raw
+    found = start is not None and raw.find(start, raw.rfind(b"\n", 0, end) + 1, end) >= 0
+    return end if found and raw.find(b"</header>", 0, end) >= 0 else len(raw)
 
 
 def _end_of_line(raw: bytes, line: int) -> int | None:
@@ -177,19 +193,21 @@ class OfficialView:
     def _literal_tree(self) -> etree._ElementTree | None:
         """Entity references kept; only parsed when a header value or a verdict needs it."""
         tree = self.tree
-        if tree is not None and not _ENTITY_INSIDE.search(_through_header(self.raw, tree)):
+        if tree is not None and not _ENTITY_INSIDE.search(
+            self.raw, 0, _through_header(self.raw, tree)
+        ):
             return tree
         return self.literal_tree
 
     @cached_property
-    def _fields(self) -> dict[tuple[str, ...], list]:
+    def _fields(self) -> dict[str, list]:
         return _header_fields(self._literal_tree)
 
-    def _read(self, *path: str, expanded: bool = False) -> str:
+    def _read(self, tag: str, expanded: bool = False) -> str:
         if expanded and self.tree is not self._literal_tree:
-            elements = _header_fields(self.tree).get(path, [])
+            elements = _header_fields(self.tree).get(tag, [])
         else:
-            elements = self._fields.get(path, [])
+            elements = self._fields.get(tag, [])
         return _value(elements, self._has_cdata)
 
     @cached_property
@@ -210,7 +228,7 @@ class OfficialView:
 
     @cached_property
     def versions(self) -> str:
-        return self._read("revision", "version")
+        return self._read("version")  # /xep/header/revision/version
 
     @cached_property
     def stylesheets(self) -> str:
