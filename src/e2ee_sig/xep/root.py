@@ -64,8 +64,7 @@ class EntityTable:
     def predefined(self) -> bool:
         """Whether it declares one of the five predefined entities (only then do a document's
         uses of them matter to :meth:`inline`)."""
-        declarations = self.declarations
-        return any(name in declarations for name in _PREDEFINED)
+        return not self.declarations.keys().isdisjoint(_PREDEFINED)
 
     def inline(self, names: set[bytes]) -> bytes:
         """Declarations for ``names`` and the entities they use, on a single line."""
