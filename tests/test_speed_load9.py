@@ -117,6 +117,7 @@ SUBSET_PIECES = [b"<!ENTITY % ents SYSTEM 'xep.ent'>", b'<!ENTITY % ents SYSTEM 
 SUBSET_PIECES += [b"<!ENTITY % e2 SYSTEM '../xep.ent'>", b"<!ENTITY % ents SYSTEM 'other.ent'>"]
 SUBSET_PIECES += [b"<!ENTITY % ents SYSTEM 'xep.ent' >", b"<!ENTITY %ents SYSTEM 'xep.ent'>"]
 SUBSET_PIECES += [b"<!ENTITY ents SYSTEM 'xep.ent'>", b"<!ENTITY % e.1 SYSTEM 'xep.ent'>"]
+SUBSET_PIECES += [b"<!ENTITY % ents SYSTEM 'fooxep.ent'>", b"<!ENTITY % ents SYSTEM 'a/xep.ent'>"]
 SUBSET_PIECES += [b"%ents;", b"%e2;", b"%e.1;", b"%other;", b" ", b"\n", b"\t", b"]", b"]>"]
 SUBSET_PIECES += [b"<!ENTITY ns 'urn:x'>", b"<!ELEMENT x ANY>", b"<!-- ] -->", b"<?pi ]?>"]
 SUBSET_PIECES += [b"<!ENTITY x SYSTEM 'file:///etc/passwd'>", b"'", b'"', b"%", b">", b"<"]
@@ -138,6 +139,8 @@ DOCTYPE_HEADS = [
 @example(b"<!DOCTYPE xep SYSTEM 'xep.dtd' [<!ENTITY % ents SYSTEM 'xep.ent'>%ents;%ents;]>")
 @example(b"<!DOCTYPE xep SYSTEM 'xep.dtd' [<!ENTITY % ents SYSTEM 'xep.ent'>%other;]>")
 @example(b"<?a?> junk ?><!DOCTYPE xep>")
+@example(b"<!DOCTYPE xep SYSTEM 'xep.dtd' [<!ENTITY % ents SYSTEM 'fooxep.ent'>%ents;]>")
+@example(b"<!DOCTYPE xep SYSTEM 'xep.dtd' [<!ENTITY % ents SYSTEM 'a/xep.ent'>%ents;]>")
 def test_the_doctype_is_scanned_as_token_by_token(raw: bytes) -> None:
     assert scan_doctype(raw) == _plain_scan_doctype(raw)
 
