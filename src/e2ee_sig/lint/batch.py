@@ -24,7 +24,7 @@ PARALLEL_MIN_WORK = 1024 * 1024  # bytes of xsf-ci-equivalent work (~0.1 s of on
 PROFILE_COST = {"xsf-ci": 1, "default": 4, "e2ee": 7}  # CPU per byte, relative to xsf-ci
 
 
-@dataclass
+@dataclass(eq=False)
 class LintReport:
     """The outcome of a run: how many files, the diagnostics in stable order, and notes."""
 

@@ -29,7 +29,7 @@ class LintUsageError(E2eeSigError):
     """A problem with how lint was called (exit status 2)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class LintOptions:
     """Everything ``e2ee-sig lint`` can be told."""
 

@@ -21,7 +21,7 @@ from e2ee_sig.lint.model import Severity
 PROGRESS_THRESHOLD = 20
 
 
-@dataclass
+@dataclass(eq=False)
 class LintRequest:
     """The command line of ``e2ee-sig lint``, merged with the configuration file."""
 
@@ -184,15 +184,16 @@ def _no_cycle_collection() -> Iterator[None]:
     allocations would start walk everything the run keeps (~30 ms on the corpus). Forked
     workers inherit the pause, so none of them writes to the pages it shares with the parent.
     What the run keeps joins the oldest generation unexamined (the first young collection
-    after the pause would walk it all)."""
+    after the pause would walk it all), unless the caller keeps objects frozen."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.freeze()
-            gc.unfreeze()
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
