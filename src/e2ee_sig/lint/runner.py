@@ -183,16 +183,18 @@ def _no_cycle_collection() -> Iterator[None]:
     reference counting frees (documents, their trees and caches), and the collections its
     allocations would start walk everything the run keeps (~30 ms on the corpus). Forked
     workers inherit the pause, so none of them writes to the pages it shares with the parent.
-    What the run keeps joins the oldest generation unexamined (the first young collection
-    after the pause would walk it all), unless the caller keeps objects frozen."""
+    What the run keeps is then frozen, as the caller's objects are, or when the caller froze
+    none, moved to the oldest generation: either way unexamined by the next young collection
+    (which would walk it all)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
+            frozen = gc.get_freeze_count()
+            gc.freeze()
+            if not frozen:
                 gc.unfreeze()
             gc.enable()
 
