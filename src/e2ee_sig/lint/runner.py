@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import sys
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,36 +175,9 @@ def _apply_baseline(report: LintReport, file: Path) -> None:
         )
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused, then restarted as it was: what a run frees,
-    reference counting frees (documents, their trees and caches), and the collections its
-    allocations would start walk everything the run keeps (~30 ms on the corpus). Forked
-    workers inherit the pause, so none of them writes to the pages it shares with the parent.
-    What the run keeps is then frozen, as the caller's objects are, or when the caller froze
-    none, moved to the oldest generation: either way unexamined by the next young collection
-    (which would walk it all)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            frozen = gc.get_freeze_count()
-            gc.freeze()
-            if not frozen:
-                gc.unfreeze()
-            gc.enable()
-
-
 def run_lint(request: LintRequest) -> int:
     """Run lint as asked; print the report; return the exit status (0 or 1; E2eeSigError when
     it cannot proceed)."""
-    with _no_cycle_collection():
-        return _run_lint(request)
-
-
-def _run_lint(request: LintRequest) -> int:
     options, paths = _options(request)
     report = _lint(request, options, paths)
     fix_status = 0
