@@ -149,16 +149,16 @@ class Linter:
         severity, worked out with the first document of its kind."""
         no_root = document.root is None
         status = document.header_value("status") if self._content else ""
-        closed = 2 if status in CLOSED_STATUSES else 1 if status in INACTIVE_STATUSES else 0
+        state = 2 if status in CLOSED_STATUSES else 1 if status in INACTIVE_STATUSES else 0
         role = None
         if self._e2ee_without_dtd or (self._e2ee and not no_root):
             from e2ee_sig.xep.scope import role_of
 
             role = role_of(document)
-        kind = (no_root, closed, role)
+        kind = (no_root, state, role)
         applicable = self._kinds.get(kind)
         if applicable is None:
-            facts = {"inactive": closed > 0, "closed": closed == 2}
+            facts = {"inactive": state > 0, "closed": state == 2}
             applicable = self._kinds[kind] = [
                 (rule, rule.check, severity)
                 for rule in self._others
