@@ -2,6 +2,7 @@
 interrupt while the program starts is one line too, never a traceback."""
 
 import atexit
+import gc
 import os
 import sys
 
@@ -11,11 +12,14 @@ from e2ee_sig.errors import EXIT_USAGE, print_error
 def run() -> None:
     if sys.stdout is None:  # started with descriptor 1 closed: run as with >/dev/null
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open for the whole run)
+    gc.disable()  # the modules' objects live as long as the process: no collection walks them
     try:
         from e2ee_sig.cli import main, report_output_error
     except KeyboardInterrupt:
         print_error("interrupted")
         sys.exit(EXIT_USAGE)
+    gc.freeze()
+    gc.enable()
     try:
         main()
     except SystemExit as leaving:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.discovery import Target, discover, without_non_xeps
-from e2ee_sig.lint.engine import LintOptions, enabled_rules, lint_context, lint_document
+from e2ee_sig.lint.engine import Linter, LintOptions, enabled_rules, lint_context, lint_document
 from e2ee_sig.lint.model import Diagnostic, Severity
 from e2ee_sig.lint.registry import Rule
 from e2ee_sig.xep import XepRoot, find_root, load, parse_bytes, root_at
@@ -24,7 +24,7 @@ PARALLEL_MIN_WORK = 1024 * 1024  # bytes of xsf-ci-equivalent work (~0.1 s of on
 PROFILE_COST = {"xsf-ci": 1, "default": 4, "e2ee": 7}  # CPU per byte, relative to xsf-ci
 
 
-@dataclass
+@dataclass(eq=False)
 class LintReport:
     """The outcome of a run: how many files, the diagnostics in stable order, and notes."""
 
@@ -45,9 +45,9 @@ class LintReport:
         return 1 if self.errors else 0
 
 
-def lint_target(target: Target, rules: dict[str, Rule], context: LintContext) -> list[Diagnostic]:
+def lint_target(target: Target, linter: Linter) -> list[Diagnostic]:
     root = root_at(target.root) if target.root else None
-    return lint_document(load(target.path, target.display, root), rules, context)
+    return linter.lint(load(target.path, target.display, root))
 
 
 def _index_in_background(targets: list[Target], options: LintOptions) -> bool:
@@ -90,9 +90,10 @@ def _run(
     with this process (see :mod:`e2ee_sig.lint.workers`)."""
     forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and hasattr(os, "fork")
     _warm(targets, rules, forking)
+    linter = Linter(rules, context)
 
     def lint_one(index: int) -> list[Diagnostic]:
-        return lint_target(targets[index], rules, context)
+        return lint_target(targets[index], linter)
 
     if not forking:
         found = []

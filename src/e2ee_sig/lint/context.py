@@ -11,7 +11,7 @@ from e2ee_sig.dates import today_utc
 PROFILES = ("default", "xsf-ci", "e2ee")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LintContext:
     """Shared, read-only settings for every rule of one run."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,12 +12,13 @@ from e2ee_sig.dates import today_utc
 from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.lint.context import PROFILES, LintContext
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
-from e2ee_sig.lint.registry import Rule, all_rules, official_rules
+from e2ee_sig.lint.registry import Check, Rule, all_rules, official_rules
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
 
 SUPPRESSION_MARK = b"e2ee-sig"  # every inline directive names the tool
-_BLANK = b"\xef\xbb\xbf \t\r\n"  # what may come before a XML file's first "<"
+_XML_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")  # what may come before a XML file's first "<"
+_HEAD_LINES = 100  # findings only up to this line: the file is split into lines only that far
 
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
@@ -27,7 +29,7 @@ class LintUsageError(E2eeSigError):
     """A problem with how lint was called (exit status 2)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class LintOptions:
     """Everything ``e2ee-sig lint`` can be told."""
 
@@ -93,6 +95,78 @@ def lint_context(options: LintOptions, rules: dict[str, Rule]) -> LintContext:
     )
 
 
+class Linter:
+    """A run's rules, ready to judge many documents: which rules apply to a document, and how
+    severe their findings are, is worked out once per kind of document (with or without its
+    root's DTD, its status active, inactive or closed, its E2EE role), not for each one."""
+
+    def __init__(self, rules: dict[str, Rule], context: LintContext) -> None:
+        self.rules = rules
+        self.context = context
+        self._gate = rules.get(WELL_FORMED) or official_rules()[WELL_FORMED]
+        self._accepted = rules.get(ACCEPTED)
+        self._others = [r for r in rules.values() if r.code not in _RUN_FIRST]
+        self._content = any(r.content for r in rules.values())
+        self._e2ee = any(r.e2ee for r in self._others)
+        self._e2ee_without_dtd = any(r.e2ee and not r.needs_dtd for r in self._others)
+        self._suppressible = any(not r.official for r in rules.values())
+        self._kinds: dict[tuple[bool, int, object], list[tuple[Rule, Check, Severity]]] = {}
+
+    def lint(self, document: Document) -> list[Diagnostic]:
+        """``document``'s diagnostics, in order (only XSF000 when it is not a usable XEP)."""
+        context = self.context
+        gate = self._gate
+        broken = list(gate.check(document, context))
+        if broken:
+            shown = [(gate, gate.severity, f) for f in broken] if WELL_FORMED in self.rules else []
+            return _diagnostics(document, context, shown)
+        accepted = self._accepted
+        if accepted is not None and (stale := _checked(accepted, document, context)):
+            # a stale inbox copy of an accepted XEP: that one fact only
+            return _diagnostics(
+                document, context, [(accepted, accepted.severity, f) for f in stale]
+            )
+        findings: list[tuple[Rule, Severity, Finding]] = []
+        for rule, check, severity in self._applicable(document):
+            start = len(findings)
+            try:
+                for finding in check(document, context):
+                    findings.append((rule, severity, finding))
+            except Exception as error:  # a crashing rule becomes one finding, never a traceback
+                del findings[start:]
+                findings.append((rule, severity, _crash(rule, error)))
+        found = _diagnostics(document, context, findings)
+        if self._suppressible and SUPPRESSION_MARK in document.raw:
+            # inline directives: the only case with work to do (official rules cannot be
+            # silenced, and SUP001/SUP002 are not official)
+            from e2ee_sig.lint.suppression import Suppressions
+
+            found = Suppressions.of(document).apply(found, self.rules)
+        return sorted(found)
+
+    def _applicable(self, document: Document) -> list[tuple[Rule, Check, Severity]]:
+        """The rules after XSF000 and XEP006 that apply to ``document``, with their check and
+        severity, worked out with the first document of its kind."""
+        no_root = document.root is None
+        status = document.header_value("status") if self._content else ""
+        state = 2 if status in CLOSED_STATUSES else 1 if status in INACTIVE_STATUSES else 0
+        role = None
+        if self._e2ee_without_dtd or (self._e2ee and not no_root):
+            from e2ee_sig.xep.scope import role_of
+
+            role = role_of(document)
+        kind = (no_root, state, role)
+        applicable = self._kinds.get(kind)
+        if applicable is None:
+            facts = {"inactive": state > 0, "closed": state == 2}
+            applicable = self._kinds[kind] = [
+                (rule, rule.check, severity)
+                for rule in self._others
+                if (severity := _severity(rule, document, self.context, facts)) is not None
+            ]
+        return applicable
+
+
 def _diagnostic(
     document: Document,
     rule: Rule,
@@ -120,16 +194,31 @@ def _diagnostic(
 def _diagnostics(
     document: Document, context: LintContext, findings: list[tuple[Rule, Severity, Finding]]
 ) -> list[Diagnostic]:
-    lines = _source_lines(document, context) if findings else ()
+    lines: Sequence[str] = ()
+    if findings and context.source_lines:
+        lines = _source_lines(document, max(f.line for _, _, f in findings))
     return [_diagnostic(document, rule, severity, f, lines) for rule, severity, f in findings]
 
 
-def _source_lines(document: Document, context: LintContext) -> Sequence[str]:
-    """The document's lines when the run records source lines; none for a file that is not
-    XML (a symlink to a credentials file must never be echoed)."""
-    if not context.source_lines or not document.raw.lstrip(_BLANK).startswith(b"<"):
+def _source_lines(document: Document, last: int) -> Sequence[str]:
+    """The document's lines, at least up to line ``last``; none for a file that is not XML (a
+    symlink to a credentials file must never be echoed)."""
+    if not _XML_START.match(document.raw):
         return ()
-    return document.lines
+    if "lines" in vars(document) or last > _HEAD_LINES:  # (split already, or split them all)
+        return document.lines
+    return _first_lines(document.raw, last)
+
+
+def _first_lines(raw: bytes, count: int) -> list[str]:
+    """``raw``'s lines as ``Document.lines`` has them, decoded only up to its ``count``-th
+    newline (a newline ends a line wherever it stands and is never part of a UTF-8 sequence)."""
+    end = -1
+    for _ in range(count):
+        end = raw.find(b"\n", end + 1)
+        if end < 0:
+            return raw.decode("utf-8", "replace").splitlines()
+    return raw[: end + 1].decode("utf-8", "replace").splitlines()
 
 
 def _severity(
@@ -163,37 +252,7 @@ def lint_document(
     document: Document, rules: dict[str, Rule], context: LintContext
 ) -> list[Diagnostic]:
     """Run ``rules`` over one parsed document (only XSF000 when it is not a usable XEP)."""
-    gate = rules.get(WELL_FORMED) or official_rules()[WELL_FORMED]
-    broken = list(gate.check(document, context))
-    if broken:
-        shown = [(gate, gate.severity, f) for f in broken] if WELL_FORMED in rules else []
-        return _diagnostics(document, context, shown)
-    if ACCEPTED in rules:  # a stale inbox copy of an accepted XEP: that one fact only
-        accepted = rules[ACCEPTED]
-        if stale := _checked(accepted, document, context):
-            return _diagnostics(
-                document, context, [(accepted, accepted.severity, f) for f in stale]
-            )
-    status = document.header_value("status") if any(r.content for r in rules.values()) else ""
-    facts = {"inactive": status in INACTIVE_STATUSES, "closed": status in CLOSED_STATUSES}
-    findings: list[tuple[Rule, Severity, Finding]] = []
-    for rule in rules.values():
-        if rule.code in _RUN_FIRST:  # (run above; the accepted check found nothing)
-            continue
-        if rule.needs_dtd or rule.e2ee or rule.content:  # (most rules: none of the three)
-            severity = _severity(rule, document, context, facts)
-            if severity is None:
-                continue
-        else:
-            severity = rule.severity
-        if checked := _checked(rule, document, context):
-            findings += [(rule, severity, f) for f in checked]
-    found = _diagnostics(document, context, findings)
-    if SUPPRESSION_MARK in document.raw:  # inline directives: the only case with work to do
-        from e2ee_sig.lint.suppression import Suppressions
-
-        found = Suppressions.of(document).apply(found, rules)
-    return sorted(found)
+    return Linter(rules, context).lint(document)
 
 
 def _checked(rule: Rule, document: Document, context: LintContext) -> list[Finding]:
@@ -201,10 +260,13 @@ def _checked(rule: Rule, document: Document, context: LintContext) -> list[Findi
     try:
         return list(rule.check(document, context))
     except Exception as error:
-        return [
-            Finding(
-                f"internal error: rule {rule.code} failed on this file "
-                f"({type(error).__name__}: {error}); please report it",
-                severity=Severity.WARNING,
-            )
-        ]
+        return [_crash(rule, error)]
+
+
+def _crash(rule: Rule, error: Exception) -> Finding:
+    """The finding that stands for a rule that failed on a file."""
+    return Finding(
+        f"internal error: rule {rule.code} failed on this file "
+        f"({type(error).__name__}: {error}); please report it",
+        severity=Severity.WARNING,
+    )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 Check = Callable[["Document", "LintContext"], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """One lint rule; its docstring says what it checks, why (the source) and shows examples."""
 

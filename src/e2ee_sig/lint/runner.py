@@ -19,7 +19,7 @@ from e2ee_sig.lint.model import Severity
 PROGRESS_THRESHOLD = 20
 
 
-@dataclass
+@dataclass(eq=False)
 class LintRequest:
     """The command line of ``e2ee-sig lint``, merged with the configuration file."""
 

@@ -34,7 +34,7 @@ _RESULTS_PIPE = 1 << 20
 _QUEUE_ITEMS = 15_000  # 60 kB of items: the work pipe is filled before anyone reads it
 
 
-@dataclass
+@dataclass(eq=False)
 class _Child:
     """A forked worker: its process, the read end of its results pipe, what it has sent."""
 
@@ -44,7 +44,7 @@ class _Child:
     open: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Work:
     """The files after the first, in the order they are handed out, in items of ``size``."""
 
