@@ -43,7 +43,7 @@ from e2ee_sig.errors import E2eeSigError
 from e2ee_sig.xep.query import (
     body_may_contain,
     body_text,
-    code_blocks,
+    code_texts,
     lower_aligned,
     own_namespaces,
     per_document,
@@ -312,8 +312,7 @@ def own_elements(document: Document) -> set[str]:
     its examples put in its own (defined or registered) namespaces."""
     own = set(own_namespaces(document)) | (registered_namespaces(document) or set())
     names: set[str] = set()
-    for block in code_blocks(document):
-        text = block.text or ""
+    for _, text in code_texts(document):
         if "targetNamespace" in text:
             names.update(_SCHEMA_ELEMENT.findall(text))
         if own:
@@ -326,8 +325,8 @@ def own_elements(document: Document) -> set[str]:
 def encrypts_own_payloads(document: Document) -> bool:
     """An example ``<message>`` carries an encrypted payload in the document's own namespace."""
     own = set(own_namespaces(document)) | (registered_namespaces(document) or set())
-    for block in code_blocks(document) if own else []:
-        for child in message_children(block.text or ""):
+    for _, text in code_texts(document) if own else ():
+        for child in message_children(text):
             namespace, local = _name(child)
             holds = len(child) or (child.text or "").strip()  # a marker is empty
             if holds and namespace in own and _ENCRYPTED_PAYLOAD.search(local):

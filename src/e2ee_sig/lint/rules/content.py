@@ -32,6 +32,7 @@ from e2ee_sig.lint.rules._util import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
+from e2ee_sig.xep.query import code_texts, images
 from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
@@ -541,8 +542,7 @@ def img_data_uri(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<img src='https://example.org/flow.png'/>``.
     Good: ``<img src='data:image/png;base64,iVBOR…'/>``.
     """
-    root = document.xml_root
-    for image in root.iter("img") if root is not None else []:
+    for image in images(document):
         source = image.get("src", "").strip()
         if not source.startswith("data:"):
             yield Finding(
@@ -651,8 +651,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
     """
     number = document.header_value("number")
     numbered = not is_protoxep(document) and re.fullmatch(r"\d{4}", number) is not None
-    for block in code_blocks(document):
-        text = block.text or ""
+    for block, text in code_texts(document):
         if "<!--" in text:
             text = _COMMENT.sub(_blank, text)  # a comment is not a schema
         for tag in _SCHEMA_TAG.finditer(text) if "schema" in text else ():
