@@ -47,7 +47,7 @@ _RFC_URL = re.compile(
     r"https?://(?:tools\.ietf\.org/html/|(?:www\.)?rfc-editor\.org/rfc/|"
     r"datatracker\.ietf\.org/doc/html/)rfc(\d+)(?:\.txt|\.html)?/?"
 )
-_MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
+_MARKUP_ENTITY = r"(?:xep|rfc)\d+"  # (compiled by re on first use: rarely needed)
 # Byte scans that tell when CNT006 needs the entity-kept tree (a second parse): they may
 # say yes wrongly, never no wrongly.
 _LINK_OPEN = re.compile(rb"""<link(?:\s[^>'"]*(?:(?:'[^']*'|"[^"]*")[^>'"]*)*)?>""")
@@ -412,7 +412,7 @@ def _markup(name: str, declarations: Mapping[bytes, bytes]) -> bool:
     declared = declarations.get(name.encode())
     if declared:
         return b"<" in declared.split(b" ", 2)[-1]
-    return _MARKUP_ENTITY.fullmatch(name) is not None
+    return re.fullmatch(_MARKUP_ENTITY, name) is not None
 
 
 def _maybe_hidden(raw: bytes, positions: list[int], opening: bytes, closing: bytes) -> list[bool]:
