@@ -43,6 +43,8 @@ _OTHER_TAGS = ("table", "img")
 
 
 class _Landmarks(NamedTuple):
+    """What :func:`_landmarks` finds, each in document order."""
+
     sections: tuple[etree._Element, ...]
     levels: tuple[tuple[etree._Element, ...], ...]  # the ``sectionN`` of each level N
     blocks: tuple[etree._Element, ...]
