@@ -1407,15 +1407,16 @@ NUMBERED_PIECES += ["<p>", "</p>", "<?pi x?>", "t"]
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(NUMBERED_PIECES), max_size=8))
 def test_examples_and_tables_are_counted_as_xpath_counts_them(pieces: list[str]) -> None:
-    from e2ee_sig.lint.rules.links import _numbered_tags
+    from e2ee_sig.xep.query import numbered_counts
 
     try:
         root = etree.fromstring(f"<r xmlns:x='v'>{''.join(pieces)}</r>")
     except etree.XMLSyntaxError:
         return  # (unbalanced <p>)
-    numbered = _numbered_tags(root)
-    assert numbered.count("example") == etree.XPath("count(//example)")(root)
-    assert numbered.count("table") == etree.XPath("count(//table)")(root)
+    document = Document(Path("x.xml"), "x.xml", b"", tree=root.getroottree())
+    examples, tables = numbered_counts(document)
+    assert examples == etree.XPath("count(//example)")(root)
+    assert tables == etree.XPath("count(//table)")(root)
 
 
 def test_the_line_limit_is_found_from_the_last_reference_as_from_the_whole_file() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import wraps
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -39,38 +39,66 @@ def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Va
 
 SECTION_TAGS = ("section1", "section2", "section3", "section4", "section5")
 _BLOCK_TAGS = frozenset({"example", "code"})
+_OTHER_TAGS = ("table", "img")
+
+
+class _Landmarks(NamedTuple):
+    """What :func:`_landmarks` finds, each in document order."""
+
+    sections: tuple[etree._Element, ...]
+    levels: tuple[tuple[etree._Element, ...], ...]  # the ``sectionN`` of each level N
+    blocks: tuple[etree._Element, ...]
+    tables: tuple[etree._Element, ...]
+    images: tuple[etree._Element, ...]
 
 
 @per_document
-def _landmarks(document: Document) -> tuple[tuple[etree._Element, ...], ...]:
+def _landmarks(document: Document) -> _Landmarks:
     """Every ``sectionN`` element (of :data:`SECTION_TAGS`), every ``<sectionN>`` of each
-    level, and every ``<example>`` and ``<code>`` block, each in document order: found in one
-    walk of the tree rather than one walk for each (rules ask for all three on every file)."""
+    level, every ``<example>`` and ``<code>`` block, every ``<table>`` and every ``<img>``,
+    each in document order: found in one walk of the tree rather than one walk for each
+    (rules ask for them on every file)."""
     root = document.xml_root
     if root is None:
-        return (), *((),) * len(SECTION_TAGS), ()
-    every, blocks = [], []
-    by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in SECTION_TAGS}
-    for element in root.iter(*SECTION_TAGS, *_BLOCK_TAGS):
-        if element.tag in _BLOCK_TAGS:
+        return _Landmarks((), ((),) * len(SECTION_TAGS), (), (), ())
+    every: list[etree._Element] = []
+    blocks: list[etree._Element] = []
+    by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in (*SECTION_TAGS, *_OTHER_TAGS)}
+    for element in root.iter(*SECTION_TAGS, *_BLOCK_TAGS, *_OTHER_TAGS):
+        tag = element.tag
+        if tag in _BLOCK_TAGS:
             blocks.append(element)
-        else:
+            continue
+        by_tag[tag].append(element)
+        if tag not in _OTHER_TAGS:
             every.append(element)
-            by_tag[element.tag].append(element)
-    return tuple(every), *(tuple(by_tag[tag]) for tag in SECTION_TAGS), tuple(blocks)
+    levels = tuple(tuple(by_tag[tag]) for tag in SECTION_TAGS)
+    return _Landmarks(tuple(every), levels, tuple(blocks), *(tuple(by_tag[t]) for t in _OTHER_TAGS))
 
 
 def all_sections(document: Document) -> tuple[etree._Element, ...]:
     """Every ``sectionN`` element (N from 1 to 5) in document order."""
-    return _landmarks(document)[0]
+    return _landmarks(document).sections
 
 
 def sections(document: Document, level: int = 1) -> list[etree._Element]:
     """The ``<sectionN>`` elements of the body at ``level`` (1 = top level), in order."""
     if 1 <= level <= len(SECTION_TAGS):
-        return list(_landmarks(document)[level])
+        return list(_landmarks(document).levels[level - 1])
     root = document.xml_root
     return [] if root is None else list(root.iter(f"section{level}"))
+
+
+def images(document: Document) -> tuple[etree._Element, ...]:
+    """Every ``<img>`` element, in document order."""
+    return _landmarks(document).images
+
+
+def numbered_counts(document: Document) -> tuple[int, int]:
+    """How many ``<example>`` and how many ``<table>`` elements (not namespaced) the document
+    has: ``xep.xsl`` numbers them ``example-N`` and ``table-N``."""
+    found = _landmarks(document)
+    return sum(block.tag == "example" for block in found.blocks), len(found.tables)
 
 
 def topic(section: etree._Element) -> str:
@@ -80,7 +108,7 @@ def topic(section: etree._Element) -> str:
 
 @per_document
 def _folded_topics(document: Document) -> tuple[tuple[str, etree._Element], ...]:
-    return tuple((topic(s).casefold(), s) for s in _landmarks(document)[1])
+    return tuple((topic(s).casefold(), s) for s in _landmarks(document).levels[0])
 
 
 def find_section(document: Document, *topics: str) -> etree._Element | None:
@@ -173,15 +201,22 @@ def line(element: etree._Element | None) -> int:
 
 def code_blocks(document: Document) -> list[etree._Element]:
     """The ``<example>`` and ``<code>`` elements (their CDATA is the protocol text)."""
-    return list(_landmarks(document)[-1])
+    return list(_landmarks(document).blocks)
 
 
-def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:
-    """Each first group of ``pattern`` in examples and code, with the line of its first use."""
+@per_document
+def code_texts(document: Document) -> tuple[tuple[etree._Element, str], ...]:
+    """Each block of :func:`code_blocks` with its text (``""`` for none): read once for the
+    rules that search it, as lxml makes a new string each time it is asked."""
+    return tuple((block, block.text or "") for block in _landmarks(document).blocks)
+
+
+def _in_code(document: Document, pattern: re.Pattern[str], cue: str) -> dict[str, int]:
+    """Each first group of ``pattern`` in examples and code, with the line of its first use
+    (searched only in the blocks that hold ``cue``, which every match of ``pattern`` holds)."""
     found: dict[str, int] = {}
-    for block in code_blocks(document):
-        text = block.text or ""
-        for match in pattern.finditer(text):
+    for block, text in code_texts(document):
+        for match in pattern.finditer(text) if cue in text else ():
             if match.group(1) not in found:
                 found[match.group(1)] = line(block) + text.count("\n", 0, match.start())
     return found
@@ -190,13 +225,13 @@ def _in_code(document: Document, pattern: re.Pattern[str]) -> dict[str, int]:
 @per_document
 def example_namespaces(document: Document) -> dict[str, int]:
     """Each ``xmlns`` value used in examples and code, with the line of its first use."""
-    return _in_code(document, _XMLNS)
+    return _in_code(document, _XMLNS, "xmlns")
 
 
 @per_document
 def schema_namespaces(document: Document) -> dict[str, int]:
     """Each schema ``targetNamespace``, with its line."""
-    return _in_code(document, _TARGET_NAMESPACE)
+    return _in_code(document, _TARGET_NAMESPACE, "targetNamespace=")
 
 
 @per_document

@@ -32,6 +32,7 @@ from e2ee_sig.lint.rules._util import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import line_offsets
+from e2ee_sig.xep.query import code_texts, images
 from e2ee_sig.xep.root import SHARED_FILES
 
 _CODE_START = re.compile(rb"<(example|code)\b[^>]*>")
@@ -46,7 +47,7 @@ _RFC_URL = re.compile(
     r"https?://(?:tools\.ietf\.org/html/|(?:www\.)?rfc-editor\.org/rfc/|"
     r"datatracker\.ietf\.org/doc/html/)rfc(\d+)(?:\.txt|\.html)?/?"
 )
-_MARKUP_ENTITY = re.compile(r"(?:xep|rfc)\d+")
+_MARKUP_ENTITY = r"(?:xep|rfc)\d+"  # (compiled by re on first use: rarely needed)
 # Byte scans that tell when CNT006 needs the entity-kept tree (a second parse): they may
 # say yes wrongly, never no wrongly.
 _LINK_OPEN = re.compile(rb"""<link(?:\s[^>'"]*(?:(?:'[^']*'|"[^"]*")[^>'"]*)*)?>""")
@@ -411,7 +412,7 @@ def _markup(name: str, declarations: Mapping[bytes, bytes]) -> bool:
     declared = declarations.get(name.encode())
     if declared:
         return b"<" in declared.split(b" ", 2)[-1]
-    return _MARKUP_ENTITY.fullmatch(name) is not None
+    return re.fullmatch(_MARKUP_ENTITY, name) is not None
 
 
 def _maybe_hidden(raw: bytes, positions: list[int], opening: bytes, closing: bytes) -> list[bool]:
@@ -541,8 +542,7 @@ def img_data_uri(document: Document, context: LintContext) -> Iterator[Finding]:
     Bad: ``<img src='https://example.org/flow.png'/>``.
     Good: ``<img src='data:image/png;base64,iVBOR…'/>``.
     """
-    root = document.xml_root
-    for image in root.iter("img") if root is not None else []:
+    for image in images(document):
         source = image.get("src", "").strip()
         if not source.startswith("data:"):
             yield Finding(
@@ -651,8 +651,7 @@ def schema_consistency(document: Document, context: LintContext) -> Iterator[Fin
     """
     number = document.header_value("number")
     numbered = not is_protoxep(document) and re.fullmatch(r"\d{4}", number) is not None
-    for block in code_blocks(document):
-        text = block.text or ""
+    for block, text in code_texts(document):
         if "<!--" in text:
             text = _COMMENT.sub(_blank, text)  # a comment is not a schema
         for tag in _SCHEMA_TAG.finditer(text) if "schema" in text else ():

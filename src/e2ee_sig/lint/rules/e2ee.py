@@ -27,7 +27,6 @@ from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._util import (
     all_sections,
     body_text,
-    code_blocks,
     example_namespaces,
     find_section,
     header_line,
@@ -50,6 +49,7 @@ from e2ee_sig.lint.rules.sections import (
     where_missing,
 )
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.query import code_texts
 from e2ee_sig.xep.scope import message_children, occurrences
 
 SECURITY_MIN_WORDS = 150
@@ -173,16 +173,17 @@ _NOT_PROTECTED = re.compile(
 )
 _NOT_PROTECTED_STARTS = ("not", "out", "beyond", "does not provide")
 """What every match of :data:`_NOT_PROTECTED` starts with."""
-_METADATA = re.compile(
-    r"\b(metadata|device (id|list)s?|bundles?|timing|traffic analysis|message sizes?|"
-    r"padding|social graph|who (communicates|talks|is talking) (with|to) whom)\b",
-    re.I,
+_METADATA = (
+    r"(?i)\b(metadata|device (id|list)s?|bundles?|timing|traffic analysis|message sizes?|"
+    r"padding|social graph|who (communicates|talks|is talking) (with|to) whom)\b"
 )
+"""(This and the other patterns kept as strings are compiled by :mod:`re` on first use: the
+paths that use them are rare, and compiling costs a tenth of a millisecond at import.)"""
 _DISCOVERY_TOPIC = re.compile(
     r"discover|determining support|announc|advertis|service discovery", re.I
 )
-_AFFIX = re.compile(r"\baffix", re.I)
-_AFFIX_NAMES = re.compile(r"<(rpad|time|to|from)\b|\b(rpad)\b")
+_AFFIX = r"(?i)\baffix"  # (strings: see _METADATA)
+_AFFIX_NAMES = r"<(rpad|time|to|from)\b|\b(rpad)\b"
 _TRUST = re.compile(
     r"fingerprint(?<!\wfingerprint)s?\b"
     r"|trust(?<!\wtrust) (?:model|management|decisions?|levels?|messages|on first use|anchors?)\b"
@@ -334,7 +335,7 @@ def privacy_metadata(document: Document, context: LintContext) -> Iterator[Findi
             hint="name what leaks: device lists, key bundles, timing, message sizes, "
             "who talks to whom",
         )
-    elif not _METADATA.search(prose(section)):
+    elif not re.search(_METADATA, prose(section)):
         yield Finding(
             "Privacy Considerations does not discuss metadata exposure (device lists, key "
             "bundles, timing, message size)",
@@ -343,26 +344,28 @@ def privacy_metadata(document: Document, context: LintContext) -> Iterator[Findi
         )
 
 
-def _message_payloads(block: etree._Element) -> set[str]:
+def _message_payloads(text: str) -> set[str]:
     """Namespaces of the encrypted payloads (``<encrypted>``, ``<openpgp>`` …) that are direct
-    children of a ``<message>`` in an example (parsed leniently: examples may hold ``...``)."""
+    children of a ``<message>`` in an example's text (parsed leniently: examples may hold
+    ``...``)."""
     return {
         etree.QName(child).namespace or ""
-        for child in message_children(block.text or "")
+        for child in message_children(text)
         if _ENCRYPTED_PAYLOAD.search(child.tag)
     }
 
 
-def _encrypted_message_examples(document: Document) -> list[etree._Element]:
-    """Examples with a ``<message>`` whose encrypted payload is in a namespace the document
-    defines or registers (``<message><encrypted xmlns='urn:xmpp:omemo:2'>``)."""
+def _encrypted_message_examples(document: Document) -> list[tuple[etree._Element, str]]:
+    """Examples, with their text, with a ``<message>`` whose encrypted payload is in a
+    namespace the document defines or registers (``<message><encrypted
+    xmlns='urn:xmpp:omemo:2'>``)."""
     defined = own_namespaces(document).keys() | (registered_namespaces(document) or set())
     if not defined:
         return []
     return [
-        block
-        for block in code_blocks(document)
-        if "<message" in (block.text or "") and _message_payloads(block) & defined
+        (block, text)
+        for block, text in code_texts(document)
+        if "<message" in text and _message_payloads(text) & defined
     ]
 
 
@@ -400,14 +403,14 @@ def eme_marking(document: Document, context: LintContext) -> Iterator[Finding]:
     missing = []
     if not _references(document, "xep0380", "XEP-0380"):
         missing.append("a reference to &xep0380;")
-    if not any("urn:xmpp:eme:0" in (b.text or "") for b in examples):
+    if not any("urn:xmpp:eme:0" in text for _, text in examples):
         missing.append("an <encryption xmlns='urn:xmpp:eme:0'/> element in message examples")
-    if not _uses_sce(document) and not any("<body" in (b.text or "") for b in examples):
+    if not _uses_sce(document) and not any("<body" in text for _, text in examples):
         missing.append("a human-readable fallback <body/>")
     if missing:
         yield Finding(
             "encrypted messages are not marked as XEP-0380 asks: missing " + ", ".join(missing),
-            line(examples[0]),
+            line(examples[0][0]),
             hint="also request a row for the namespace in XEP-0380 §protocols",
         )
 
@@ -434,7 +437,7 @@ def sce_profile(document: Document, context: LintContext) -> Iterator[Finding]:
     if not _encrypted_message_examples(document):
         return
     profiled = any(
-        _AFFIX.search(text := prose(s)) and _AFFIX_NAMES.search(text)
+        re.search(_AFFIX, text := prose(s)) and re.search(_AFFIX_NAMES, text)
         for s in all_sections(document)
     )
     if not profiled:
@@ -533,9 +536,7 @@ def discovery(document: Document, context: LintContext) -> Iterator[Finding]:
         return
     if any(_DISCOVERY_TOPIC.search(topic(s)) for s in all_sections(document)):
         return
-    if any(
-        "disco#info" in (b.text or "") or "+notify" in (b.text or "") for b in code_blocks(document)
-    ):
+    if any("disco#info" in text or "+notify" in text for _, text in code_texts(document)):
         return
     yield Finding(
         "the spec does not say how support is discovered or announced (service discovery, "
@@ -738,8 +739,7 @@ def no_real_secrets(document: Document, context: LintContext) -> Iterator[Findin
             _raw_line(document, match.start()),
             hint="replace it with a placeholder such as BASE64_PRIVATE_KEY",
         )
-    for block in code_blocks(document):
-        text = block.text or ""
+    for block, text in code_texts(document):
         if not may_contain(text, *_SECRET_WORDS):
             continue  # every _SECRET_VALUE match holds one of them
         for found in _secret_values(text):

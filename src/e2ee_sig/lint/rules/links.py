@@ -21,7 +21,7 @@ from e2ee_sig.lint.rules._codeblocks import column_of, position
 from e2ee_sig.lint.rules._literal import entity_links, masked, scan_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
-from e2ee_sig.xep.query import per_document
+from e2ee_sig.xep.query import all_sections, numbered_counts, per_document
 
 _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(.+)")
 _NUMBERED = re.compile(r"(example|table)-(\d+)")
@@ -42,16 +42,17 @@ def anchors(document: Document) -> set[str]:
     found = set(GENERATED_IDS)
     if root is not None:
         found.update(a for a in _ANCHORS(root) if a)
-        numbered = _numbered_tags(root)  # (one walk, where two XPath counts made two)
-        found |= {f"example-{n}" for n in range(1, numbered.count("example") + 1)}
-        found |= {f"table-{n}" for n in range(1, numbered.count("table") + 1)}
+        examples, tables = numbered_counts(document)
+        found |= {f"example-{n}" for n in range(1, examples + 1)}
+        found |= {f"table-{n}" for n in range(1, tables + 1)}
     return found
 
 
-def _numbered_tags(root: etree._Element) -> list[str]:
-    """The tag of each ``<example>`` and ``<table>`` (not namespaced) under ``root``, in
-    document order: ``xep.xsl`` numbers them ``example-N`` and ``table-N``."""
-    return [element.tag for element in root.iter("example", "table")]
+@per_document
+def section_anchors(document: Document) -> frozenset[str]:
+    """The (not empty) ``anchor`` of every section: most internal links name one of these,
+    which are all in :func:`anchors`."""
+    return frozenset(anchor for s in all_sections(document) if (anchor := s.get("anchor")))
 
 
 def written(document: Document, anchor: str) -> bool:
@@ -137,7 +138,9 @@ def internal_link_anchor(document: Document, context: LintContext) -> Iterator[F
     known: set[str] | None = None
     for url, line, entity in links(document):
         target = url[1:]
-        if not url.startswith("#") or exists(target, frozenset()) or written(document, target):
+        if not url.startswith("#") or exists(target, section_anchors(document)):
+            continue
+        if written(document, target):
             continue
         known = known if known is not None else anchors(document)
         if exists(target, known):
