@@ -119,9 +119,7 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
                 continue
             body = _PLAIN_BODY.match(raw, last)
             if body is not None and body.group(4) == kind:  # the whole block at once
-                for group in (1, 2, 3):
-                    text = body.group(group).decode("utf-8", "replace")
-                    _add(block, text, body.start(group), True)
+                _add_plain(block, body)
                 last = body.end()
             else:
                 current = block
@@ -134,6 +132,20 @@ def _caption(match: re.Match[bytes] | None) -> str:
     if match is None:
         return ""
     return html.unescape((match.group(1) or match.group(2) or b"").decode("utf-8", "replace"))
+
+
+def _add_plain(block: Block, body: re.Match[bytes]) -> None:
+    """Add the text of a block :data:`_PLAIN_BODY` read, as :func:`_add` would piece by
+    piece (built at once: most blocks are read so)."""
+    texts: list[str] = []
+    length = 0
+    for group, part in enumerate(body.groups()[:3], 1):
+        if part:  # (a non-empty part decodes to a non-empty text)
+            text = part.decode("utf-8", "replace")
+            block.pieces.append(Piece(length, body.start(group), True))
+            texts.append(text)
+            length += len(text)
+    block.text = "".join(texts)
 
 
 def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
