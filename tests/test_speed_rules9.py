@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from e2ee_sig.lint.rules import _fragments, _literal, content
+from e2ee_sig.lint.rules import _literal, content
 from e2ee_sig.xep import Document, load, root_at
 from e2ee_sig.xep import codeblocks as codeblocks_module
 from e2ee_sig.xep.codeblocks import Block, Piece, read_blocks
@@ -115,17 +115,3 @@ def test_the_fast_paths_agree_on_the_corpus(corpus: Path, monkeypatch: pytest.Mo
         assert fast == slow, document.display
         checked += fast[0][0] is not None
     assert checked > 300  # the scan read most files
-
-
-def test_check_all_agrees_with_check_on_the_corpus(corpus: Path) -> None:
-    """The outcomes :func:`_fragments.check_all` gives (from its memo, filled in one go) are
-    those :func:`_fragments.check` works out for each text alone."""
-    texts = [b.text for d in _documents(corpus) for b in codeblocks_module.read_blocks(d.raw)]
-    _fragments._OUTCOMES.clear()
-    together = _fragments.check_all(texts[:600], trees=False)[0]
-    _fragments._OUTCOMES.clear()
-    alone = [_fragments.check(text) for text in texts[:600]]
-    assert [(o.xml, o.issue, o.blanks, o.strict_text) for o in together] == [
-        (o.xml, o.issue, o.blanks, o.strict_text) for o in alone
-    ]
-    assert any(o.issue is not None for o in alone)
