@@ -1,7 +1,8 @@
 """The fast paths of the hot rules give what the plain paths give: byte searches for rare
 literals (``_literal.finditer_at``) find what the regex engine's scan finds, a plain block's
-text built at once is the text built piece by piece, and a URL read with one search is the URL
-read with the four tests (property tests, and every file of the corpus)."""
+text built at once is the text built piece by piece (each piece a real ``Piece``), and a URL
+read with one search is the URL read with the four tests (property tests, and every file of
+the corpus)."""
 
 from __future__ import annotations
 
@@ -56,17 +57,19 @@ def test_finditer_at_can_tell_a_difference() -> None:
 
 
 def _add_piece_by_piece(block: Block, body: re.Match[bytes]) -> None:
-    """What read_blocks did before :func:`codeblocks._add_plain`: one ``_add`` per part."""
+    """What read_blocks did before :func:`codeblocks._add_plain`: one ``_add`` per part,
+    each piece made by ``Piece(...)``."""
     for group in (1, 2, 3):
         text = body.group(group).decode("utf-8", "replace")
-        codeblocks_module._add(block, text, body.start(group), True)
+        if text:
+            block.pieces.append(Piece(len(block.text), body.start(group), True))
+            block.text += text
 
 
 def _blocks(raw: bytes) -> list[tuple[str, int, str, str, list[Piece], bool]]:
-    return [
-        (b.kind, b.raw_start, b.caption, b.text, b.pieces, b.has_markup)
-        for b in read_blocks(raw, {"ns": "urn:x"})
-    ]
+    found = read_blocks(raw, {"ns": "urn:x"})
+    assert all(type(piece) is Piece for block in found for piece in block.pieces)
+    return [(b.kind, b.raw_start, b.caption, b.text, b.pieces, b.has_markup) for b in found]
 
 
 _BODY = st.text(" \n<>&;]x\u00e9abc", max_size=8)
@@ -77,6 +80,7 @@ def test_a_plain_block_read_at_once_is_read_piece_by_piece(
     before: str, cdata: str, after: str, kind: str
 ) -> None:
     raw = f"<p>x</p><{kind}>{before}<![CDATA[{cdata}]]>{after}</{kind}>\n".encode()
+    raw += b"<code>&ns;&#x41;<![CDATA[a]]>&lt;</code>"  # (not plain: read piece by piece)
     raw += b"<example>\xff<![CDATA[<a/>]]></example>"  # (bytes that are not UTF-8)
     fast = _blocks(raw)
     with pytest.MonkeyPatch.context() as patched:
