@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 _TOKEN = re.compile(
@@ -74,6 +75,11 @@ class Block:
         return piece.raw_start + len(self.text[piece.text_start : index].encode("utf-8"))
 
 
+_piece = partial(tuple.__new__, Piece)
+"""``_piece((text_start, raw_start, exact))`` is ``Piece(text_start, raw_start, exact)``
+without the Python frame of a named tuple's ``__new__`` (a block has a piece or more)."""
+
+
 def entity_values(declarations: dict[bytes, bytes]) -> dict[str, str]:
     """Each entity's literal value, from its ``<!ENTITY name 'value'>`` declaration."""
     values: dict[str, str] = {}
@@ -119,9 +125,7 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
                 continue
             body = _PLAIN_BODY.match(raw, last)
             if body is not None and body.group(4) == kind:  # the whole block at once
-                for group in (1, 2, 3):
-                    text = body.group(group).decode("utf-8", "replace")
-                    _add(block, text, body.start(group), True)
+                _add_plain(block, body)
                 last = body.end()
             else:
                 current = block
@@ -136,9 +140,23 @@ def _caption(match: re.Match[bytes] | None) -> str:
     return html.unescape((match.group(1) or match.group(2) or b"").decode("utf-8", "replace"))
 
 
+def _add_plain(block: Block, body: re.Match[bytes]) -> None:
+    """Add the text of a block :data:`_PLAIN_BODY` read, as :func:`_add` would piece by
+    piece (built at once: most blocks are read so)."""
+    texts: list[str] = []
+    length = 0
+    for group, part in enumerate(body.groups()[:3], 1):
+        if part:  # (a non-empty part decodes to a non-empty text)
+            text = part.decode("utf-8", "replace")
+            block.pieces.append(_piece((length, body.start(group), True)))
+            texts.append(text)
+            length += len(text)
+    block.text = "".join(texts)
+
+
 def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
     if text:
-        block.pieces.append(Piece(len(block.text), raw_start, exact))
+        block.pieces.append(_piece((len(block.text), raw_start, exact)))
         block.text += text
 
 
@@ -158,7 +176,7 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
     for index in range(1, len(parts), 2):
         plain, name = parts[index - 1], parts[index]
         if plain:
-            pieces.append(Piece(length, raw_at, True))
+            pieces.append(_piece((length, raw_at, True)))
             added.append(plain)
             length += len(plain)
             raw_at += len(plain) if ascii else len(plain.encode())
@@ -166,12 +184,12 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
         if value is None:
             value = known[name] = _reference_value(name, entities)
         if value:
-            pieces.append(Piece(length, raw_at, False))
+            pieces.append(_piece((length, raw_at, False)))
             added.append(value)
             length += len(value)
         raw_at += 2 + (len(name) if ascii else len(name.encode()))
     if parts[-1]:
-        pieces.append(Piece(length, raw_at, True))
+        pieces.append(_piece((length, raw_at, True)))
         added.append(parts[-1])
     block.text += "".join(added)
 

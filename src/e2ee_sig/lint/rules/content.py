@@ -19,7 +19,13 @@ from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
 from e2ee_sig.lint.rules._codeblocks import hidden_spans
-from e2ee_sig.lint.rules._literal import WORD_BYTES, Scan, cdata_end, scan_literal
+from e2ee_sig.lint.rules._literal import (
+    WORD_BYTES,
+    Scan,
+    cdata_end,
+    finditer_at,
+    scan_literal,
+)
 from e2ee_sig.lint.rules._util import (
     code_blocks,
     is_protoxep,
@@ -262,7 +268,7 @@ def _bare_candidates(document: Document) -> dict[str, list[int]]:
     (what ``\\b`` around it means in bytes)."""
     raw = document.raw
     mentioned: dict[bytes, list[int]] = {}
-    for match in _BARE_XEP.finditer(raw):  # matches cannot overlap: each is every mention
+    for match in finditer_at(_BARE_XEP, raw, b"XEP-"):  # (no overlap: each is every mention)
         at = match.start()
         if at == 0 or raw[at - 1] not in WORD_BYTES:
             mentioned.setdefault(match[1], []).append(at)
@@ -274,7 +280,7 @@ def _bare_candidates(document: Document) -> dict[str, list[int]]:
         own = document.header_value("number")
         uncited = [n for n in uncited if n not in cited and n.decode() != own]
     if uncited:  # (a reference cannot overlap another: these are all of them)
-        referenced = set(_XEP_REFERENCE.findall(raw))
+        referenced = {found[1] for found in finditer_at(_XEP_REFERENCE, raw, b"&xep")}
         uncited = [n for n in uncited if n not in referenced]
     return {number.decode(): mentioned[number] for number in uncited}
 
@@ -293,7 +299,8 @@ def _may_mention_bare(document: Document, scan: Scan) -> bool:
     if any(_in_running_text(scan, at) for places in candidates.values() for at in places):
         return True
     raw = document.raw
-    return _ASCII_CHARACTER.search(raw) is not None or _cdata_splits_mention(raw, scan)
+    character = next(finditer_at(_ASCII_CHARACTER, raw, b"#", 1), None)
+    return character is not None or _cdata_splits_mention(raw, scan)
 
 
 def _cdata_splits_mention(raw: bytes, scan: Scan) -> bool:
