@@ -97,6 +97,7 @@ def _file(entities: list[str], pieces: list[str]) -> bytes:
 @settings(max_examples=2000)
 @given(st.lists(st.sampled_from(ENTITIES), max_size=4), _BODY)
 @example([], ["<code>", SCHEMA, "target<!-- -->Namespace='urn:a'/>", "</code>"])
+@example([], ["<code>", SCHEMA, "targetName<code/>space='urn:a'/></code>"])
 @example(["<!ENTITY ns 'urn:x:1'>"], ["<code>", SCHEMA, "targetNamespace='&ns;'/></code>"])
 @example(["<!ENTITY head 'espace'>"], ["<code>", SCHEMA, "targetNam&head;='u'/></code>"])
 @example(["<!ENTITY rest \"espace='urn:r'\">"], ["<code>", SCHEMA, "targetNam&rest;/></code>"])

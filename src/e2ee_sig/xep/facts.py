@@ -48,21 +48,16 @@ _WORD = "targetNamespace"
 _WORD_STARTS = tuple(_WORD[:end] for end in range(1, len(_WORD)))
 _WORD_ENDS = tuple(_WORD[start:] for start in range(1, len(_WORD)))
 _NAMESPACE_WORD = re.compile(
-    rb"N(?:amespace|(?:a(?:m(?:e(?:s(?:p(?:a(?:c)?)?)?)?)?)?)?"
-    rb"(?:<!--|<!\[CDATA\[|\]\]>|</?(?:example|code)\b))"
+    rb"N(?:amespace|[acemps]{0,7}(?:<!--|<!\[CDATA\[|\]\]>|</?(?:example|code)\b))"
 )
-"""``Namespace``, or the start of it cut by something :func:`read_blocks` drops (a comment,
-a CDATA mark, an example or code tag): where the text of a block may spell it."""
-_SPACE = rb"[\t\n\x0b\x0c\r\x1c-\x1f ]"  # the ASCII characters ``\s`` matches in text
-_ASSIGNED = re.compile(_SPACE + rb"*=" + _SPACE + rb"*['\"]")
-_ASSIGNING = re.compile(_SPACE + rb"*(?:=" + _SPACE + rb"*)?[&<\]\x80-\xff]")
-"""A ``targetNamespace`` not assigned a quoted value in the bytes, that may be in text."""
-_QUOTE_BYTE = re.compile(rb"['\"]")
-_MARKUP = re.compile(rb"[&<]|\]\]>")
-_SPLICED = re.compile(rb"\]\]>&([A-Za-z_][A-Za-z0-9_.-]*);<!\[CDATA\[")
-_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]+|[0-9]+);")
-_BLOCK_TAG = re.compile(rb"</?(?:example|code)\b")
-_QUOTE = re.compile(r"['\"]")
+"""``Namespace``, or an ``N`` and some of its letters before something :func:`read_blocks`
+drops (a comment, a CDATA mark, an example or code tag): where a block's text may spell it."""
+_SPACES = rb"[\t\n\x0b\x0c\r\x1c-\x1f ]*"  # (the ASCII characters ``\s`` matches in text)
+_ASSIGNMENT = re.compile(_SPACES + rb"(?:=" + _SPACES + rb"""(?:['"]([^'"]*)(['"])?)?)?""")
+"""What follows a ``targetNamespace``: spaces, maybe ``=``, spaces, a quote, the value up to
+the next quote and that quote."""
+_CHARACTER_REFERENCE = re.compile(rb"&#([0-9xa-fA-F]+);")
+_BLOCK_TAGS = (b"<example", b"<code", b"</example", b"</code")
 
 
 def matches_from(
@@ -294,7 +289,9 @@ def schema_targets(raw: bytes, values: Mapping[str, str]) -> frozenset[str] | No
         before = _target_before(raw, match.start())
         if before is False:
             continue
-        targets = _assigned(raw, match.end(), values) if len(match[0]) == 9 and before else None
+        targets = (
+            _assigned(raw, match.end(), values) if before and match[0] == b"Namespace" else None
+        )
         if targets is None:
             return None
         found.update(targets)
@@ -338,26 +335,29 @@ def _token_ends(raw: bytes, end: int) -> bool:
     """Whether a comment, CDATA mark or example or code tag may end at ``end``."""
     if raw.endswith((b"<![CDATA[", b"]]>", b"-->"), 0, end):
         return True
-    return raw.endswith(b">", 0, end) and bool(
-        _BLOCK_TAG.search(raw, raw.rfind(b">", 0, end - 1) + 1, end)
-    )
+    if not raw.endswith(b">", 0, end):
+        return False
+    start = raw.rfind(b">", 0, end - 1) + 1
+    return any(raw.find(tag, start, end) >= 0 for tag in _BLOCK_TAGS)
 
 
 def _assigned(raw: bytes, at: int, values: Mapping[str, str]) -> list[str] | None:
     """The values ``\\s*=\\s*'…'`` after a ``targetNamespace`` ending at ``at`` may give in
     the text of a block (none: not assigned a quoted value); None when markup, a reference
     or a character outside ASCII (a space in text) may change them."""
-    assigned = _ASSIGNED.match(raw, at)
-    if assigned is None:
-        return None if _ASSIGNING.match(raw, at) else []
-    closing = _QUOTE_BYTE.search(raw, assigned.end())
-    value = raw[assigned.end() : closing.start() if closing else len(raw)]
-    if not _MARKUP.search(value):
+    assignment = _ASSIGNMENT.match(raw, at)
+    stop = assignment.end() if assignment else at  # (it always matches, maybe nothing)
+    if assignment is None or assignment[1] is None:
+        return None if stop < len(raw) and (raw[stop] in b"&<]" or raw[stop] > 0x7F) else []
+    value, closing = assignment[1], assignment[2]
+    if b"&" not in value and b"<" not in value and b"]]>" not in value:
         return [value.decode("utf-8", "replace")] if value and closing else []
-    spliced = _SPLICED.fullmatch(value) if closing else None
-    if spliced is None:
+    if not (closing and value.startswith(b"]]>&") and value.endswith(b";<![CDATA[")):
         return None
-    name = spliced[1].decode()  # ]]>&ns;<![CDATA[: the entity, whether or not in CDATA
+    reference = _ENTITY_REF.fullmatch(value[3:-9].decode("utf-8", "replace"))
+    if reference is None:
+        return None
+    name = reference[1]  # ]]>&ns;<![CDATA[: the entity, whether or not in CDATA
     text = PREDEFINED.get(name) or _reference_value(name, values)
-    cut = (_QUOTE.split(a + text + b, 1)[0] for a in ("", "]]>") for b in ("", "<![CDATA["))
-    return [value for value in cut if value]
+    cuts = (f"{a}{text}{b}".replace("'", '"') for a in ("", "]]>") for b in ("", "<![CDATA["))
+    return [cut for value in cuts if (cut := value.split('"', 1)[0])]
