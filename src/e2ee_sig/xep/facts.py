@@ -1,6 +1,7 @@
 """What one XEP file says about itself, read from its bytes with light regular expressions
-(number, status, type, shortname, header texts, the namespaces it defines, its schemas and
-anchors): the facts the root index (:mod:`e2ee_sig.xep.index`) gathers for every XEP."""
+(number, status, type, shortname, header texts, the namespaces it defines, those it may
+give a schema for, its schemas and anchors): the facts the root index
+(:mod:`e2ee_sig.xep.index`) gathers for every XEP."""
 
 from __future__ import annotations
 
