@@ -61,11 +61,15 @@ _SCHEMA = """
     <code><![CDATA[<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
         targetNamespace="urn:example:widgets"><xs:element name="w"/></xs:schema>]]></code>
   </section1>"""
+_UNSURE_SCHEMA = _SCHEMA.replace("targetNamespace", "target]]><![CDATA[Namespace").replace(
+    "widgets", "gadgets"
+)
+"""A schema whose namespace the bytes cannot tell without reading the blocks."""
 
 
 def _large_root(xep_root: Path) -> Path:
     for number in range(index.BACKGROUND_MIN_FILES + 2):
-        sections = SECTIONS + (_SCHEMA if number == 2 else "")
+        sections = SECTIONS + {2: _SCHEMA, 4: _UNSURE_SCHEMA}.get(number, "")
         (xep_root / f"xep-{number:04d}.xml").write_text(
             make_xep(
                 number=f"{number:04d}",
@@ -98,9 +102,13 @@ def test_an_index_built_in_the_background_equals_one_built_in_place(
     assert received == in_place
     assert list(received.by_path) == list(in_place.by_path)  # the shares merged in file order
     sent, kept = received.by_path["xep-0002.xml"], in_place.by_path["xep-0002.xml"]
+    unsure = received.by_path["xep-0004.xml"]
     assert not sent.raw and kept.raw  # the bytes stay behind, read again when asked
-    (xep_root / "xep-0002.xml").write_text("changed since")  # (the schemas came along)
-    assert sent.schemas == kept.schemas and "urn:example:widgets" in sent.schemas
+    assert sent.schema_targets == {"urn:example:widgets"} and unsure.schema_targets is None
+    for number in ("0002", "0004"):
+        (xep_root / f"xep-{number}.xml").write_text("changed since")
+    assert sent.schemas == {} != kept.schemas  # read when asked: the file changed
+    assert "urn:example:gadgets" in unsure.schemas  # (the bytes could not tell: sent along)
     assert sent.anchors == frozenset() != kept.anchors  # read again: the file changed
     index.clear()
 
@@ -203,6 +211,7 @@ def test_without_schemas_the_readers_leave_them_to_be_read_when_asked(xep_root: 
     index.clear()
     index.build_in_background(root, with_schemas=False)
     received = index.index_of(root)
-    (xep_root / "xep-0002.xml").write_text("changed since")
-    assert received.by_path["xep-0002.xml"].schemas == {}  # read now, from the changed file
+    for number in ("0002", "0004"):
+        (xep_root / f"xep-{number}.xml").write_text("changed since")
+        assert received.by_path[f"xep-{number}.xml"].schemas == {}  # read now, changed
     index.clear()

@@ -50,6 +50,7 @@ class Background(Generic[_Result]):
             try:
                 os.close(read_end)
                 write_all(write_end, pickle.dumps(work(), pickle.HIGHEST_PROTOCOL))
+                os.close(write_end)  # the end of the result now, not once this process is gone
                 status = 0
             finally:
                 os._exit(status)

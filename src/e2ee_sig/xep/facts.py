@@ -1,6 +1,7 @@
 """What one XEP file says about itself, read from its bytes with light regular expressions
-(number, status, type, shortname, header texts, the namespaces it defines, its schemas and
-anchors): the facts the root index (:mod:`e2ee_sig.xep.index`) gathers for every XEP."""
+(number, status, type, shortname, header texts, the namespaces it defines, those it may
+give a schema for, its schemas and anchors): the facts the root index
+(:mod:`e2ee_sig.xep.index`) gathers for every XEP."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from e2ee_sig.xep.codeblocks import entity_values, read_blocks
+from e2ee_sig.xep.codeblocks import PREDEFINED, _reference_value, entity_values, read_blocks
 from e2ee_sig.xep.doctype import entity_declarations
 
 _FIELD = {
@@ -44,6 +45,20 @@ _ENTITY = re.compile(r"&[\w.-]+;")
 _ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
 _NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
 TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+_WORD = "targetNamespace"
+_WORD_STARTS = tuple(_WORD[:end] for end in range(1, len(_WORD)))
+_WORD_ENDS = tuple(_WORD[start:] for start in range(1, len(_WORD)))
+_NAMESPACE_WORD = re.compile(
+    rb"N(?:amespace|[acemps]{0,7}(?:<!--|<!\[CDATA\[|\]\]>|</?(?:example|code)\b))"
+)
+"""``Namespace``, or an ``N`` and some of its letters before something :func:`read_blocks`
+drops (a comment, a CDATA mark, an example or code tag): where a block's text may spell it."""
+_SPACES = rb"[\t\n\x0b\x0c\r\x1c-\x1f ]*"  # (the ASCII characters ``\s`` matches in text)
+_ASSIGNMENT = re.compile(_SPACES + rb"(?:=" + _SPACES + rb"""(?:['"]([^'"]*)(['"])?)?)?""")
+"""What follows a ``targetNamespace``: spaces, maybe ``=``, spaces, a quote, the value up to
+the next quote and that quote."""
+_CHARACTER_REFERENCE = re.compile(rb"&#([0-9xa-fA-F]+);")
+_BLOCK_TAGS = (b"<example", b"<code", b"</example", b"</code")
 
 
 def matches_from(
@@ -124,6 +139,9 @@ class XepFacts:
     path: str = field(default="", repr=False, compare=False)
     """The file it was read from: a copy pickled for another process leaves ``raw`` behind,
     and reads the file again if asked for its anchors or schemas."""
+    schema_targets: frozenset[str] | None = None
+    """Every namespace :attr:`schemas` may hold, and maybe others (:func:`schema_targets`);
+    None when the bytes cannot tell."""
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -159,7 +177,7 @@ class XepFacts:
         the XML Schema namespace in the file or one of its own entities)."""
         found: dict[str, str] = {}
         raw = self._bytes
-        if b"XMLSchema" not in raw and not any("XMLSchema" in v for v in self.values.values()):
+        if b"XMLSchema" not in raw and not _in_values("XMLSchema", self.values):
             return found
         for block in read_blocks(raw, self.values):
             if schema_start(block.text):
@@ -171,6 +189,10 @@ class XepFacts:
     @property
     def label(self) -> str:
         return f"XEP-{self.number}" if self.number.isdigit() else self.relpath
+
+
+def _in_values(text: str, values: Mapping[str, str]) -> bool:
+    return any(text in value for value in values.values())
 
 
 def _field(raw: bytes, end: int, name: str) -> str:
@@ -185,7 +207,8 @@ def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     namespaces = set(registrar_namespaces(text, values))
-    if b"XMLSchema" in raw:
+    schema = b"XMLSchema" in raw
+    if schema:
         for match in matches_from(_RAW_TARGET, raw, b"targetNamespace"):
             target = match.group(1).decode("utf-8", "replace")
             namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
@@ -203,6 +226,7 @@ def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
         raw,
         values,
         path,
+        schema_targets(raw, values) if schema or _in_values("XMLSchema", values) else frozenset(),
     )
 
 
@@ -252,3 +276,89 @@ def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
     section = raw[start.start() : end.start() if end else len(raw)].decode("utf-8", "replace")
     section = _ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), section)
     return NAMESPACE.findall(section)
+
+
+def schema_targets(raw: bytes, values: Mapping[str, str]) -> frozenset[str] | None:
+    """Every namespace a schema of the file ``raw`` may be given for (a superset of the keys
+    of :attr:`XepFacts.schemas`, its entities ``values``), from byte searches instead of
+    reading its blocks; None when the bytes cannot tell (a reference that may spell part of
+    a ``targetNamespace``, a word or value cut by markup)."""
+    if _spelling_reference(raw, values):
+        return None
+    found: set[str] = set()
+    for match in _NAMESPACE_WORD.finditer(raw):
+        before = _target_before(raw, match.start())
+        if before is False:
+            continue
+        targets = (
+            _assigned(raw, match.end(), values) if before and match[0] == b"Namespace" else None
+        )
+        if targets is None:
+            return None
+        found.update(targets)
+    return frozenset(found)
+
+
+def _spelling_reference(raw: bytes, values: Mapping[str, str]) -> bool:
+    """Whether a character or entity reference of ``raw`` may give a letter of a
+    ``targetNamespace`` in the text of a block (or nothing at all, joining two halves)."""
+    names = [
+        name.encode()
+        for name in values
+        if name not in PREDEFINED and _may_spell(_reference_value(name, values))
+    ]
+    if any(b"&" + name + b";" in raw for name in names):
+        return True
+    return any(
+        _may_spell(_reference_value("#" + m[1].decode(), values))
+        for m in _CHARACTER_REFERENCE.finditer(raw)
+    )
+
+
+def _may_spell(text: str) -> bool:
+    """Whether ``text`` put next to other text may give part of a ``targetNamespace``."""
+    return (
+        text in _WORD or _WORD in text or text.endswith(_WORD_STARTS) or text.startswith(_WORD_ENDS)
+    )
+
+
+def _target_before(raw: bytes, at: int) -> bool | None:
+    """Whether ``target`` ends at ``at`` (True), may end there in the text of a block once a
+    token :func:`read_blocks` drops is left out (None), or not (False)."""
+    for letter in b"tegrat":
+        at -= 1
+        if at < 0 or raw[at] != letter:
+            return None if at >= 0 and _token_ends(raw, at + 1) else False
+    return True
+
+
+def _token_ends(raw: bytes, end: int) -> bool:
+    """Whether a comment, CDATA mark or example or code tag may end at ``end``."""
+    if raw.endswith((b"<![CDATA[", b"]]>", b"-->"), 0, end):
+        return True
+    if not raw.endswith(b">", 0, end):
+        return False
+    start = raw.rfind(b">", 0, end - 1) + 1
+    return any(raw.find(tag, start, end) >= 0 for tag in _BLOCK_TAGS)
+
+
+def _assigned(raw: bytes, at: int, values: Mapping[str, str]) -> list[str] | None:
+    """The values ``\\s*=\\s*'…'`` after a ``targetNamespace`` ending at ``at`` may give in
+    the text of a block (none: not assigned a quoted value); None when markup, a reference
+    or a character outside ASCII (a space in text) may change them."""
+    assignment = _ASSIGNMENT.match(raw, at)
+    stop = assignment.end() if assignment else at  # (it always matches, maybe nothing)
+    if assignment is None or assignment[1] is None:
+        return None if stop < len(raw) and (raw[stop] in b"&<]" or raw[stop] > 0x7F) else []
+    value, closing = assignment[1], assignment[2]
+    if b"&" not in value and b"<" not in value and b"]]>" not in value:
+        return [value.decode("utf-8", "replace")] if value and closing else []
+    if not (closing and value.startswith(b"]]>&") and value.endswith(b";<![CDATA[")):
+        return None
+    reference = _ENTITY_REF.fullmatch(value[3:-9].decode("utf-8", "replace"))
+    if reference is None:
+        return None
+    name = reference[1]  # ]]>&ns;<![CDATA[: the entity, whether or not in CDATA
+    text = PREDEFINED.get(name) or _reference_value(name, values)
+    cuts = (f"{a}{text}{b}".replace("'", '"') for a in ("", "]]>") for b in ("", "<![CDATA["))
+    return [cut for value in cuts if (cut := value.split('"', 1)[0])]

@@ -113,15 +113,34 @@ class RootIndex:
         return any(":".join(parts[:i]) in self.definers for i in range(3, len(parts)))
 
     @cached_property
-    def _schema_order(self) -> list[XepFacts]:
-        return sorted(self.files, key=lambda f: (not f.number.isdigit(), f.relpath))
+    def _schema_sources(self) -> tuple[dict[str, list[XepFacts]], list[XepFacts]]:
+        """The files that may give a schema for each namespace (see
+        :attr:`XepFacts.schema_targets`), and those that cannot tell, each in lookup order."""
+        sources: dict[str, list[XepFacts]] = {}
+        unsure = []
+        for facts in sorted(self.files, key=_schema_rank):
+            if facts.schema_targets is None:
+                unsure.append(facts)
+            else:
+                for namespace in facts.schema_targets:
+                    sources.setdefault(namespace, []).append(facts)
+        return sources, unsure
 
     def schema_for(self, namespace: str) -> tuple[XepFacts, str] | None:
-        """A schema some XEP gives for ``namespace`` (accepted XEPs first)."""
-        for facts in self._schema_order:
+        """A schema some XEP gives for ``namespace`` (accepted XEPs first); only the files
+        that may give one read their schemas."""
+        sources, unsure = self._schema_sources
+        candidates = sources.get(namespace, [])
+        if unsure:
+            candidates = sorted(candidates + unsure, key=_schema_rank)
+        for facts in candidates:
             if namespace in facts.schemas:
                 return facts, facts.schemas[namespace]
         return None
+
+
+def _schema_rank(facts: XepFacts) -> tuple[bool, str]:
+    return not facts.number.isdigit(), facts.relpath
 
 
 _INDEXES: dict[Path, RootIndex] = {}
@@ -147,8 +166,9 @@ def index_of(root: XepRoot) -> RootIndex:
 def build_in_background(root: XepRoot, with_schemas: bool = True) -> None:
     """Start reading a large root's files in forked processes (each a share of them), so
     that its index is ready, or nearly, when :func:`index_of` first asks for it; with
-    ``with_schemas``, each file's schemas too (see :func:`_read`: worth it when several
-    workers would each read them, not for a run of a few files that may never ask)."""
+    ``with_schemas``, the schemas of the files whose bytes cannot tell which namespaces they
+    give one for too (see :func:`_read`: worth it when several workers would each read them,
+    not for a run of a few files that may never ask)."""
     if root.path in _INDEXES or root.path in _BUILDING:
         return
     files = list(_root_files(root.path))
@@ -217,9 +237,10 @@ def _read(
 ) -> list[_Read]:
     """What the index needs of each of ``files`` (see :func:`_root_files`), in order: those
     that cannot be read, or are links out of the root ``folder``, are left out. With
-    ``with_schemas`` (a process reading for others), each file's schemas too: the first
-    lookup of a namespace no XEP gives a schema for asks every file for them, and a copy of
-    the facts would have to read every file again, in every worker."""
+    ``with_schemas`` (a process reading for others), the schemas of each file whose bytes
+    cannot tell which namespaces it gives one for (:attr:`XepFacts.schema_targets`) too:
+    every lookup asks those files for theirs, and a copy of the facts would have to read
+    them again, in every worker."""
     top = os.path.realpath(folder)
     found = []
     for relpath, path, in_linked_folder in files:
@@ -239,7 +260,7 @@ def _read(
                 for m in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace")
             ]
         facts = read_facts(raw, relpath, path)
-        if with_schemas:
+        if with_schemas and facts.schema_targets is None:
             facts.schemas  # noqa: B018  (a cached property: sent along with the facts)
         found.append((relpath, facts, header, targets))
     return found
