@@ -182,7 +182,7 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
             raw_at += len(plain) if ascii else len(plain.encode())
         value = known.get(name)
         if value is None:
-            value = known[name] = _reference_value(name, entities)
+            value = known[name] = reference_value(name, entities)
         if value:
             pieces.append(_piece((length, raw_at, False)))
             added.append(value)
@@ -194,7 +194,7 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
     block.text += "".join(added)
 
 
-def _reference_value(name: str, entities: Mapping[str, str]) -> str:
+def reference_value(name: str, entities: Mapping[str, str]) -> str:
     """The text a reference ``&name;`` (not a predefined entity's) stands for."""
     if name.startswith("#"):
         return html.unescape(f"&{name};")

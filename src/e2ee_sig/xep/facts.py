@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from e2ee_sig.xep.codeblocks import PREDEFINED, _reference_value, entity_values, read_blocks
+from e2ee_sig.xep.codeblocks import PREDEFINED, reference_value, entity_values, read_blocks
 from e2ee_sig.xep.doctype import entity_declarations
 
 _FIELD = {
@@ -305,12 +305,12 @@ def _spelling_reference(raw: bytes, values: Mapping[str, str]) -> bool:
     names = [
         name.encode()
         for name in values
-        if name not in PREDEFINED and _may_spell(_reference_value(name, values))
+        if name not in PREDEFINED and _may_spell(reference_value(name, values))
     ]
     if any(b"&" + name + b";" in raw for name in names):
         return True
     return any(
-        _may_spell(_reference_value("#" + m[1].decode(), values))
+        _may_spell(reference_value("#" + m[1].decode(), values))
         for m in _CHARACTER_REFERENCE.finditer(raw)
     )
 
@@ -359,6 +359,6 @@ def _assigned(raw: bytes, at: int, values: Mapping[str, str]) -> list[str] | Non
     if reference is None:
         return None
     name = reference[1]  # ]]>&ns;<![CDATA[: the entity, whether or not in CDATA
-    text = PREDEFINED.get(name) or _reference_value(name, values)
+    text = PREDEFINED.get(name) or reference_value(name, values)
     cuts = (f"{a}{text}{b}".replace("'", '"') for a in ("", "]]>") for b in ("", "<![CDATA["))
     return [cut for value in cuts if (cut := value.split('"', 1)[0])]
