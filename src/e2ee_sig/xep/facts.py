@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from e2ee_sig.xep.codeblocks import PREDEFINED, reference_value, entity_values, read_blocks
+from e2ee_sig.xep.codeblocks import PREDEFINED, entity_values, read_blocks, reference_value
 from e2ee_sig.xep.doctype import entity_declarations
 
 _FIELD = {
