@@ -13,7 +13,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import NamedTuple
 
 _TOKEN = re.compile(
@@ -75,9 +74,10 @@ class Block:
         return piece.raw_start + len(self.text[piece.text_start : index].encode("utf-8"))
 
 
-_piece = partial(tuple.__new__, Piece)
-"""``_piece((text_start, raw_start, exact))`` is ``Piece(text_start, raw_start, exact)``
-without the Python frame of a named tuple's ``__new__`` (a block has a piece or more)."""
+_new = tuple.__new__
+"""``_new(Piece, (text_start, raw_start, exact))`` is ``Piece(text_start, raw_start, exact)``
+without the Python frame of a named tuple's ``__new__`` (a block has a piece or more), and
+without a ``functools.partial`` call in between."""
 
 
 def entity_values(declarations: dict[bytes, bytes]) -> dict[str, str]:
@@ -148,7 +148,7 @@ def _add_plain(block: Block, body: re.Match[bytes]) -> None:
     for group, part in enumerate(body.groups()[:3], 1):
         if part:  # (a non-empty part decodes to a non-empty text)
             text = part.decode("utf-8", "replace")
-            block.pieces.append(_piece((length, body.start(group), True)))
+            block.pieces.append(_new(Piece, (length, body.start(group), True)))
             texts.append(text)
             length += len(text)
     block.text = "".join(texts)
@@ -156,7 +156,7 @@ def _add_plain(block: Block, body: re.Match[bytes]) -> None:
 
 def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
     if text:
-        block.pieces.append(_piece((len(block.text), raw_start, exact)))
+        block.pieces.append(_new(Piece, (len(block.text), raw_start, exact)))
         block.text += text
 
 
@@ -176,7 +176,7 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
     for index in range(1, len(parts), 2):
         plain, name = parts[index - 1], parts[index]
         if plain:
-            pieces.append(_piece((length, raw_at, True)))
+            pieces.append(_new(Piece, (length, raw_at, True)))
             added.append(plain)
             length += len(plain)
             raw_at += len(plain) if ascii else len(plain.encode())
@@ -184,12 +184,12 @@ def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[
         if value is None:
             value = known[name] = reference_value(name, entities)
         if value:
-            pieces.append(_piece((length, raw_at, False)))
+            pieces.append(_new(Piece, (length, raw_at, False)))
             added.append(value)
             length += len(value)
         raw_at += 2 + (len(name) if ascii else len(name.encode()))
     if parts[-1]:
-        pieces.append(_piece((length, raw_at, True)))
+        pieces.append(_new(Piece, (length, raw_at, True)))
         added.append(parts[-1])
     block.text += "".join(added)
 

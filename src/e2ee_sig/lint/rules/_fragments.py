@@ -520,7 +520,6 @@ ROOT_OPEN = (
 ``db:``) and ``jabber:client`` as the default namespace, and holds nothing else on its line."""
 ROOT_CLOSE = "</e2ee-sig-examples>"
 _PART = "e2ee-sig-fragment"
-_PART_TAG = "{jabber:client}" + _PART
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -620,7 +619,7 @@ def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | 
     except UnicodeEncodeError:
         data = b""
     if data:
-        parser = _PARSER if trees or b"xml:id" in data else _CHECKING_PARSER
+        parser = _PARSER if trees or _has_xml_id(data) else _CHECKING_PARSER
         try:
             whole = etree.fromstring(data, parser)
         except etree.XMLSyntaxError:
@@ -629,9 +628,9 @@ def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | 
             if any(entry.level >= _ERROR for entry in parser.error_log):
                 _taken_before_error(texts, parser.error_log, taken)
             elif whole is not None:
-                if len(whole) == len(texts) and all(part.tag == _PART_TAG for part in whole):
+                if len(whole) == len(texts):  # (each child is a part: see _together)
                     taken.update(zip(texts, whole, strict=True))
-            elif not any(_may_leave_open(text) for text in texts):  # (no parts to count)
+            elif _opens_nothing(data) or not any(map(_may_leave_open, texts)):  # (no parts)
                 taken.update(dict.fromkeys(texts))
     for text in taken:
         _remember(text, Outcome(True, strict_text=text))
@@ -648,7 +647,7 @@ def _parse_alone(text: str, trees: bool, taken: dict[str, etree._Element | None]
         data = (ROOT_OPEN + text + ROOT_CLOSE).encode("utf-8")
     except UnicodeEncodeError:
         return
-    parser = _PARSER if trees or b"xml:id" in data else _CHECKING_PARSER
+    parser = _PARSER if trees or _has_xml_id(data) else _CHECKING_PARSER
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
@@ -660,8 +659,19 @@ def _parse_alone(text: str, trees: bool, taken: dict[str, etree._Element | None]
     _remember(text, Outcome(True, strict_text=text))
 
 
+def _has_xml_id(data: bytes) -> bool:
+    """Whether ``data`` holds ``xml:id`` (``bytes in bytes`` would first try, and fail, to
+    read the needle as an integer: a TypeError raised and cleared on every call)."""
+    return data.find(b"xml:id") >= 0
+
+
 def _together(texts: list[str]) -> str:
-    """``texts`` in their parts, one after the other, each part starting on a new line."""
+    """``texts`` in their parts, one after the other, each part starting on a new line.
+
+    No text names the part element (:func:`check_all`), so only the end tags written here
+    close a part, each followed by the next part's start tag or the root's end tag: every
+    child of the root of a parse is a part (a comment or CDATA section left open in a part
+    takes in the next part instead)."""
     parts = "\n".join(f"<{_PART}>{text}</{_PART}>" for text in texts)
     return f"{ROOT_OPEN}\n{parts}\n{ROOT_CLOSE}"
 
@@ -689,6 +699,12 @@ def _taken_before_error(
         if bisect_left(lines, first) == bisect_right(lines, last):
             taken[text] = None
         first = last + 1
+
+
+def _opens_nothing(data: bytes) -> bool:
+    """Whether no text of ``data`` (a parse of texts together) opens a comment, CDATA section
+    or processing instruction (the common case: then none is looked at on its own)."""
+    return data.find(b"<!") < 0 and data.find(b"<?") < 0
 
 
 def _may_leave_open(text: str) -> bool:
