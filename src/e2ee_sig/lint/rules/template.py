@@ -62,11 +62,9 @@ byte string that starts it, in the file or (True) in the file lower-cased: one s
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 PLACEHOLDER_TITLE_WORDS = ("TODO", "TBD", "tbd", "FIXME", "tbc", "TBC")
 """What every match of :data:`PLACEHOLDER_TITLE` holds (one of them)."""
-_TB = re.compile(rb"b(?<=\btb)[cd]\b")
-"""``tbd`` or ``tbc`` as a whole word, found from its ``b``, six times rarer in text than ``t``
-(the regex engine's loop over one literal byte, then a look-behind; ``bytes.find`` is slow for a
-two-byte needle): the word's bounds are checked in the regex, not in Python for every ``tb``
-(of 20 in the lower-cased corpus, one is a word)."""
+_TB = re.compile(rb"b(?<=tb)")
+"""``tb`` found from its ``b``, six times rarer in text than ``t`` (the regex engine's loop
+over one literal byte, then a look-behind): ``bytes.find`` is slow for a two-byte needle."""
 _WORD_BYTE = re.compile(rb"\w")
 _TAG_REST = re.compile(rb"""(?:[^>'"]|'[^']*'|"[^"]*")*>""")
 """A tag after its ``<``, up to its ``>``: a quoted attribute value may hold a ``>``."""
