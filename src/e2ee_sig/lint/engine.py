@@ -16,7 +16,6 @@ from e2ee_sig.lint.registry import Check, Rule, all_rules, official_rules
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
 
-SUPPRESSION_MARK = b"e2ee-sig"  # every inline directive names the tool
 _XML_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")  # what may come before a XML file's first "<"
 _HEAD_LINES = 100  # findings only up to this line: the file is split into lines only that far
 
@@ -136,7 +135,7 @@ class Linter:
                 del findings[start:]
                 findings.append((rule, severity, _crash(rule, error)))
         found = _diagnostics(document, context, findings)
-        if self._suppressible and SUPPRESSION_MARK in document.raw:
+        if self._suppressible and document.names_tool:
             # inline directives: the only case with work to do (official rules cannot be
             # silenced, and SUP001/SUP002 are not official)
             from e2ee_sig.lint.suppression import Suppressions

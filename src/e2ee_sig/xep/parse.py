@@ -82,6 +82,12 @@ class Document:
             return absolute[len(base) + 1 :].replace(os.sep, "/")
         return self.root.relative(self.path) or self.path.name
 
+    @cached_property
+    def names_tool(self) -> bool:
+        """Whether the file holds ``e2ee-sig`` anywhere, as every inline suppression directive
+        and role declaration does (searched once, for the engine and the E2EE scope)."""
+        return b"e2ee-sig" in self.raw
+
     @property
     def is_root_xep_file(self) -> bool:
         """A file the official CI also checks with ``make`` (root-level ``xep-*``)."""

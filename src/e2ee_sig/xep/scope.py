@@ -188,7 +188,7 @@ _ENCRYPTED_PAYLOAD = re.compile(r"encrypt|openpgp|pgp|otr|cipher", re.I)
 def declared_role(document: Document) -> str | None:
     """The role a ``<?e2ee-sig role="…"?>`` processing instruction declares, if any."""
     raw = document.raw
-    found = re.search(_DECLARED, raw) if b"<?e2ee-sig" in raw else None
+    found = re.search(_DECLARED, raw) if document.names_tool and b"<?e2ee-sig" in raw else None
     return found.group(1).decode().lower() if found else None
 
 
