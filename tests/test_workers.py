@@ -100,12 +100,12 @@ def test_an_error_in_the_parent_leaves_no_child_behind(monkeypatch: pytest.Monke
 
 
 def test_the_smallest_file_goes_first_then_the_largest(tmp_path: Path) -> None:
-    from e2ee_sig.lint.batch import _largest_first
+    from e2ee_sig.lint.batch import _largest_first, _sizes
     from e2ee_sig.lint.discovery import Target
 
     sizes = {"a.xml": 30, "b.xml": 5, "c.xml": 90, "d.xml": 60}
     for name, size in sizes.items():
         (tmp_path / name).write_bytes(b"x" * size)
     targets = [Target(tmp_path / name, name, None) for name in sizes]
-    order = [targets[index].display for index in _largest_first(targets)]
+    order = [targets[index].display for index in _largest_first(_sizes(targets))]
     assert order == ["b.xml", "c.xml", "d.xml", "a.xml"]

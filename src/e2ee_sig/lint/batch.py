@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from e2ee_sig.lint.context import LintContext
@@ -85,6 +86,7 @@ def _run(
     context: LintContext,
     jobs: int,
     progress: Callable[[int], None] | None,
+    sizes: Callable[[], list[int]],
 ) -> list[list[Diagnostic]]:
     """Each target's diagnostics, in order; with ``jobs`` > 1, forked workers share the work
     with this process (see :mod:`e2ee_sig.lint.workers`)."""
@@ -104,35 +106,38 @@ def _run(
         return found
     from e2ee_sig.lint.workers import run_forked
 
-    return run_forked(lint_one, _largest_first(targets), jobs, progress)
+    return run_forked(lint_one, _largest_first(sizes()), jobs, progress)
 
 
-def _largest_first(targets: list[Target]) -> list[int]:
+def _sizes(targets: list[Target]) -> list[int]:
+    """Each target's size in bytes (0 when it cannot be read: linting it says why)."""
+    sizes = []
+    for target in targets:
+        try:
+            sizes.append(os.stat(target.path).st_size)
+        except OSError:
+            sizes.append(0)
+    return sizes
+
+
+def _largest_first(sizes: list[int]) -> list[int]:
     """The targets' indexes for the workers: the smallest file first (linted before forking,
     it warms up what the children inherit at the least serial cost), then the others by
     decreasing size (handing out the big files first leaves small ones to even out the end)."""
-    sizes = []
-    for index, target in enumerate(targets):
-        try:
-            sizes.append((-os.stat(target.path).st_size, index))
-        except OSError:
-            sizes.append((0, index))
-    order = [index for _, index in sorted(sizes)]
+    order = sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)  # ties: in order
     return [order[-1], *order[:-1]]
 
 
-def default_jobs(targets: list[Target], profile: str) -> int:
+def default_jobs(
+    targets: list[Target], profile: str, sizes: Callable[[], list[int]] | None = None
+) -> int:
     """Workers for a run without ``--jobs``: one unless the work is large enough to repay
-    starting more, then one per core this process may use."""
+    starting more, then one per core this process may use (``sizes``: the targets' sizes,
+    when the caller has them or will need them too)."""
     cores = _cores()
     if cores < 2 or len(targets) < PARALLEL_THRESHOLD:
         return 1
-    size = 0
-    for target in targets:
-        try:
-            size += os.stat(target.path).st_size
-        except OSError:
-            continue
+    size = sum(sizes() if sizes else _sizes(targets))
     return cores if size * PROFILE_COST.get(profile, 1) >= PARALLEL_MIN_WORK else 1
 
 
@@ -159,8 +164,9 @@ def lint_paths(
         if on_start:
             on_start(len(targets))
         context = lint_context(options, rules)
-        jobs = options.jobs or default_jobs(targets, options.profile)
-        found = _run(targets, rules, context, jobs, progress)
+        sizes = cache(partial(_sizes, targets))  # stat'ed once, if the run needs them
+        jobs = options.jobs or default_jobs(targets, options.profile, sizes)
+        found = _run(targets, rules, context, jobs, progress, sizes)
     finally:
         if background:
             from e2ee_sig.xep.index import stop_background
