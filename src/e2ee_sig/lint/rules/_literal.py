@@ -404,11 +404,20 @@ def _reference_matches(
     found from each ``&xep`` (a byte search, several times cheaper than the regex engine's
     scan) when the file references none of ``names`` (``referenced``: the names it references,
     ``Document.referenced``; None: not known)."""
-    if referenced is None or any(
-        name.encode() in referenced or not _FOUND_NAME.fullmatch(name) for name in names
-    ):
-        return _references_to(frozenset(names)).finditer(masked, start)
+    wanted = frozenset(names)
+    encoded = _found_names(wanted)
+    if referenced is None or encoded is None or not referenced.isdisjoint(encoded):
+        return _references_to(wanted).finditer(masked, start)
     return finditer_at(_CITATION, masked, b"&xep", 0, start)
+
+
+@lru_cache(maxsize=64)
+def _found_names(names: frozenset[str]) -> frozenset[bytes] | None:
+    """``names`` encoded, when ``Document.referenced`` holds each that the file references
+    (None: it may not)."""
+    if all(_FOUND_NAME.fullmatch(name) for name in names):
+        return frozenset(name.encode() for name in names)
+    return None
 
 
 def _references(
