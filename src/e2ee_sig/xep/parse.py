@@ -59,6 +59,9 @@ class Document:
     parsed_bytes: bytes = field(default=b"", repr=False)
     base_url: str = field(default="", repr=False)
     """The path as libxml2 is given it: :func:`~e2ee_sig.fsio.display_name`, worked out once."""
+    referenced: set[bytes] | None = field(default=None, repr=False, compare=False)
+    """The names of the general entities ``raw`` references (the five predefined ones only
+    when the root's ``xep.ent`` declares one), when loading looked for them (None: not)."""
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     """What readers derive from the trees once per document and share (body text, sections,
     namespaces); values never point back at the document."""
@@ -165,13 +168,20 @@ def _problem(error: object) -> Problem:
     )
 
 
-def with_xep_entities(raw: bytes, doctype: Doctype | None, root: XepRoot | None) -> bytes:
+def with_xep_entities(
+    raw: bytes,
+    doctype: Doctype | None,
+    root: XepRoot | None,
+    referenced: set[bytes] | None = None,
+) -> bytes:
     """``raw`` with each ``%ents;`` replaced, on its own line, by the entities it needs (the
-    bytes are copied once: the pieces are views of ``raw``)."""
+    bytes are copied once: the pieces are views of ``raw``); ``referenced``: what
+    :func:`referenced_entities` answers for it, when already known."""
     if doctype is None or root is None or not doctype.ents_refs:
         return raw
-    entities = root.entities
-    inline = entities.inline(entity_references(raw, entities.predefined))
+    if referenced is None:
+        referenced = entity_references(raw, root.entities.predefined)
+    inline = root.entities.inline(referenced)
     view = memoryview(raw)
     pieces: list[bytes | memoryview] = []
     last = 0
@@ -180,6 +190,16 @@ def with_xep_entities(raw: bytes, doctype: Doctype | None, root: XepRoot | None)
         last = end
     pieces.append(view[last:])
     return b"".join(pieces)
+
+
+def referenced_entities(
+    raw: bytes, doctype: Doctype | None, root: XepRoot | None
+) -> set[bytes] | None:
+    """The names of the general entities ``raw`` references, for a file that
+    :func:`with_xep_entities` gives ``xep.ent``'s entities (None for another: not looked for)."""
+    if doctype is None or root is None or not doctype.ents_refs:
+        return None
+    return entity_references(raw, root.entities.predefined)
 
 
 def load(path: Path, display: str | None = None, root: XepRoot | None = None) -> Document:
@@ -202,7 +222,8 @@ def parse_bytes(raw: bytes, path: Path, display: str, root: XepRoot | None) -> D
         document.fatal = problem
         return document
     document.doctype = scan_doctype(raw)
-    document.parsed_bytes = with_xep_entities(raw, document.doctype, root)
+    document.referenced = referenced_entities(raw, document.doctype, root)
+    document.parsed_bytes = with_xep_entities(raw, document.doctype, root, document.referenced)
     document.tree, errors = _parse(document.parsed_bytes, True, document.base_url)
     if document.tree is None:
         fatal = [e for e in errors if getattr(e, "level_name", "FATAL") == "FATAL"]

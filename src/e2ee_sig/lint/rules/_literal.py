@@ -45,6 +45,10 @@ _ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
 _URL_SPACE_OR_REFERENCE = re.compile(rb"[\t\n\r&]")
 """What a URL rarely holds: where it does, :data:`_ATTRIBUTE_SPACE` and references apply
 (``bytes in bytes`` first tries its operand as an integer: an exception raised and caught)."""
+_CITATION = re.compile(rb"&(xep\d{4});")
+"""What :func:`_references_to` finds for no names."""
+_FOUND_NAME = re.compile(r"(?!(?:amp|lt|gt|quot|apos)\Z)[A-Za-z_:][\w.\-:]*", re.A)
+"""An entity name ``Document.referenced`` holds when the file references it."""
 _VALUE_REFERENCE = re.compile(rb"&(?:#(x?)([0-9A-Fa-f]+)|(lt|gt|amp|quot|apos));")
 _PREDEFINED = {b"lt": b"<", b"gt": b">", b"amp": b"&", b"quot": b'"', b"apos": b"'"}
 _BLOCKS = frozenset({b"p", b"li", b"dd", b"dt", b"td", b"th", b"note"})
@@ -245,7 +249,8 @@ def scan_literal(document: Document) -> Scan | None:
         return None
     link_starts, links = written
     linking = entity_links(document)
-    references = _references(raw, blanked, start, _references_to(frozenset(linking)))
+    wanted = _reference_matches(blanked, start, linking, document.referenced)
+    references = _references(raw, blanked, wanted)
     offsets = [end for _, end, _ in links] + [line_at for _, line_at, _ in references]
     lines = _lines(raw, offsets)
     if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, offsets, lines):
@@ -392,11 +397,34 @@ def _references_to(names: frozenset[str]) -> re.Pattern[bytes]:
     return re.compile(rb"&(" + (alternatives + b"|" if names else b"") + rb"xep\d{4});")
 
 
+def _reference_matches(
+    masked: bytes, start: int, names: Mapping[str, object], referenced: AbstractSet[bytes] | None
+) -> Iterator[re.Match[bytes]]:
+    """The references after ``start`` to a citation (``&xepNNNN;``) or to one of ``names``:
+    found from each ``&xep`` (a byte search, several times cheaper than the regex engine's
+    scan) when the file references none of ``names`` (``referenced``: the names it references,
+    ``Document.referenced``; None: not known)."""
+    wanted = frozenset(names)
+    encoded = _found_names(wanted)
+    if referenced is None or encoded is None or not referenced.isdisjoint(encoded):
+        return _references_to(wanted).finditer(masked, start)
+    return finditer_at(_CITATION, masked, b"&xep", 0, start)
+
+
+@lru_cache(maxsize=64)
+def _found_names(names: frozenset[str]) -> frozenset[bytes] | None:
+    """``names`` encoded, when ``Document.referenced`` holds each that the file references
+    (None: it may not)."""
+    if all(_FOUND_NAME.fullmatch(name) for name in names):
+        return frozenset(name.encode() for name in names)
+    return None
+
+
 def _references(
-    raw: bytes, masked: bytes, start: int, wanted: re.Pattern[bytes]
+    raw: bytes, masked: bytes, wanted: Iterator[re.Match[bytes]]
 ) -> list[tuple[int, int, str]]:
-    """Each reference in content after ``start`` that ``wanted`` finds: its offset, the
-    offset whose line libxml2 gives it, and its name.
+    """Each reference in content among ``wanted``: its offset, the offset whose line libxml2
+    gives it, and its name.
 
     libxml2 keeps no line for a reference: it answers the line of the node before it when
     that is an element (its start tag's), text or comment (where they end: the reference's
@@ -404,7 +432,7 @@ def _references(
     line of its element."""
     found: list[tuple[int, int, str]] = []
     names: dict[bytes, str] = {}
-    for reference in wanted.finditer(masked, start):
+    for reference in wanted:
         at = reference.start()
         opening = masked.rfind(b"<", 0, at)
         tag = _TAG.match(masked, opening)
