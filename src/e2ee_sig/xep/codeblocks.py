@@ -49,7 +49,7 @@ class Piece(NamedTuple):
     exact: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Block:
     """One ``<example>`` or ``<code>`` element: its text and where each part of it came from."""
 
@@ -57,21 +57,44 @@ class Block:
     raw_start: int
     caption: str
     text: str = ""
-    pieces: list[Piece] = field(default_factory=list)
     has_markup: bool = False
     """The element holds real child elements (not only CDATA and text): not a code sample."""
-    _starts: list[int] = field(default_factory=list, repr=False)
+    _pieces: list[Piece] | None = field(default=None, repr=False)
+    _source: tuple[bytes, int, Mapping[str, str]] | None = field(default=None, repr=False)
+    """Where to read the pieces from when first asked: (raw, body start, entities)."""
+    _starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def pieces(self) -> list[Piece]:
+        """Where each part of :attr:`text` came from, read again from the file when first
+        asked (only findings ask: a block is read without them)."""
+        if self._pieces is None:
+            again = Block(self.kind, self.raw_start, self.caption, _pieces=[])
+            if self._source is not None:
+                _read_body(again, *self._source, pieces=True)
+            self._pieces = again.pieces
+        return self._pieces
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Block):
+            return NotImplemented
+        return _fields(self) == _fields(other)
 
     def raw_offset(self, index: int) -> int:
         """The byte offset in the file of text offset ``index``."""
-        if not self.pieces:
+        pieces = self.pieces
+        if not pieces:
             return self.raw_start
-        if len(self._starts) != len(self.pieces):
-            self._starts = [p.text_start for p in self.pieces]
-        piece = self.pieces[max(bisect_right(self._starts, index) - 1, 0)]
+        if self._starts is None or len(self._starts) != len(pieces):
+            self._starts = [p.text_start for p in pieces]
+        piece = pieces[max(bisect_right(self._starts, index) - 1, 0)]
         if not piece.exact:
             return piece.raw_start
         return piece.raw_start + len(self.text[piece.text_start : index].encode("utf-8"))
+
+
+def _fields(block: Block) -> tuple[object, ...]:
+    return (block.kind, block.raw_start, block.caption, block.text, block.pieces, block.has_markup)
 
 
 _new = tuple.__new__
@@ -95,49 +118,69 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
     """The example and code blocks of ``raw`` (comments skipped, nesting not expected)."""
     entities = entities or {}
     found: list[Block] = []
-    current: Block | None = None
     last = 0
-    while True:
-        if current is None:  # only comments, CDATA sections and start tags matter here
-            lead = _OUTSIDE.search(raw, last)
-            if lead is None:
-                break
-            token = _TOKEN.match(raw, lead.start())
-            if token is None:
-                last = lead.start() + 1
-                continue
-        elif (token := _TOKEN.search(raw, last)) is None:
-            break
-        start = token.start()
-        if current is not None and start > last:
-            _add_text(current, raw, last, start, entities)
-        last = token.end()
-        if raw.startswith(b"<!--", start):
+    while (lead := _OUTSIDE.search(raw, last)) is not None:
+        # only comments, CDATA sections and start tags matter here
+        token = _TOKEN.match(raw, lead.start())
+        if token is None:
+            last = lead.start() + 1
             continue
-        if token.start(1) >= 0:  # a CDATA section
-            if current is not None:
-                _add(current, token.group(1).decode("utf-8", "replace"), token.start(1), True)
-        elif token.start(2) >= 0 and current is None:
-            kind = token.group(2)
-            block = Block(kind.decode(), start, _caption(_CAPTION.search(token.group(3))))
-            found.append(block)
-            if token.group(4):
-                continue
-            body = _PLAIN_BODY.match(raw, last)
-            if body is not None and body.group(4) == kind:  # the whole block at once
-                _add_plain(block, body)
-                last = body.end()
-            else:
-                current = block
-        elif current is not None and token.group(5) == current.kind.encode():
-            current = None
+        last = token.end()
+        if token.start(2) < 0:  # a comment or CDATA section
+            continue
+        caption = _caption(_CAPTION.search(token.group(3)))
+        block = Block(token.group(2).decode(), token.start(), caption)
+        found.append(block)
+        if not token.group(4):
+            block._source = (raw, last, entities)  # (the pieces are read when asked)
+            last = _read_body(block, raw, last, entities, pieces=False)
     return found
+
+
+def _read_body(
+    block: Block, raw: bytes, last: int, entities: Mapping[str, str], pieces: bool
+) -> int:
+    """Read the content of ``block`` from ``last`` (its start tag's end) to its end tag, with
+    its :attr:`~Block.pieces` or without them (its text alone); where the reading stopped."""
+    kind = block.kind.encode()
+    body = _PLAIN_BODY.match(raw, last)
+    if body is not None and body.group(4) == kind:  # the whole block at once
+        if pieces:
+            _add_plain(block, body)
+        else:
+            before, cdata, after = body.group(1, 2, 3)
+            block.text = cdata.decode("utf-8", "replace")
+            if before or after:
+                block.text = "".join(p.decode("utf-8", "replace") for p in (before, cdata, after))
+        return body.end()
+    block.text = ""
+    texts: list[str] = []
+    while (token := _TOKEN.search(raw, last)) is not None:
+        start = token.start()
+        if start > last:
+            if pieces:
+                _add_text(block, raw, last, start, entities)
+            else:
+                texts.append(_text(block, raw[last:start].decode("utf-8", "replace"), entities))
+        last = token.end()
+        if token.start(1) >= 0:  # a CDATA section
+            if pieces:
+                _add(block, token.group(1).decode("utf-8", "replace"), token.start(1), True)
+            else:
+                texts.append(token.group(1).decode("utf-8", "replace"))
+        elif token.group(5) == kind:
+            break
+    if not pieces:
+        block.text = "".join(texts)
+    return last
 
 
 def _caption(match: re.Match[bytes] | None) -> str:
     if match is None:
         return ""
-    return html.unescape((match.group(1) or match.group(2) or b"").decode("utf-8", "replace"))
+    value = match.group(1) or match.group(2) or b""
+    text = value.decode("utf-8", "replace")
+    return html.unescape(text) if b"&" in value else text
 
 
 def _add_plain(block: Block, body: re.Match[bytes]) -> None:
@@ -145,10 +188,11 @@ def _add_plain(block: Block, body: re.Match[bytes]) -> None:
     piece (built at once: most blocks are read so)."""
     texts: list[str] = []
     length = 0
+    pieces = block.pieces
     for group, part in enumerate(body.groups()[:3], 1):
         if part:  # (a non-empty part decodes to a non-empty text)
             text = part.decode("utf-8", "replace")
-            block.pieces.append(_new(Piece, (length, body.start(group), True)))
+            pieces.append(_new(Piece, (length, body.start(group), True)))
             texts.append(text)
             length += len(text)
     block.text = "".join(texts)
@@ -158,6 +202,34 @@ def _add(block: Block, text: str, raw_start: int, exact: bool) -> None:
     if text:
         block.pieces.append(_new(Piece, (len(block.text), raw_start, exact)))
         block.text += text
+
+
+_PREDEFINED_REFERENCES = ("&lt;", "&gt;", "&quot;", "&apos;", "&amp;")
+"""The references :func:`_text` replaces one kind at a time, ``&amp;`` last (its ``&`` starts
+no other reference then)."""
+
+
+def _text(block: Block, text: str, entities: Mapping[str, str]) -> str:
+    """Character data outside CDATA as :func:`_add_text` adds it (references decoded, real
+    markup noted), without pieces: when each ``&`` starts a predefined entity's reference,
+    one replacement a kind."""
+    if "<" in text:
+        block.has_markup = True
+    if "&" not in text:
+        return text
+    if text.count("&") == sum(text.count(reference) for reference in _PREDEFINED_REFERENCES):
+        for reference in _PREDEFINED_REFERENCES:
+            text = text.replace(reference, PREDEFINED[reference[1:-1]])
+        return text
+    known = dict(PREDEFINED)  # each name's value, found once per text
+    parts = _REFERENCE.split(text)  # plain text, a reference's name, plain text, ...
+    for index in range(1, len(parts), 2):
+        name = parts[index]
+        value = known.get(name)
+        if value is None:
+            value = known[name] = reference_value(name, entities)
+        parts[index] = value
+    return "".join(parts)
 
 
 def _add_text(block: Block, raw: bytes, start: int, end: int, entities: Mapping[str, str]) -> None:
