@@ -558,18 +558,31 @@ def check(text: str) -> Outcome:
         if outcome is not None:
             _OUTCOMES.move_to_end(text)
             return outcome
-    if not looks_like_xml(text):
-        outcome = Outcome(False)
-    else:
-        outcome = _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
+    outcome = _judge(text) if looks_like_xml(text) else Outcome(False)
     _remember(text, outcome)
     return outcome
+
+
+def _judge(text: str) -> Outcome:
+    """The outcome for ``text``, which is meant as XML (not remembered)."""
+    return _well_formed(text) or _declared_well_formed(text) or _Checker(text).run()
 
 
 def _remember(text: str, outcome: Outcome) -> None:
     with _MEMO_LOCK:
         _OUTCOMES[text] = outcome
         if len(_OUTCOMES) > REMEMBERED:
+            _OUTCOMES.popitem(last=False)
+
+
+def _remember_all(texts: list[str], outcomes: dict[str, Outcome]) -> None:
+    """Remember the outcome of each of ``texts`` (the most recently used, in their order),
+    as :func:`check` of each in turn would, under one lock."""
+    with _MEMO_LOCK:
+        for text in texts:
+            _OUTCOMES[text] = outcomes[text]
+            _OUTCOMES.move_to_end(text)
+        while len(_OUTCOMES) > REMEMBERED:
             _OUTCOMES.popitem(last=False)
 
 
@@ -582,29 +595,35 @@ def check_all(
     starting on the element's source line).
 
     The texts not remembered are first given to the strict parser together (:func:`_accept`),
-    one parse for all of them rather than one each; those it accepts are remembered as such,
-    the others are judged one by one (:func:`_parse_alone`).
+    one parse for all of them rather than one each; those it accepts are well-formed as they
+    stand, the others are judged one by one (:func:`_parse_alone`). Every outcome is then
+    remembered at once (:func:`_remember_all`).
     """
-    fresh = [text for text in dict.fromkeys(texts) if text not in _OUTCOMES]
+    with _MEMO_LOCK:
+        outcomes = {text: _OUTCOMES.get(text) for text in texts}
+    fresh = [text for text, outcome in outcomes.items() if outcome is None]
     together: list[str] = []
     for text in fresh:
         if not looks_like_xml(text):
-            _remember(text, Outcome(False))
+            outcomes[text] = Outcome(False)
         elif _PART not in text and "<?xml" not in text:  # a declaration fails in a part
             together.append(text)
     accepted = _accept(together, trees)
     for text in together:
         if text not in accepted:
-            _parse_alone(text, trees, accepted)
+            _parse_alone(text, trees, accepted, outcomes)
+    for text in accepted:
+        outcomes[text] = Outcome(True, strict_text=text)
+    known = {text: outcome or _judge(text) for text, outcome in outcomes.items()}
+    _remember_all(texts, known)
     parsed = {text: part for text, part in accepted.items() if part is not None}
-    return [check(text) for text in texts], parsed
+    return [known[text] for text in texts], parsed
 
 
 def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | None]:
     """The texts of ``texts`` a strict parser accepts side by side, each in its own element
     (then each would pass alone), with their elements (when ``trees``; else the parse builds
-    none: :data:`_CHECKING_PARSER`); each is remembered as accepted. The others are parsed
-    on their own (:func:`_parse_alone`).
+    none: :data:`_CHECKING_PARSER`). The others are parsed on their own (:func:`_parse_alone`).
 
     No text names the part element, so a part ends only with the end tag written after it,
     and a comment, CDATA section or processing instruction left open would take in the next
@@ -632,17 +651,20 @@ def _accept(texts: list[str], trees: bool = True) -> dict[str, etree._Element | 
                     taken.update(zip(texts, whole, strict=True))
             elif _opens_nothing(data) or not any(map(_may_leave_open, texts)):  # (no parts)
                 taken.update(dict.fromkeys(texts))
-    for text in taken:
-        _remember(text, Outcome(True, strict_text=text))
     return taken
 
 
-def _parse_alone(text: str, trees: bool, taken: dict[str, etree._Element | None]) -> None:
+def _parse_alone(
+    text: str,
+    trees: bool,
+    taken: dict[str, etree._Element | None],
+    outcomes: dict[str, Outcome | None],
+) -> None:
     """Judge ``text`` (no XML declaration in it), which :func:`_accept` did not take, by a
     parse of its own as :func:`check` would: when accepted, note it in ``taken`` (with its
-    parse's root when ``trees``) and remember it so; when rejected, remember the checker's
-    outcome. A parse without a tree that logged an error decides nothing (see
-    :data:`_CHECKING_PARSER`): :func:`check` then parses the text again with a tree."""
+    parse's root when ``trees``); when rejected, note the checker's outcome in ``outcomes``.
+    A parse without a tree that logged an error decides nothing (see
+    :data:`_CHECKING_PARSER`): :func:`check_all` then judges the text as :func:`check`."""
     try:
         data = (ROOT_OPEN + text + ROOT_CLOSE).encode("utf-8")
     except UnicodeEncodeError:
@@ -651,12 +673,11 @@ def _parse_alone(text: str, trees: bool, taken: dict[str, etree._Element | None]
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
-        _remember(text, _Checker(text).run())
+        outcomes[text] = _Checker(text).run()
         return
     if root is None and any(entry.level >= _ERROR for entry in parser.error_log):
         return
     taken[text] = root
-    _remember(text, Outcome(True, strict_text=text))
 
 
 def _has_xml_id(data: bytes) -> bool:
