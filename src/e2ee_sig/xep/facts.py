@@ -310,9 +310,18 @@ def _spelling_reference(raw: bytes, values: Mapping[str, str]) -> bool:
     if any(b"&" + name + b";" in raw for name in names):
         return True
     return any(
-        _may_spell(reference_value("#" + m[1].decode(), values))
-        for m in _CHARACTER_REFERENCE.finditer(raw)
+        _may_spell(reference_value("#" + m[1].decode(), values)) for m in _character_references(raw)
     )
+
+
+def _character_references(raw: bytes) -> Iterator[re.Match[bytes]]:
+    """What ``_CHARACTER_REFERENCE.finditer(raw)`` finds, found from each ``#``: a one-byte
+    search runs many times faster than the regular expression's scan, and ``#`` is rare."""
+    at = raw.find(b"#", 1)
+    while at >= 0:
+        if raw[at - 1] == 0x26 and (match := _CHARACTER_REFERENCE.match(raw, at - 1)):  # "&"
+            yield match
+        at = raw.find(b"#", at + 1)
 
 
 def _may_spell(text: str) -> bool:
