@@ -63,3 +63,14 @@ def test_the_corpus_gives_the_same_index(corpus) -> None:
         assert mine[1].schema_targets == theirs[1].schema_targets
     references = sum(bool(re.search(rb"&#[0-9xa-fA-F]+;", item[1]._bytes)) for item in fast)
     assert references > 0
+
+
+COMMENTS = ["<!--", "-->", "<!-->", "<!--->", "-", "!", "<", ">", "a", "<!-- c -->", "\n"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(COMMENTS), max_size=25).map("".join).map(str.encode))
+@example(b"a<!--b-->c<!--d")
+@example(b"<!--")
+def test_comments_are_left_out_as_a_lazy_regex_finds_them(raw: bytes) -> None:
+    assert facts._without_comments(raw) == re.sub(rb"<!--.*?-->", b"", raw, flags=re.S)

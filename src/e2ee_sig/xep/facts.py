@@ -247,18 +247,19 @@ def _header_end(text: bytes) -> int:
 
 def _without_comments(raw: bytes) -> bytes:
     """``raw`` without its comments (what ``<!--.*?-->`` finds, found by byte searches)."""
-    if b"<!--" not in raw:
+    at = raw.find(b"<!--")
+    if at < 0:
         return raw
     pieces, last = [], 0
-    for start, end in _comments(raw):
+    for start, end in _comments(raw, at):
         pieces.append(raw[last:start])
         last = end
     pieces.append(raw[last:])
     return b"".join(pieces)
 
 
-def _comments(raw: bytes) -> Iterator[tuple[int, int]]:
-    at = raw.find(b"<!--")
+def _comments(raw: bytes, at: int) -> Iterator[tuple[int, int]]:
+    """The comments of ``raw``, the first at ``at``."""
     while at >= 0:
         end = raw.find(b"-->", at + 4)
         if end < 0:
