@@ -32,6 +32,23 @@ def test_character_references_are_those_the_regex_finds(raw: bytes) -> None:
     assert _fast(raw) == _slow(raw)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=30).map("".join).map(str.encode),
+    st.integers(min_value=0, max_value=4),
+)
+@example(b"&#116;&#116;", 1)
+@example(b"#&#116;", 1)
+def test_many_hashes_hand_over_to_the_regex(raw: bytes, steps: int) -> None:
+    """Past :data:`~e2ee_sig.xep.facts.HASH_STEPS` ``#`` bytes, the regex finds the rest."""
+    original = facts.HASH_STEPS
+    facts.HASH_STEPS = steps
+    try:
+        assert _fast(raw) == _slow(raw)
+    finally:
+        facts.HASH_STEPS = original
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.binary(max_size=60))
 def test_character_references_in_any_bytes(raw: bytes) -> None:
