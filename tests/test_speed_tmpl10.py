@@ -126,3 +126,65 @@ def test_placeholder_and_unnumbered_words_are_the_patterns_matches(
     assert placeholder_words(raw, start, raw.lower()) == words
     unnumbered = [(m.start(), m.group()) for m in UNNUMBERED_XEP.finditer(raw, start)]
     assert unnumbered_xeps(raw, start, raw.lower()) == unnumbered
+
+
+_OLD_MAYBE_PLACEHOLDERS = etree.XPath(
+    "descendant-or-self::p[not(*)]"
+    "[node()[not(self::text())] or string-length() <= 80]"
+    "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
+)
+"""SEC010's search before tmpl10 (``template._MAYBE_PLACEHOLDERS``)."""
+
+_PARAGRAPH_PIECES = st.sampled_from(
+    [
+        "REQUIRED.",
+        "OPTIONAL",
+        "RECOMMENDED",
+        "REQ",
+        "UIRED",
+        "é" * 30,
+        "x" * 35,
+        " ",
+        "\n",
+        "<![CDATA[REQUIRED]]>",
+        "<![CDATA[]]>",
+        "<!-- REQUIRED -->",
+        "<?pi OPTIONAL?>",
+        "<em>x</em>",
+        "<em/>",
+        "&req;",
+        "&#82;EQUIRED",
+        "&lt;",
+    ]
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(st.lists(_PARAGRAPH_PIECES, max_size=6), max_size=5), st.booleans())
+def test_maybe_placeholders_are_the_xpaths(paragraphs: list[list[str]], resolve: bool) -> None:
+    """Text, CDATA, comments, processing instructions, markup and entities (expanded or kept
+    as nodes), around the 80 characters (not bytes) of ``string-length``."""
+    from e2ee_sig.lint.rules.template import _maybe_placeholders
+
+    body = "".join(f"<p>{''.join(pieces)}</p>" for pieces in paragraphs)
+    text = f"<!DOCTYPE xep [<!ENTITY req 'REQUIRED'>]><xep><section1>{body}</section1><p/></xep>"
+    parser = etree.XMLParser(resolve_entities=resolve, load_dtd=True, no_network=True)
+    root = etree.fromstring(text.encode(), parser)
+    assert list(_maybe_placeholders(root)) == _OLD_MAYBE_PLACEHOLDERS(root)
+
+
+def test_corpus_maybe_placeholders(corpus: Path) -> None:
+    """Every corpus file as the linter parses it: the same paragraphs as the XPath."""
+    from e2ee_sig.lint.rules.template import _maybe_placeholders
+    from e2ee_sig.xep import load
+
+    files = sorted(corpus.rglob("*.xml"))
+    assert len(files) > 300
+    found = 0
+    for path in files:
+        root = load(path).xml_root
+        if root is not None:
+            expected = _OLD_MAYBE_PLACEHOLDERS(root)
+            assert list(_maybe_placeholders(root)) == expected, path
+            found += len(expected)
+    assert found > 20
