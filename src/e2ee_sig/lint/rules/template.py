@@ -219,10 +219,13 @@ def _maybe_placeholders(root: etree._Element) -> Iterator[etree._Element]:
                 and ("REQUIRED" in text or "OPTIONAL" in text or "RECOMMENDED" in text)
             ):
                 yield paragraph
-        elif not any(isinstance(child.tag, str) for child in paragraph) and _MAYBE_PLACEHOLDER(
-            paragraph
-        ):
-            yield paragraph  # (a comment or processing instruction among its children)
+            continue
+        for child in paragraph:
+            if isinstance(child.tag, str):
+                break  # markup
+        else:  # a comment or processing instruction among its children
+            if _MAYBE_PLACEHOLDER(paragraph):
+                yield paragraph
 
 
 def _in_schema_section(paragraph: etree._Element) -> bool:
