@@ -713,6 +713,19 @@ def test_a_word_is_text_outside_tags_attribute_values_comments_and_pis(
     assert [(at, _in_text(raw, at)) for at, _ in expected] == expected
 
 
+@settings(max_examples=400)
+@given(_joined_bytes([*SPELLINGS, b"REQUIRED", b"OPTIONAL", b".", b"2001-09-14", b"-", b"0"]))
+def test_a_cue_of_capitals_is_in_the_file_only_if_in_its_capitals(raw: bytes) -> None:
+    from e2ee_sig.lint.rules.template import _NOT_CAPITALS, LEFTOVER_CUES
+
+    capitals = raw.translate(None, _NOT_CAPITALS)
+    for cue in (*LEFTOVER_CUES, b"TODO", b"FIXME"):
+        assert cue in capitals or cue not in raw
+    for start in (0, 2):
+        words = placeholder_words(raw, start, raw.lower())
+        assert placeholder_words(raw, start, raw.lower(), capitals) == words
+
+
 # --- lead5 ---
 
 
@@ -1565,6 +1578,18 @@ def test_a_revision_s_first_value_is_its_field_s_value(children: list[str]) -> N
     for tag in ("date", "initials", "version"):
         field = getattr(revision, tag)
         assert _first_value(element, tag) == (field.value if field is not None else None)
+
+
+@settings(max_examples=400)
+@given(_joined_bytes([*SPELLINGS, b"XEP-0001", b"XEP-XXXX", b"XEP-xX", b"-"]), st.integers(0, 3))
+@example(b"XEP-XXXX", 0)
+@example(b" XEP-xxxx", 0)
+def test_no_unnumbered_xep_without_its_start_in_the_capitals(raw: bytes, start: int) -> None:
+    from e2ee_sig.lint.rules.template import _NOT_CAPITALS, unnumbered_xeps
+
+    capitals = raw.translate(None, _NOT_CAPITALS)
+    expected = unnumbered_xeps(raw, start, raw.lower())
+    assert unnumbered_xeps(raw, start, raw.lower(), capitals) == expected
 
 
 @settings(max_examples=200)

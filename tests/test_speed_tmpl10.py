@@ -103,31 +103,6 @@ def test_corpus_element_spans(corpus: Path) -> None:
             assert element_span(raw, element) == _old_element_span(raw, element), path
 
 
-_WORD_PIECES = [b"tb", b"TB", b"tB", b"Tb", b"d", b"c", b"D", b"C", b"TODO", b"FIXME", b"XEP-"]
-_WORD_PIECES += [b"xxxx", b"XxXx", b"x", b"_", b" ", b"<", b"1", "é".encode()]
-
-
-@settings(max_examples=400)
-@given(st.lists(st.sampled_from(_WORD_PIECES), max_size=16), st.integers(0, 4))
-def test_placeholder_and_unnumbered_words_are_the_patterns_matches(
-    pieces: list[bytes], start: int
-) -> None:
-    """``tb`` found by ``bytes.find`` in the lower-cased file, ``TODO`` and ``FIXME`` in the
-    file itself (no view of its capitals first)."""
-    from e2ee_sig.lint.rules.template import (
-        PLACEHOLDER_WORDS,
-        UNNUMBERED_XEP,
-        placeholder_words,
-        unnumbered_xeps,
-    )
-
-    raw = b"".join(pieces)
-    words = [(m.start(), m.group()) for m in PLACEHOLDER_WORDS.finditer(raw, start)]
-    assert placeholder_words(raw, start, raw.lower()) == words
-    unnumbered = [(m.start(), m.group()) for m in UNNUMBERED_XEP.finditer(raw, start)]
-    assert unnumbered_xeps(raw, start, raw.lower()) == unnumbered
-
-
 _OLD_MAYBE_PLACEHOLDERS = etree.XPath(
     "descendant-or-self::p[not(*)]"
     "[node()[not(self::text())] or string-length() <= 80]"

@@ -58,7 +58,7 @@ PLACEHOLDER_SEARCHES = (
 )
 """The words :data:`PLACEHOLDER_WORDS` matches (all word characters), each found through a
 byte string that starts it, in the file or (True) in the file lower-cased: one search for
-``tb`` finds the four others."""
+``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 PLACEHOLDER_TITLE_WORDS = ("TODO", "TBD", "tbd", "FIXME", "tbc", "TBC")
 """What every match of :data:`PLACEHOLDER_TITLE` holds (one of them)."""
@@ -72,8 +72,11 @@ LEFTOVER_CUES = (b"REQUIRED", b"OPTIONAL.", b"RECOMMENDED.", b"2001-09-14")
 """Byte strings one of which a file must contain (or "please remove" or "styling examples",
 case aside) for SEC010 to look at its revisions, sections and paragraphs: one gate for all,
 since each of these values may be written without its own cue (a comment or a character
-reference inside it). Searched in the file itself: a view of its capitals, made for every
-file, costs more than these searches and those for ``TODO`` and ``FIXME``."""
+reference inside it)."""
+CAPITALS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.x")
+"""The bytes of :data:`LEFTOVER_CUES`, of the searches for ``TODO`` and ``FIXME``, and of
+``XEP-`` followed by ``x`` or ``X`` (which every :data:`UNNUMBERED_XEP` match starts with)."""
+_NOT_CAPITALS = bytes(b for b in range(256) if b not in CAPITALS)
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
 """Looked for in the lower-cased file before SEC011 reads the section titles."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
@@ -84,6 +87,13 @@ _MAYBE_PLACEHOLDER = etree.XPath(
 )
 """Whether a paragraph is one of :func:`_maybe_placeholders` (a list of it, else empty): for
 one with a comment or processing instruction among its children and no element."""
+
+
+@per_document
+def _capitals(document: Document) -> bytes:
+    """The file with only its :data:`CAPITALS` left (a tenth of it): a byte string made of
+    these is in the file only if it is in this one, which is searched first."""
+    return document.raw.translate(None, _NOT_CAPITALS)
 
 
 @per_document
@@ -170,7 +180,8 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     raw = document.raw
     lowered = _lowered(document)
     remove_me = b"please remove" in lowered
-    cued = any(cue in raw for cue in LEFTOVER_CUES)
+    capitals = _capitals(document)
+    cued = any(c in capitals and c in raw for c in LEFTOVER_CUES)
     if not (remove_me or cued or b"styling examples" in lowered):
         return
     yield from _header_leftovers(document)
@@ -334,7 +345,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     raw = document.raw
     body = max(raw.find(b"</header>"), 0)
     lowered = _lowered(document)
-    words = placeholder_words(raw, body, lowered)
+    words = placeholder_words(raw, body, lowered, _capitals(document))
     hits = [(at, found) for at, found in words if _in_text(raw, at)]
     protoxep = is_protoxep(document)
     titles = _placeholder_titles(document)
@@ -344,7 +355,7 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
         for section in titles:
             yield Finding(f"section title {topic(section)!r} is a placeholder", line(section))
     if not protoxep:
-        xeps = unnumbered_xeps(raw, body, lowered)
+        xeps = unnumbered_xeps(raw, body, lowered, _capitals(document))
         hits = sorted(hits + [(at, found) for at, found in xeps if _in_text(raw, at)])
     if not hits:
         return
@@ -390,24 +401,29 @@ def _section_of(starts: list[etree._Element], lines: list[int], at_line: int) ->
 
 
 def placeholder_words(
-    raw: bytes, start: int, lowered: bytes | None = None
+    raw: bytes, start: int, lowered: bytes | None = None, capitals: bytes | None = None
 ) -> list[tuple[int, bytes]]:
     """Where :data:`PLACEHOLDER_WORDS` matches ``raw`` from ``start``, in order: the same
-    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES`."""
+    matches, found by the byte searches of :data:`PLACEHOLDER_SEARCHES` (a case-sensitive one
+    only when ``capitals``, the file's :data:`CAPITALS`, holds its cue)."""
     lowered = raw.lower() if lowered is None else lowered
     return sorted(
         hit
         for in_lowered, cue, spellings in PLACEHOLDER_SEARCHES
+        if in_lowered or capitals is None or cue in capitals
         for hit in _whole_words(raw, lowered if in_lowered else raw, start, cue, spellings)
     )
 
 
 def unnumbered_xeps(
-    raw: bytes, start: int, lowered: bytes | None = None
+    raw: bytes, start: int, lowered: bytes | None = None, capitals: bytes | None = None
 ) -> list[tuple[int, bytes]]:
     """Where :data:`UNNUMBERED_XEP` matches ``raw`` from ``start``: the same matches, found
     by a byte search for ``xep-xxxx`` in ``raw`` lower-cased (a pattern that starts with
-    ``\\b`` is tried everywhere)."""
+    ``\\b`` is tried everywhere), and none when ``capitals``, the file's :data:`CAPITALS`,
+    holds neither ``XEP-x`` nor ``XEP-X`` (a tenth of the bytes to search, most files)."""
+    if capitals is not None and b"XEP-x" not in capitals and b"XEP-X" not in capitals:
+        return []
     lowered = raw.lower() if lowered is None else lowered
     return list(_whole_words(raw, lowered, start, b"xep-xxxx", UNNUMBERED_SPELLINGS))
 
