@@ -123,6 +123,7 @@ _PARAGRAPH_PIECES = st.sampled_from(
         "\n",
         "<![CDATA[REQUIRED]]>",
         "<![CDATA[]]>",
+        "<![CDATA[x]]>REQUIRED.",
         "<!-- REQUIRED -->",
         "<?pi OPTIONAL?>",
         "<em>x</em>",
@@ -135,15 +136,20 @@ _PARAGRAPH_PIECES = st.sampled_from(
 
 
 @settings(max_examples=400)
-@given(st.lists(st.lists(_PARAGRAPH_PIECES, max_size=6), max_size=5), st.booleans())
-def test_maybe_placeholders_are_the_xpaths(paragraphs: list[list[str]], resolve: bool) -> None:
-    """Text, CDATA, comments, processing instructions, markup and entities (expanded or kept
-    as nodes), around the 80 characters (not bytes) of ``string-length``."""
+@given(st.lists(st.lists(_PARAGRAPH_PIECES, max_size=6), max_size=5), st.booleans(), st.booleans())
+def test_maybe_placeholders_are_the_xpaths(
+    paragraphs: list[list[str]], resolve: bool, strip_cdata: bool
+) -> None:
+    """Text, CDATA (kept as nodes or not), comments, processing instructions, markup and
+    entities (expanded or kept as nodes), around the 80 characters (not bytes) of
+    ``string-length``."""
     from e2ee_sig.lint.rules.template import _maybe_placeholders
 
     body = "".join(f"<p>{''.join(pieces)}</p>" for pieces in paragraphs)
     text = f"<!DOCTYPE xep [<!ENTITY req 'REQUIRED'>]><xep><section1>{body}</section1><p/></xep>"
-    parser = etree.XMLParser(resolve_entities=resolve, load_dtd=True, no_network=True)
+    parser = etree.XMLParser(
+        resolve_entities=resolve, load_dtd=True, no_network=True, strip_cdata=strip_cdata
+    )
     root = etree.fromstring(text.encode(), parser)
     assert list(_maybe_placeholders(root)) == _OLD_MAYBE_PLACEHOLDERS(root)
 
