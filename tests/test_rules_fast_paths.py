@@ -320,8 +320,8 @@ def test_a_sections_text_is_read_only_as_far_as_needed(content: str) -> None:
 
     from e2ee_sig.lint.rules.sections import NON_ANSWER, has_prose, lone_prose
     from e2ee_sig.lint.rules.template import (
-        _MAYBE_PLACEHOLDERS,
         PLACEHOLDER_PARAGRAPHS,
+        _maybe_placeholders,
         _short_plain,
     )
     from e2ee_sig.xep.query import prose
@@ -333,7 +333,7 @@ def test_a_sections_text_is_read_only_as_far_as_needed(content: str) -> None:
     assert alone is None or alone == text
     if NON_ANSWER.fullmatch(text):
         assert alone == text
-    candidates = _MAYBE_PLACEHOLDERS(section)
+    candidates = list(_maybe_placeholders(section))
     for paragraph in section.iter("p"):
         if _short_plain(paragraph) and prose(paragraph) in PLACEHOLDER_PARAGRAPHS:
             assert paragraph in candidates
@@ -1283,15 +1283,15 @@ LONG_INLINE += ["OPTIONAL.", " ", "<b/>", "REQUIRED for protocol specifications.
 @example(["REQUIRED." + "\xa0" * 80, "<?pi?>OPTIONAL." + "\xa0" * 80])
 def test_a_long_placeholder_candidate_is_kept_when_its_text_may_be_short(texts: list[str]) -> None:
     from e2ee_sig.lint.rules.template import (
-        _MAYBE_PLACEHOLDERS,
         PLACEHOLDER_PARAGRAPHS,
+        _maybe_placeholders,
         _short_plain,
     )
 
     parser = etree.XMLParser(strip_cdata=False)
     paragraphs = "".join(f"<p>{text}</p>" for text in texts)
     section = etree.fromstring(f"<xep><section1>{paragraphs}</section1></xep>", parser)[0]
-    candidates = _MAYBE_PLACEHOLDERS(section)
+    candidates = list(_maybe_placeholders(section))
     for paragraph in section.iter("p"):
         if _short_plain(paragraph) and prose(paragraph) in PLACEHOLDER_PARAGRAPHS:
             assert paragraph in candidates

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,25 +35,31 @@ def line_offsets(raw: bytes) -> tuple[int, ...]:
 
 
 def element_span(raw: bytes, element: etree._Element) -> Span | None:
-    """Where ``element`` (from a tree of ``raw``) stands in ``raw``; None if not found plainly."""
+    """Where ``element`` (from a tree of ``raw``) stands in ``raw``; None if not found plainly.
+
+    The first start tag of its name whose ``>`` is on the element's line: the lines of the
+    tags before it are counted as they are passed (no table of every line's offset), and the
+    search stops at the first tag past that line."""
     tag = element.tag
-    if not isinstance(tag, str) or not element.sourceline:
+    number = element.sourceline
+    if not isinstance(tag, str) or not number:
         return None
     name = re.escape(tag.encode())
-    offsets = line_offsets(raw)
-    line_start = offsets[min(element.sourceline, len(offsets)) - 1]
+    at_line, counted = 1, 0
     for match in re.finditer(rb"<" + name + rb"(?:\s[^<>]*)?(/?)>", raw):
-        if bisect_right(offsets, match.end() - 1) != element.sourceline:
-            if match.start() > line_start + 4096:
-                return None
+        end = match.end() - 1
+        at_line, counted = at_line + raw.count(b"\n", counted, end), end  # the line of ``>``
+        if at_line != number:
+            if at_line > number:
+                return None  # (every later tag ends on a later line)
             continue
         if match.group(1):
             return Span(match.start(), match.end(), match.end(), match.end())
         close = re.compile(rb"</" + name + rb"\s*>")
-        end = close.search(raw, match.end())
-        if end is None:
+        found = close.search(raw, match.end())
+        if found is None:
             return None
-        return Span(match.start(), match.end(), end.start(), end.end())
+        return Span(match.start(), match.end(), found.start(), found.end())
     return None
 
 

@@ -83,15 +83,13 @@ _NOT_CAPITALS = bytes(b for b in range(256) if b not in CAPITALS)
 PLACEHOLDER_CUES = (b"todo", b"tbd", b"fixme", b"tbc")
 """Looked for in the lower-cased file before SEC011 reads the section titles."""
 PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whitespace
-_MAYBE_PLACEHOLDERS = etree.XPath(
-    "descendant-or-self::p[not(*)]"  # not //p, which first gathers every node
+_MAYBE_PLACEHOLDER = etree.XPath(
+    "self::p[not(*)]"
     f"[node()[not(self::text())] or string-length() <= {PLACEHOLDER_MAX}]"
     "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
 )
-"""The paragraphs without markup whose text holds a word of every :data:`PLACEHOLDER_PARAGRAPHS`
-(comments aside, in document order), and that :func:`_short_plain` may accept (a paragraph of
-text and CDATA only has its string value for its ``text``): a superset of the placeholder
-paragraphs."""
+"""Whether a paragraph is one of :func:`_maybe_placeholders` (a list of it, else empty): for
+one with a comment or processing instruction among its children and no element."""
 
 
 @per_document
@@ -206,7 +204,7 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
     if root is None:
         return
     schema_reported = runs(context, "SEC004") and missing_schema(document) is not None
-    for paragraph in root.iter("p") if remove_me else _MAYBE_PLACEHOLDERS(root):
+    for paragraph in root.iter("p") if remove_me else _maybe_placeholders(root):
         if styling and any(s in styling for s in paragraph.iterancestors()):
             continue
         if schema_reported and _in_schema_section(paragraph):
@@ -218,6 +216,30 @@ def template_leftovers(document: Document, context: LintContext) -> Iterator[Fin
                 continue
         if remove_me and REMOVE_ME in prose(paragraph).upper():
             yield Finding(f"the template says {REMOVE_ME!r}", line(paragraph))
+
+
+def _maybe_placeholders(root: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs without markup whose text holds ``REQUIRED``, ``OPTIONAL`` or
+    ``RECOMMENDED`` (a word of every :data:`PLACEHOLDER_PARAGRAPHS`; comments aside, in
+    document order), and that :func:`_short_plain` may accept: a superset of the placeholder
+    paragraphs. A paragraph without child nodes has its ``text`` for its string value, read
+    once (an XPath over the tree reads the string value of every paragraph for each test)."""
+    for paragraph in root.iter("p"):
+        if not len(paragraph):  # text and CDATA only
+            text = paragraph.text
+            if (
+                text is not None
+                and len(text) <= PLACEHOLDER_MAX
+                and ("REQUIRED" in text or "OPTIONAL" in text or "RECOMMENDED" in text)
+            ):
+                yield paragraph
+            continue
+        for child in paragraph:
+            if isinstance(child.tag, str):
+                break  # markup
+        else:  # a comment or processing instruction among its children
+            if _MAYBE_PLACEHOLDER(paragraph):
+                yield paragraph
 
 
 def _in_schema_section(paragraph: etree._Element) -> bool:
