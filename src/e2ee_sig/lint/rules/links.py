@@ -33,11 +33,16 @@ _ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
 _CUTOFF = 0.75
 """How close a suggested anchor must be (:func:`difflib.get_close_matches`)."""
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
-_OTHER_BREAKS = (
-    b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e",
-    b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9",
-)  # fmt: skip
-"""Where ``str.splitlines`` ends a line besides a newline (in UTF-8)."""
+_OTHER_BREAKS = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+"""Where ``str.splitlines`` ends a line besides a newline: these bytes, and the characters
+of :data:`_OTHER_BREAKS_UTF8`."""
+_OTHER_BREAKS_UTF8 = (
+    (b"\x85", b"\xc2\x85"),
+    (b"\xa8", b"\xe2\x80\xa8"),
+    (b"\xa9", b"\xe2\x80\xa9"),
+)
+"""U+0085, U+2028 and U+2029 in UTF-8, each after its last byte (a search for one byte costs
+less than one for several)."""
 _COUNTED_LINES = 400
 """The most lines :func:`column_at` counts from the top to find one (else it splits them all)."""
 
@@ -47,7 +52,9 @@ def _newline_lines(document: Document) -> bool:
     """Whether every line of ``Document.lines`` ends at a newline of the bytes (nothing else
     that ``str.splitlines`` splits at stands in them)."""
     raw = document.raw
-    return not any(other in raw for other in _OTHER_BREAKS)
+    return not any(other in raw for other in _OTHER_BREAKS) and not any(
+        last in raw and character in raw for last, character in _OTHER_BREAKS_UTF8
+    )
 
 
 def column_at(document: Document, line: int, text: str, offset: int | None = None) -> int:

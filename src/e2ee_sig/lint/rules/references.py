@@ -482,13 +482,16 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
     own: set[str] | None = None
     texts = _example_texts(document)
     declared = dict.fromkeys(value for _, text in texts for _, value in _XMLNS.findall(text))
+    undefined = _undefined(index)
     for namespace in dict.fromkeys(value.strip() for value in declared):  # (in order of use)
-        if (
-            not NAMESPACE.fullmatch(namespace)
-            or namespace in NOT_XEP_NAMESPACES
-            or _PLACEHOLDER.search(namespace)
-            or index.defined(namespace)
-        ):
+        if namespace not in undefined:
+            undefined[namespace] = (
+                NAMESPACE.fullmatch(namespace) is not None
+                and namespace not in NOT_XEP_NAMESPACES
+                and _PLACEHOLDER.search(namespace) is None
+                and not index.defined(namespace)
+            )
+        if not undefined[namespace]:
             continue
         own = own if own is not None else set(own_namespaces(document)) | index_own(document, index)
         if namespace in own or any(namespace.startswith(o + ":") for o in own):
@@ -504,6 +507,15 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
             column,
             hint="use the namespace the defining XEP registers",
         )
+
+
+def _undefined(index: RootIndex) -> dict[str, bool]:
+    """Whether each namespace asked about so far is an XSF one (not RFC 6120/6121's, not a
+    placeholder) that no XEP of the index defines (the same for every document of the root)."""
+    known = index.derived.get("undefined-namespaces")
+    if not isinstance(known, dict):
+        known = index.derived["undefined-namespaces"] = {}
+    return known
 
 
 def index_own(document: Document, index: RootIndex) -> set[str]:
