@@ -33,6 +33,61 @@ _ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
 _CUTOFF = 0.75
 """How close a suggested anchor must be (:func:`difflib.get_close_matches`)."""
 HTTPS_HOSTS = ("xmpp.org", "ietf.org", "rfc-editor.org", "w3.org")
+_OTHER_BREAKS = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+"""Where ``str.splitlines`` ends a line besides a newline: these bytes, and the characters
+of :data:`_OTHER_BREAKS_UTF8`."""
+_OTHER_BREAKS_UTF8 = (
+    (b"\x85", b"\xc2\x85"),
+    (b"\xa8", b"\xe2\x80\xa8"),
+    (b"\xa9", b"\xe2\x80\xa9"),
+)
+"""U+0085, U+2028 and U+2029 in UTF-8, each after its last byte (a search for one byte costs
+less than one for several)."""
+_COUNTED_LINES = 400
+"""The most lines :func:`column_at` counts from the top to find one (else it splits them all)."""
+
+
+@per_document
+def _newline_lines(document: Document) -> bool:
+    """Whether every line of ``Document.lines`` ends at a newline of the bytes (nothing else
+    that ``str.splitlines`` splits at stands in them)."""
+    raw = document.raw
+    return not any(other in raw for other in _OTHER_BREAKS) and not any(
+        last in raw and character in raw for last, character in _OTHER_BREAKS_UTF8
+    )
+
+
+def column_at(document: Document, line: int, text: str, offset: int | None = None) -> int:
+    """What :func:`column_of` answers, read from the bytes of that one line (``offset``: a byte
+    on it; else found by counting newlines, for the first lines) when ``Document.lines``, which
+    decodes and splits the whole file, is not there yet (most findings need no other line)."""
+    raw = document.raw
+    if "lines" in vars(document) or line < 1 or not _newline_lines(document):
+        return column_of(document, line, text)
+    if offset is None:
+        offset = _line_start(raw, line) if line <= _COUNTED_LINES else None
+        if offset is None:
+            return column_of(document, line, text)
+    return _column_on(raw, offset, text)
+
+
+def _line_start(raw: bytes, line: int) -> int | None:
+    """Where line ``line`` of ``raw`` starts (None: it has fewer newlines before)."""
+    at = 0
+    for _ in range(line - 1):
+        at = raw.find(b"\n", at) + 1
+        if not at:
+            return None
+    return at
+
+
+def _column_on(raw: bytes, offset: int, text: str) -> int:
+    """The 1-based column of ``text`` on the line of ``raw`` that byte ``offset`` is on (1 when
+    it is not there)."""
+    end = raw.find(b"\n", offset)
+    found = raw[raw.rfind(b"\n", 0, offset) + 1 : end if end >= 0 else len(raw)]
+    column = found.decode("utf-8", "replace").find(text)
+    return column + 1 if column >= 0 else 1
 
 
 @per_document
@@ -117,8 +172,12 @@ def _nodes_in_tree(document: Document) -> Iterator[tuple[str, int, str]]:
 
 
 def _column(document: Document, line: int, url: str, entity: str) -> int:
-    """The column of a link's URL on its line (of the entity reference it came from)."""
-    return column_of(document, line, f"&{entity};" if entity else url)
+    """The column of a link's URL on its line (of the entity reference it came from), read
+    from that line's bytes when a link or reference the literal scan found stands on it."""
+    scan = scan_literal(document)
+    nodes = (*scan.links, *scan.references) if scan is not None else ()
+    offset = next((at for at, on, _ in nodes if on == line), None)
+    return column_at(document, line, f"&{entity};" if entity else url, offset)
 
 
 @rule("LNK001", "internal-link-anchor", Severity.WARNING, content=True)

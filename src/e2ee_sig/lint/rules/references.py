@@ -16,10 +16,11 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import Block, column_of, position
+from e2ee_sig.lint.rules._codeblocks import Block, position
 from e2ee_sig.lint.rules._literal import Scan, scan_literal
 from e2ee_sig.lint.rules._util import own_namespaces
 from e2ee_sig.lint.rules.examples import checked
+from e2ee_sig.lint.rules.links import column_at
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.facts import NAMESPACE
 from e2ee_sig.xep.index import INACTIVE, RootIndex, root_index
@@ -82,19 +83,59 @@ def _block(node: etree._Element) -> etree._Element | None:
 
 
 class Sentences(Generic[_Key, _Block]):
-    """The sentence around each citation, worked out when asked (each block split once)."""
+    """The sentence around each citation, worked out when asked (each block split once);
+    ``may_hold(block, words)``: False when the text of ``block`` cannot hold any of the
+    upper-case ``words`` (a look at its bytes, which costs less than the text)."""
 
-    def __init__(self, block_of: Callable[[_Key], _Block], text_of: Callable[[_Block], str]):
-        self._block_of, self._text_of = block_of, text_of
+    def __init__(
+        self,
+        block_of: Callable[[_Key], _Block],
+        text_of: Callable[[_Block], str],
+        may_hold: Callable[[_Block, tuple[bytes, ...]], bool] | None = None,
+    ):
+        self._block_of, self._text_of, self._may_hold = block_of, text_of, may_hold
+        self._blocks: dict[_Key, _Block] = {}
         self._texts: dict[_Block, str] = {}
+
+    def _block(self, key: _Key) -> _Block:
+        if key not in self._blocks:
+            self._blocks[key] = self._block_of(key)
+        return self._blocks[key]
 
     def around(self, number: str, key: _Key) -> str:
         """The first sentence of the block around ``key`` that cites ``&xepNNNN;``."""
-        block = self._block_of(key)
+        block = self._block(key)
         if block not in self._texts:
             self._texts[block] = " ".join(self._text_of(block).split())
         text = self._texts[block]
         return _sentence_at(text, text.find(f"&xep{number};"))
+
+    def may_hold(self, key: _Key, words: tuple[str, ...]) -> bool:
+        """Whether the block around ``key`` may hold one of ``words`` (upper-case ASCII
+        words), and so the sentence :meth:`around` answers for it (False: it cannot)."""
+        block = self._block(key)
+        if block in self._texts:
+            return any(word in self._texts[block] for word in words)
+        if self._may_hold is None:
+            return True
+        return self._may_hold(block, tuple(word.encode() for word in words))
+
+
+_MARKUP_BY_CAPITAL = re.compile(rb"[A-Z][<&]|[>;][A-Z]")
+"""A capital letter just before markup or just after it: where markup may split a word."""
+
+
+def may_hold_capitals(data: bytes, words: tuple[bytes, ...]) -> bool:
+    """Whether the character data of ``data`` (what :meth:`Scan.text` makes of it: markup
+    taken out, character references replaced) may hold one of the upper-case ASCII ``words``:
+    each letter of such a word comes from a letter of ``data`` or from a character reference,
+    so a word not in ``data`` is in its text only where markup that starts with ``<`` or ``&``
+    and ends with ``>`` or ``;`` splits it, next to a capital, or where ``&#`` stands."""
+    return (
+        any(word in data for word in words)
+        or b"&#" in data
+        or _MARKUP_BY_CAPITAL.search(data) is not None
+    )
 
 
 def _sentence_at(text: str, at: int) -> str:
@@ -156,7 +197,13 @@ def _citations_in_scan(scan: Scan) -> Citations:
         for at, line, name in scan.references
         if (match := _XEP_ENTITY.fullmatch(name))
     ]
-    sentences = Sentences(scan.block, lambda block: scan.text(*block) if block else "")
+    sentences = Sentences(
+        scan.block,
+        lambda block: scan.text(*block) if block else "",
+        lambda block, words: (
+            block is not None and may_hold_capitals(scan.raw[slice(*block)], words)
+        ),
+    )
     return Citations(found, scan.in_body, sentences)
 
 
@@ -233,7 +280,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         yield Finding(
             f"&xep{number}; cites XEP-{number}, which is {target.status}{replaced}",
             line,
-            column_of(document, line, f"&xep{number};"),
+            column_at(document, line, f"&xep{number};", key if isinstance(key, int) else None),
             hint="cite the XEP that replaces it, or say that it is legacy/deprecated",
         )
 
@@ -310,7 +357,7 @@ def uncited_dependency(document: Document, context: LintContext) -> Iterator[Fin
             yield Finding(
                 f"dependency {spec!r} is never cited in the body",
                 line,
-                column_of(document, line, spec),
+                column_at(document, line, spec),
                 hint="cite it where the protocol uses it, or remove it from <dependencies>",
             )
 
@@ -344,6 +391,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
             or target.type != "Standards Track"
             or target.status in _NOT_CITABLE
             or not found.in_body(key)
+            or not found.sentences.may_hold(key, _NORMATIVE_WORDS)
             or not _normative(found.sentences.around(number, key))
         ):
             continue
@@ -351,7 +399,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         yield Finding(
             f"XEP-{number} is cited normatively but not listed in <dependencies>",
             line,
-            column_of(document, line, f"&xep{number};"),
+            column_at(document, line, f"&xep{number};", key if isinstance(key, int) else None),
             hint=f"add <spec>XEP-{number}</spec> to <dependencies>",
         )
 
@@ -434,13 +482,16 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
     own: set[str] | None = None
     texts = _example_texts(document)
     declared = dict.fromkeys(value for _, text in texts for _, value in _XMLNS.findall(text))
+    undefined = _undefined(index)
     for namespace in dict.fromkeys(value.strip() for value in declared):  # (in order of use)
-        if (
-            not NAMESPACE.fullmatch(namespace)
-            or namespace in NOT_XEP_NAMESPACES
-            or _PLACEHOLDER.search(namespace)
-            or index.defined(namespace)
-        ):
+        if namespace not in undefined:
+            undefined[namespace] = (
+                NAMESPACE.fullmatch(namespace) is not None
+                and namespace not in NOT_XEP_NAMESPACES
+                and _PLACEHOLDER.search(namespace) is None
+                and not index.defined(namespace)
+            )
+        if not undefined[namespace]:
             continue
         own = own if own is not None else set(own_namespaces(document)) | index_own(document, index)
         if namespace in own or any(namespace.startswith(o + ":") for o in own):
@@ -456,6 +507,15 @@ def undefined_namespace(document: Document, context: LintContext) -> Iterator[Fi
             column,
             hint="use the namespace the defining XEP registers",
         )
+
+
+def _undefined(index: RootIndex) -> dict[str, bool]:
+    """Whether each namespace asked about so far is an XSF one (not RFC 6120/6121's, not a
+    placeholder) that no XEP of the index defines (the same for every document of the root)."""
+    known = index.derived.get("undefined-namespaces")
+    if not isinstance(known, dict):
+        known = index.derived["undefined-namespaces"] = {}
+    return known
 
 
 def index_own(document: Document, index: RootIndex) -> set[str]:
