@@ -35,16 +35,17 @@ def _document(raw: bytes) -> Document:
     st.integers(0, 12),
     st.sampled_from(["&xep0001;", "a", "é", "x a"]),
     st.integers(0, 200),
-    st.booleans(),
+    st.sampled_from(["none", "on the line", "anywhere"]),
 )
 def test_a_column_read_from_the_line_is_the_column_of_the_split_lines(
-    text: str, junk: bytes, line: int, wanted: str, at: int, with_offset: bool
+    text: str, junk: bytes, line: int, wanted: str, at: int, offset_kind: str
 ) -> None:
     raw = junk + text.encode() + junk
     offset = None
-    if with_offset and raw:  # a byte on that line, as the callers pass
+    if offset_kind != "none" and raw:  # a byte the caller saw the text at
         offset = min(at, len(raw) - 1)
-        line = raw.count(b"\n", 0, offset) + 1
+        if offset_kind == "on the line":
+            line = raw.count(b"\n", 0, offset) + 1
     expected = column_of(_document(raw), line, wanted)
     assert links.column_at(_document(raw), line, wanted, offset) == expected
     split = _document(raw)
@@ -124,3 +125,15 @@ def test_the_shortcuts_find_what_the_slow_way_finds_on_the_corpus(corpus: Path) 
             and references._PLACEHOLDER.search(namespace) is None
             and not index.defined(namespace)
         ), namespace
+
+
+def test_an_offset_on_another_line_than_the_reported_one_is_not_used() -> None:
+    """The line reported is the element's, the offset where the text was seen: when they are
+    on different lines, the column is looked up on the reported line, as before (cases the
+    differential fuzz of the ninth speed pass found)."""
+    raw = b"<p>See <link\nurl='#nosuch'>x</link>.</p>\n<p>a <em>b\n</em>&xep0096; c</p>\n"
+    cases = [(2, "#nosuch", raw.index(b"<link")), (3, "&xep0096;", raw.index(b"&xep0096;"))]
+    for line, text, offset in cases:
+        expected = column_of(_document(raw), line, text)
+        assert links.column_at(_document(raw), line, text, offset) == expected
+    assert [column_of(_document(raw), line, text) for line, text, _ in cases] == [6, 1]

@@ -59,11 +59,14 @@ def _newline_lines(document: Document) -> bool:
 
 def column_at(document: Document, line: int, text: str, offset: int | None = None) -> int:
     """What :func:`column_of` answers, read from the bytes of that one line (``offset``: a byte
-    on it; else found by counting newlines, for the first lines) when ``Document.lines``, which
-    decodes and splits the whole file, is not there yet (most findings need no other line)."""
+    that may be on it, used when it is; else the line is found by counting newlines, for the
+    first lines) when ``Document.lines``, which decodes and splits the whole file, is not there
+    yet (most findings need no other line)."""
     raw = document.raw
     if "lines" in vars(document) or line < 1 or not _newline_lines(document):
         return column_of(document, line, text)
+    if offset is not None and raw.count(b"\n", 0, offset) != line - 1:
+        offset = None  # (a reference on a later line than the element reported)
     if offset is None:
         offset = _line_start(raw, line) if line <= _COUNTED_LINES else None
         if offset is None:
