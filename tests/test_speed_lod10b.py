@@ -1,6 +1,7 @@
 """Shortcuts of the literal scan give what the general path gives: the prolog matched from
 where the DOCTYPE scan saw the DOCTYPE end, and the root's children told from the sections
-(property tests, and every file of the corpus)."""
+(property tests, and every file of the corpus); the official view finds the first
+``</header>`` once."""
 
 from __future__ import annotations
 
@@ -114,3 +115,18 @@ def test_the_scan_shortcuts_agree_with_the_general_path_on_the_corpus(corpus: Pa
             told += names == frozenset({b"header", b"section1"})
     assert ended > len(paths) * 9 // 10
     assert told > len(paths) * 9 // 10
+
+
+@given(
+    raw=st.lists(st.sampled_from(["</header>", "</header", "x", "\n", ">"]), max_size=8).map(
+        lambda parts: "".join(parts).encode()
+    ),
+    end=st.integers(0, 60),
+)
+def test_the_first_header_close_tells_whether_one_ends_before_an_offset(
+    raw: bytes, end: int
+) -> None:
+    """``_through_header`` finds ``</header>`` once: one before ``end`` (a newline's offset)
+    is the first one."""
+    close = raw.find(b"</header>")
+    assert (0 <= close <= end - len(b"</header>")) == (raw.find(b"</header>", 0, end) >= 0)
