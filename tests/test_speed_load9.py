@@ -105,8 +105,10 @@ def _plain_scan_doctype(raw: bytes) -> Doctype | None:
         system=_unquote(system) if system else None,
         has_subset=start.group("bracket") is not None,
     )
-    if doctype.has_subset:
-        _scan_subset(raw, start.end(), doctype)
+    end = _scan_subset(raw, start.end(), doctype) if doctype.has_subset else start.end()
+    close = re.compile(rb"\s*>").match(raw, end) if end is not None else None
+    if close is not None and "'" not in doctype.name and '"' not in doctype.name:
+        doctype.end = close.end()  # (lod10b: where the DOCTYPE ends)
     return doctype
 
 
