@@ -105,8 +105,10 @@ def _plain_scan_doctype(raw: bytes) -> Doctype | None:
         system=_unquote(system) if system else None,
         has_subset=start.group("bracket") is not None,
     )
-    if doctype.has_subset:
-        _scan_subset(raw, start.end(), doctype)
+    end = _scan_subset(raw, start.end(), doctype) if doctype.has_subset else start.end()
+    close = re.compile(rb"\s*>").match(raw, end) if end is not None else None
+    if close is not None and "'" not in doctype.name and '"' not in doctype.name:
+        doctype.end = close.end()  # (lod10b: where the DOCTYPE ends)
     return doctype
 
 
@@ -260,7 +262,7 @@ def _plain_through_header(raw: bytes, tree: etree._ElementTree) -> bytes:
     headers = list(tree.getroot().iterchildren("header"))
     after = headers[-1].getnext() if headers else None
     line = after.sourceline if after is not None else None
-    end = official._end_of_line(raw, line) if line else None
+    end = official._end_of_line(raw, line, raw.find(b"</header>")) if line else None
     if end is None:
         return raw
     through = raw[:end]
@@ -286,7 +288,7 @@ def test_the_header_s_end_is_where_the_plain_copy_ended(body: bytes, expand: boo
         tree = etree.fromstring(raw, parser).getroottree()
     except etree.XMLSyntaxError:
         return
-    end = official._through_header(raw, tree)
+    end = official._through_header(raw, tree, raw.find(b"</header>"))
     assert raw[:end] == _plain_through_header(raw, tree)
 
 

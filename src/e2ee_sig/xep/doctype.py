@@ -18,15 +18,16 @@ _DOCTYPE_START = re.compile(
     rb"""(?:\xef\xbb\xbf)?+(?:\s+|<!--.*?-->|<\?.*?\?>)*+  # the prolog (possessive:
     <!DOCTYPE\s+(?P<name>[^\s\[>]+)                        # never matched another way)
     (?:\s+(?:SYSTEM|PUBLIC\s+(?:"[^"]*"|'[^']*'))\s+(?P<system>"[^"]*"|'[^']*'))?
-    \s*(?P<bracket>\[)?""",
+    \s*(?:(?P<bracket>\[)|(?P<close>>))?""",
     re.X | re.S,
 )
 _XEP_ENT_SUBSET = re.compile(
     rb"""\s*<!ENTITY\s+%\s+(?P<pe>[A-Za-z_][\w.-]*)\s+SYSTEM\s+(?:'xep\.ent'|"xep\.ent")\s*>
-    \s*(?P<ref>%(?P=pe);)\s*\]""",
+    \s*(?P<ref>%(?P=pe);)\s*\](?P<close>\s*>)?""",
     re.X,
 )
 """The internal subset nearly every XEP has: ``%ents;`` declared as ``xep.ent`` and used."""
+_DECLARATION_END = re.compile(rb"\s*>")
 _SUBSET_TOKEN = re.compile(
     rb"""(?P<space>\s+)
     |(?P<comment><!--.*?-->)
@@ -66,6 +67,9 @@ class Doctype:
     external: list[ExternalEntity] = field(default_factory=list)
     declares_elements: bool = False
     declared_ents_pe: bool = False
+    end: int | None = None
+    """Where the DOCTYPE ends (after its ``>``) when the scan read it all as XML has it: no
+    quote in its name, no ``]`` in a parameter-entity reference (None: not read so)."""
 
     @property
     def references_xep_ent(self) -> bool:
@@ -87,28 +91,42 @@ def scan_doctype(raw: bytes) -> Doctype | None:
         system=_unquote(system) if system else None,
         has_subset=start.group("bracket") is not None,
     )
+    end = start.end("close")  # (-1: not found)
     if doctype.has_subset:
         usual = _XEP_ENT_SUBSET.match(raw, start.end())
         if usual is None:
-            _scan_subset(raw, start.end(), doctype)
+            subset_end = _scan_subset(raw, start.end(), doctype)
+            close = _DECLARATION_END.match(raw, subset_end) if subset_end is not None else None
+            end = close.end() if close is not None else -1
         else:  # what _scan_subset finds in it, from one match
             doctype.ents_refs.append(usual.span("ref"))
             doctype.declared_ents_pe = True
+            end = usual.end("close")
+    if end >= 0 and "'" not in doctype.name and '"' not in doctype.name:
+        doctype.end = end
     return doctype
 
 
-def _scan_subset(raw: bytes, pos: int, doctype: Doctype) -> None:
+def _scan_subset(raw: bytes, pos: int, doctype: Doctype) -> int | None:
+    """Note what the internal subset from ``pos`` declares; where its ``]`` ends (None: the
+    scan stopped before it, or a parameter-entity reference's name holds a ``]``)."""
     ents_pes: set[bytes] = set()
+    plain = True
     while pos < len(raw):
         token = _SUBSET_TOKEN.match(raw, pos)
-        if token is None or token.group("end"):
-            return
+        if token is None:
+            return None
+        if token.group("end"):
+            return token.end() if plain else None
         decl = token.group("decl")
         if decl is not None:
             _note_declaration(decl, token.start(), doctype, ents_pes)
-        elif token.group("peref") is not None and token.group("pename") in ents_pes:
-            doctype.ents_refs.append((token.start(), token.end()))
+        elif (name := token.group("pename")) is not None:
+            plain = plain and name.find(b"]") < 0
+            if name in ents_pes:
+                doctype.ents_refs.append((token.start(), token.end()))
         pos = token.end()
+    return None
 
 
 def _note_declaration(decl: bytes, offset: int, doctype: Doctype, ents_pes: set[bytes]) -> None:

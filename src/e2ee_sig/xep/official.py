@@ -34,6 +34,7 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
 _CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)
 STYLESHEET_HREF = re.compile(r"href=['\"]xep.xsl['\"]")
+_HEADER_CLOSE = b"</header>"
 
 
 @dataclass(frozen=True)
@@ -112,27 +113,27 @@ def _header_fields(tree: etree._ElementTree | None) -> dict[str, list]:
     return fields
 
 
-def _through_header(raw: bytes, tree: etree._ElementTree) -> int:
+def _through_header(raw: bytes, tree: etree._ElementTree, close: int) -> int:
     """Where the line ends on which the first node after the last ``<header>`` starts, in
     ``raw``: every header value lies before it (the whole length when nothing follows, or when
     that node came from an entity, whose line numbers count from the entity's value). An
-    offset, not a copy of the header."""
+    offset, not a copy of the header. ``close``: where the first ``</header>`` stands (-1:
+    nowhere)."""
     headers = list(tree.getroot().iterchildren("header"))
     after = headers[-1].getnext() if headers else None
     line = after.sourceline if after is not None else None
-    end = _end_of_line(raw, line) if line else None
+    end = _end_of_line(raw, line, close) if line else None
     if end is None:
         return len(raw)
     start = _start_tag(after)
     found = start is not None and raw.find(start, raw.rfind(b"\n", 0, end) + 1, end) >= 0
-    return end if found and raw.find(b"</header>", 0, end) >= 0 else len(raw)
+    return end if found and 0 <= close <= end - len(_HEADER_CLOSE) else len(raw)
 
 
-def _end_of_line(raw: bytes, line: int) -> int | None:
+def _end_of_line(raw: bytes, line: int, hint: int) -> int | None:
     """Where the newline that ends line ``line`` (counted from 1) stands; None when ``raw``
-    has fewer lines. The count starts at the first ``</header>``, near which that line
-    usually is, instead of splitting every line before it."""
-    hint = raw.find(b"</header>")
+    has fewer lines. The count starts at ``hint`` (the first ``</header>``, near which that
+    line usually is; -1: none), instead of splitting every line before it."""
     if hint < 0:
         hint = 0
     before = raw.count(b"\n", 0, hint)  # newlines before the hint: it is on line before + 1
@@ -184,17 +185,21 @@ class OfficialView:
         return self.parse_literal()
 
     @cached_property
+    def _header_close(self) -> int:
+        """Where the first ``</header>`` stands in the bytes (-1: nowhere)."""
+        return self.raw.find(_HEADER_CLOSE)
+
+    @cached_property
     def _has_cdata(self) -> bool:
-        raw = self.raw
-        end = raw.find(b"</header>")
-        return raw.find(b"<![CDATA[", 0, end if end >= 0 else len(raw)) >= 0
+        end = self._header_close
+        return self.raw.find(b"<![CDATA[", 0, end if end >= 0 else len(self.raw)) >= 0
 
     @cached_property
     def _literal_tree(self) -> etree._ElementTree | None:
         """Entity references kept; only parsed when a header value or a verdict needs it."""
         tree = self.tree
         if tree is not None and not _ENTITY_INSIDE.search(
-            self.raw, 0, _through_header(self.raw, tree)
+            self.raw, 0, _through_header(self.raw, tree, self._header_close)
         ):
             return tree
         return self.literal_tree

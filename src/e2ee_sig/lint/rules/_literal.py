@@ -19,20 +19,23 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lxml import etree
+
 from e2ee_sig.lint.rules._codeblocks import document_entities
 from e2ee_sig.xep import Document
+from e2ee_sig.xep.doctype import Doctype
 from e2ee_sig.xep.parse import declared_encoding
 from e2ee_sig.xep.parsers import LINE_LIMIT
-from e2ee_sig.xep.query import per_document
+from e2ee_sig.xep.query import per_document, sections
 
-_PROLOG = re.compile(
-    rb"""(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?.*?\?>
+_MISCELLANY = rb"""(?:\s+|<!--.*?-->|<\?.*?\?>
     |<!DOCTYPE(?:[^\[>'"]|'[^']*'|"[^"]*")*
       (?:\[(?:[^\]'"<]|'[^']*'|"[^"]*"|<!--.*?-->|<\?.*?\?>|<!(?:[^'"<>]|'[^']*'|"[^"]*")*>)*
-      \]\s*)?>)*""",
-    re.S | re.X,
-)
+      \]\s*)?>)*"""
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?" + _MISCELLANY, re.S | re.X)
 """The XML declaration, comments, processing instructions and DOCTYPE before the root."""
+_AFTER_DOCTYPE = re.compile(_MISCELLANY, re.S | re.X)
+"""What :data:`_PROLOG` matches after the DOCTYPE."""
 _TAG = re.compile(rb"""<(/?)([^\s/>]+)[^>'"]*(?:(?:'[^']*'|"[^"]*")[^>'"]*)*>""")
 """A tag: ``<(/?)([^\\s/>]+)(?:[^>'"]|'[^']*'|"[^"]*")*>``, with the engine running over whole
 runs of bytes other than quotes and ``>`` (not one alternation per byte)."""
@@ -64,6 +67,8 @@ _LT = ord("<")
 _SEMICOLON = ord(";")
 _BLANK = ord(" ")
 _NAME_ENDS = frozenset({b" ", b"\t", b"\n", b"\r", b"/", b">"})
+_HEADER_AND_SECTIONS = frozenset({b"header", b"section1"})
+_PARENT = etree._Element.getparent
 
 
 @dataclass(frozen=True)
@@ -233,7 +238,7 @@ def scan_literal(document: Document) -> Scan | None:
         or declared_encoding(raw) not in (None, "utf-8", "utf8")
     ):
         return None
-    start = _PROLOG.match(raw).end()  # type: ignore[union-attr]
+    start = prolog_end(raw, doctype)
     blanked = masked(document)
     root = _TAG.match(blanked, start)  # None also when a comment or CDATA runs over start
     header = _header_end(blanked, root) if root is not None else None
@@ -271,9 +276,34 @@ def scan_literal(document: Document) -> Scan | None:
     )
 
 
+def prolog_end(raw: bytes, doctype: Doctype | None) -> int:
+    """Where what :data:`_PROLOG` matches in ``raw`` ends, matched from the end of the DOCTYPE
+    when ``doctype`` (what ``scan_doctype(raw)`` answers) knows it: its internal subset is
+    not read again."""
+    end = doctype.end if doctype is not None else None
+    found = _PROLOG.match(raw) if end is None else _AFTER_DOCTYPE.match(raw, end)
+    return found.end()  # type: ignore[union-attr]
+
+
 def _top_level(document: Document) -> frozenset[bytes] | None:
     """The names of the root's element children in the expanded tree (a superset of the
-    literal tree's); None when one has a namespace or there is not exactly one ``header``."""
+    literal tree's); None when one has a namespace or there is not exactly one ``header``.
+    A ``header`` and only ``<section1>`` elements (of :func:`sections`: every one in the
+    tree, each a child of the root) are told without an lxml proxy for each child."""
+    root = document.xml_root
+    if (
+        root is not None
+        and (found := sections(document))
+        and len(root) == len(found) + 1  # (children: elements, comments, PIs, references)
+        and set(map(_PARENT, found)) == {root}
+        and next(root.iterchildren("header"), None) is not None
+    ):
+        return _HEADER_AND_SECTIONS
+    return _children(document)
+
+
+def _children(document: Document) -> frozenset[bytes] | None:
+    """What :func:`_top_level` answers, from every child of the root."""
     tree = document.tree
     names = [child.tag for child in tree.getroot() if isinstance(child.tag, str)] if tree else []
     if names.count("header") != 1 or any(name.startswith("{") for name in names):
