@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +33,10 @@ less than one for several)."""
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
 _RUN_FIRST = frozenset({WELL_FORMED, ACCEPTED})
+
+
+Shown = Callable[[str, str, Severity, Finding, str | None], str]
+"""How the text report shows a finding: path, rule code, severity, finding, source line."""
 
 
 class LintUsageError(E2eeSigError):
@@ -182,10 +186,17 @@ def _diagnostic(
     rule: Rule,
     severity: Severity,
     finding: Finding,
-    lines: Mapping[int, str] | None = None,
+    text: tuple[Mapping[int, str], Shown] | None = None,
 ) -> Diagnostic:
+    """The diagnostic for ``finding``; for the text report (``text``: the source lines it
+    needs, and how it shows a finding), with its source line and as that report shows it."""
     if finding.severity is Severity.WARNING:
         severity = Severity.WARNING
+    source = shown = None
+    if text is not None:
+        lines, show = text
+        source = lines.get(finding.line)
+        shown = show(document.display, rule.code, severity, finding, source)
     return Diagnostic(
         document.display,
         finding.line,
@@ -197,17 +208,20 @@ def _diagnostic(
         finding.hint,
         finding.fix,
         finding.end_column,
-        lines.get(finding.line) if lines else None,
+        source,
+        shown,
     )
 
 
 def _diagnostics(
     document: Document, context: LintContext, findings: list[tuple[Rule, Severity, Finding]]
 ) -> list[Diagnostic]:
-    lines: Mapping[int, str] | None = None
-    if findings and context.source_lines:
-        lines = _source_lines(document, {f.line for _, _, f in findings})
-    return [_diagnostic(document, rule, severity, f, lines) for rule, severity, f in findings]
+    text = None
+    if findings and context.source_lines:  # rendered here: forked workers share the work
+        from e2ee_sig.lint.reporters.text import shown
+
+        text = (_source_lines(document, {f.line for _, _, f in findings}), shown)
+    return [_diagnostic(document, rule, severity, f, text) for rule, severity, f in findings]
 
 
 def _source_lines(document: Document, numbers: set[int]) -> Mapping[int, str]:
