@@ -1,9 +1,11 @@
 """The end of a lint run takes shortcuts that give what the general path gives: the text
-report's source lines picked from the bytes (never timings: those are measured in
-benchmarks/)."""
+report's source lines picked from the bytes, its diagnostics rendered where they are found
+(never timings: those are measured in benchmarks/)."""
 
 from __future__ import annotations
 
+import io
+import os
 import random
 from pathlib import Path
 
@@ -11,9 +13,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from e2ee_sig.lint import engine
-from e2ee_sig.lint.engine import _line_starts, _picked_lines, _source_lines
+from e2ee_sig.lint import batch, engine
+from e2ee_sig.lint.batch import LintReport, lint_paths
+from e2ee_sig.lint.engine import LintOptions, _line_starts, _picked_lines, _source_lines
+from e2ee_sig.lint.reporters import text
 from e2ee_sig.xep import parse_bytes
+from tests.xepfactory import make_xep
 
 _PIECES = st.sampled_from(
     [
@@ -42,9 +47,9 @@ def test_picked_lines_are_the_lines_of_the_whole_file(raw: bytes, numbers: set[i
     if picked is not None:
         assert picked == _expected(raw, numbers)
     else:
-        assert any(other in raw for other in (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1e")) or any(
-            character.encode() in raw for character in "\x85\u2028\u2029"
-        )
+        assert any(
+            other in raw for other in (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+        ) or any(character.encode() in raw for character in "\x85\u2028\u2029")
 
 
 @given(_RAW, _NUMBERS, st.booleans())
@@ -83,3 +88,33 @@ def test_lines_far_into_a_file_are_not_split_out_of_it() -> None:
     assert _source_lines(crlf, {4000}) == {4000: "<y/> é"}
     assert "lines" in vars(crlf)  # (the general path)
     assert engine._HEAD_LINES < 4000
+
+
+def _text_report(paths: list[str], jobs: int, recorded: bool = True) -> tuple[str, LintReport]:
+    report = lint_paths(paths, LintOptions(source_lines=recorded, jobs=jobs))
+    out = io.StringIO()
+    text.full(report, out)
+    return out.getvalue(), report
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_the_text_report_rendered_by_workers_is_the_one_rendered_at_the_end(
+    xep_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "PARALLEL_THRESHOLD", 2)
+    paths = []
+    for number in range(4):
+        path = xep_root / "inbox" / f"draft-{number}.xml"
+        body = make_xep(number=f"099{number}", status="Experimental\t", approver="")
+        deep = "<p>a\tb <link url='http://xmpp.org/x'>x</link></p>\n" * 150
+        path.write_text(body.replace("</section1>", deep + "</section1>", 1))
+        paths.append(str(path))
+    forked, report = _text_report(paths, jobs=2)
+    serial, _ = _text_report(paths, jobs=1)
+    text._source_lines.cache_clear()
+    read_back, unrendered = _text_report(paths, jobs=1, recorded=False)
+    assert forked == serial == read_back
+    assert all(d.shown for d in report.diagnostics)
+    assert not any(d.shown for d in unrendered.diagnostics)
+    assert any(d.line > engine._HEAD_LINES and d.source for d in report.diagnostics)
+    assert "[warning]" in forked and " = hint: " in forked
