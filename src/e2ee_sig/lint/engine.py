@@ -282,8 +282,8 @@ def _picked_lines(raw: bytes, wanted: list[int]) -> dict[int, str] | None:
 def _line_starts(raw: bytes, wanted: list[int]) -> Iterator[tuple[int, int]]:
     """Each line number of ``wanted`` (ascending) that ``raw`` has, with the byte where it
     starts, if only newlines end lines. The newlines are counted a stretch at a time (the
-    length of a stretch guessed from the lines so far), which costs far less than splitting
-    the file into lines; the last few before a line are stepped over one by one."""
+    length of a stretch guessed from the lines so far), the last few before a line stepped
+    over one by one: no string for every line of the file, as splitting it makes."""
     size = len(raw)
     line, start, width = 1, 0, 64.0  # line ``line`` starts at ``start``; bytes per line
     for number in wanted:
