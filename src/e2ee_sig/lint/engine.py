@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,17 +18,6 @@ from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
 
 _XML_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")  # what may come before a XML file's first "<"
 _HEAD_LINES = 100  # findings only up to this line: the file is split into lines only that far
-_STEPS = 16  # newlines found one by one (not counted) on the way to a line
-_OTHER_BREAKS = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
-"""Where ``str.splitlines`` ends a line besides a newline: these bytes, and the characters of
-:data:`_OTHER_BREAKS_UTF8`."""
-_OTHER_BREAKS_UTF8 = (
-    (b"\x85", b"\xc2\x85"),
-    (b"\xa8", b"\xe2\x80\xa8"),
-    (b"\xa9", b"\xe2\x80\xa9"),
-)
-"""U+0085, U+2028 and U+2029 in UTF-8, each after its last byte (a search for one byte costs
-less than one for several)."""
 
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
@@ -186,16 +175,17 @@ def _diagnostic(
     rule: Rule,
     severity: Severity,
     finding: Finding,
-    text: tuple[Mapping[int, str], Shown] | None = None,
+    text: tuple[Sequence[str], Shown] | None = None,
 ) -> Diagnostic:
-    """The diagnostic for ``finding``; for the text report (``text``: the source lines it
-    needs, and how it shows a finding), with its source line and as that report shows it."""
+    """The diagnostic for ``finding``; for the text report (``text``: the document's lines, as
+    far as it needs them, and how it shows a finding), with its source line and as that report
+    shows it."""
     if finding.severity is Severity.WARNING:
         severity = Severity.WARNING
     source = shown = None
     if text is not None:
         lines, show = text
-        source = lines.get(finding.line)
+        source = lines[finding.line - 1] if 0 < finding.line <= len(lines) else None
         shown = show(document.display, rule.code, severity, finding, source)
     return Diagnostic(
         document.display,
@@ -220,30 +210,18 @@ def _diagnostics(
     if findings and context.source_lines:  # rendered here: forked workers share the work
         from e2ee_sig.lint.reporters.text import shown
 
-        text = (_source_lines(document, {f.line for _, _, f in findings}), shown)
+        text = (_source_lines(document, max(f.line for _, _, f in findings)), shown)
     return [_diagnostic(document, rule, severity, f, text) for rule, severity, f in findings]
 
 
-def _source_lines(document: Document, numbers: set[int]) -> Mapping[int, str]:
-    """Lines ``numbers`` of the document as ``Document.lines`` has them (those it has); none
-    for a file that is not XML (a symlink to a credentials file must never be echoed)."""
-    raw = document.raw
-    if not _XML_START.match(raw):
-        return {}
-    wanted = sorted(n for n in numbers if n > 0)
-    if not wanted:
-        return {}
-    lines: Sequence[str] | None = None
-    if "lines" in vars(document):  # split already
-        lines = document.lines
-    elif wanted[-1] <= _HEAD_LINES:
-        lines = _first_lines(raw, wanted[-1])
-    else:
-        picked = _picked_lines(raw, wanted)
-        if picked is not None:
-            return picked
-        lines = document.lines
-    return {n: lines[n - 1] for n in wanted if n <= len(lines)}
+def _source_lines(document: Document, last: int) -> Sequence[str]:
+    """The document's lines, at least up to line ``last``; none for a file that is not XML (a
+    symlink to a credentials file must never be echoed)."""
+    if not _XML_START.match(document.raw):
+        return ()
+    if "lines" in vars(document) or last > _HEAD_LINES:  # (split already, or split them all)
+        return document.lines
+    return _first_lines(document.raw, last)
 
 
 def _first_lines(raw: bytes, count: int) -> list[str]:
@@ -255,67 +233,6 @@ def _first_lines(raw: bytes, count: int) -> list[str]:
         if end < 0:
             return raw.decode("utf-8", "replace").splitlines()
     return raw[: end + 1].decode("utf-8", "replace").splitlines()
-
-
-def _picked_lines(raw: bytes, wanted: list[int]) -> dict[int, str] | None:
-    """Lines ``wanted`` (ascending) of ``raw`` as ``Document.lines`` has them, each found by
-    counting newlines and decoded alone; None when something else ends a line before the
-    last of them (``str.splitlines`` ends lines at more than newlines)."""
-    found: dict[int, str] = {}
-    size = len(raw)
-    end = 0
-    for number, start in _line_starts(raw, wanted):
-        end = raw.find(b"\n", start)
-        if end < 0:
-            end = size
-        found[number] = raw[start:end].decode("utf-8", "replace")
-    if len(found) < len(wanted):  # (other breaks anywhere could make the lines it lacks)
-        end = size
-    if any(raw.find(other, 0, end) >= 0 for other in _OTHER_BREAKS) or any(
-        raw.find(last, 0, end) >= 0 and raw.find(character, 0, end) >= 0
-        for last, character in _OTHER_BREAKS_UTF8
-    ):
-        return None
-    return found
-
-
-def _line_starts(raw: bytes, wanted: list[int]) -> Iterator[tuple[int, int]]:
-    """Each line number of ``wanted`` (ascending) that ``raw`` has, with the byte where it
-    starts, if only newlines end lines. The newlines are counted a stretch at a time (the
-    length of a stretch guessed from the lines so far), the last few before a line stepped
-    over one by one: no string for every line of the file, as splitting it makes."""
-    size = len(raw)
-    line, start, width = 1, 0, 64.0  # line ``line`` starts at ``start``; bytes per line
-    for number in wanted:
-        while line < number:
-            gap = number - line
-            if gap <= _STEPS:
-                for _ in range(gap):
-                    start = raw.find(b"\n", start) + 1
-                    if not start:
-                        return
-                line = number
-                break
-            end = min(start + int(gap * width) + 1, size)
-            newlines = raw.count(b"\n", start, end)
-            if not newlines:  # a long line: step over it
-                start = raw.find(b"\n", start) + 1
-                if not start:
-                    return
-                line += 1
-                continue
-            width = (end - start) / newlines
-            if newlines <= gap:
-                start = raw.rfind(b"\n", start, end) + 1
-                line += newlines
-            elif newlines - gap < _STEPS:  # a little too far: step back
-                for _ in range(newlines - gap + 1):
-                    end = raw.rfind(b"\n", start, end)
-                start = end + 1
-                line = number
-        if start >= size:
-            return
-        yield number, start
 
 
 def _severity(
