@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from e2ee_sig.dates import today_utc
@@ -208,10 +209,16 @@ def _diagnostics(
 ) -> list[Diagnostic]:
     text = None
     if findings and context.source_lines:  # rendered here: forked workers share the work
-        from e2ee_sig.lint.reporters.text import shown
-
-        text = (_source_lines(document, max(f.line for _, _, f in findings)), shown)
+        text = (_source_lines(document, max(f.line for _, _, f in findings)), _shown())
     return [_diagnostic(document, rule, severity, f, text) for rule, severity, f in findings]
+
+
+@cache
+def _shown() -> Shown:
+    """How the text report shows a finding (its module imported once, when first needed)."""
+    from e2ee_sig.lint.reporters.text import shown
+
+    return shown
 
 
 def _source_lines(document: Document, last: int) -> Sequence[str]:
