@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from e2ee_sig.dates import today_utc
@@ -22,6 +23,10 @@ _HEAD_LINES = 100  # findings only up to this line: the file is split into lines
 WELL_FORMED = "XSF000"
 ACCEPTED = "XEP006"
 _RUN_FIRST = frozenset({WELL_FORMED, ACCEPTED})
+
+
+Shown = Callable[[str, str, Severity, Finding, str | None], str]
+"""How the text report shows a finding: path, rule code, severity, finding, source line."""
 
 
 class LintUsageError(E2eeSigError):
@@ -171,10 +176,18 @@ def _diagnostic(
     rule: Rule,
     severity: Severity,
     finding: Finding,
-    lines: Sequence[str] = (),
+    text: tuple[Sequence[str], Shown] | None = None,
 ) -> Diagnostic:
+    """The diagnostic for ``finding``; for the text report (``text``: the document's lines, as
+    far as it needs them, and how it shows a finding), with its source line and as that report
+    shows it."""
     if finding.severity is Severity.WARNING:
         severity = Severity.WARNING
+    source = shown = None
+    if text is not None:
+        lines, show = text
+        source = lines[finding.line - 1] if 0 < finding.line <= len(lines) else None
+        shown = show(document.display, rule.code, severity, finding, source)
     return Diagnostic(
         document.display,
         finding.line,
@@ -186,17 +199,26 @@ def _diagnostic(
         finding.hint,
         finding.fix,
         finding.end_column,
-        lines[finding.line - 1] if 0 < finding.line <= len(lines) else None,
+        source,
+        shown,
     )
 
 
 def _diagnostics(
     document: Document, context: LintContext, findings: list[tuple[Rule, Severity, Finding]]
 ) -> list[Diagnostic]:
-    lines: Sequence[str] = ()
-    if findings and context.source_lines:
-        lines = _source_lines(document, max(f.line for _, _, f in findings))
-    return [_diagnostic(document, rule, severity, f, lines) for rule, severity, f in findings]
+    text = None
+    if findings and context.source_lines:  # rendered here: forked workers share the work
+        text = (_source_lines(document, max(f.line for _, _, f in findings)), _shown())
+    return [_diagnostic(document, rule, severity, f, text) for rule, severity, f in findings]
+
+
+@cache
+def _shown() -> Shown:
+    """How the text report shows a finding (its module imported once, when first needed)."""
+    from e2ee_sig.lint.reporters.text import shown
+
+    return shown
 
 
 def _source_lines(document: Document, last: int) -> Sequence[str]:

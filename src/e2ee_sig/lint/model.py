@@ -72,3 +72,6 @@ class Diagnostic:
     end_column: int | None = field(default=None, compare=False)
     source: str | None = field(default=None, compare=False, repr=False)
     """Line ``line`` of the file as linted (recorded for the text report's snippet)."""
+    shown: str | None = field(default=None, compare=False, repr=False)
+    """The diagnostic as the text report shows it, rendered where the file was linted (by
+    forked workers too, in parallel); None: the report renders it."""

@@ -9,10 +9,12 @@ from typing import TextIO
 
 from e2ee_sig.fsio import FileRefused, display_name, read_capped
 from e2ee_sig.lint.batch import LintReport
-from e2ee_sig.lint.model import Diagnostic, Severity
+from e2ee_sig.lint.model import Diagnostic, Finding, Severity
 from e2ee_sig.xep.parse import MAX_BYTES
 
 _TOKEN = re.compile(r"<[^<>]{0,60}>|\S{1,60}")
+Placed = Finding | Diagnostic
+"""Where a report reads the line, column, message and hint of what it shows."""
 
 
 @lru_cache(maxsize=64)
@@ -33,33 +35,56 @@ def _shown(path: str) -> str:
     return display_name(path)
 
 
-def _headline(diagnostic: Diagnostic) -> str:
-    where = f"{_shown(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
-    level = "" if diagnostic.severity is Severity.ERROR else " [warning]"
-    return f"{where}: {diagnostic.code}{level} {diagnostic.message}"
+def _headline(path: str, code: str, severity: Severity, place: Placed) -> str:
+    where = f"{_shown(path)}:{place.line}:{place.column}"
+    level = "" if severity is Severity.ERROR else " [warning]"
+    return f"{where}: {code}{level} {place.message}"
 
 
-def _snippet(diagnostic: Diagnostic) -> str:
+def _snippet(source: str | None, place: Placed) -> str:
     """The source line under a gutter, with a caret under the span found ('' when the line
     is unknown)."""
-    source = diagnostic.source
-    if source is None:  # not recorded when the file was linted: read it now
-        lines = _source_lines(diagnostic.path)
-        if not 1 <= diagnostic.line <= len(lines):
-            return ""
-        source = lines[diagnostic.line - 1]
+    if source is None:
+        return ""
     if "\t" in source:
         source = source.expandtabs(4)
     source = source.rstrip()
     if len(source) > 160:
         source = source[:157] + "..."
-    number = str(diagnostic.line)
+    number = str(place.line)
     gutter = " " * len(number)
-    start = max(diagnostic.column - 1, len(source) - len(source.lstrip()))
+    start = max(place.column - 1, len(source) - len(source.lstrip()))
     start = min(start, max(len(source) - 1, 0))
-    end = (diagnostic.end_column - 1) if diagnostic.end_column else start + _token(source[start:])
+    end = (place.end_column - 1) if place.end_column else start + _token(source[start:])
     caret = " " * start + "^" * max(1, end - start)
     return f"{gutter} |\n{number} | {source}\n{gutter} | {caret}\n"
+
+
+def shown(path: str, code: str, severity: Severity, place: Placed, source: str | None) -> str:
+    """How the full report shows a finding of rule ``code`` in ``path``: a headline, the
+    source line (``source``, None when unknown) with a caret, a hint, a blank line. The lint
+    engine calls it where the file is linted (by forked workers too, in parallel), and records
+    the result as :attr:`Diagnostic.shown`."""
+    hint = place.hint or (place.fix.description if place.fix else None)
+    if not hint:
+        return f"{_headline(path, code, severity, place)}\n{_snippet(source, place)}\n"
+    pad = " " * len(str(place.line))
+    fixable = " [fixable with --fix]" if place.fix and place.fix.safe else ""
+    return (
+        f"{_headline(path, code, severity, place)}\n{_snippet(source, place)}"
+        f"{pad} = hint: {hint}{fixable}\n\n"
+    )
+
+
+def _shown_now(diagnostic: Diagnostic) -> str:
+    """:func:`shown` for a diagnostic the engine did not render (its source line read from
+    the file now when it was not recorded either)."""
+    source = diagnostic.source
+    if source is None:
+        lines = _source_lines(diagnostic.path)
+        if 1 <= diagnostic.line <= len(lines):
+            source = lines[diagnostic.line - 1]
+    return shown(diagnostic.path, diagnostic.code, diagnostic.severity, diagnostic, source)
 
 
 def _token(text: str) -> int:
@@ -80,22 +105,14 @@ def _summary(report: LintReport) -> str:
 
 def full(report: LintReport, stream: TextIO) -> None:
     """Every diagnostic with its source line, a caret and a hint, then a summary."""
-    parts: list[str] = []
-    for diagnostic in report.diagnostics:
-        parts += (_headline(diagnostic), "\n", _snippet(diagnostic))
-        hint = diagnostic.hint or (diagnostic.fix.description if diagnostic.fix else None)
-        if hint:
-            pad = " " * len(str(diagnostic.line))
-            fixable = " [fixable with --fix]" if diagnostic.fix and diagnostic.fix.safe else ""
-            parts.append(f"{pad} = hint: {hint}{fixable}\n")
-        parts.append("\n")
+    parts = [d.shown or _shown_now(d) for d in report.diagnostics]
     parts.append(_summary(report) + "\n")
     stream.write("".join(parts))
 
 
 def concise(report: LintReport, stream: TextIO) -> None:
     """One line per diagnostic, then a summary."""
-    stream.writelines(_headline(d) + "\n" for d in report.diagnostics)
+    stream.writelines(_headline(d.path, d.code, d.severity, d) + "\n" for d in report.diagnostics)
     stream.write(_summary(report) + "\n")
 
 
