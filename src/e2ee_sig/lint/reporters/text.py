@@ -65,15 +65,13 @@ def shown(path: str, code: str, severity: Severity, place: Placed, source: str |
     source line (``source``, None when unknown) with a caret, a hint, a blank line. The lint
     engine calls it where the file is linted (by forked workers too, in parallel), and records
     the result as :attr:`Diagnostic.shown`."""
+    shown = f"{_headline(path, code, severity, place)}\n{_snippet(source, place)}"
     hint = place.hint or (place.fix.description if place.fix else None)
     if not hint:
-        return f"{_headline(path, code, severity, place)}\n{_snippet(source, place)}\n"
+        return shown + "\n"
     pad = " " * len(str(place.line))
     fixable = " [fixable with --fix]" if place.fix and place.fix.safe else ""
-    return (
-        f"{_headline(path, code, severity, place)}\n{_snippet(source, place)}"
-        f"{pad} = hint: {hint}{fixable}\n\n"
-    )
+    return f"{shown}{pad} = hint: {hint}{fixable}\n\n"
 
 
 def _shown_now(diagnostic: Diagnostic) -> str:
