@@ -34,6 +34,7 @@ from e2ee_sig.lint.rules._util import (
     lower_body_text,
     may_contain,
     own_namespaces,
+    per_document,
     prose,
     registered_namespaces,
     sections,
@@ -658,10 +659,43 @@ def _first_naming(document: Document, primitive: Primitive) -> etree._Element | 
 
 def _may_name(document: Document, primitive: Primitive) -> bool:
     """Whether a paragraph may name ``primitive`` (False: no group of its :data:`_NEEDLES`
-    stands whole in the body)."""
+    stands whole in the body). A case-sensitive group's words are looked for in the body
+    only when their :data:`_CAPITALS` stand in :func:`_body_capitals` (most do not)."""
     name = primitive[0]
-    text = lower_body_text(document) if name in _CASE_BLIND else body_text(document)
-    return any(all(word in text for word in group) for group in _NEEDLES[name])
+    if name in _CASE_BLIND:
+        text = lower_body_text(document)
+        return any(all(word in text for word in group) for group in _NEEDLES[name])
+    text, capitals = body_text(document), _body_capitals(document)
+    return any(
+        all(kept in capitals for kept in kept_group) and all(word in text for word in group)
+        for kept_group, group in _KEPT_NEEDLES[name]
+    )
+
+
+_CAPITALS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+"""The bytes of the body kept in :func:`_body_capitals`: of a word of :data:`_NEEDLES`
+(ASCII), these are in it in the same order, next to each other (``E25519`` of ``Ed25519``)."""
+_NOT_CAPITALS = bytes(b for b in range(256) if b not in _CAPITALS)
+
+
+def _kept(word: str) -> bytes:
+    """The bytes of ``word`` that :func:`_body_capitals` keeps."""
+    return word.encode().translate(None, _NOT_CAPITALS)
+
+
+_KEPT_NEEDLES = {
+    name: tuple((tuple(_kept(word) for word in group), group) for group in groups)
+    for name, groups in _NEEDLES.items()
+}
+"""Each group of :data:`_NEEDLES` with what :func:`_body_capitals` keeps of its words."""
+
+
+@per_document
+def _body_capitals(document: Document) -> bytes:
+    """:func:`body_text` with only its :data:`_CAPITALS` left (a tenth of it, or less): a
+    word of :data:`_NEEDLES` is in the body only if what is kept of it is in this, which is
+    searched first (a dozen words searched in the whole body cost more than this one pass)."""
+    return body_text(document).encode(errors="replace").translate(None, _NOT_CAPITALS)
 
 
 def _cited(primitive: Primitive, citations: str, folded_citations: str) -> bool:
