@@ -71,8 +71,10 @@ class Document:
         """The tree with entity references kept (parsed on first use: few rules need it)."""
         return self.official.literal_tree
 
-    @property
+    @cached_property
     def name(self) -> str:
+        """The file's name (read once: rules ask for it thousands of times a run, and
+        pathlib works it out from the path's parts on every access)."""
         return self.path.name
 
     @cached_property

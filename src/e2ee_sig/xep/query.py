@@ -17,6 +17,7 @@ _Value = TypeVar("_Value")
 URN_XMPP = re.compile(r"urn:xmpp:[A-Za-z0-9.:_+-]*[A-Za-z0-9]")
 _XMLNS = re.compile(r"""xmlns(?::[\w.-]+)?=['"]([^'"]+)['"]""")
 _TARGET_NAMESPACE = re.compile(r"""targetNamespace=['"]([^'"]+)['"]""")
+_MISSING = object()
 _COPIED = (list, set, dict)  # (a tuple: ``list | set | dict`` builds a union on every call)
 REGISTRAR_TOPICS = ("XMPP Registrar Considerations", "Registrar Considerations")
 
@@ -29,9 +30,9 @@ def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Va
     @wraps(read)
     def shared(document: Document) -> _Value:
         cache = document.cache
-        if key not in cache:
-            cache[key] = read(document)
-        value = cache[key]
+        value = cache.get(key, _MISSING)  # (one lookup: values may be None)
+        if value is _MISSING:
+            value = cache[key] = read(document)
         return value.copy() if isinstance(value, _COPIED) else value  # type: ignore[return-value]
 
     return shared
