@@ -44,6 +44,8 @@ _ENTITY_DECL = re.compile(
     re.X | re.S,
 )
 XEP_ENT = "xep.ent"
+_SPACES = b" \t\n\r\x0b\x0c"  # (what ``\s`` matches in bytes)
+_SPACE_REACH = 64
 
 
 @dataclass
@@ -149,11 +151,26 @@ def _note_declaration(decl: bytes, offset: int, doctype: Doctype, ents_pes: set[
 
 def entity_declarations(text: bytes) -> dict[bytes, bytes]:
     """Map each general entity declared with a literal value in ``text`` to its declaration."""
+    if b"<!--" not in text and not _may_declare_general(text):
+        return {}  # (the usual prolog: only the ``%ents;`` parameter entity)
     declarations: dict[bytes, bytes] = {}
     for match in _ENTITY_DECL.finditer(_strip_comments(text)):
         if match.group("pe") is None and match.group("value") is not None:
             declarations.setdefault(match.group("name"), match.group(0) + b">")
     return declarations
+
+
+def _may_declare_general(text: bytes) -> bool:
+    """Whether some ``<!ENTITY`` of ``text`` may start a general entity's declaration: one
+    not followed by spaces and a ``%`` (checked over a bounded reach; a comment could join
+    the pieces of one, so the caller asks only of text without comments)."""
+    at = text.find(b"<!ENTITY")
+    while at >= 0:
+        after = text[at + 8 : at + 8 + _SPACE_REACH]
+        if not (after[:1].isspace() and after.lstrip(_SPACES).startswith(b"%")):
+            return True
+        at = text.find(b"<!ENTITY", at + 8)
+    return False
 
 
 def _strip_comments(text: bytes) -> bytes:

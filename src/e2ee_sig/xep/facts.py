@@ -38,13 +38,16 @@ SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSche
 _SCHEMA_NAMESPACE = "www.w3.org/2001/XMLSchema"
 HEAD_BYTES = 16384
 _HEADER_FIELD = {
-    name: re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S)
+    name: (re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S), f"<{name}>".encode())
     for name in ("title", "shortname", "status", "type")
 }
+"""Each header value :func:`read_header` reads: its pattern, and the start tag it starts with."""
 _ENTITY = re.compile(r"&[\w.-]+;")
 _ABBREVIATION = re.compile(r"\s*\([^()]*\)$")
 _NO_SHORTNAME = frozenset({"not_yet_assigned", "not yet assigned", "to be assigned", "n/a", "none"})
 TARGET_NAMESPACE = re.compile(rb"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
+TARGET_WORD = b"targetNamespace"
+"""What every match of :data:`TARGET_NAMESPACE` and :data:`_RAW_TARGET` starts with."""
 _WORD = "targetNamespace"
 _WORD_STARTS = tuple(_WORD[:end] for end in range(1, len(_WORD)))
 _WORD_ENDS = tuple(_WORD[start:] for start in range(1, len(_WORD)))
@@ -74,6 +77,41 @@ def matches_from(
         if match:
             yield match
         at = raw.find(literal, max(match.end(), at + 1) if match else at + 1)
+
+
+def _first_match(
+    pattern: re.Pattern[bytes], raw: bytes, literal: bytes, end: int
+) -> re.Match[bytes] | None:
+    """What ``pattern.search(raw, 0, end)`` finds, for a pattern whose every match starts with
+    ``literal``: tried only where a byte search finds the literal."""
+    at = raw.find(literal, 0, end)
+    while at >= 0:
+        if match := pattern.match(raw, at, end):
+            return match
+        at = raw.find(literal, at + 1, end)
+    return None
+
+
+def occurrences(raw: bytes, literal: bytes) -> list[int]:
+    """Where ``literal`` starts in ``raw``, in order."""
+    found = []
+    at = raw.find(literal)
+    while at >= 0:
+        found.append(at)
+        at = raw.find(literal, at + 1)
+    return found
+
+
+def matches_at(
+    pattern: re.Pattern[bytes], raw: bytes, starts: list[int]
+) -> Iterator[re.Match[bytes]]:
+    """What :func:`matches_from` finds, given where its literal starts (:func:`occurrences`):
+    one byte search serves two patterns that start with the same word."""
+    end = 0
+    for at in starts:
+        if at >= end and (match := pattern.match(raw, at)):
+            yield match
+            end = match.end()
 
 
 def schema_start(text: str) -> re.Match[str] | None:
@@ -113,11 +151,13 @@ def shortname_key(shortname: str) -> str:
 
 
 def read_header(raw: bytes, number: str) -> NumberedXep:
-    """The header values of a numbered XEP, from the first bytes of its file."""
-    head = raw[:HEAD_BYTES].split(b"</header>", 1)[0]
+    """The header values of a numbered XEP, from the first bytes of its file (up to the first
+    ``</header>`` among them)."""
+    end = raw.find(b"</header>", 0, HEAD_BYTES)
+    end = end if end >= 0 else HEAD_BYTES
     values = {}
-    for name, pattern in _HEADER_FIELD.items():
-        found = pattern.search(head)
+    for name, (pattern, literal) in _HEADER_FIELD.items():
+        found = _first_match(pattern, raw, literal, end)
         text = found.group(1).decode("utf-8", "replace") if found else ""
         values[name] = " ".join(html.unescape(text).split())
     return NumberedXep(number, **values)
@@ -202,18 +242,24 @@ def _field(raw: bytes, end: int, name: str) -> str:
     return match.group(1).decode("utf-8", "replace") if match else ""
 
 
-def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
-    """The facts of one XEP file, from its bytes (read from ``path``, when given)."""
+def read_facts(
+    raw: bytes, relpath: str, path: str = "", target_starts: list[int] | None = None
+) -> XepFacts:
+    """The facts of one XEP file, from its bytes (read from ``path``, when given);
+    ``target_starts``: where ``targetNamespace`` stands in them, when the caller has looked."""
     text = _without_comments(raw)
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     namespaces = set(registrar_namespaces(text, values))
     schema = b"XMLSchema" in raw
     if schema:
-        for match in matches_from(_RAW_TARGET, raw, b"targetNamespace"):
+        if target_starts is None:
+            target_starts = occurrences(raw, TARGET_WORD)
+        for match in matches_at(_RAW_TARGET, raw, target_starts):
             target = match.group(1).decode("utf-8", "replace")
             namespaces.add(_ENTITY_REF.sub(lambda m: values.get(m.group(1), m.group(0)), target))
     end = _header_end(text)
+    superseded = text.find(b"<supersededby>", 0, end)  # (most XEPs have none: no regex scan)
     return XepFacts(
         relpath,
         _field(text, end, "number"),
@@ -222,7 +268,8 @@ def read_facts(raw: bytes, relpath: str, path: str = "") -> XepFacts:
         _field(text, end, "shortname"),
         frozenset(namespaces),
         ", ".join(
-            m.decode("utf-8", "replace").strip() for m in _SUPERSEDED_BY.findall(text, 0, end)
+            m.decode("utf-8", "replace").strip()
+            for m in (_SUPERSEDED_BY.findall(text, superseded, end) if superseded >= 0 else ())
         ),
         raw,
         values,

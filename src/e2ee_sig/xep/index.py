@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 from e2ee_sig.fsio import FileRefused, read_capped
 from e2ee_sig.xep.facts import (
     TARGET_NAMESPACE,
+    TARGET_WORD,
     NumberedXep,
     XepFacts,
-    matches_from,
+    matches_at,
+    occurrences,
     read_facts,
     read_header,
     shortname_key,
@@ -252,14 +254,14 @@ def _read(
             raw = read_capped(path, MAX_BYTES)
         except FileRefused:
             continue
-        header, targets = None, []
+        header, targets, starts = None, [], None
         if "/" not in relpath and fnmatchcase(relpath, _NUMBERED):
             header = read_header(raw, relpath[4:8])
+            starts = occurrences(raw, TARGET_WORD)  # (read_facts looks for it too)
             targets = [
-                m[1].decode("utf-8", "replace")
-                for m in matches_from(TARGET_NAMESPACE, raw, b"targetNamespace")
+                m[1].decode("utf-8", "replace") for m in matches_at(TARGET_NAMESPACE, raw, starts)
             ]
-        facts = read_facts(raw, relpath, path)
+        facts = read_facts(raw, relpath, path, starts)
         if with_schemas and facts.schema_targets is None:
             facts.schemas  # noqa: B018  (a cached property: sent along with the facts)
         found.append((relpath, facts, header, targets))
