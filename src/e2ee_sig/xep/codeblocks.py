@@ -55,7 +55,8 @@ class Block:
 
     kind: str
     raw_start: int
-    caption: str
+    _caption: str | None = field(repr=False)
+    """The ``caption`` attribute's value; None: not read yet (see :attr:`caption`)."""
     text: str = ""
     has_markup: bool = False
     """The element holds real child elements (not only CDATA and text): not a code sample."""
@@ -63,13 +64,24 @@ class Block:
     _source: tuple[bytes, int, Mapping[str, str]] | None = field(default=None, repr=False)
     """Where to read the pieces from when first asked: (raw, body start, entities)."""
     _starts: list[int] | None = field(default=None, repr=False)
+    _raw: bytes = field(default=b"", repr=False)
+    """The bytes the block was read from (its start tag at :attr:`raw_start`)."""
+
+    @property
+    def caption(self) -> str:
+        """The value of the start tag's ``caption`` attribute, read from the file when first
+        asked (no rule asks: reading each block's caption took a sixth of reading the blocks)."""
+        if self._caption is None:
+            token = _TOKEN.match(self._raw, self.raw_start)
+            self._caption = _caption(_CAPTION.search(token.group(3))) if token else ""
+        return self._caption
 
     @property
     def pieces(self) -> list[Piece]:
         """Where each part of :attr:`text` came from, read again from the file when first
         asked (only findings ask: a block is read without them)."""
         if self._pieces is None:
-            again = Block(self.kind, self.raw_start, self.caption, _pieces=[])
+            again = Block(self.kind, self.raw_start, self._caption, _pieces=[])
             if self._source is not None:
                 _read_body(again, *self._source, pieces=True)
             self._pieces = again.pieces
@@ -128,8 +140,8 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
         last = token.end()
         if token.start(2) < 0:  # a comment or CDATA section
             continue
-        caption = _caption(_CAPTION.search(token.group(3)))
-        block = Block(token.group(2).decode(), token.start(), caption)
+        block = Block(token.group(2).decode(), token.start(), None)
+        block._raw = raw  # (its caption is read when asked)
         found.append(block)
         if not token.group(4):
             block._source = (raw, last, entities)  # (the pieces are read when asked)
