@@ -1470,6 +1470,7 @@ SCHEMA_INSTANCES = [b"<e>x</e>", b"<e/>", b"<f> y </f>", b"<g><f>z</f></g>", b"<
 @example("<b>\n<![CDATA[x]]></b>", "")
 @example("<b>\n<x</b>", "")
 @example("<b>\n&x;</b>", "")
+@example("<xs:element> \r\n&amp;</xs:element>", "")  # (a blank run before a reference)
 def test_a_schema_parsed_without_blank_text_compiles_and_validates_as_with_it(
     body: str, space: str
 ) -> None:

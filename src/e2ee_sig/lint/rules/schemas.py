@@ -233,9 +233,10 @@ def _blank_free(text: str) -> bool:
     """Whether ``text`` may be parsed without the white space between its tags: that
     white space is no part of a schema (``XMLSchema`` drops it), and leaving it out makes
     the tree smaller, cheaper to copy for ``XMLSchema``. Not when a comment or CDATA section
-    (or a DOCTYPE: all start with ``<!``) could join it to text that follows (the parse would
-    keep it then)."""
-    return "<!" not in text
+    (or a DOCTYPE: all start with ``<!``) or a reference (``&amp;``, ``&#32;``) could join
+    it to text that follows: the parse would keep it then, and libxml2 drops the blank run
+    before a reference (`` \n&amp;`` would lose its space)."""
+    return "<!" not in text and "&" not in text
 
 
 def _xml_xsd() -> str:
