@@ -66,30 +66,18 @@ _BLOCK_TAGS = (b"<example", b"<code", b"</example", b"</code")
 
 
 def matches_from(
-    pattern: re.Pattern[bytes], raw: bytes, literal: bytes
+    pattern: re.Pattern[bytes], raw: bytes, literal: bytes, end: int | None = None
 ) -> Iterator[re.Match[bytes]]:
-    """What ``pattern.finditer(raw)`` finds, for a pattern whose every match starts with
-    ``literal``: the pattern is tried only where a byte search finds the literal, not at
+    """What ``pattern.finditer(raw, 0, end)`` finds, for a pattern whose every match starts
+    with ``literal``: the pattern is tried only where a byte search finds the literal, not at
     every byte."""
-    at = raw.find(literal)
-    while at >= 0:
-        match = pattern.match(raw, at)
-        if match:
-            yield match
-        at = raw.find(literal, max(match.end(), at + 1) if match else at + 1)
-
-
-def _first_match(
-    pattern: re.Pattern[bytes], raw: bytes, literal: bytes, end: int
-) -> re.Match[bytes] | None:
-    """What ``pattern.search(raw, 0, end)`` finds, for a pattern whose every match starts with
-    ``literal``: tried only where a byte search finds the literal."""
+    end = len(raw) if end is None else end
     at = raw.find(literal, 0, end)
     while at >= 0:
-        if match := pattern.match(raw, at, end):
-            return match
-        at = raw.find(literal, at + 1, end)
-    return None
+        match = pattern.match(raw, at, end)
+        if match:
+            yield match
+        at = raw.find(literal, max(match.end(), at + 1) if match else at + 1, end)
 
 
 def occurrences(raw: bytes, literal: bytes) -> list[int]:
@@ -157,7 +145,7 @@ def read_header(raw: bytes, number: str) -> NumberedXep:
     end = end if end >= 0 else HEAD_BYTES
     values = {}
     for name, (pattern, literal) in _HEADER_FIELD.items():
-        found = _first_match(pattern, raw, literal, end)
+        found = next(matches_from(pattern, raw, literal, end), None)
         text = found.group(1).decode("utf-8", "replace") if found else ""
         values[name] = " ".join(html.unescape(text).split())
     return NumberedXep(number, **values)
