@@ -1571,14 +1571,13 @@ def test_every_schema_start_is_each_start_the_pattern_finds(text: str) -> None:
     )
 )
 def test_a_revision_s_first_value_is_its_field_s_value(children: list[str]) -> None:
-    from e2ee_sig.lint.rules.template import _first_value
-    from e2ee_sig.xep.header import Revision
+    from e2ee_sig.xep.header import Revision, first_value
 
     element = etree.fromstring(f"<revision>{''.join(children)}</revision>")
     revision = Revision(element)
     for tag in ("date", "initials", "version"):
         field = getattr(revision, tag)
-        assert _first_value(element, tag) == (field.value if field is not None else None)
+        assert first_value(element, tag) == (field.value if field is not None else None)
 
 
 @settings(max_examples=400)
@@ -1732,3 +1731,37 @@ HIDDEN_ERROR_FRAGMENTS = [*ALONE_FRAGMENTS, "<a :=''/>", "<:a/>", "<a b:=''/>", 
 def test_examples_checked_together_are_judged_as_alone(texts: list[str], trees: bool) -> None:
     together, alone, _ = _together_and_alone(texts, trees)
     assert together == alone
+
+
+REVISION_DATES = [
+    "<date>2024-02-04</date>",
+    "<date>2024-02-03</date>",
+    "<date> 2001-09-14\n</date>",
+    "<date>2019<!--c-->-01-02</date>",
+    "<date>2010-<b>09</b>-14</date>",
+    "<date>soon</date>",
+    "<date/>",
+    "<n:date xmlns:n='urn:n'>2001-09-14</n:date>",
+    "<?date 2001-09-14?>",
+    "<version>1</version>",
+]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.lists(st.sampled_from(REVISION_DATES), max_size=3), max_size=4))
+def test_the_current_template_is_told_from_each_revision_s_first_date(
+    revisions: list[list[str]],
+) -> None:
+    from e2ee_sig.lint.rules.sections import (
+        _DATE,
+        TEMPLATE_SECTIONS_SINCE,
+        _current_template,
+    )
+
+    blocks = "".join(f"<revision>{''.join(children)}</revision>" for children in revisions)
+    raw = f"<xep><header><title>t</title>{blocks}</header></xep>".encode()
+    document = parse_bytes(raw, Path("xep-0999.xml"), "xep-0999.xml", None)
+    assert document.header is not None
+    dated = [r.date.value for r in document.header.revisions if r.date is not None]
+    old = any(_DATE.fullmatch(date) and date < TEMPLATE_SECTIONS_SINCE for date in dated)
+    assert _current_template(document) is not old

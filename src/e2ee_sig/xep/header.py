@@ -178,6 +178,14 @@ def text_of(element: etree._Element) -> str:
     return "".join(parts)
 
 
+def first_value(element: etree._Element, tag: str) -> str | None:
+    """The stripped text of ``element``'s first child ``tag`` (a header field's ``value``),
+    None without one: read through lxml's tag filter, without the proxies and the
+    :class:`Field` that :func:`first_children` and :class:`Revision` make."""
+    child = next(element.iterchildren(tag), None)
+    return None if child is None else text_of(child).strip()
+
+
 def _field(element: etree._Element | None) -> Field | None:
     if element is None:
         return None

@@ -54,6 +54,7 @@ from e2ee_sig.lint.rules._util import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
+from e2ee_sig.xep.header import first_value
 from e2ee_sig.xep.index import index_of
 
 CORE_NAMESPACES = (
@@ -506,13 +507,16 @@ def _current_template(document: Document) -> bool:
     readable date) before 2024-02-04.
 
     ProtoXEPs in ``inbox/`` stay there after acceptance, so the date counts for them too.
+    Each date is read from its element (:func:`~e2ee_sig.xep.header.first_value`), without
+    a :class:`~e2ee_sig.xep.header.Revision` for every block.
     """
     header = document.header
-    revisions = reversed(header.revisions) if header else ()  # the oldest comes last
+    revisions = header.children.get("revision", ()) if header else ()
     return not any(
-        _DATE.fullmatch(date := revision.date.value) and date < TEMPLATE_SECTIONS_SINCE
-        for revision in revisions
-        if revision.date
+        (date := first_value(revision, "date")) is not None
+        and _DATE.fullmatch(date)
+        and date < TEMPLATE_SECTIONS_SINCE
+        for revision in reversed(revisions)  # the oldest comes last
     )
 
 

@@ -29,7 +29,7 @@ from e2ee_sig.lint.rules.sections import (
 )
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.edit import element_span
-from e2ee_sig.xep.header import text_of
+from e2ee_sig.xep.header import first_value
 
 PLACEHOLDER_PARAGRAPHS = frozenset(
     {
@@ -263,21 +263,14 @@ def _header_leftovers(document: Document) -> Iterator[Finding]:
         return
     date, initials = TEMPLATE_REVISION
     for revision in header.children.get("revision", ()):
-        if _first_value(revision, "date") != date:
+        if first_value(revision, "date") != date:
             continue  # (nearly every revision: its initials are not read)
-        if _first_value(revision, "initials") == initials:
+        if first_value(revision, "initials") == initials:
             yield Finding(
                 "the template's sample revision (2001-09-14, psa) is still here",
                 revision.sourceline or 0,
                 hint="replace it with your own first revision (0.0.1, today, your initials)",
             )
-
-
-def _first_value(element: etree._Element, tag: str) -> str | None:
-    """The stripped text of ``element``'s first child ``tag`` (a header field's ``value``),
-    None without one."""
-    child = next(element.iterchildren(tag), None)
-    return None if child is None else text_of(child).strip()
 
 
 def _placeholder_paragraph(document: Document, paragraph: etree._Element, text: str) -> Finding:
