@@ -19,7 +19,7 @@ from lxml import etree
 
 from e2ee_sig.lint.rules import _fragments as fragments
 from e2ee_sig.lint.rules import e2ee, history
-from e2ee_sig.lint.rules._codeblocks import hidden_spans, position
+from e2ee_sig.lint.rules._codeblocks import hidden_spans, line_at, position
 from e2ee_sig.lint.rules._literal import masked_bytes, scan_literal
 from e2ee_sig.lint.rules.content import _may_say_defined, code_elements
 from e2ee_sig.lint.rules.links import (
@@ -218,6 +218,8 @@ def test_positions_are_counted_as_a_table_of_line_starts_says(
         line = bisect.bisect_right(starts, offset)
         column = len(raw[starts[line - 1] : offset].decode("utf-8", "replace")) + 1
         assert position(document, offset) == (line, column)  # type: ignore[arg-type]
+        mirrored = len(raw) - offset  # (the cursor moves both ways between the two)
+        assert line_at(document, mirrored) == 1 + raw.count(b"\n", 0, mirrored)  # type: ignore[arg-type]
 
 
 class _Raw:

@@ -21,6 +21,7 @@ __all__ = [
     "column_of",
     "document_entities",
     "hidden_spans",
+    "line_at",
     "line_start",
     "position",
 ]
@@ -61,6 +62,12 @@ class _LineCursor:
 @per_document
 def _cursor(document: Document) -> _LineCursor:
     return _LineCursor(document.raw)
+
+
+def line_at(document: Document, offset: int) -> int:
+    """The 1-based line of byte ``offset`` (at most the file's length) of the file, counted
+    from the offset asked for last (by this or :func:`position`)."""
+    return _cursor(document).line(offset)
 
 
 def position(document: Document, offset: int) -> tuple[int, int]:

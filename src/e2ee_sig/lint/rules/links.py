@@ -17,7 +17,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import column_of, position
+from e2ee_sig.lint.rules._codeblocks import column_of, line_at, position
 from e2ee_sig.lint.rules._literal import entity_links, masked, scan_literal
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.index import GENERATED_IDS, root_index
@@ -61,11 +61,12 @@ def column_at(document: Document, line: int, text: str, offset: int | None = Non
     """What :func:`column_of` answers, read from the bytes of that one line (``offset``: a byte
     that may be on it, used when it is; else the line is found by counting newlines, for the
     first lines) when ``Document.lines``, which decodes and splits the whole file, is not there
-    yet (most findings need no other line)."""
+    yet (most findings need no other line). The line of ``offset`` is counted from the offset
+    asked for last (findings come in file order), not from the top."""
     raw = document.raw
     if "lines" in vars(document) or line < 1 or not _newline_lines(document):
         return column_of(document, line, text)
-    if offset is not None and raw.count(b"\n", 0, offset) != line - 1:
+    if offset is not None and line_at(document, offset) != line:
         offset = None  # (a reference on a later line than the element reported)
     if offset is None:
         offset = _line_start(raw, line) if line <= _COUNTED_LINES else None
