@@ -64,17 +64,24 @@ def _landmarks(document: Document) -> _Landmarks:
         return _Landmarks((), ((),) * len(SECTION_TAGS), (), (), ())
     every: list[etree._Element] = []
     blocks: list[etree._Element] = []
-    by_tag: dict[str, list[etree._Element]] = {tag: [] for tag in (*SECTION_TAGS, *_OTHER_TAGS)}
+    tables: list[etree._Element] = []
+    images: list[etree._Element] = []
+    levels: tuple[list[etree._Element], ...] = ([], [], [], [], [])
+    level = dict(zip(SECTION_TAGS, levels, strict=True))
     for element in root.iter(*SECTION_TAGS, *_BLOCK_TAGS, *_OTHER_TAGS):
-        tag = element.tag
-        if tag in _BLOCK_TAGS:
+        tag = element.tag  # (tested with the likeliest first: a branch costs less than a lookup)
+        if tag == "example" or tag == "code":
             blocks.append(element)
-            continue
-        by_tag[tag].append(element)
-        if tag not in _OTHER_TAGS:
+        elif tag == "table":
+            tables.append(element)
+        elif tag == "img":
+            images.append(element)
+        else:
             every.append(element)
-    levels = tuple(tuple(by_tag[tag]) for tag in SECTION_TAGS)
-    return _Landmarks(tuple(every), levels, tuple(blocks), *(tuple(by_tag[t]) for t in _OTHER_TAGS))
+            level[tag].append(element)
+    return _Landmarks(
+        tuple(every), tuple(map(tuple, levels)), tuple(blocks), tuple(tables), tuple(images)
+    )
 
 
 def all_sections(document: Document) -> tuple[etree._Element, ...]:
