@@ -123,7 +123,8 @@ def topic(section: etree._Element) -> str:
 
 @per_document
 def _folded_topics(document: Document) -> tuple[tuple[str, etree._Element], ...]:
-    return tuple((topic(s).casefold(), s) for s in _landmarks(document).levels[0])
+    # (tuples of lists here and in code_texts: a generator resumes once an item)
+    return tuple([(topic(s).casefold(), s) for s in _landmarks(document).levels[0]])
 
 
 _FOLDED: dict[tuple[str, ...], frozenset[str]] = {}
@@ -234,7 +235,7 @@ def code_blocks(document: Document) -> list[etree._Element]:
 def code_texts(document: Document) -> tuple[tuple[etree._Element, str], ...]:
     """Each block of :func:`code_blocks` with its text (``""`` for none): read once for the
     rules that search it, as lxml makes a new string each time it is asked."""
-    return tuple((block, block.text or "") for block in _landmarks(document).blocks)
+    return tuple([(block, block.text or "") for block in _landmarks(document).blocks])
 
 
 def _in_code(document: Document, pattern: re.Pattern[str], cue: str) -> dict[str, int]:
