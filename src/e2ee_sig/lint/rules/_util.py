@@ -34,8 +34,10 @@ if TYPE_CHECKING:
 NUMBERED_FILE = re.compile(r"xep-\d{4}\.xml")
 
 
+@per_document
 def is_protoxep(document: Document) -> bool:
-    """A ProtoXEP: status ProtoXEP, or any file that is not a root ``xep-NNNN.xml``."""
+    """A ProtoXEP: status ProtoXEP, or any file that is not a root ``xep-NNNN.xml`` (worked
+    out once: rules ask some seven times a document)."""
     return document.header_value("status") == "ProtoXEP" or not is_numbered(document)
 
 

@@ -129,10 +129,14 @@ def runs(context: LintContext, code: str) -> bool:
     return not context.enabled or code in context.enabled
 
 
+@per_document
 def _type(document: Document) -> str:
+    """The header's type, whitespace collapsed (worked out once, as is the status: the rules
+    of this module ask for each several times a document)."""
     return normalise(document.header_value("type"))
 
 
+@per_document
 def _status(document: Document) -> str:
     return normalise(document.header_value("status"))
 
