@@ -118,6 +118,11 @@ class Linter:
         self._content = any(r.content for r in rules.values())
         self._e2ee = any(r.e2ee for r in self._others)
         self._e2ee_without_dtd = any(r.e2ee and not r.needs_dtd for r in self._others)
+        # (the E2EE rules are content rules: on a closed document they are hidden unless named
+        # or run with a baseline, and then its role is not worked out)
+        self._e2ee_when_closed = any(
+            r.e2ee and not (r.content and _legacy_hidden(r, context)) for r in self._others
+        )
         self._suppressible = any(not r.official for r in rules.values())
         self._kinds: dict[tuple[bool, int, object], list[tuple[Rule, Check, Severity]]] = {}
 
@@ -160,7 +165,8 @@ class Linter:
         status = document.header_value("status") if self._content else ""
         state = 2 if status in CLOSED_STATUSES else 1 if status in INACTIVE_STATUSES else 0
         role = None
-        if self._e2ee_without_dtd or (self._e2ee and not no_root):
+        wanted = self._e2ee_without_dtd or (self._e2ee and not no_root)
+        if wanted and (state < 2 or self._e2ee_when_closed):
             from e2ee_sig.xep.scope import role_of
 
             role = role_of(document)
@@ -253,6 +259,8 @@ def _severity(
     """The severity ``rule`` has for ``document``, or None when it does not apply."""
     if rule.needs_dtd and document.root is None:
         return None
+    if rule.content and facts["closed"] and _legacy_hidden(rule, context):
+        return None  # a document that will never change again: its content is history
     severity = rule.severity
     if rule.e2ee:
         from e2ee_sig.xep.scope import applies
@@ -261,8 +269,6 @@ def _severity(
             return None
         if context.profile == "e2ee":
             severity = Severity.ERROR
-    if rule.content and facts["closed"] and _legacy_hidden(rule, context):
-        return None  # a document that will never change again: its content is history
     if rule.content and facts["inactive"]:
         severity = Severity.WARNING
     return severity
