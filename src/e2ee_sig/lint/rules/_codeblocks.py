@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -17,11 +18,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Block",
+    "LineCursor",
     "blocks",
     "column_of",
     "document_entities",
     "hidden_spans",
     "line_at",
+    "line_cursor",
     "line_start",
     "position",
 ]
@@ -37,37 +40,46 @@ def blocks(document: Document) -> list[Block]:
     return read_blocks(document.raw, document_entities(document))
 
 
-class _LineCursor:
-    """The line of the last offset asked for: the next one is counted from there (a few
-    findings per file cost a few newline counts, not a table of every line start)."""
+class LineCursor:
+    """Lines of the offsets asked for so far, by any rule: the next one is counted from the
+    nearest of them (the rules that ask share one pass over the file's newlines, not one
+    each, and a few findings per file cost a few short counts, not a table of every line)."""
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
-        self.last = (0, 1)  # (offset, its line), replaced as one value
+        self.offsets = [0]  # ascending, each with its line in ``lines``
+        self.lines = [1]
 
     def line(self, offset: int) -> int:
         """The 1-based line of byte ``offset`` (one plus the newlines before it)."""
         raw = self.raw
-        last_offset, last_line = self.last
-        if offset >= last_offset:
-            line = last_line + raw.count(b"\n", last_offset, offset)
-        elif last_offset - offset < offset:
-            line = last_line - raw.count(b"\n", offset, last_offset)
+        offsets = self.offsets
+        after = bisect_right(offsets, offset)
+        if not after:  # (a negative offset: counted as before, not remembered)
+            return 1 + raw.count(b"\n", 0, offset)
+        before = offsets[after - 1]
+        if before == offset:
+            return self.lines[after - 1]
+        if after < len(offsets) and offsets[after] - offset < offset - before:
+            line = self.lines[after] - raw.count(b"\n", offset, offsets[after])
         else:
-            line = 1 + raw.count(b"\n", 0, offset)
-        self.last = (offset, line)
+            line = self.lines[after - 1] + raw.count(b"\n", before, offset)
+        offsets.insert(after, offset)
+        self.lines.insert(after, line)
         return line
 
 
 @per_document
-def _cursor(document: Document) -> _LineCursor:
-    return _LineCursor(document.raw)
+def line_cursor(document: Document) -> LineCursor:
+    """The document's shared :class:`LineCursor` (for a rule that asks for many lines)."""
+    return LineCursor(document.raw)
 
 
 def line_at(document: Document, offset: int) -> int:
     """The 1-based line of byte ``offset`` (at most the file's length) of the file, counted
-    from the offset asked for last (by this or :func:`position`)."""
-    return _cursor(document).line(offset)
+    from the nearest offset asked for before (by this, :func:`position` or
+    :func:`line_cursor`)."""
+    return line_cursor(document).line(offset)
 
 
 def position(document: Document, offset: int) -> tuple[int, int]:
@@ -75,7 +87,7 @@ def position(document: Document, offset: int) -> tuple[int, int]:
     raw = document.raw
     offset = min(max(offset, 0), len(raw))
     prefix = raw[raw.rfind(b"\n", 0, offset) + 1 : offset]
-    return _cursor(document).line(offset), len(prefix.decode("utf-8", "replace")) + 1
+    return line_cursor(document).line(offset), len(prefix.decode("utf-8", "replace")) + 1
 
 
 @per_document

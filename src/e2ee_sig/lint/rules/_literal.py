@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from e2ee_sig.lint.rules._codeblocks import document_entities
+from e2ee_sig.lint.rules._codeblocks import document_entities, line_cursor
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import Doctype
 from e2ee_sig.xep.parse import declared_encoding
@@ -261,7 +261,7 @@ def scan_literal(document: Document) -> Scan | None:
     wanted = _reference_matches(blanked, start, linking, document.referenced)
     references = _references(raw, blanked, wanted)
     offsets = [end for _, end, _ in links] + [line_at for _, line_at, _ in references]
-    lines = _lines(raw, offsets)
+    lines = list(map(line_cursor(document).line, offsets))
     if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, offsets, lines):
         return None  # libxml2 numbers no line past its limit
     return Scan(
@@ -569,15 +569,3 @@ def _reaches_line_limit(raw: bytes, offsets: list[int], lines: list[int]) -> boo
     bytes left for them to reach it."""
     last, line = max(zip(offsets, lines, strict=True), default=(0, 1))
     return line + len(raw) - last >= LINE_LIMIT and line + raw.count(b"\n", last) >= LINE_LIMIT
-
-
-def _lines(raw: bytes, offsets: list[int]) -> list[int]:
-    """The 1-based line of each of ``offsets``."""
-    lines = [0] * len(offsets)
-    line, last = 1, 0
-    for index in sorted(range(len(offsets)), key=offsets.__getitem__):
-        at = offsets[index]
-        line += raw.count(b"\n", last, at)
-        last = at
-        lines[index] = line
-    return lines

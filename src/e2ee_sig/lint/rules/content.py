@@ -18,7 +18,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Finding, Severity
 from e2ee_sig.lint.registry import rule
-from e2ee_sig.lint.rules._codeblocks import hidden_spans
+from e2ee_sig.lint.rules._codeblocks import hidden_spans, line_at
 from e2ee_sig.lint.rules._literal import (
     WORD_BYTES,
     Scan,
@@ -37,7 +37,6 @@ from e2ee_sig.lint.rules._util import (
     schema_namespaces,
 )
 from e2ee_sig.xep import Document
-from e2ee_sig.xep.edit import line_offsets
 from e2ee_sig.xep.query import code_texts, images
 from e2ee_sig.xep.root import SHARED_FILES
 
@@ -141,7 +140,6 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
     Good: ``<example caption='Offer'><![CDATA[<iq type='get'/>]]></example>``.
     """
     raw = document.raw
-    offsets = None
     for start, name, content in code_elements(raw):
         if content.find(b"&") < 0:  # (``b"&" in`` first tries an integer: an exception)
             continue  # no escape (cutting out CDATA sections makes none)
@@ -149,13 +147,11 @@ def example_cdata(document: Document, context: LintContext) -> Iterator[Finding]
         escaped = _ESCAPED_TAG.search(outside)
         if escaped is None or _MARKUP.search(outside) or _ENTITY_REF.search(outside):
             continue  # no escaped tag (``&lt;-`` is an arrow), or markup or entities CDATA hides
-        offsets = offsets or line_offsets(raw)
-        at = raw.count(b"\n", 0, start) + 1
         yield Finding(
             f"<{name.decode()}> escapes markup ({escaped.group().decode()}…) "
             "instead of using CDATA",
-            at,
-            start - offsets[at - 1] + 1,
+            line_at(document, start),
+            start - raw.rfind(b"\n", 0, start),
             hint="wrap the content in <![CDATA[ … ]]> and write < and > directly",
         )
 

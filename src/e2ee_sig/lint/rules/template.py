@@ -12,6 +12,7 @@ from lxml import etree
 from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Edit, Finding, Fix, Fixable, Severity
 from e2ee_sig.lint.registry import rule
+from e2ee_sig.lint.rules._codeblocks import line_cursor
 from e2ee_sig.lint.rules._util import (
     all_sections,
     is_protoxep,
@@ -358,14 +359,14 @@ def placeholders(document: Document, context: LintContext) -> Iterator[Finding]:
     said_elsewhere = _non_answer_spans(document, context)
     starts = sorted(all_sections(document), key=line)
     lines = [line(s) for s in starts]
-    at_line, counted = 1, 0
+    cursor = line_cursor(document)
     for at, found in hits:
         if any(a <= at < b for a, b in said_elsewhere):
             continue
         line_start = raw.rfind(b"\n", 0, at) + 1
         column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
         word = found.decode()
-        at_line, counted = at_line + raw.count(b"\n", counted, at), at  # hits are in order
+        at_line = cursor.line(at)
         where = _section_of(starts, lines, at_line)
         yield Finding(
             f"placeholder {word!r} left in the text{where}",
