@@ -46,8 +46,6 @@ def per_document(read: Callable[[Document], _Value]) -> Callable[[Document], _Va
 
 
 SECTION_TAGS = ("section1", "section2", "section3", "section4", "section5")
-_BLOCK_TAGS = frozenset({"example", "code"})
-_OTHER_TAGS = ("table", "img")
 
 
 class _Landmarks(NamedTuple):
@@ -75,7 +73,7 @@ def _landmarks(document: Document) -> _Landmarks:
     images: list[etree._Element] = []
     levels: tuple[list[etree._Element], ...] = ([], [], [], [], [])
     level = dict(zip(SECTION_TAGS, levels, strict=True))
-    for element in root.iter(*SECTION_TAGS, *_BLOCK_TAGS, *_OTHER_TAGS):
+    for element in root.iter(*SECTION_TAGS, "example", "code", "table", "img"):
         tag = element.tag  # (tested with the likeliest first: a branch costs less than a lookup)
         if tag == "example" or tag == "code":
             blocks.append(element)
