@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from e2ee_sig.lint.context import LintContext
+from e2ee_sig.lint.engine import Linter
 from e2ee_sig.lint.model import Diagnostic, Edit, Finding, Fix, Severity
+from e2ee_sig.lint.registry import Rule
+from e2ee_sig.lint.workers import run_forked
+from e2ee_sig.xep import Document, parse_bytes
+from tests.xepfactory import make_xep
 
 TEXT = st.text(max_size=5)
 MAYBE_TEXT = st.none() | TEXT
@@ -62,3 +71,69 @@ def test_the_constructor_stores_each_argument_as_its_field(cls: type, data: st.D
     assert hash(built) == hash(cls(**bound.arguments))
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.line = 1  # type: ignore[misc]
+
+
+# The engine: a rule that fails loses what it found before, and only that.
+
+FATES = st.lists(st.tuples(st.integers(0, 3), st.booleans()), min_size=1, max_size=6)
+"""Each rule's findings (how many) and whether it then fails."""
+
+
+def _rule(number: int, found: int, fails: bool) -> Rule:
+    def check(document: Document, context: LintContext) -> Iterator[Finding]:
+        for line in range(1, found + 1):
+            yield Finding(f"finding {line} of rule {number}", line)
+        if fails:
+            raise RuntimeError(f"rule {number} broken")
+
+    return Rule(f"TST{number:03d}", f"rule-{number}", Severity.ERROR, check)
+
+
+@given(FATES)
+def test_a_failing_rule_leaves_its_internal_error_and_the_others_findings(
+    fates: list[tuple[int, bool]],
+) -> None:
+    rules = {r.code: r for r in (_rule(n, *fate) for n, fate in enumerate(fates, 1))}
+    document = parse_bytes(make_xep().encode(), Path("x.xml"), "x.xml", None)
+    found = Linter(rules, LintContext(enabled=frozenset(rules))).lint(document)
+    expected = []  # (the slow path: each rule's findings collected apart, then kept or not)
+    for number, (count, fails) in enumerate(fates, 1):
+        messages = [f"finding {line} of rule {number}" for line in range(1, count + 1)]
+        if fails:
+            messages = [f"internal error: rule TST{number:03d} failed on this file"]
+        expected += [(f"TST{number:03d}", m) for m in messages]
+    assert sorted((d.code, d.message.split(" (")[0]) for d in found) == sorted(expected)
+
+
+# The workers: what a child sends arrives as the parent would have built it.
+
+SHARED_FIX = Fix("drop it", (Edit(3, 5, b""),))
+
+
+def _detailed(index: int) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            f"file-{index}.xml",
+            line,
+            index % 4,
+            f"CNT00{line % 3}",
+            Severity.WARNING if line % 2 else Severity.ERROR,
+            f"message {index}.{line}",
+            "shared-name",
+            None if line % 3 else "a hint",
+            SHARED_FIX if line % 2 else Fix(f"own {index}", (Edit(line, line + 1, b"x"),), False),
+            None if index % 2 else line + 4,
+            None if line == 1 else f"source line {line}",
+            f"shown {index}.{line}" if index % 3 else None,
+        )
+        for line in range(1, index % 5 + 1)
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_results_arrive_field_for_field() -> None:
+    order = [0, 23, *range(1, 23)]
+    found = run_forked(_detailed, order, 2, None)
+    assert [[vars(d) for d in diagnostics] for diagnostics in found] == [
+        [vars(d) for d in _detailed(index)] for index in range(24)
+    ]

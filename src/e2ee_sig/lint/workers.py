@@ -9,19 +9,27 @@ child forked from the parent streams one length-prefixed pickle per file back th
 own pipe and leaves with ``os._exit`` (no interpreter teardown); the parent collects them in
 between its own files, so progress keeps moving. A child that dies, sends something
 unreadable or cannot be started costs only time: the parent lints what is missing itself.
+
+A child's pickles come from one pickler and go to one unpickler, whose memos last the run:
+what the files share (the classes, severities, rule codes and names) is sent and rebuilt once
+a child, not once a file. A diagnostic goes as its constructor's arguments, which the parent
+passes back in one call (the default, a state dict, costs both sides more).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import gc
+import io
 import os
 import pickle
 import select
 import signal
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from e2ee_sig.background import write_all
 from e2ee_sig.fsio import widen_pipe
@@ -32,16 +40,23 @@ _ITEM = struct.Struct("<I")
 _CHUNK = 1 << 16
 _RESULTS_PIPE = 1 << 20
 _QUEUE_ITEMS = 15_000  # 60 kB of items: the work pipe is filled before anyone reads it
+_ARGUMENTS = attrgetter(*(f.name for f in fields(Diagnostic)))  # (its __init__ takes them so)
 
 
 @dataclass(eq=False)
 class _Child:
-    """A forked worker: its process, the read end of its results pipe, what it has sent."""
+    """A forked worker: its process, the read end of its results pipe, what it has sent (the
+    frame being read, and the unpickler that reads every frame of this child in turn)."""
 
     pid: int
     fd: int
     buffer: bytearray = field(default_factory=bytearray)
     open: bool = True
+    frame: io.BytesIO = field(default_factory=io.BytesIO)
+    unpickler: pickle.Unpickler = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unpickler = pickle.Unpickler(self.frame)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +137,17 @@ def _take(queue: int) -> int | None:
     return _ITEM.unpack(data)[0] if len(data) == _ITEM.size else None
 
 
+def _pickler(frame: io.BytesIO) -> pickle.Pickler:
+    """The pickler of a child's results, writing each into ``frame``."""
+    pickler = pickle.Pickler(frame, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Diagnostic: _as_arguments}
+    return pickler
+
+
+def _as_arguments(diagnostic: Diagnostic) -> tuple[type[Diagnostic], tuple[object, ...]]:
+    return Diagnostic, _ARGUMENTS(diagnostic)
+
+
 def _fork(lint_one: Callable[[int], list[Diagnostic]], work: _Work, queue: int) -> _Child:
     read_end, write_end = os.pipe()
     widen_pipe(read_end, _RESULTS_PIPE)  # a child seldom waits for the parent to read
@@ -136,9 +162,14 @@ def _fork(lint_one: Callable[[int], list[Diagnostic]], work: _Work, queue: int) 
         try:
             os.close(read_end)
             gc.freeze()  # (again: what the parent loaded since) pages stay shared
+            frame = io.BytesIO()
+            pickler = _pickler(frame)
             while (number := _take(queue)) is not None:
                 for index in work.item(number):
-                    data = pickle.dumps((index, lint_one(index)), pickle.HIGHEST_PROTOCOL)
+                    pickler.dump((index, lint_one(index)))
+                    data = frame.getvalue()
+                    frame.seek(0)
+                    frame.truncate()
                     write_all(write_end, _FRAME.pack(len(data)) + data)
             status = 0
         finally:
@@ -178,10 +209,14 @@ def _read(
         (size,) = _FRAME.unpack_from(child.buffer)
         if len(child.buffer) < _FRAME.size + size:
             break
-        frame = bytes(child.buffer[_FRAME.size : _FRAME.size + size])
+        frame = child.frame
+        frame.seek(0)
+        frame.truncate()
+        frame.write(child.buffer[_FRAME.size : _FRAME.size + size])
+        frame.seek(0)
         del child.buffer[: _FRAME.size + size]
         try:
-            index, found = pickle.loads(frame)  # our own child's output
+            index, found = child.unpickler.load()  # our own child's output
         except Exception:  # a corrupt frame: treat the child as failed from here on
             child.open = False
             return
