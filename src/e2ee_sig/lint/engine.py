@@ -142,12 +142,14 @@ class Linter:
             )
         findings: list[tuple[Rule, Severity, Finding]] = []
         for rule, check, severity in self._applicable(document):
-            start = len(findings)
             try:
                 for finding in check(document, context):
                     findings.append((rule, severity, finding))
             except Exception as error:  # a crashing rule becomes one finding, never a traceback
-                del findings[start:]
+                # (what it found before goes too: the last findings, those of this rule, as each
+                # rule runs once; no index is noted down a rule for this rare case)
+                while findings and findings[-1][0] is rule:
+                    findings.pop()
                 findings.append((rule, severity, _crash(rule, error)))
         found = _diagnostics(document, context, findings)
         if self._suppressible and document.names_tool:
