@@ -39,7 +39,8 @@ class LintReport:
 
     @property
     def errors(self) -> int:
-        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+        error = Severity.ERROR  # (read once: an enum member is read through a hook)
+        return sum(d.severity is error for d in self.diagnostics)
 
     @property
     def exit_code(self) -> int:

