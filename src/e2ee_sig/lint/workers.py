@@ -12,8 +12,9 @@ unreadable or cannot be started costs only time: the parent lints what is missin
 
 A child's pickles come from one pickler and go to one unpickler, whose memos last the run:
 what the files share (the classes, severities, rule codes and names) is sent and rebuilt once
-a child, not once a file. A diagnostic goes as its constructor's arguments, which the parent
-passes back in one call (the default, a state dict, costs both sides more).
+a child, not once a file (the pickler's memo keeps each object it sent alive, so no id is
+reused; nothing sent is changed afterwards). A diagnostic goes as its constructor's arguments,
+which the parent passes back in one call (the default, a state dict, costs both sides more).
 """
 
 from __future__ import annotations
