@@ -1,6 +1,6 @@
 """The index readers' byte searches find what the searches they stand for find: comment
 starts from each ``!``, header fields from their start tag, namespaces by the one kind a text
-holds."""
+holds, the XML Schema namespace beside a ``targetNamespace``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,30 @@ def test_namespaces_are_those_the_three_kinds_pattern_finds(text: str) -> None:
     assert facts.namespaces_in(text) == facts.NAMESPACE.findall(text)
 
 
+SCHEMA_PIECES = ["XMLSchema", "XMLSchem", "MLSchema", "targetNamespace", "x", " ", "\n"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    _joined(SCHEMA_PIECES).map(str.encode),
+    st.one_of(st.none(), st.lists(st.integers(min_value=0, max_value=300), max_size=3)),
+    st.integers(min_value=0, max_value=30),
+)
+@example(b"XMLSchema targetNamespace", [10], 0)
+@example(b"XMLSchema targetNamespace", [10], 1)
+@example(b"targetNamespace XMLSchema", [0], 16)
+def test_the_schema_namespace_is_found_wherever_it_stands(
+    raw: bytes, starts: list[int] | None, reach: int
+) -> None:
+    """Looked for beside the first ``targetNamespace`` first, or in the whole file."""
+    original = facts.SCHEMA_REACH
+    facts.SCHEMA_REACH = reach
+    try:
+        assert facts._names_schema_namespace(raw, starts) == (b"XMLSchema" in raw)
+    finally:
+        facts.SCHEMA_REACH = original
+
+
 @pytest.mark.parametrize("root", ["corpus", "mutated"])
 def test_the_corpus_gives_the_same_index(corpus, tmp_path, root) -> None:
     """Every corpus file (and a copy of each cut and spliced about its comments, sections and
@@ -88,9 +112,10 @@ def test_the_corpus_gives_the_same_index(corpus, tmp_path, root) -> None:
     files = list(index._root_files(folder))
     fast = index._read(files, folder, with_schemas=True)
     fast_anchors = [item[1].anchors for item in fast]
-    saved = facts._comment_start, facts.namespaces_in, facts._field
+    saved = facts._comment_start, facts.namespaces_in, facts._field, facts._names_schema_namespace
     facts._comment_start = lambda raw, at: raw.find(b"<!--", at)
     facts.namespaces_in = facts.NAMESPACE.findall
+    facts._names_schema_namespace = lambda raw, starts: b"XMLSchema" in raw
 
     def field(raw: bytes, end: int, name: str) -> str:
         found = facts._FIELD[name][0].search(raw, 0, end)
@@ -101,7 +126,9 @@ def test_the_corpus_gives_the_same_index(corpus, tmp_path, root) -> None:
         slow = index._read(files, folder, with_schemas=True)
         slow_anchors = [item[1].anchors for item in slow]
     finally:
-        facts._comment_start, facts.namespaces_in, facts._field = saved
+        facts._comment_start, facts.namespaces_in, facts._field, facts._names_schema_namespace = (
+            saved
+        )
     assert len(fast) == len(slow) > 100
     assert fast == slow
     assert [item[1].values for item in fast] == [item[1].values for item in slow]

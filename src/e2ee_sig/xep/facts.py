@@ -47,6 +47,8 @@ _TARGET = re.compile(r"""targetNamespace\s*=\s*['"]([^'"]+)['"]""")
 SCHEMA_START = re.compile(r"<(?:[\w.-]+:)?schema\b[^>]*www\.w3\.org/2001/XMLSchema", re.S)
 _SCHEMA_NAMESPACE = "www.w3.org/2001/XMLSchema"
 HEAD_BYTES = 16384
+SCHEMA_REACH = 512
+"""How far from the first ``targetNamespace`` the XML Schema namespace is looked for first."""
 _HEADER_FIELD = {
     name: (re.compile(rf"<{name}>(.*?)</{name}>".encode(), re.S), f"<{name}>".encode())
     for name in ("title", "shortname", "status", "type")
@@ -76,19 +78,19 @@ BANG_STEPS = 1024  # (the most ``!`` in one corpus file: 281)
 _BLOCK_TAGS = (b"<example", b"<code", b"</example", b"</code")
 
 
-def matches_from(
+def first_match(
     pattern: re.Pattern[bytes], raw: bytes, literal: bytes, end: int | None = None
-) -> Iterator[re.Match[bytes]]:
-    """What ``pattern.finditer(raw, 0, end)`` finds, for a pattern whose every match starts
+) -> re.Match[bytes] | None:
+    """What ``pattern.search(raw, 0, end)`` finds, for a pattern whose every match starts
     with ``literal``: the pattern is tried only where a byte search finds the literal, not at
     every byte."""
     end = len(raw) if end is None else end
     at = raw.find(literal, 0, end)
     while at >= 0:
-        match = pattern.match(raw, at, end)
-        if match:
-            yield match
-        at = raw.find(literal, max(match.end(), at + 1) if match else at + 1, end)
+        if match := pattern.match(raw, at, end):
+            return match
+        at = raw.find(literal, at + 1, end)
+    return None
 
 
 def occurrences(raw: bytes, literal: bytes) -> list[int]:
@@ -104,8 +106,9 @@ def occurrences(raw: bytes, literal: bytes) -> list[int]:
 def matches_at(
     pattern: re.Pattern[bytes], raw: bytes, starts: list[int]
 ) -> Iterator[re.Match[bytes]]:
-    """What :func:`matches_from` finds, given where its literal starts (:func:`occurrences`):
-    one byte search serves two patterns that start with the same word."""
+    """What ``pattern.finditer(raw)`` finds, for a pattern whose every match starts with a
+    literal, given where that literal starts (:func:`occurrences`): one byte search serves two
+    patterns that start with the same word."""
     end = 0
     for at in starts:
         if at >= end and (match := pattern.match(raw, at)):
@@ -156,7 +159,7 @@ def read_header(raw: bytes, number: str) -> NumberedXep:
     end = end if end >= 0 else HEAD_BYTES
     values = {}
     for name, (pattern, literal) in _HEADER_FIELD.items():
-        found = next(matches_from(pattern, raw, literal, end), None)
+        found = first_match(pattern, raw, literal, end)
         text = found.group(1).decode("utf-8", "replace") if found else ""
         values[name] = " ".join(html.unescape(text).split())
     return NumberedXep(number, **values)
@@ -238,12 +241,8 @@ def _in_values(text: str, values: Mapping[str, str]) -> bool:
 def _field(raw: bytes, end: int, name: str) -> str:
     """The header field ``name`` (searched before ``end``, the end of the header)."""
     pattern, literal = _FIELD[name]
-    at = raw.find(literal, 0, end)
-    while at >= 0:
-        if match := pattern.match(raw, at, end):
-            return match.group(1).decode("utf-8", "replace")
-        at = raw.find(literal, at + 1, end)
-    return ""
+    match = first_match(pattern, raw, literal, end)
+    return match.group(1).decode("utf-8", "replace") if match else ""
 
 
 def read_facts(
@@ -255,7 +254,7 @@ def read_facts(
     prolog = raw[: max(raw.find(b"<xep"), 0)]
     values = entity_values(entity_declarations(prolog) if b"<!ENTITY" in prolog else {})
     namespaces = set(registrar_namespaces(text, values))
-    schema = b"XMLSchema" in raw
+    schema = _names_schema_namespace(raw, target_starts)
     if schema:
         if target_starts is None:
             target_starts = occurrences(raw, TARGET_WORD)
@@ -280,6 +279,16 @@ def read_facts(
         path,
         schema_targets(raw, values) if schema or _in_values("XMLSchema", values) else frozenset(),
     )
+
+
+def _names_schema_namespace(raw: bytes, target_starts: list[int] | None) -> bool:
+    """Whether ``raw`` holds ``XMLSchema``: looked for beside its first ``targetNamespace``
+    first (where a schema's start tag names both), the whole file only when it is not there."""
+    if target_starts:
+        at = target_starts[0]
+        if raw.find(b"XMLSchema", max(at - SCHEMA_REACH, 0), at + SCHEMA_REACH) >= 0:
+            return True
+    return b"XMLSchema" in raw
 
 
 def _header_end(text: bytes) -> int:
@@ -340,7 +349,7 @@ def _comment_start(raw: bytes, at: int) -> int:
 
 def registrar_namespaces(raw: bytes, values: Mapping[str, str]) -> list[str]:
     """Namespaces named in the Registrar Considerations section, entities expanded."""
-    start = next(matches_from(_REGISTRAR, raw, b"<section1"), None)
+    start = first_match(_REGISTRAR, raw, b"<section1")
     if start is None:
         return []
     end = _SECTION1.search(raw, start.end())
