@@ -339,7 +339,7 @@ def _comment_start(raw: bytes, at: int) -> int:
         for _ in range(BANG_STEPS):
             if bang < 0:
                 return -1
-            if raw[bang + 1] == 0x2D and raw[bang - 1] == 0x3C and raw[bang + 2] == 0x2D:  # -<-
+            if raw[bang + 1] == 0x2D and raw[bang - 1] == 0x3C and raw[bang + 2] == 0x2D:  # "<!--"
                 return bang - 1
             bang = find(b"!", bang + 1)
     except IndexError:  # (a "!" among the last two bytes: no "--" after it)
