@@ -569,15 +569,21 @@ FACT_PIECES += [b"targetNamespace='urn:x'", b"targetNamespace=']]>urn:x<![CDATA[
 
 
 @settings(max_examples=500)
-@given(_joined_bytes(FACT_PIECES))
-def test_literal_led_patterns_match_where_finditer_matches(raw: bytes) -> None:
+@given(_joined_bytes(FACT_PIECES), st.integers(min_value=0, max_value=120))
+def test_literal_led_patterns_match_where_search_matches(raw: bytes, end: int) -> None:
     for pattern, literal in (
         (facts._RAW_TARGET, b"targetNamespace"),
         (facts.TARGET_NAMESPACE, b"targetNamespace"),
         (facts._REGISTRAR, b"<section1"),
     ):
-        found = [(m.span(), m.groups()) for m in facts.matches_from(pattern, raw, literal)]
-        assert found == [(m.span(), m.groups()) for m in pattern.finditer(raw)]
+        for bound in (None, end):
+            found = facts.first_match(pattern, raw, literal, bound)
+            expected = pattern.search(raw, 0, len(raw) if bound is None else bound)
+            assert _span_and_groups(found) == _span_and_groups(expected)
+
+
+def _span_and_groups(match: re.Match[bytes] | None) -> object:
+    return (match.span(), match.groups()) if match else None
 
 
 def test_the_registrar_section_is_a_lower_case_tag_with_a_topic_in_any_case() -> None:
