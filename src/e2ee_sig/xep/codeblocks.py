@@ -34,6 +34,17 @@ _PLAIN_BODY = re.compile(
 )
 """What most blocks hold after their start tag: one CDATA section, text with no markup or
 reference around it, and an end tag (read in one match; the kind of the end tag is checked)."""
+_BLOCK = re.compile(
+    rb"<(example|code)\b(?:[^>/]++|/(?!>))*+(?:(/)>"
+    rb"|>([^<&]*)<!\[CDATA\[([^\]]*(?:\](?!\]>)[^\]]*)*)\]\]>([^<&]*)</\1\s*>|>)"
+)
+"""A block's start tag as :data:`_TOKEN` reads it (group 2: the ``/`` of an empty element),
+with the rest of the block when it is what :data:`_PLAIN_BODY` reads, closed by its own kind
+(groups 3-5): most blocks are read by this one match, not by one for the tag and one for the
+rest. (A third branch, not an optional group, takes a tag without that rest: the regex engine
+runs an optional group holding groups as a loop, which costs more.)"""
+_BANG = ord("!")
+"""What follows ``<`` in a comment or CDATA section (then :data:`_TOKEN` reads it)."""
 _REFERENCE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_:][\w.:-]*);")
 _ENTITY_VALUE = re.compile(rb"""<!ENTITY\s+\S+\s+(?:"([^"]*)"|'([^']*)')""", re.S)
 _CAPTION = re.compile(rb"""\bcaption\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -133,18 +144,26 @@ def read_blocks(raw: bytes, entities: Mapping[str, str] | None = None) -> list[B
     last = 0
     while (lead := _OUTSIDE.search(raw, last)) is not None:
         # only comments, CDATA sections and start tags matter here
-        token = _TOKEN.match(raw, lead.start())
+        start = lead.start()
+        hidden = raw[start + 1] == _BANG  # a comment or CDATA section, if any
+        token = (_TOKEN if hidden else _BLOCK).match(raw, start)
         if token is None:
-            last = lead.start() + 1
+            last = start + 1
             continue
         last = token.end()
-        if token.start(2) < 0:  # a comment or CDATA section
+        if hidden:
             continue
-        block = Block(token.group(2).decode(), token.start(), None)
+        block = Block(token.group(1).decode(), start, None)
         block._raw = raw  # (its caption is read when asked)
         found.append(block)
-        if not token.group(4):
-            block._source = (raw, last, entities)  # (the pieces are read when asked)
+        if token.start(3) >= 0:  # the whole block at once (as _read_body reads it)
+            block._source = (raw, token.start(3), entities)  # (the pieces are read when asked)
+            before, cdata, after = token.group(3, 4, 5)
+            block.text = cdata.decode("utf-8", "replace")
+            if before or after:
+                block.text = "".join(p.decode("utf-8", "replace") for p in (before, cdata, after))
+        elif token.start(2) < 0:  # (not an empty element)
+            block._source = (raw, last, entities)
             last = _read_body(block, raw, last, entities, pieces=False)
     return found
 
