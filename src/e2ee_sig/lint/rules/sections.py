@@ -658,10 +658,9 @@ def nesting(document: Document, context: LintContext) -> Iterator[Finding]:
 
     Bad: ``<section5 topic='Detail'>``.  Good: fold the detail into its ``<section4>``.
     """
-    for section in all_sections(document):
-        if section.tag == "section5":
-            yield Finding(
-                f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
-                line(section),
-                hint="fold it into its section4, or promote the subtree one level",
-            )
+    for section in sections(document, 5):  # (found by the shared walk: no tag read here)
+        yield Finding(
+            f"'{topic(section)}' is a section5; XEP-0143 nests sections down to section4",
+            line(section),
+            hint="fold it into its section4, or promote the subtree one level",
+        )
