@@ -171,6 +171,27 @@ def test_nesting() -> None:
     assert codes(lint("SEC012", sections=deep)) == ["SEC012"]
 
 
+def test_nesting_reports_every_section5_in_document_order() -> None:
+    """SEC012 takes the section5 elements from the shared walk: the same elements, in the
+    same order, as a filter of every section by its tag."""
+    from e2ee_sig.xep import parse_bytes
+    from e2ee_sig.xep.query import all_sections
+
+    deep = SECTIONS.replace(
+        "<p>The protocol is simple.</p>",
+        "<section2 topic='a'><section3 topic='b'><section4 topic='c'>"
+        "<section5 topic='first'><p>Deep.</p></section5><p>Between.</p>"
+        "<section5 topic='second'><section5 topic='third'><p>Deeper.</p></section5></section5>"
+        "</section4></section3></section2>",
+    )
+    text = make_xep(sections=deep)
+    found = lint_text(text, select=("SEC012",))
+    assert [f.message.split("'")[1] for f in found] == ["first", "second", "third"]
+    document = parse_bytes(text.encode(), Path("xep-0999.xml"), "xep-0999.xml", None)
+    filtered = [s.get("topic") for s in all_sections(document) if s.tag == "section5"]
+    assert filtered == ["first", "second", "third"]
+
+
 def test_corpus_reports_the_known_missing_sections(corpus: Path) -> None:
     expected = {
         "xep-0374.xml": "SEC001",
