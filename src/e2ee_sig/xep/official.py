@@ -28,8 +28,11 @@ if TYPE_CHECKING:
     from e2ee_sig.xep.root import XepRoot
 
 _ENTITY_INSIDE = re.compile(
-    rb"<(status|type|approver|version)\b[^>]*>(?:(?!</\1).)*?&[A-Za-z_:]", re.S
+    rb"<(status|type|approver|version)\b[^>]*+>(?:[^<&]++|<(?!/\1)|&(?![A-Za-z_:]))*+&[A-Za-z_:]"
 )
+"""An entity reference inside a value the CI reads with references kept: after the start tag,
+before the first closing tag of that name. Runs of plain text go in one step, never given back
+(a lazy ``(?:(?!</\1).)*?`` tried the reference and the closing tag at every character)."""
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
 _CDATA_SPLIT = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.S)

@@ -27,6 +27,7 @@ _REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
 _PREDEFINED = (b"amp", b"lt", b"gt", b"quot", b"apos")  # XML's own: no declaration needed
 _OTHER_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_:][\w.\-:]*);")
 MAX_ENT_BYTES = 16 * 1024 * 1024
+_SCAN_REACH = 2048  # bytes the reference regex reads past an ``&`` before a skip is tried
 _MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
 
 
@@ -39,8 +40,23 @@ def _is_real(path: Path) -> bool:
 
 def entity_references(data: bytes, predefined: bool = True) -> set[bytes]:
     """Names of the general entities referenced in ``data``; the five predefined ones
-    (``&amp;``, ``&lt;``, …, thousands in a XEP's examples) only when ``predefined``."""
-    return set((_REFERENCE if predefined else _OTHER_REFERENCE).findall(data))
+    (``&amp;``, ``&lt;``, …, thousands in a XEP's examples) only when ``predefined``.
+
+    The regex reads from an ``&`` to the end of a line some way on, then ``bytes.find`` skips
+    to the next ``&``: a XEP's ``&``s come in clusters, and the regex's search costs about
+    five instructions a byte where the skip costs next to nothing. No reference holds a
+    newline, so none is cut in two, and each part is read as the whole file would be."""
+    findall = (_REFERENCE if predefined else _OTHER_REFERENCE).findall
+    found: set[bytes] = set()
+    start = data.find(b"&")
+    while start >= 0:
+        stop = data.find(b"\n", start + _SCAN_REACH) + 1
+        if not stop:
+            found.update(findall(data, start))
+            break
+        found.update(findall(data, start, stop))
+        start = data.find(b"&", stop)
+    return found
 
 
 @dataclass
