@@ -18,6 +18,7 @@ from e2ee_sig.lint.model import Diagnostic, Edit, Finding, Fix, Severity
 from e2ee_sig.lint.registry import Rule
 from e2ee_sig.lint.workers import run_forked
 from e2ee_sig.xep import Document, parse_bytes
+from e2ee_sig.xep.header import Field
 from tests.xepfactory import make_xep
 
 TEXT = st.text(max_size=5)
@@ -27,6 +28,7 @@ MAYBE_NUMBER = st.none() | NUMBER
 FIX = st.none() | st.builds(Fix, TEXT, st.just((Edit(0, 1, b"x"),)), st.booleans())
 SEVERITY = st.sampled_from(Severity)
 VALUES = {
+    Field: [TEXT, NUMBER, st.none()],
     Finding: [TEXT, NUMBER, NUMBER, MAYBE_TEXT, FIX, MAYBE_NUMBER, st.none() | SEVERITY],
     Diagnostic: [
         *(TEXT, NUMBER, NUMBER, TEXT, SEVERITY, TEXT),
@@ -49,7 +51,7 @@ def _calls(draw: st.DrawFn, cls: type) -> tuple[list[object], dict[str, object]]
     return values[:positional], {names[i]: values[i] for i in keywords}
 
 
-@pytest.mark.parametrize("cls", [Finding, Diagnostic])
+@pytest.mark.parametrize("cls", [Field, Finding, Diagnostic])
 def test_the_constructor_takes_the_fields_in_order(cls: type) -> None:
     # what the dataclass's own __init__ would take: every field, in order
     names = [f.name for f in dataclasses.fields(cls)]
@@ -57,7 +59,7 @@ def test_the_constructor_takes_the_fields_in_order(cls: type) -> None:
     assert len(VALUES[cls]) == len(names)
 
 
-@pytest.mark.parametrize("cls", [Finding, Diagnostic])
+@pytest.mark.parametrize("cls", [Field, Finding, Diagnostic])
 @given(data=st.data())
 def test_the_constructor_stores_each_argument_as_its_field(cls: type, data: st.DataObject) -> None:
     # (the slow path: binding the arguments as a generated __init__ would, defaults applied)
