@@ -19,7 +19,7 @@ from e2ee_sig.xep import Document, load, root_at
 from e2ee_sig.xep import codeblocks as codeblocks_module
 from e2ee_sig.xep.codeblocks import Block, Piece, read_blocks
 
-SEARCHES = [  # (pattern, literal, offset): every use of finditer_at
+SEARCHES = [  # (pattern, literal, offset): its use (``#``), and literals of a few bytes
     (content._BARE_XEP, b"XEP-", 0),
     (content._XEP_REFERENCE, b"&xep", 0),
     (content._ASCII_CHARACTER, b"#", 1),
@@ -119,3 +119,39 @@ def test_the_fast_paths_agree_on_the_corpus(corpus: Path, monkeypatch: pytest.Mo
         assert fast == slow, document.display
         checked += fast[0][0] is not None
     assert checked > 300  # the scan read most files
+
+
+def _default_namespace_at_each_literal(masked: bytes, start: int) -> bool:
+    """What ``_literal._default_namespace`` did before: the pattern matched at each ``xmlns``
+    that ``bytes.find`` finds."""
+    at = start - 1
+    while (at := masked.find(b"xmlns", at + 1)) >= 0:
+        if _literal._DEFAULT_NAMESPACE.match(masked, at) and _literal._in_tag(masked, at):
+            return True
+    return False
+
+
+_NAMESPACE_PIECES = ["xmlns", "xmlns='a'", 'xmlns = "b"', "xmlns=''", "xmlns:x='c'", "xmlnsxmlns"]
+_NAMESPACE_PIECES += ["<p ", "<p>", "</p>", ">", "'", '"', "=", " ", "xmlns='xmlns='d'"]
+
+
+@given(
+    data=st.lists(
+        st.one_of(st.sampled_from(_NAMESPACE_PIECES), st.text("xmlns= '<>a", max_size=6)),
+        max_size=20,
+    ).map(lambda parts: "".join(parts).encode()),
+    start=st.integers(0, 30),
+)
+def test_default_namespaces_found_by_the_regex_search_are_those_found_at_each_literal(
+    data: bytes, start: int
+) -> None:
+    assert _literal._default_namespace(data, start) == _default_namespace_at_each_literal(
+        data, start
+    )
+
+
+def test_default_namespaces_can_tell_a_difference() -> None:
+    data = b"<p title=\"xmlns=''\">xmlns='a' <q xmlns:x='b'/><r xmlns = 'c'/></p>"
+    assert _literal._default_namespace(data, 0)
+    assert not _literal._default_namespace(data, data.index(b"xmlns = ") + 1)
+    assert not _literal._default_namespace(data[: data.index(b"<r")], 0)

@@ -267,7 +267,7 @@ def _bare_candidates(document: Document) -> dict[str, list[int]]:
     scan of them."""
     raw = document.raw
     mentioned: dict[bytes, list[int]] = {}
-    for match in finditer_at(_BARE_XEP, raw, b"XEP-"):  # (no overlap: each is every mention)
+    for match in _BARE_XEP.finditer(raw):  # (no overlap: each is every mention)
         at = match.start()
         if at == 0 or raw[at - 1] not in WORD_BYTES:
             mentioned.setdefault(match[1], []).append(at)
@@ -284,7 +284,7 @@ def _bare_candidates(document: Document) -> dict[str, list[int]]:
         cited = {name[3:].encode() for _, _, name in scan.references} if scan else set()
         uncited = [n for n in uncited if n not in cited]
         if uncited:  # (a reference cannot overlap another: these are all of them)
-            found = {match[1] for match in finditer_at(_XEP_REFERENCE, raw, b"&xep")}
+            found = {match[1] for match in _XEP_REFERENCE.finditer(raw)}
             uncited = [n for n in uncited if n not in found]
     return {number.decode(): mentioned[number] for number in uncited}
 
