@@ -139,3 +139,23 @@ def test_forked_results_arrive_field_for_field() -> None:
     assert [[vars(d) for d in diagnostics] for diagnostics in found] == [
         [vars(d) for d in _detailed(index)] for index in range(24)
     ]
+
+
+@pytest.mark.parametrize("cls", [Field, Finding, Diagnostic])
+def test_the_constructor_defaults_are_the_fields_defaults(cls: type) -> None:
+    parameters = inspect.signature(cls).parameters
+    for field in dataclasses.fields(cls):
+        assert parameters[field.name].default == (
+            inspect.Parameter.empty if field.default is dataclasses.MISSING else field.default
+        )
+
+
+def test_a_field_built_by_a_factory_is_refused() -> None:
+    from e2ee_sig.frozen import stored_directly
+
+    @dataclasses.dataclass(frozen=True)
+    class Listed:
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    with pytest.raises(TypeError, match=r"Listed\.items"):
+        stored_directly(Listed)
