@@ -5,6 +5,7 @@ where the DOCTYPE scan saw the DOCTYPE end, and the root's children told from th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -27,6 +28,11 @@ _JUNK = ["", "%ents", "<!--", "'", '"', "]", ">", "<", "x"]
 _CLOSE = ["]>", "] >", "]\n>", "]", "", ">", "]x>", "]]>"]
 _AFTER = ["", "\n", "<?xml-stylesheet type='text/xsl' href='xep.xsl'?>", "<!-- c -->"]
 _AFTER += ["<!DOCTYPE x>", "\ufeff", "<!--", "<xep><header/></xep>", "<?", " x"]
+
+
+_WHOLE_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?" + _literal._MISCELLANY, re.S | re.X)
+"""The prolog as one pattern, a byte order mark in front: what :func:`_literal.prolog_end`
+finds without compiling it."""
 
 
 def _pieces(pieces: list[str], size: int = 6) -> st.SearchStrategy[str]:
@@ -59,13 +65,18 @@ def _prologs(draw: st.DrawFn) -> bytes:
 @settings(max_examples=400)
 @given(raw=_prologs())
 def test_the_prolog_from_the_doctype_end_is_what_the_whole_match_finds(raw: bytes) -> None:
-    assert _literal.prolog_end(raw, scan_doctype(raw)) == _literal._PROLOG.match(raw).end()  # type: ignore[union-attr]
+    assert _literal.prolog_end(raw, scan_doctype(raw)) == _WHOLE_PROLOG.match(raw).end()  # type: ignore[union-attr]
 
 
 @given(raw=st.text("<!DOCTYPE x[]>'\"%;-? \n", max_size=40).map(str.encode))
 def test_the_prolog_of_any_bytes_is_what_the_whole_match_finds(raw: bytes) -> None:
     raw = b"<!DOCTYPE " + raw
-    assert _literal.prolog_end(raw, scan_doctype(raw)) == _literal._PROLOG.match(raw).end()  # type: ignore[union-attr]
+    assert _literal.prolog_end(raw, scan_doctype(raw)) == _WHOLE_PROLOG.match(raw).end()  # type: ignore[union-attr]
+
+
+@given(raw=st.tuples(_pieces(_BEFORE), _pieces(_AFTER)).map("".join).map(str.encode))
+def test_a_prolog_without_a_doctype_end_is_what_the_whole_match_finds(raw: bytes) -> None:
+    assert _literal.prolog_end(raw, scan_doctype(raw)) == _WHOLE_PROLOG.match(raw).end()  # type: ignore[union-attr]
 
 
 def test_the_doctype_scan_notes_where_the_doctype_ends() -> None:
@@ -106,7 +117,7 @@ def test_the_scan_shortcuts_agree_with_the_general_path_on_the_corpus(corpus: Pa
     for path in paths:
         document = load(path, path.name, root)
         raw = document.raw
-        expected = _literal._PROLOG.match(raw).end()  # type: ignore[union-attr]
+        expected = _WHOLE_PROLOG.match(raw).end()  # type: ignore[union-attr]
         assert _literal.prolog_end(raw, document.doctype) == expected, path.name
         ended += document.doctype is not None and document.doctype.end is not None
         if document.tree is not None:
