@@ -4,6 +4,8 @@ XEP index built that way is the one built in place."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -215,3 +217,30 @@ def test_without_schemas_the_readers_leave_them_to_be_read_when_asked(xep_root: 
         (xep_root / f"xep-{number}.xml").write_text("changed since")
         assert received.by_path[f"xep-{number}.xml"].schemas == {}  # read now, changed
     index.clear()
+
+
+def test_the_index_readers_start_before_the_engine_and_the_rules_load(xep_root: Path) -> None:
+    root = _large_root(xep_root)
+    code = f"""
+import sys
+from e2ee_sig.cli import main
+from e2ee_sig.lint import batch
+from e2ee_sig.xep import index
+
+later = ("e2ee_sig.lint.engine", "e2ee_sig.lint.model", "e2ee_sig.lint.registry",
+         "e2ee_sig.lint.context", "e2ee_sig.xep.parse", "e2ee_sig.lint.rules.xsf_ci")
+def started(root, with_schemas):
+    print("loaded when the readers start:", [m for m in later if m in sys.modules])
+batch._cores = lambda: 2
+index.build_in_background = started
+try:
+    main(["lint", "--format", "concise", {str(root)!r}])
+except SystemExit:
+    pass
+print("loaded at the end:", [m for m in later if m not in sys.modules] == [])
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert [line for line in result.stdout.splitlines() if line.startswith("loaded")] == [
+        "loaded when the readers start: []",
+        "loaded at the end: True",
+    ], result.stderr

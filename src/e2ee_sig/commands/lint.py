@@ -12,7 +12,7 @@ import click
 
 from e2ee_sig.commands._common import CONTEXT, config, split
 from e2ee_sig.errors import EXIT_FINDINGS
-from e2ee_sig.lint.context import PROFILES
+from e2ee_sig.lint.options import PROFILES
 from e2ee_sig.lint.reporters import FORMATS
 
 

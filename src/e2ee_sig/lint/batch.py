@@ -7,13 +7,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from e2ee_sig.lint.context import LintContext
+from e2ee_sig import xep
 from e2ee_sig.lint.discovery import Target, discover, without_non_xeps
-from e2ee_sig.lint.engine import Linter, LintOptions, enabled_rules, lint_context, lint_document
-from e2ee_sig.lint.model import Diagnostic, Severity
-from e2ee_sig.lint.registry import Rule
-from e2ee_sig.xep import Document, XepRoot, find_root, load, parse_bytes, root_at
+from e2ee_sig.xep import root_at
+
+if TYPE_CHECKING:
+    from e2ee_sig.lint.context import LintContext
+    from e2ee_sig.lint.model import Diagnostic
+    from e2ee_sig.lint.options import LintOptions
+    from e2ee_sig.lint.registry import Rule
+    from e2ee_sig.xep import Document, XepRoot
 
 PARALLEL_THRESHOLD = 48
 # A forked worker costs ~5 ms (fork, copy-on-write faults, its results pickled back) and pays
@@ -39,6 +44,8 @@ class LintReport:
 
     @property
     def errors(self) -> int:
+        from e2ee_sig.lint.model import Severity
+
         error = Severity.ERROR  # (read once: an enum member is read through a hook)
         return sum(d.severity is error for d in self.diagnostics)
 
@@ -49,7 +56,8 @@ class LintReport:
 
 def load_target(target: Target) -> Document:
     """Read and parse ``target`` (with its XEP root, if it has one)."""
-    return load(target.path, target.display, root_at(target.root) if target.root else None)
+    # (xep.load: the parser's module loads on first use, once the index readers are forked)
+    return xep.load(target.path, target.display, root_at(target.root) if target.root else None)
 
 
 def _index_in_background(targets: list[Target], options: LintOptions) -> bool:
@@ -91,6 +99,8 @@ def _run(
 ) -> list[list[Diagnostic]]:
     """Each target's diagnostics, in order; with ``jobs`` > 1, forked workers share the work
     with this process (see :mod:`e2ee_sig.lint.workers`)."""
+    from e2ee_sig.lint.engine import Linter
+
     forking = jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and hasattr(os, "fork")
     _warm(targets, rules, forking)
     linter = Linter(rules, context)
@@ -173,6 +183,10 @@ def lint_paths(
     )
     background = _index_in_background(targets, options)
     try:
+        # (the engine, the document model and the rules load only now, while the index
+        # readers forked above work: they need none of them)
+        from e2ee_sig.lint.engine import enabled_rules, lint_context
+
         rules = enabled_rules(options)
         if on_start:
             on_start(len(targets))
@@ -204,6 +218,9 @@ def lint_paths(
 def relint(report: LintReport, display: str, raw: bytes) -> list[Diagnostic]:
     """Lint ``raw`` as the current bytes of the file ``display`` with the run's rules and
     context: ``--fix`` computes its edits from the bytes it holds under the file's lock."""
+    from e2ee_sig.lint.engine import lint_document
+    from e2ee_sig.xep import find_root, parse_bytes
+
     if report.context is None:
         return []
     root_path = report.roots.get(display)

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from e2ee_sig.dates import today_utc
 
-PROFILES = ("default", "xsf-ci", "e2ee")
-
 
 @dataclass(frozen=True, eq=False)
 class LintContext:

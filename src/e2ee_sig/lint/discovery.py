@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from e2ee_sig.fsio import display_name, kind_of
-from e2ee_sig.lint.engine import LintUsageError
+from e2ee_sig.lint.options import LintUsageError
 from e2ee_sig.xep import find_root
 from e2ee_sig.xep.root import is_xep_root
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from functools import cache
 from operator import attrgetter
-from pathlib import Path
 
 from e2ee_sig.dates import today_utc
-from e2ee_sig.errors import E2eeSigError
-from e2ee_sig.lint.context import PROFILES, LintContext
+from e2ee_sig.lint.context import LintContext
 from e2ee_sig.lint.model import Diagnostic, Finding, Severity
+from e2ee_sig.lint.options import PROFILES, LintOptions, LintUsageError
 from e2ee_sig.lint.registry import Check, Rule, all_rules, official_rules
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.vocab import CLOSED_STATUSES, INACTIVE_STATUSES
@@ -32,26 +30,6 @@ tuples for each comparison)."""
 
 Shown = Callable[[str, str, Severity, Finding, str | None], str]
 """How the text report shows a finding: path, rule code, severity, finding, source line."""
-
-
-class LintUsageError(E2eeSigError):
-    """A problem with how lint was called (exit status 2)."""
-
-
-@dataclass(eq=False)
-class LintOptions:
-    """Everything ``e2ee-sig lint`` can be told."""
-
-    profile: str = "default"
-    select: Sequence[str] = ()
-    ignore: Sequence[str] = ()
-    extend_select: Sequence[str] = ()
-    xeps_root: Path | None = None
-    jobs: int | None = None
-    today: date | None = None
-    baseline: dict[str, frozenset[tuple[str, str]]] | None = None
-    changed_shared: frozenset[str] = frozenset()
-    source_lines: bool = False  # record the source line of each diagnostic (text report)
 
 
 def _matches(rule: Rule, selectors: Sequence[str]) -> bool:

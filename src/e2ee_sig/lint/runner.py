@@ -13,8 +13,7 @@ from e2ee_sig.errors import E2eeSigError, print_error
 from e2ee_sig.fsio import FileRefused
 from e2ee_sig.lint.batch import LintReport, lint_paths
 from e2ee_sig.lint.discovery import inside_folders
-from e2ee_sig.lint.engine import LintOptions
-from e2ee_sig.lint.model import Severity
+from e2ee_sig.lint.options import LintOptions
 
 PROGRESS_THRESHOLD = 20
 
@@ -121,6 +120,7 @@ def _apply_fixes(request: LintRequest, report: LintReport) -> tuple[str | None, 
     status so far (2 when a file was refused, with ``--diff`` 1 when errors remain)."""
     from e2ee_sig.lint.batch import relint
     from e2ee_sig.lint.fixer import fix_files
+    from e2ee_sig.lint.model import Severity
 
     outcome = fix_files(
         report.diagnostics,

@@ -32,7 +32,7 @@ from e2ee_sig.xep.facts import (
     shortname_key,
     title_key,
 )
-from e2ee_sig.xep.parse import MAX_BYTES
+from e2ee_sig.xep.root import MAX_BYTES
 
 if TYPE_CHECKING:
     from e2ee_sig.background import Background

@@ -21,14 +21,13 @@ from e2ee_sig.lazy import cached_property
 from e2ee_sig.xep.doctype import Doctype, scan_doctype
 from e2ee_sig.xep.official import OfficialView, ValidityError
 from e2ee_sig.xep.parsers import xep_parser
-from e2ee_sig.xep.root import XepRoot, entity_references, find_root
+from e2ee_sig.xep.root import MAX_BYTES, XepRoot, entity_references, find_root
 
 if TYPE_CHECKING:
     from lxml import etree
 
     from e2ee_sig.xep.header import Header
 
-MAX_BYTES = 10 * 1024 * 1024
 _XML_DECL_ENCODING = re.compile(
     rb"""(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)"""
 )

@@ -26,6 +26,8 @@ SHARED_FILES = (ENT_NAME, DTD_NAME, "xep.xsl")  # the Editor's files beside the 
 _REFERENCE = re.compile(rb"&([A-Za-z_:][\w.\-:]*);")
 _PREDEFINED = (b"amp", b"lt", b"gt", b"quot", b"apos")  # XML's own: no declaration needed
 _OTHER_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_:][\w.\-:]*);")
+MAX_BYTES = 10 * 1024 * 1024
+"""The most bytes read of a XEP file (a larger one is refused)."""
 MAX_ENT_BYTES = 16 * 1024 * 1024
 _SCAN_REACH = 2048  # bytes the reference regex reads past an ``&`` before a skip is tried
 _MIN_REAL_FILE = 64  # git stores symlinks as tiny text files ("../xep.dtd") on some checkouts
