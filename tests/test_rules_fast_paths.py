@@ -501,8 +501,8 @@ def _cited_in_body(document: Document) -> list[tuple[str, int, str]]:
     """Each ``&xepNNNN;`` in the body: its number, line and the sentence around it."""
     found = citations(document)
     return [
-        (number, line, found.sentences.around(number, key))
-        for number, line, key in found.candidates
+        (number, found.line(place), found.sentences.around(number, key))
+        for number, place, key in found.candidates
         if found.in_body(key)
     ]
 
@@ -531,7 +531,7 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
     ]
     found = links(document)
     cited = _cited_in_body(document)
-    hand = [(line, url) for start, line, url in scan.links if start > scan.body]
+    hand = [(scan.line(end), url) for start, end, url in scan.links if start > scan.body]
     document.cache.clear()
     document.cache["e2ee_sig.lint.rules._literal.scan_literal"] = None
     assert links(document) == found

@@ -16,12 +16,12 @@ import re
 from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
 
-from e2ee_sig.lint.rules._codeblocks import document_entities, line_cursor
+from e2ee_sig.lint.rules._codeblocks import LineCursor, document_entities, line_cursor
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import Doctype
 from e2ee_sig.xep.parse import declared_encoding
@@ -92,20 +92,33 @@ class Scan:
     """Where each ``<link\\b`` stands (``<link``, ``<link-x``, ...), outside comments and
     CDATA."""
     links: list[tuple[int, int, str]]
-    """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
+    """Each ``<link>`` written in the file: offset, where its line is taken (:meth:`line`)
+    and ``url`` (stripped)."""
     references: list[tuple[int, int, str]]
     """Each reference in content to a citation (``&xepNNNN;``) or to an entity of
-    :attr:`entity_links`: offset, line and entity name."""
+    :attr:`entity_links`: offset, where its line is taken (:meth:`line`) and entity name."""
     entity_links: dict[str, tuple[str, ...]]
     """What :func:`entity_links` answers for the document."""
+    lines: LineCursor = field(compare=False, repr=False)
+    """The document's shared line cursor: a line is counted when asked for (most links and
+    references are never reported; counting the lines of them all took a seventh of the
+    scan). Not compared: the bytes and offsets tell the lines."""
+
+    def line(self, offset: int) -> int:
+        """The line libxml2 gives a link or reference whose line is taken at ``offset`` (the
+        middle item of :attr:`links` and :attr:`references`)."""
+        return self.lines.line(offset)
 
     def fragment_nodes(self) -> list[tuple[str, int, str]]:
         """Each link with a fragment (URL, line, ``""``) and each reference to an entity that
         links one (``""``, line, name), in order."""
-        written = [(at, (url, line, "")) for at, line, url in self.links if "#" in url]
+        line = self.lines.line
+        written = [(at, (url, line(end), "")) for at, end, url in self.links if "#" in url]
         linking = self.entity_links
         referenced = [
-            (at, ("", line, name)) for at, line, name in self.references if name in linking
+            (at, ("", line(line_at), name))
+            for at, line_at, name in self.references
+            if name in linking
         ]
         return [node for _, node in sorted(written + referenced)]
 
@@ -263,23 +276,11 @@ def scan_literal(document: Document) -> Scan | None:
     linking = entity_links(document)
     wanted = _reference_matches(blanked, start, linking, document.referenced)
     references = _references(raw, blanked, wanted)
-    offsets = [end for _, end, _ in links] + [line_at for _, line_at, _ in references]
-    lines = list(map(line_cursor(document).line, offsets))
-    if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, offsets, lines):
+    lines = line_cursor(document)
+    if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, links + references, lines):
         return None  # libxml2 numbers no line past its limit
     return Scan(
-        raw,
-        blanked,
-        start,
-        header,
-        top_level,
-        link_starts,
-        [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
-        [
-            (at, line, name)
-            for (at, _, name), line in zip(references, lines[len(links) :], strict=True)
-        ],
-        linking,
+        raw, blanked, start, header, top_level, link_starts, links, references, linking, lines
     )
 
 
@@ -571,9 +572,10 @@ def _last_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
     return -1
 
 
-def _reaches_line_limit(raw: bytes, offsets: list[int], lines: list[int]) -> bool:
-    """Whether ``raw`` has :data:`LINE_LIMIT` lines or more, given the ``lines`` of
-    ``offsets``: the newlines after the last of them are counted only when there are enough
-    bytes left for them to reach it."""
-    last, line = max(zip(offsets, lines, strict=True), default=(0, 1))
+def _reaches_line_limit(raw: bytes, nodes: list[tuple[int, int, str]], lines: LineCursor) -> bool:
+    """Whether ``raw`` has :data:`LINE_LIMIT` lines or more, given the links or references
+    ``nodes`` (offset, where the line is taken, ...): the newlines after the last place a
+    line is taken are counted only when there are enough bytes left for them to reach it."""
+    last = max((at for _, at, _ in nodes), default=0)
+    line = lines.line(last)
     return line + len(raw) - last >= LINE_LIMIT and line + raw.count(b"\n", last) >= LINE_LIMIT
