@@ -45,6 +45,9 @@ _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
+_PLAIN_LINK = re.compile(rb"""<link\s+url\s*=\s*(?:'([^'\t\n\r&]*)'|"([^"\t\n\r&]*)")\s*/?>""")
+"""What most ``<link>`` start tags are: a ``url`` alone, with nothing in it to normalise
+(read by one match, not a tag match and then its attributes)."""
 _URL_SPACE_OR_REFERENCE = re.compile(rb"[\t\n\r&]")
 """What a URL rarely holds: where it does, :data:`_ATTRIBUTE_SPACE` and references apply
 (``bytes in bytes`` first tries its operand as an integer: an exception raised and caught)."""
@@ -341,11 +344,17 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
         return None
     starts: list[int] = []
     found = []
+    plain = _PLAIN_LINK.match
     at = start - 1
     while (at := masked.find(b"<link", at + 1)) >= 0:
         if at + 5 < len(masked) and masked[at + 5] in WORD_BYTES:
             continue  # not ``\\b``
         starts.append(at)
+        if (written := plain(masked, at)) is not None:
+            single, double = written.groups()
+            url = double if single is None else single
+            found.append((at, written.end() - 1, url.decode("utf-8").strip()))
+            continue
         tag = _TAG.match(masked, at)
         if tag is None or tag.group(2) != b"link":
             continue
