@@ -66,6 +66,39 @@ def test_example_and_code_elements_are_found_as_a_lazy_regex_finds_them(raw: byt
     assert list(code_elements(raw)) == [(m.start(), m[1], m[2]) for m in lazy.finditer(raw)]
 
 
+_SPACE = st.sampled_from(["", " ", "\n", "\t", "\r\n", "  "])
+_PLAIN_URL = ["#a", " x ", "é", ">", "/", "?q", "\x0b"]
+_URL_PIECES = [*_PLAIN_URL, "&amp;", "&#x41;", "&r;", "\t", "\n", "\r", "\r\n"]
+_ATTRIBUTE = st.tuples(
+    st.sampled_from(["url", "url", "title", "urlx"]),
+    _SPACE,
+    _SPACE,
+    st.sampled_from(["'", '"']),
+    st.one_of(_joined(_PLAIN_URL), _joined(_URL_PIECES)),
+).map(lambda a: f"{a[0]}{a[1]}={a[2]}{a[3]}{a[4].replace(a[3], '')}{a[3]}")
+_LINK_TAG = st.tuples(
+    st.sampled_from(["<link", "<linkx", "<link-a"]),
+    st.lists(st.tuples(_SPACE.filter(bool), _ATTRIBUTE).map("".join), max_size=2).map("".join),
+    _SPACE,
+    st.sampled_from([">", "/>"]),
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.one_of(_LINK_TAG, st.sampled_from(["text ", "<p>", "</link>"])), max_size=4))
+@example(["<link url='&amp;'>", '<link url="&#x41;"/>'])
+@example(["<link url=' a\tb '/>", "<link\nurl = 'a' title='b'>", '<link url="x\ny">'])
+def test_plain_links_are_read_as_their_tag_and_attributes_read_them(pieces: list[str]) -> None:
+    from unittest import mock
+
+    from e2ee_sig.lint.rules import _literal
+
+    raw = "".join(pieces).encode()
+    fast = _literal._links(raw, 0)
+    with mock.patch.object(_literal, "_PLAIN_LINK", re.compile(rb"(?!)")):  # (never matches)
+        assert _literal._links(raw, 0) == fast
+
+
 @settings(max_examples=400)
 @given(_joined_bytes(MARKUP))
 def test_block_tokens_are_the_lazy_regexs(raw: bytes) -> None:
@@ -501,8 +534,8 @@ def _cited_in_body(document: Document) -> list[tuple[str, int, str]]:
     """Each ``&xepNNNN;`` in the body: its number, line and the sentence around it."""
     found = citations(document)
     return [
-        (number, line, found.sentences.around(number, key))
-        for number, line, key in found.candidates
+        (number, found.line(place), found.sentences.around(number, key))
+        for number, place, key in found.candidates
         if found.in_body(key)
     ]
 
@@ -531,7 +564,7 @@ def test_links_and_citations_are_read_from_the_bytes_as_the_literal_tree_has_the
     ]
     found = links(document)
     cited = _cited_in_body(document)
-    hand = [(line, url) for start, line, url in scan.links if start > scan.body]
+    hand = [(scan.line(end), url) for start, end, url in scan.links if start > scan.body]
     document.cache.clear()
     document.cache["e2ee_sig.lint.rules._literal.scan_literal"] = None
     assert links(document) == found

@@ -16,12 +16,12 @@ import re
 from collections import ChainMap
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
 
-from e2ee_sig.lint.rules._codeblocks import document_entities, line_cursor
+from e2ee_sig.lint.rules._codeblocks import LineCursor, document_entities, line_cursor
 from e2ee_sig.xep import Document
 from e2ee_sig.xep.doctype import Doctype
 from e2ee_sig.xep.parse import declared_encoding
@@ -46,6 +46,9 @@ _REFERENCE = re.compile(rb"&(?!#|lt;|gt;|amp;|quot;|apos;)([^;]*);")
 _URL = re.compile(r"""<link\b[^>]*?\burl\s*=\s*['"]([^'"]*)['"]""")
 _ATTRIBUTE = re.compile(rb"""([^\s=]+)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 _ATTRIBUTE_SPACE = re.compile(rb"\r\n|[\t\n\r]")
+_PLAIN_LINK = re.compile(rb"""<link\s+url\s*=\s*(?:'([^'\t\n\r&]*)'|"([^"\t\n\r&]*)")\s*/?>""")
+"""What most ``<link>`` start tags are: a ``url`` alone, with nothing in it to normalise
+(read by one match, not a tag match and then its attributes)."""
 _URL_SPACE_OR_REFERENCE = re.compile(rb"[\t\n\r&]")
 """What a URL rarely holds: where it does, :data:`_ATTRIBUTE_SPACE` and references apply
 (``bytes in bytes`` first tries its operand as an integer: an exception raised and caught)."""
@@ -93,20 +96,33 @@ class Scan:
     """Where each ``<link\\b`` stands (``<link``, ``<link-x``, ...), outside comments and
     CDATA."""
     links: list[tuple[int, int, str]]
-    """Each ``<link>`` written in the file: offset, line and ``url`` (stripped)."""
+    """Each ``<link>`` written in the file: offset, where its line is taken (:meth:`line`)
+    and ``url`` (stripped)."""
     references: list[tuple[int, int, str]]
     """Each reference in content to a citation (``&xepNNNN;``) or to an entity of
-    :attr:`entity_links`: offset, line and entity name."""
+    :attr:`entity_links`: offset, where its line is taken (:meth:`line`) and entity name."""
     entity_links: dict[str, tuple[str, ...]]
     """What :func:`entity_links` answers for the document."""
+    lines: LineCursor = field(compare=False, repr=False)
+    """The document's shared line cursor: a line is counted when asked for (most links and
+    references are never reported; counting the lines of them all took a seventh of the
+    scan). Not compared: the bytes and offsets tell the lines."""
+
+    def line(self, offset: int) -> int:
+        """The line libxml2 gives a link or reference whose line is taken at ``offset`` (the
+        middle item of :attr:`links` and :attr:`references`)."""
+        return self.lines.line(offset)
 
     def fragment_nodes(self) -> list[tuple[str, int, str]]:
         """Each link with a fragment (URL, line, ``""``) and each reference to an entity that
         links one (``""``, line, name), in order."""
-        written = [(at, (url, line, "")) for at, line, url in self.links if "#" in url]
+        line = self.lines.line
+        written = [(at, (url, line(end), "")) for at, end, url in self.links if "#" in url]
         linking = self.entity_links
         referenced = [
-            (at, ("", line, name)) for at, line, name in self.references if name in linking
+            (at, ("", line(line_at), name))
+            for at, line_at, name in self.references
+            if name in linking
         ]
         return [node for _, node in sorted(written + referenced)]
 
@@ -264,23 +280,11 @@ def scan_literal(document: Document) -> Scan | None:
     linking = entity_links(document)
     wanted = _reference_matches(blanked, start, linking, document.referenced)
     references = _references(raw, blanked, wanted)
-    offsets = [end for _, end, _ in links] + [line_at for _, line_at, _ in references]
-    lines = list(map(line_cursor(document).line, offsets))
-    if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, offsets, lines):
+    lines = line_cursor(document)
+    if len(raw) >= LINE_LIMIT and _reaches_line_limit(raw, links + references, lines):
         return None  # libxml2 numbers no line past its limit
     return Scan(
-        raw,
-        blanked,
-        start,
-        header,
-        top_level,
-        link_starts,
-        [(at, line, url) for (at, _, url), line in zip(links, lines, strict=False)],
-        [
-            (at, line, name)
-            for (at, _, name), line in zip(references, lines[len(links) :], strict=True)
-        ],
-        linking,
+        raw, blanked, start, header, top_level, link_starts, links, references, linking, lines
     )
 
 
@@ -342,11 +346,17 @@ def _links(masked: bytes, start: int) -> tuple[list[int], list[tuple[int, int, s
         return None
     starts: list[int] = []
     found = []
+    plain = _PLAIN_LINK.match
     at = start - 1
     while (at := masked.find(b"<link", at + 1)) >= 0:
         if at + 5 < len(masked) and masked[at + 5] in WORD_BYTES:
             continue  # not ``\\b``
         starts.append(at)
+        if (written := plain(masked, at)) is not None:
+            single, double = written.groups()
+            url = double if single is None else single
+            found.append((at, written.end() - 1, url.decode("utf-8").strip()))
+            continue
         tag = _TAG.match(masked, at)
         if tag is None or tag.group(2) != b"link":
             continue
@@ -573,9 +583,10 @@ def _last_tag(masked: bytes, prefix: bytes, start: int, end: int) -> int:
     return -1
 
 
-def _reaches_line_limit(raw: bytes, offsets: list[int], lines: list[int]) -> bool:
-    """Whether ``raw`` has :data:`LINE_LIMIT` lines or more, given the ``lines`` of
-    ``offsets``: the newlines after the last of them are counted only when there are enough
-    bytes left for them to reach it."""
-    last, line = max(zip(offsets, lines, strict=True), default=(0, 1))
+def _reaches_line_limit(raw: bytes, nodes: list[tuple[int, int, str]], lines: LineCursor) -> bool:
+    """Whether ``raw`` has :data:`LINE_LIMIT` lines or more, given the links or references
+    ``nodes`` (offset, where the line is taken, ...): the newlines after the last place a
+    line is taken are counted only when there are enough bytes left for them to reach it."""
+    last = max((at for _, at, _ in nodes), default=0)
+    line = lines.line(last)
     return line + len(raw) - last >= LINE_LIMIT and line + raw.count(b"\n", last) >= LINE_LIMIT

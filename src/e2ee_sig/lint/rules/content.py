@@ -10,7 +10,7 @@ first); rules about the protocol read the expanded tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 
 from lxml import etree
@@ -215,16 +215,19 @@ def entity_refs(document: Document, context: LintContext) -> Iterator[Finding]:
         body = [e for e in tree.getroot() if isinstance(e.tag, str) and e.tag != "header"]
     if scan is None:
         links = [(line(link), link.get("url", "")) for part in body for link in part.iter("link")]
+        line_of: Callable[[int], int] = int  # (the line itself)
     else:
         links = [  # (no whole XEP or RFC has a fragment)
-            (at, url) for start, at, url in scan.links if start > scan.body and "#" not in url
+            (end, url) for start, end, url in scan.links if start > scan.body and "#" not in url
         ]
-    for at, url in links:
+        line_of = scan.line  # (counted only for a finding)
+    for place, url in links:
         url = url.strip()
         for pattern, prefix in ((_XEP_URL, "xep"), (_RFC_URL, "rfc")):
             match = pattern.fullmatch(url)
             if match and f"{prefix}{match.group(1)}".encode() in known:
                 name = f"{prefix}{match.group(1)}"
+                at = line_of(place)
                 yield Finding(
                     f"link to {url} instead of the entity &{name};",
                     at,

@@ -179,8 +179,10 @@ def _column(document: Document, line: int, url: str, entity: str) -> int:
     """The column of a link's URL on its line (of the entity reference it came from), read
     from that line's bytes when a link or reference the literal scan found stands on it."""
     scan = scan_literal(document)
-    nodes = (*scan.links, *scan.references) if scan is not None else ()
-    offset = next((at for at, on, _ in nodes if on == line), None)
+    offset = None
+    if scan is not None:
+        nodes = (*scan.links, *scan.references)
+        offset = next((at for at, place, _ in nodes if scan.line(place) == line), None)
     return column_at(document, line, f"&{entity};" if entity else url, offset)
 
 

@@ -174,14 +174,16 @@ def _normative(sentence: str) -> bool:
 
 class Citations(NamedTuple):
     """Each ``&xepNNNN;`` of the document that may stand in the body, in order: the XEP's
-    number, the line and where it is (plain tuples: a named tuple costs several times more
-    to build, and most citations are only looked at); with the test of whether one is in the
-    body (``in_body``: a look at the bytes around it, asked only of the citations a rule gets
-    that far with) and the sentences around them (worked out on first use)."""
+    number, what ``line`` turns into its line and where it is (plain tuples: a named tuple
+    costs several times more to build, and most citations are only looked at); with the test
+    of whether one is in the body (``in_body``: a look at the bytes around it, asked only of
+    the citations a rule gets that far with), the sentences around them (worked out on first
+    use) and ``line`` (read from the bytes, a line is counted only for a finding)."""
 
     candidates: list[tuple[str, int, Any]]
     in_body: Callable[[Any], bool]
     sentences: Sentences[Any, Any]
+    line: Callable[[int], int]
 
 
 @per_document
@@ -193,8 +195,8 @@ def citations(document: Document) -> Citations:
 def _citations_in_scan(scan: Scan) -> Citations:
     """:func:`citations` read from the bytes."""
     found = [
-        (match.group(1), line, at)
-        for at, line, name in scan.references
+        (match.group(1), place, at)
+        for at, place, name in scan.references
         if (match := _XEP_ENTITY.fullmatch(name))
     ]
     sentences = Sentences(
@@ -204,7 +206,7 @@ def _citations_in_scan(scan: Scan) -> Citations:
             block is not None and may_hold_capitals(scan.raw[slice(*block)], words)
         ),
     )
-    return Citations(found, scan.in_body, sentences)
+    return Citations(found, scan.in_body, sentences, scan.line)
 
 
 def _citations_in_tree(document: Document) -> Citations:
@@ -212,7 +214,7 @@ def _citations_in_tree(document: Document) -> Citations:
     sentences = Sentences(_block, lambda block: flat_text(block) if block is not None else "")
     tree = document.literal_tree
     if tree is None:
-        return Citations([], _in_body, sentences)
+        return Citations([], _in_body, sentences, int)  # (the line itself)
     found = [
         (match.group(1), entity.sourceline or 1, entity)
         for part in tree.getroot()
@@ -220,7 +222,7 @@ def _citations_in_tree(document: Document) -> Citations:
         for entity in part.iter(etree.Entity)
         if (match := _XEP_ENTITY.fullmatch(entity.name))
     ]
-    return Citations(found, _in_body, sentences)
+    return Citations(found, _in_body, sentences, int)
 
 
 def _in_body(key: object) -> bool:
@@ -262,7 +264,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
     reported: set[str] = set()
     own = document.header_value("number")
     found = citations(document)
-    for number, line, key in found.candidates:
+    for number, place, key in found.candidates:
         target = index.xeps.get(number)
         if (
             target is None
@@ -277,6 +279,7 @@ def obsolete_reference(document: Document, context: LintContext) -> Iterator[Fin
         if _qualified(found.sentences.around(number, key)):
             continue
         replaced = f" (superseded by {target.superseded_by})" if target.superseded_by else ""
+        line = found.line(place)
         yield Finding(
             f"&xep{number}; cites XEP-{number}, which is {target.status}{replaced}",
             line,
@@ -381,7 +384,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
     own = document.header_value("number")
     reported: set[str] = set()
     found = citations(document)
-    for number, line, key in found.candidates:
+    for number, place, key in found.candidates:
         target = index.xeps.get(number)
         if (
             target is None
@@ -396,6 +399,7 @@ def unlisted_dependency(document: Document, context: LintContext) -> Iterator[Fi
         ):
             continue
         reported.add(number)
+        line = found.line(place)
         yield Finding(
             f"XEP-{number} is cited normatively but not listed in <dependencies>",
             line,
