@@ -687,14 +687,16 @@ def _has_xml_id(data: bytes) -> bool:
 
 
 def _together(texts: list[str]) -> str:
-    """``texts`` in their parts, one after the other, each part starting on a new line.
+    """``texts`` (one or more) in their parts, one after the other, each part starting on a
+    new line.
 
     No text names the part element (:func:`check_all`), so only the end tags written here
     close a part, each followed by the next part's start tag or the root's end tag: every
     child of the root of a parse is a part (a comment or CDATA section left open in a part
-    takes in the next part instead)."""
-    parts = "\n".join(f"<{_PART}>{text}</{_PART}>" for text in texts)
-    return f"{ROOT_OPEN}\n{parts}\n{ROOT_CLOSE}"
+    takes in the next part instead). (One join with the tags between the texts, not a string
+    made for each part first.)"""
+    between = f"</{_PART}>\n<{_PART}>"
+    return f"{ROOT_OPEN}\n<{_PART}>{between.join(texts)}</{_PART}>\n{ROOT_CLOSE}"
 
 
 def _taken_before_error(

@@ -51,9 +51,11 @@ Subtree = tuple[Block, "etree._Element", Element | None, int]
 """An example's subtree with the checker's record of it (None: the strict parser took the
 example as it stands, and :func:`_elided` walks the subtree when asked), and the line of
 its parse the example's text starts on."""
-_SUBTREE_ROOTS = etree.XPath("* | .//*[namespace-uri() != namespace-uri(..)]")
+_SUBTREE_ROOTS = etree.XPath("* | .//*[namespace-uri() != namespace-uri(..)]", regexp=False)
 """The elements of an example (the children of the element holding it) that are at its top
-or in another namespace than their parent, in document order."""
+or in another namespace than their parent, in document order. (Without lxml's EXSLT regular
+expression functions, which it registers for each call and removes after it: none is used,
+and a call costs about 13 % less.)"""
 _ROOT_NAMESPACES = frozenset(parse_strictly("").nsmap.values())
 """The namespaces the synthetic root around an example declares."""
 
@@ -96,6 +98,7 @@ def _roots_in(namespaces: tuple[str, ...]) -> etree.XPath:
     return etree.XPath(
         " | ".join(f"{n}:* | .//{n}:*[not(parent::{n}:*)]" for n in prefixes),
         namespaces=prefixes,
+        regexp=False,  # (as for _SUBTREE_ROOTS)
     )
 
 
