@@ -21,7 +21,12 @@ from lxml import etree
 from e2ee_sig.fsio import reading
 from e2ee_sig.xep import official, root
 from e2ee_sig.xep.doctype import Doctype, _scan_subset, _unquote, scan_doctype
-from e2ee_sig.xep.parse import _encoding_problem, declared_encoding, with_xep_entities
+from e2ee_sig.xep.parse import (
+    _framing_problem,
+    _utf8_problem,
+    declared_encoding,
+    with_xep_entities,
+)
 
 
 def _joined_bytes(pieces: list[bytes], size: int = 12) -> st.SearchStrategy[bytes]:
@@ -71,7 +76,7 @@ ENCODING_PIECES += ["é".encode(), "€".encode(), b"\xe9", b"\xc3", b"\x80", b"
 @example(b"abc\n\xe9")
 @example(b"<?xml encoding='latin-1'?>\xe9")
 def test_ascii_files_skip_the_utf8_check_with_the_same_verdict(raw: bytes) -> None:
-    problem = _encoding_problem(raw)
+    problem = _framing_problem(raw) or _utf8_problem(raw)  # (the checks parse_bytes makes)
     found = (problem.message, problem.line, problem.column) if problem else None
     assert found == _plain_encoding_problem(raw)
 
