@@ -59,13 +59,16 @@ PLACEHOLDER_SEARCHES = (
 )
 """The words :data:`PLACEHOLDER_WORDS` matches (all word characters), each found through a
 byte string that starts it, in the file or (True) in the file lower-cased: one search for
-``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere)."""
+``tb`` finds the four others (rare in text, unlike the ``t`` a regex tries everywhere; only
+where a ``c`` or a ``d`` follows, the third letter of each: :data:`_TB`)."""
 PLACEHOLDER_TITLE = re.compile(PLACEHOLDER_WORDS.pattern.decode())
 PLACEHOLDER_TITLE_WORDS = ("TODO", "TBD", "tbd", "FIXME", "tbc", "TBC")
 """What every match of :data:`PLACEHOLDER_TITLE` holds (one of them)."""
-_TB = re.compile(rb"b(?<=tb)")
+_TB = re.compile(rb"b(?<=tb)[cd]")
 """``tb`` found from its ``b``, six times rarer in text than ``t`` (the regex engine's loop
-over one literal byte, then a look-behind): ``bytes.find`` is slow for a two-byte needle."""
+over one literal byte, then a look-behind): ``bytes.find`` is slow for a two-byte needle.
+Only a ``tb`` before a ``c`` or a ``d`` (``tbd``, ``tbc``, lower-cased: nine in ten ``tb``,
+as in "outbound", are neither, and no longer each a word to test in Python)."""
 _WORD_BYTE = re.compile(rb"\w")
 _TAG_REST = re.compile(rb"""(?:[^>'"]|'[^']*'|"[^"]*")*>""")
 """A tag after its ``<``, up to its ``>``: a quoted attribute value may hold a ``>``."""
@@ -440,7 +443,8 @@ def _whole_words(
 
 
 def _starts(searched: bytes, cue: bytes, start: int) -> Iterator[int]:
-    """Where ``cue`` stands in ``searched`` from ``start`` on, in order."""
+    """Where ``cue`` stands in ``searched`` from ``start`` on, in order (``tb``: where it
+    starts ``tbc`` or ``tbd``, see :data:`_TB`)."""
     if cue == b"tb":
         yield from (found.start() - 1 for found in _TB.finditer(searched, start + 1))
         return
