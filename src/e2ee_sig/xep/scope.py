@@ -171,14 +171,16 @@ _DELEGATES = re.compile(
 )
 _DELEGATE_WORDS = ("their", "such", "separate", "profile")
 """The words a :data:`_DELEGATES` match starts with (lower-cased)."""
+_DELEGATED = "profile"
+"""What every match of :data:`_DELEGATES` holds (lower-cased)."""
 _USES_OTHER_ENCRYPTION = re.compile(
     r"\b(?:established|existing|underlying|other) (?:end-to-end )?encryption "
     r"(?:schemes?|methods?|protocols?|mechanisms?)\b",
     re.I,
 )
-_OTHER_ENCRYPTION_CUES = tuple(
-    f"encryption {kind}" for kind in ("scheme", "method", "protocol", "mechanism")
-)
+_OTHER_ENCRYPTION = "encryption "
+_OTHER_KINDS = ("scheme", "method", "protocol", "mechanism")
+_OTHER_ENCRYPTION_CUES = tuple(_OTHER_ENCRYPTION + kind for kind in _OTHER_KINDS)
 """What every match of :data:`_USES_OTHER_ENCRYPTION` holds (lower-cased)."""
 _OTHER_REACH = len("established end-to-end ")
 """The most characters a :data:`_USES_OTHER_ENCRYPTION` match has before its cue."""
@@ -377,22 +379,27 @@ def _key_terms(document: Document, count: int) -> bool:
 def _uses_other_encryption(document: Document) -> bool:
     """Whether the body says it carries other encryption schemes (:data:`_USES_OTHER_ENCRYPTION`,
     tried only up to :data:`_OTHER_REACH` characters before each of its cues in the
-    lower-cased body)."""
-    if not body_may_contain(document, *_OTHER_ENCRYPTION_CUES):
-        return False
+    lower-cased body). The cues share their first word: one search for it finds them all."""
     text, lowered = body_text(document), lower_aligned(document)
     if lowered is None:
+        if not body_may_contain(document, *_OTHER_ENCRYPTION_CUES):
+            return False
         return _USES_OTHER_ENCRYPTION.search(text) is not None
-    starts = _starts(lowered, _OTHER_ENCRYPTION_CUES)
+    kind = len(_OTHER_ENCRYPTION)  # (where the kind stands after the first word)
+    found = occurrences(lowered, _OTHER_ENCRYPTION)
+    starts = [at for at in found if lowered.startswith(_OTHER_KINDS, at + kind)]
     return _found(1, _USES_OTHER_ENCRYPTION, text, starts, _OTHER_REACH)
 
 
 def _delegates(document: Document) -> bool:
     """Whether the body says its users write profiles (:data:`_DELEGATES`, tried only where
-    one of its first words stands in the lower-cased body)."""
+    one of its first words stands in the lower-cased body; every match holds "profile", so
+    a body without it is not searched)."""
     text, lowered = body_text(document), lower_aligned(document)
     if lowered is None:
         return _DELEGATES.search(text) is not None
+    if _DELEGATED not in lowered:
+        return False
     return _found(1, _DELEGATES, text, _starts(lowered, _DELEGATE_WORDS), 0)
 
 
