@@ -141,7 +141,8 @@ _HOLDING = {
     name: etree.XPath(
         "section1/descendant::*[self::p or self::li or self::td]["
         + " or ".join(" and ".join(f"contains(., '{word}')" for word in group) for group in groups)
-        + "]"
+        + "]",
+        regexp=False,  # (no EXSLT regular expressions: see validation._SUBTREE_ROOTS)
     )
     for name, groups in _NEEDLES.items()
     if name not in _CASE_BLIND

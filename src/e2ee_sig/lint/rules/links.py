@@ -27,7 +27,7 @@ _DEEP = re.compile(r"https?://(?:www\.)?xmpp\.org/extensions/xep-(\d{4})\.html#(
 _NUMBERED = re.compile(r"(example|table)-(\d+)")
 _UNPREDICTABLE = ("sect-", "nt-")
 _HTTP_LINK = re.compile(rb"""<link\b[^>]*?\burl\s*=\s*['"](http)://([^/'"#?:\s]+)""")
-_ANCHORS = etree.XPath("//@anchor", smart_strings=False)
+_ANCHORS = etree.XPath("//@anchor", smart_strings=False, regexp=False)
 """Every ``anchor`` attribute value, as plain strings (no back-reference to the tree)."""
 _ANCHOR_VALUE = re.compile(rb"""anchor\s*=\s*(?:'([^'&<\s]*)'|"([^"&<\s]*)")""")
 _CUTOFF = 0.75

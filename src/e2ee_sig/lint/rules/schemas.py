@@ -178,7 +178,7 @@ def _reaches_depth_limit() -> etree.XPath:
     """Whether a tree has an element nested at libxml2's depth limit."""
     from lxml import etree
 
-    return etree.XPath("boolean(" + "/*" * _DEPTH_LIMIT + ")")
+    return etree.XPath("boolean(" + "/*" * _DEPTH_LIMIT + ")", regexp=False)
 
 
 def _parse(part: SchemaPart, blanks: list[tuple[int, int]]) -> None:

@@ -90,7 +90,8 @@ PLACEHOLDER_MAX = 80  # characters: a placeholder paragraph's text with its whit
 _MAYBE_PLACEHOLDER = etree.XPath(
     "self::p[not(*)]"
     f"[node()[not(self::text())] or string-length() <= {PLACEHOLDER_MAX}]"
-    "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]"
+    "[contains(., 'REQUIRED') or contains(., 'OPTIONAL') or contains(., 'RECOMMENDED')]",
+    regexp=False,  # (no EXSLT regular expressions: see validation._SUBTREE_ROOTS)
 )
 """Whether a paragraph is one of :func:`_maybe_placeholders` (a list of it, else empty): for
 one with a comment or processing instruction among its children and no element."""
